@@ -1,0 +1,1000 @@
+//! Name resolution: what a name or attribute chain is bound to at a given place.
+//!
+//! A name is what the code binds it to, never a text match: `ws.connect` is
+//! `websockets.connect` only if `ws` is bound by `import websockets as ws` in a
+//! scope visible from the call, and not shadowed there by a parameter, an
+//! assignment or another import.
+//!
+//! The model is built in one pass over the tree and records, per scope, every
+//! binding with the offset where it takes effect and the innermost block (suite)
+//! that holds it. A lookup follows Python's LEGB rule, skipping class scopes
+//! from nested code, and collects the bindings that can reach the use:
+//!
+//! * inside the same scope (code runs in order): the bindings before the use,
+//!   walking back until one whose block encloses the use (it always executed);
+//! * from an enclosing scope across a function or lambda (the body runs later):
+//!   the scope's bindings walking back from its end until an unconditional one.
+//!
+//! So `try: from a import f` / `except ImportError: from b import f` resolves
+//! `f` to both candidates, and a rule can decide what an ambiguous name means.
+
+use std::collections::HashMap;
+
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{self as ast, Expr, ExprContext, Pattern, Stmt};
+use ruff_text_size::{Ranged, TextRange, TextSize};
+
+/// A dotted path such as `websockets.asyncio.client.connect`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct QualifiedName(String);
+
+impl QualifiedName {
+    pub fn new(dotted: impl Into<String>) -> Self {
+        Self(dotted.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn segments(&self) -> impl Iterator<Item = &str> {
+        self.0.split('.')
+    }
+
+    fn join(&self, attr: &str) -> Self {
+        Self(format!("{}.{attr}", self.0))
+    }
+}
+
+impl std::fmt::Display for QualifiedName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The result of resolving an expression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// Not an import (a local, a parameter, a builtin, or something dynamic).
+    Unresolved,
+    /// Exactly one imported object.
+    One(QualifiedName),
+    /// Several imported objects, depending on which branch ran (sorted, distinct).
+    Ambiguous(Vec<QualifiedName>),
+}
+
+impl Resolution {
+    pub fn candidates(&self) -> &[QualifiedName] {
+        match self {
+            Resolution::Unresolved => &[],
+            Resolution::One(name) => std::slice::from_ref(name),
+            Resolution::Ambiguous(names) => names,
+        }
+    }
+
+    fn from_candidates(mut names: Vec<QualifiedName>) -> Self {
+        names.sort();
+        names.dedup();
+        match names.len() {
+            0 => Resolution::Unresolved,
+            1 => Resolution::One(names.pop().expect("one element")),
+            _ => Resolution::Ambiguous(names),
+        }
+    }
+
+    fn map(self, f: impl Fn(&QualifiedName) -> QualifiedName) -> Self {
+        match self {
+            Resolution::Unresolved => Resolution::Unresolved,
+            Resolution::One(name) => Resolution::One(f(&name)),
+            Resolution::Ambiguous(names) => Resolution::Ambiguous(names.iter().map(f).collect()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ScopeKind {
+    Module,
+    Class,
+    Function,
+    Lambda,
+    Comprehension,
+}
+
+type ScopeId = usize;
+
+#[derive(Debug)]
+struct Scope {
+    kind: ScopeKind,
+    parent: Option<ScopeId>,
+    /// The scope's top-level block: a binding in it is unconditional.
+    body: TextRange,
+    bindings: HashMap<String, Vec<Binding>>,
+    /// Names declared `global` or `nonlocal` here: they are not local bindings.
+    declared_elsewhere: HashMap<String, Declared>,
+    /// `from M import *` (module scope only): offsets and modules.
+    star_imports: Vec<(TextSize, QualifiedName)>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Declared {
+    Global,
+    Nonlocal,
+}
+
+#[derive(Debug, Clone)]
+struct Binding {
+    /// Where the binding takes effect (uses before it see an earlier binding).
+    offset: TextSize,
+    /// The innermost block (suite) holding the binding.
+    block: TextRange,
+    kind: BindingKind,
+}
+
+#[derive(Debug, Clone)]
+enum BindingKind {
+    /// `import a.b as c`, `from a import b`: the bound object's qualified name.
+    Import(QualifiedName),
+    /// `x = a.b.c`: an alias of whatever the chain resolves to at `at`.
+    Alias { chain: Vec<String>, at: TextSize },
+    /// `x = None`: a fallback that has no attributes, so it never changes what
+    /// a call through the name can mean.
+    NoneValue,
+    /// Anything else: a parameter, a def, a computed value.
+    Opaque,
+}
+
+/// A region of source whose names are looked up starting in `scope`.
+#[derive(Debug)]
+struct Region {
+    range: TextRange,
+    scope: ScopeId,
+    parent: Option<usize>,
+}
+
+/// What every name in one module is bound to, scope by scope.
+#[derive(Debug)]
+pub struct SemanticModel {
+    scopes: Vec<Scope>,
+    /// Sorted by start; nested regions come after their parent.
+    regions: Vec<Region>,
+}
+
+/// How deep alias chains (`a = b`, `b = websockets`) are followed.
+const MAX_ALIAS_DEPTH: usize = 8;
+
+impl SemanticModel {
+    pub fn from_module(module: &ast::ModModule) -> Self {
+        let mut builder = Builder::new(module.range);
+        builder.visit_body(&module.body);
+        let mut model = builder.model;
+        for scope in &mut model.scopes {
+            for bindings in scope.bindings.values_mut() {
+                bindings.sort_by_key(|b| b.offset);
+            }
+        }
+        model
+            .regions
+            .sort_by_key(|r| (r.range.start(), std::cmp::Reverse(r.range.end())));
+        // Re-link parents after sorting: the parent is the nearest earlier region containing it.
+        let mut stack: Vec<usize> = Vec::new();
+        for i in 0..model.regions.len() {
+            let range = model.regions[i].range;
+            while let Some(&top) = stack.last() {
+                if model.regions[top].range.contains_range(range) {
+                    break;
+                }
+                stack.pop();
+            }
+            model.regions[i].parent = stack.last().copied();
+            stack.push(i);
+        }
+        model
+    }
+
+    /// Resolves a name or an attribute chain (`a.b.c`) to what it was imported as.
+    pub fn resolve_expr(&self, expr: &Expr) -> Resolution {
+        self.resolve_expr_depth(expr, 0)
+    }
+
+    fn resolve_expr_depth(&self, expr: &Expr, depth: usize) -> Resolution {
+        match expr {
+            Expr::Name(name) => self.resolve_name_depth(name.id.as_str(), name.start(), depth),
+            Expr::Attribute(attr) => self
+                .resolve_expr_depth(&attr.value, depth)
+                .map(|q| q.join(attr.attr.as_str())),
+            _ => Resolution::Unresolved,
+        }
+    }
+
+    /// Resolves the name `name` as used at `offset`.
+    pub fn resolve_name(&self, name: &str, offset: TextSize) -> Resolution {
+        self.resolve_name_depth(name, offset, 0)
+    }
+
+    fn resolve_name_depth(&self, name: &str, offset: TextSize, depth: usize) -> Resolution {
+        if depth > MAX_ALIAS_DEPTH {
+            return Resolution::Unresolved;
+        }
+        let Some(bindings) = self.reaching_bindings(name, offset) else {
+            return Resolution::Unresolved;
+        };
+        let mut names = Vec::new();
+        for binding in bindings {
+            match binding {
+                Reaching::Binding(binding) => {
+                    match &binding.kind {
+                        BindingKind::Import(qualified) => names.push(qualified.clone()),
+                        BindingKind::Alias { chain, at } => {
+                            let base = self.resolve_name_depth(&chain[0], *at, depth + 1);
+                            if base == Resolution::Unresolved {
+                                return Resolution::Unresolved;
+                            }
+                            names.extend(base.candidates().iter().map(|q| {
+                                chain[1..].iter().fold(q.clone(), |q, attr| q.join(attr))
+                            }));
+                        }
+                        BindingKind::NoneValue => {}
+                        // One opaque candidate means the name may be anything.
+                        BindingKind::Opaque => return Resolution::Unresolved,
+                    }
+                }
+                Reaching::Star(module) => names.push(module.join(name)),
+            }
+        }
+        Resolution::from_candidates(names)
+    }
+
+    fn scope_at(&self, offset: TextSize) -> ScopeId {
+        let after = self.regions.partition_point(|r| r.range.start() <= offset);
+        let mut candidate = after.checked_sub(1);
+        while let Some(i) = candidate {
+            let region = &self.regions[i];
+            if region.range.contains(offset) {
+                return region.scope;
+            }
+            candidate = region.parent;
+        }
+        0
+    }
+
+    /// The bindings of `name` that may reach a use at `offset`, or `None` if the
+    /// name is not bound in any visible scope (a builtin or an undefined name).
+    fn reaching_bindings(&self, name: &str, offset: TextSize) -> Option<Vec<Reaching<'_>>> {
+        let mut scope_id = self.scope_at(offset);
+        let mut deferred = false;
+        let mut skip_local = false;
+        loop {
+            let scope = &self.scopes[scope_id];
+            match scope.declared_elsewhere.get(name) {
+                Some(Declared::Global) => {
+                    scope_id = 0;
+                    deferred = true;
+                    continue;
+                }
+                Some(Declared::Nonlocal) => skip_local = true,
+                None => {}
+            }
+            if !skip_local {
+                if let Some(bindings) = scope.bindings.get(name) {
+                    let found = if deferred {
+                        collect_back(bindings.iter(), |b| b.block == scope.body)
+                    } else {
+                        collect_back(bindings.iter().filter(|b| b.offset <= offset), |b| {
+                            b.block.contains_inclusive(offset)
+                        })
+                    };
+                    if !found.is_empty() {
+                        return Some(found.into_iter().map(Reaching::Binding).collect());
+                    }
+                    if matches!(
+                        scope.kind,
+                        ScopeKind::Function | ScopeKind::Lambda | ScopeKind::Comprehension
+                    ) {
+                        // Bound in this scope, but only later: an unbound local at this point.
+                        return None;
+                    }
+                }
+            }
+            if scope.kind == ScopeKind::Module {
+                let stars: Vec<Reaching<'_>> = scope
+                    .star_imports
+                    .iter()
+                    .filter(|(at, _)| deferred || *at <= offset)
+                    .map(|(_, module)| Reaching::Star(module))
+                    .collect();
+                return (!stars.is_empty()).then_some(stars);
+            }
+            skip_local = false;
+            if matches!(scope.kind, ScopeKind::Function | ScopeKind::Lambda) {
+                deferred = true;
+            }
+            // Code nested in a class body does not see the class's names.
+            let mut parent = scope.parent.unwrap_or(0);
+            while self.scopes[parent].kind == ScopeKind::Class {
+                parent = self.scopes[parent].parent.unwrap_or(0);
+            }
+            scope_id = parent;
+        }
+    }
+}
+
+enum Reaching<'a> {
+    Binding(&'a Binding),
+    Star(&'a QualifiedName),
+}
+
+/// Walks `bindings` from the last one back, collecting until `dominates` holds.
+fn collect_back<'a>(
+    bindings: impl DoubleEndedIterator<Item = &'a Binding>,
+    dominates: impl Fn(&Binding) -> bool,
+) -> Vec<&'a Binding> {
+    let mut found = Vec::new();
+    for binding in bindings.rev() {
+        found.push(binding);
+        if dominates(binding) {
+            break;
+        }
+    }
+    found
+}
+
+struct Builder {
+    model: SemanticModel,
+    scope: ScopeId,
+    /// Innermost block per open scope; the last one is the current block.
+    blocks: Vec<TextRange>,
+}
+
+impl Builder {
+    fn new(module_range: TextRange) -> Self {
+        let module = Scope {
+            kind: ScopeKind::Module,
+            parent: None,
+            body: module_range,
+            bindings: HashMap::new(),
+            declared_elsewhere: HashMap::new(),
+            star_imports: Vec::new(),
+        };
+        Self {
+            model: SemanticModel {
+                scopes: vec![module],
+                regions: Vec::new(),
+            },
+            scope: 0,
+            blocks: vec![module_range],
+        }
+    }
+
+    fn push_scope(&mut self, kind: ScopeKind, body: TextRange, regions: &[TextRange]) {
+        let id = self.model.scopes.len();
+        self.model.scopes.push(Scope {
+            kind,
+            parent: Some(self.scope),
+            body,
+            bindings: HashMap::new(),
+            declared_elsewhere: HashMap::new(),
+            star_imports: Vec::new(),
+        });
+        for range in regions {
+            self.model.regions.push(Region {
+                range: *range,
+                scope: id,
+                parent: None,
+            });
+        }
+        self.scope = id;
+        self.blocks.push(body);
+    }
+
+    fn pop_scope(&mut self) {
+        self.blocks.pop();
+        self.scope = self.model.scopes[self.scope].parent.unwrap_or(0);
+    }
+
+    fn block(&self) -> TextRange {
+        *self.blocks.last().expect("a block is always open")
+    }
+
+    fn bind_in(
+        &mut self,
+        scope: ScopeId,
+        name: &str,
+        offset: TextSize,
+        block: TextRange,
+        kind: BindingKind,
+    ) {
+        self.model.scopes[scope]
+            .bindings
+            .entry(name.to_string())
+            .or_default()
+            .push(Binding {
+                offset,
+                block,
+                kind,
+            });
+    }
+
+    fn bind(&mut self, name: &str, offset: TextSize, kind: BindingKind) {
+        let (scope, block) = (self.scope, self.block());
+        self.bind_in(scope, name, offset, block, kind);
+    }
+
+    /// Binds every name in an assignment target; loads inside it are visited.
+    fn bind_target(&mut self, target: &Expr, offset: TextSize, kind: &BindingKind) {
+        match target {
+            Expr::Name(name) => self.bind(name.id.as_str(), offset, kind.clone()),
+            Expr::Tuple(tuple) => {
+                for elt in &tuple.elts {
+                    self.bind_target(elt, offset, &BindingKind::Opaque);
+                }
+            }
+            Expr::List(list) => {
+                for elt in &list.elts {
+                    self.bind_target(elt, offset, &BindingKind::Opaque);
+                }
+            }
+            Expr::Starred(starred) => {
+                self.bind_target(&starred.value, offset, &BindingKind::Opaque)
+            }
+            other => self.visit_expr(other),
+        }
+    }
+
+    fn visit_block(&mut self, body: &[Stmt]) {
+        let (Some(first), Some(last)) = (body.first(), body.last()) else {
+            return;
+        };
+        self.blocks.push(TextRange::new(first.start(), last.end()));
+        self.visit_body(body);
+        self.blocks.pop();
+    }
+
+    fn bind_parameters(&mut self, parameters: &ast::Parameters, offset: TextSize) {
+        for param in parameters.iter() {
+            self.bind(param.name().as_str(), offset, BindingKind::Opaque);
+        }
+    }
+
+    fn visit_parameter_defaults(&mut self, parameters: &ast::Parameters) {
+        for param in parameters.iter() {
+            if let Some(default) = param.default() {
+                self.visit_expr(default);
+            }
+            if let Some(annotation) = param.annotation() {
+                self.visit_expr(annotation);
+            }
+        }
+    }
+
+    fn visit_comprehension_scope(
+        &mut self,
+        range: TextRange,
+        generators: &[ast::Comprehension],
+        elts: &[&Expr],
+    ) {
+        let Some(first) = generators.first() else {
+            return;
+        };
+        // The first iterable is evaluated in the enclosing scope.
+        self.visit_expr(&first.iter);
+        let regions = [
+            TextRange::new(range.start(), first.iter.start()),
+            TextRange::new(first.iter.end(), range.end()),
+        ];
+        self.push_scope(ScopeKind::Comprehension, range, &regions);
+        for (i, generator) in generators.iter().enumerate() {
+            if i > 0 {
+                self.visit_expr(&generator.iter);
+            }
+            self.bind_target(&generator.target, range.start(), &BindingKind::Opaque);
+            for condition in &generator.ifs {
+                self.visit_expr(condition);
+            }
+        }
+        for elt in elts {
+            self.visit_expr(elt);
+        }
+        self.pop_scope();
+    }
+
+    fn bind_pattern(&mut self, pattern: &Pattern, offset: TextSize) {
+        match pattern {
+            Pattern::MatchAs(p) => {
+                if let Some(name) = &p.name {
+                    self.bind(name.as_str(), offset, BindingKind::Opaque);
+                }
+                if let Some(inner) = &p.pattern {
+                    self.bind_pattern(inner, offset);
+                }
+            }
+            Pattern::MatchStar(p) => {
+                if let Some(name) = &p.name {
+                    self.bind(name.as_str(), offset, BindingKind::Opaque);
+                }
+            }
+            Pattern::MatchMapping(p) => {
+                for inner in &p.patterns {
+                    self.bind_pattern(inner, offset);
+                }
+                if let Some(rest) = &p.rest {
+                    self.bind(rest.as_str(), offset, BindingKind::Opaque);
+                }
+            }
+            Pattern::MatchSequence(p) => {
+                for inner in &p.patterns {
+                    self.bind_pattern(inner, offset);
+                }
+            }
+            Pattern::MatchClass(p) => {
+                for inner in &p.arguments.patterns {
+                    self.bind_pattern(inner, offset);
+                }
+                for keyword in &p.arguments.keywords {
+                    self.bind_pattern(&keyword.pattern, offset);
+                }
+            }
+            Pattern::MatchOr(p) => {
+                for inner in &p.patterns {
+                    self.bind_pattern(inner, offset);
+                }
+            }
+            Pattern::MatchValue(_) | Pattern::MatchSingleton(_) => {}
+        }
+    }
+}
+
+/// What binding an assignment `name = value` creates.
+fn classify_value(value: &Expr) -> BindingKind {
+    fn chain(expr: &Expr, out: &mut Vec<String>) -> bool {
+        match expr {
+            Expr::Name(name) => {
+                out.push(name.id.to_string());
+                true
+            }
+            Expr::Attribute(attr) => {
+                let ok = chain(&attr.value, out);
+                out.push(attr.attr.to_string());
+                ok
+            }
+            _ => false,
+        }
+    }
+    match value {
+        Expr::NoneLiteral(_) => BindingKind::NoneValue,
+        Expr::Name(_) | Expr::Attribute(_) => {
+            let mut names = Vec::new();
+            if chain(value, &mut names) {
+                BindingKind::Alias {
+                    chain: names,
+                    at: value.start(),
+                }
+            } else {
+                BindingKind::Opaque
+            }
+        }
+        _ => BindingKind::Opaque,
+    }
+}
+
+impl<'a> Visitor<'a> for Builder {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::FunctionDef(def) => {
+                for decorator in &def.decorator_list {
+                    self.visit_decorator(decorator);
+                }
+                self.visit_parameter_defaults(&def.parameters);
+                if let Some(returns) = &def.returns {
+                    self.visit_expr(returns);
+                }
+                if let (Some(first), Some(last)) = (def.body.first(), def.body.last()) {
+                    let body = TextRange::new(first.start(), last.end());
+                    self.push_scope(ScopeKind::Function, body, &[body]);
+                    self.bind_parameters(&def.parameters, body.start());
+                    self.visit_body(&def.body);
+                    self.pop_scope();
+                }
+                self.bind(def.name.as_str(), stmt.end(), BindingKind::Opaque);
+            }
+            Stmt::ClassDef(class) => {
+                for decorator in &class.decorator_list {
+                    self.visit_decorator(decorator);
+                }
+                if let Some(arguments) = &class.arguments {
+                    self.visit_arguments(arguments);
+                }
+                if let (Some(first), Some(last)) = (class.body.first(), class.body.last()) {
+                    let body = TextRange::new(first.start(), last.end());
+                    self.push_scope(ScopeKind::Class, body, &[body]);
+                    self.visit_body(&class.body);
+                    self.pop_scope();
+                }
+                self.bind(class.name.as_str(), stmt.end(), BindingKind::Opaque);
+            }
+            Stmt::Import(import) => {
+                for alias in &import.names {
+                    let full = alias.name.as_str();
+                    match &alias.asname {
+                        Some(asname) => {
+                            self.bind(
+                                asname.as_str(),
+                                stmt.end(),
+                                BindingKind::Import(QualifiedName::new(full)),
+                            );
+                        }
+                        None => {
+                            let top = full.split('.').next().unwrap_or(full);
+                            self.bind(
+                                top,
+                                stmt.end(),
+                                BindingKind::Import(QualifiedName::new(top)),
+                            );
+                        }
+                    }
+                }
+            }
+            Stmt::ImportFrom(import) => {
+                let module = import.module.as_ref().map(|m| m.as_str()).unwrap_or("");
+                for alias in &import.names {
+                    let name = alias.name.as_str();
+                    if name == "*" {
+                        if import.level == 0 && self.scope == 0 {
+                            self.model.scopes[0]
+                                .star_imports
+                                .push((stmt.end(), QualifiedName::new(module)));
+                        }
+                        continue;
+                    }
+                    let bound = alias.asname.as_ref().map_or(name, |a| a.as_str());
+                    // Relative imports name the project's own modules, never a library.
+                    let kind = if import.level == 0 {
+                        BindingKind::Import(QualifiedName::new(format!("{module}.{name}")))
+                    } else {
+                        BindingKind::Opaque
+                    };
+                    self.bind(bound, stmt.end(), kind);
+                }
+            }
+            Stmt::Assign(assign) => {
+                self.visit_expr(&assign.value);
+                let kind = if assign.targets.len() == 1 {
+                    classify_value(&assign.value)
+                } else {
+                    BindingKind::Opaque
+                };
+                for target in &assign.targets {
+                    self.bind_target(target, stmt.end(), &kind);
+                }
+            }
+            Stmt::AnnAssign(assign) => {
+                self.visit_annotation(&assign.annotation);
+                if let Some(value) = &assign.value {
+                    self.visit_expr(value);
+                    self.bind_target(&assign.target, stmt.end(), &classify_value(value));
+                } else if !assign.target.is_name_expr() {
+                    self.visit_expr(&assign.target);
+                }
+            }
+            Stmt::AugAssign(assign) => {
+                self.visit_expr(&assign.value);
+                match assign.target.as_ref() {
+                    Expr::Name(name) => {
+                        self.bind(name.id.as_str(), stmt.end(), BindingKind::Opaque)
+                    }
+                    other => self.visit_expr(other),
+                }
+            }
+            Stmt::For(stmt_for) => {
+                self.visit_expr(&stmt_for.iter);
+                if let (Some(first), Some(last)) = (stmt_for.body.first(), stmt_for.body.last()) {
+                    // The target is bound only if the loop runs: it lives in the body block.
+                    self.blocks.push(TextRange::new(first.start(), last.end()));
+                    self.bind_target(
+                        &stmt_for.target,
+                        stmt_for.target.end(),
+                        &BindingKind::Opaque,
+                    );
+                    self.visit_body(&stmt_for.body);
+                    self.blocks.pop();
+                }
+                self.visit_block(&stmt_for.orelse);
+            }
+            Stmt::While(stmt_while) => {
+                self.visit_expr(&stmt_while.test);
+                self.visit_block(&stmt_while.body);
+                self.visit_block(&stmt_while.orelse);
+            }
+            Stmt::If(stmt_if) => {
+                self.visit_expr(&stmt_if.test);
+                self.visit_block(&stmt_if.body);
+                for clause in &stmt_if.elif_else_clauses {
+                    if let Some(test) = &clause.test {
+                        self.visit_expr(test);
+                    }
+                    self.visit_block(&clause.body);
+                }
+            }
+            Stmt::With(with) => {
+                // A with body always runs (barring exceptions): no new block.
+                for item in &with.items {
+                    self.visit_expr(&item.context_expr);
+                    if let Some(vars) = &item.optional_vars {
+                        self.bind_target(vars, vars.end(), &BindingKind::Opaque);
+                    }
+                }
+                self.visit_body(&with.body);
+            }
+            Stmt::Try(stmt_try) => {
+                self.visit_block(&stmt_try.body);
+                for handler in &stmt_try.handlers {
+                    let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                    if let Some(type_) = &handler.type_ {
+                        self.visit_expr(type_);
+                    }
+                    if let (Some(first), Some(last)) = (handler.body.first(), handler.body.last()) {
+                        self.blocks.push(TextRange::new(first.start(), last.end()));
+                        if let Some(name) = &handler.name {
+                            self.bind(name.as_str(), handler.start(), BindingKind::Opaque);
+                        }
+                        self.visit_body(&handler.body);
+                        self.blocks.pop();
+                    }
+                }
+                self.visit_block(&stmt_try.orelse);
+                self.visit_body(&stmt_try.finalbody);
+            }
+            Stmt::Match(stmt_match) => {
+                self.visit_expr(&stmt_match.subject);
+                for case in &stmt_match.cases {
+                    if let (Some(first), Some(last)) = (case.body.first(), case.body.last()) {
+                        self.blocks.push(TextRange::new(first.start(), last.end()));
+                        self.bind_pattern(&case.pattern, case.pattern.end());
+                        if let Some(guard) = &case.guard {
+                            self.visit_expr(guard);
+                        }
+                        self.visit_body(&case.body);
+                        self.blocks.pop();
+                    }
+                }
+            }
+            Stmt::Global(global) => {
+                for name in &global.names {
+                    self.model.scopes[self.scope]
+                        .declared_elsewhere
+                        .insert(name.to_string(), Declared::Global);
+                }
+            }
+            Stmt::Nonlocal(nonlocal) => {
+                for name in &nonlocal.names {
+                    self.model.scopes[self.scope]
+                        .declared_elsewhere
+                        .insert(name.to_string(), Declared::Nonlocal);
+                }
+            }
+            Stmt::TypeAlias(alias) => {
+                if let Expr::Name(name) = alias.name.as_ref() {
+                    self.bind(name.id.as_str(), stmt.end(), BindingKind::Opaque);
+                }
+            }
+            _ => visitor::walk_stmt(self, stmt),
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Name(name) if name.ctx == ExprContext::Store => {
+                self.bind(name.id.as_str(), expr.end(), BindingKind::Opaque);
+            }
+            Expr::Lambda(lambda) => {
+                if let Some(parameters) = &lambda.parameters {
+                    self.visit_parameter_defaults(parameters);
+                }
+                let body = lambda.body.range();
+                self.push_scope(ScopeKind::Lambda, body, &[body]);
+                if let Some(parameters) = &lambda.parameters {
+                    self.bind_parameters(parameters, body.start());
+                }
+                self.visit_expr(&lambda.body);
+                self.pop_scope();
+            }
+            Expr::ListComp(comp) => {
+                self.visit_comprehension_scope(comp.range, &comp.generators, &[&comp.elt])
+            }
+            Expr::SetComp(comp) => {
+                self.visit_comprehension_scope(comp.range, &comp.generators, &[&comp.elt])
+            }
+            Expr::Generator(comp) => {
+                self.visit_comprehension_scope(comp.range, &comp.generators, &[&comp.elt])
+            }
+            Expr::DictComp(comp) => {
+                let mut elts: Vec<&Expr> = comp.key.iter().map(AsRef::as_ref).collect();
+                elts.push(&comp.value);
+                self.visit_comprehension_scope(comp.range, &comp.generators, &elts);
+            }
+            Expr::Named(named) => {
+                self.visit_expr(&named.value);
+                // A walrus binds in the nearest enclosing non-comprehension scope,
+                // and only where this expression runs: treat it as conditional.
+                let mut scope = self.scope;
+                while self.model.scopes[scope].kind == ScopeKind::Comprehension {
+                    scope = self.model.scopes[scope].parent.unwrap_or(0);
+                }
+                if let Expr::Name(name) = named.target.as_ref() {
+                    let kind = classify_value(&named.value);
+                    self.bind_in(scope, name.id.as_str(), expr.end(), expr.range(), kind);
+                }
+            }
+            _ => visitor::walk_expr(self, expr),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Resolves the callee of the call on the line containing `marker`.
+    fn resolve_at(src: &str, marker: &str) -> Resolution {
+        let parsed = crate::parse::parse(src).unwrap();
+        let model = SemanticModel::from_module(parsed.module());
+        let at = src
+            .find(marker)
+            .unwrap_or_else(|| panic!("marker {marker}"));
+        let mut finder = CallFinder { at, callee: None };
+        finder.visit_body(&parsed.module().body);
+        model.resolve_expr(finder.callee.expect("a call at the marker"))
+    }
+
+    struct CallFinder<'a> {
+        at: usize,
+        callee: Option<&'a Expr>,
+    }
+
+    impl<'a> Visitor<'a> for CallFinder<'a> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Call(call) = expr {
+                if usize::from(call.func.start()) == self.at {
+                    self.callee = Some(&call.func);
+                }
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+
+    fn one(name: &str) -> Resolution {
+        Resolution::One(QualifiedName::new(name))
+    }
+
+    #[test]
+    fn import_forms() {
+        let cases = [
+            ("import websockets\nHERE.connect(u)\n", "websockets.connect"),
+            (
+                "import websockets as ws\nws.connect(u)\n",
+                "websockets.connect",
+            ),
+            (
+                "import websockets.asyncio.client\nwebsockets.asyncio.client.connect(u)\n",
+                "websockets.asyncio.client.connect",
+            ),
+            (
+                "import websockets.asyncio.client as wac\nwac.connect(u)\n",
+                "websockets.asyncio.client.connect",
+            ),
+            (
+                "from websockets import connect\nconnect(u)\n",
+                "websockets.connect",
+            ),
+            (
+                "from websockets import connect as c\nc(u)\n",
+                "websockets.connect",
+            ),
+            (
+                "from websockets import client\nclient.connect(u)\n",
+                "websockets.client.connect",
+            ),
+            (
+                "from websockets.legacy import client as lc\nlc.connect(u)\n",
+                "websockets.legacy.client.connect",
+            ),
+        ];
+        for (src, expected) in cases {
+            let src = src.replace("HERE", "websockets");
+            let call = src.lines().nth(1).unwrap();
+            assert_eq!(resolve_at(&src, call), one(expected), "{src}");
+        }
+    }
+
+    #[test]
+    fn function_scope_imports_and_deferred_module_lookup() {
+        let src = "def f():\n    import websockets as w\n    w.connect(u)\n";
+        assert_eq!(resolve_at(src, "w.connect"), one("websockets.connect"));
+        // The import comes after the def, but the body runs later.
+        let src = "def f():\n    ws.connect(u)\nimport websockets as ws\n";
+        assert_eq!(resolve_at(src, "ws.connect"), one("websockets.connect"));
+        // Not visible outside the function that imported it.
+        let src = "def f():\n    import websockets as w\nw.connect(u)\n";
+        assert_eq!(resolve_at(src, "w.connect"), Resolution::Unresolved);
+    }
+
+    #[test]
+    fn shadowing() {
+        let param = "import websockets as ws\ndef f(ws):\n    ws.connect(u)\n";
+        assert_eq!(resolve_at(param, "ws.connect"), Resolution::Unresolved);
+        let assigned = "from websockets import connect\nconnect = make()\nconnect(u)\n";
+        assert_eq!(resolve_at(assigned, "connect(u)"), Resolution::Unresolved);
+        let local = "import websockets\ndef f():\n    websockets.connect(u)\n    websockets = 1\n";
+        assert_eq!(
+            resolve_at(local, "websockets.connect"),
+            Resolution::Unresolved
+        );
+        let reimported = "from websockets.legacy.client import connect\nfrom websockets import connect\nconnect(u)\n";
+        assert_eq!(
+            resolve_at(reimported, "connect(u)"),
+            one("websockets.connect")
+        );
+        let for_target = "import websockets as ws\nfor ws in conns:\n    ws.connect(u)\n";
+        assert_eq!(resolve_at(for_target, "ws.connect"), Resolution::Unresolved);
+        let with_target = "import websockets as ws\nwith open_ws() as ws:\n    ws.connect(u)\n";
+        assert_eq!(
+            resolve_at(with_target, "ws.connect"),
+            Resolution::Unresolved
+        );
+    }
+
+    #[test]
+    fn class_scope_is_not_visible_from_methods() {
+        let src =
+            "class C:\n    import websockets as ws\n    def m(self):\n        ws.connect(u)\n";
+        assert_eq!(resolve_at(src, "ws.connect"), Resolution::Unresolved);
+        let src = "class C:\n    import websockets as ws\n    x = ws.connect(u)\n";
+        assert_eq!(resolve_at(src, "ws.connect"), one("websockets.connect"));
+    }
+
+    #[test]
+    fn conditional_imports_are_ambiguous() {
+        let src = "try:\n    from websockets.asyncio.client import connect\nexcept ImportError:\n    from websockets.legacy.client import connect\nconnect(u)\n";
+        assert_eq!(
+            resolve_at(src, "connect(u)"),
+            Resolution::Ambiguous(vec![
+                QualifiedName::new("websockets.asyncio.client.connect"),
+                QualifiedName::new("websockets.legacy.client.connect"),
+            ])
+        );
+        let none_fallback = "try:\n    import websockets\nexcept ImportError:\n    websockets = None\nwebsockets.connect(u)\n";
+        assert_eq!(
+            resolve_at(none_fallback, "websockets.connect"),
+            one("websockets.connect")
+        );
+    }
+
+    #[test]
+    fn aliases_and_globals() {
+        let src = "import websockets\nc = websockets.connect\nc(u)\n";
+        assert_eq!(resolve_at(src, "c(u)"), one("websockets.connect"));
+        let src = "def f():\n    global ws\n    ws.connect(u)\nimport websockets as ws\n";
+        assert_eq!(resolve_at(src, "ws.connect"), one("websockets.connect"));
+        let src = "a = b\nb = a\na(u)\n";
+        assert_eq!(resolve_at(src, "a(u)"), Resolution::Unresolved);
+    }
+
+    #[test]
+    fn comprehensions_and_lambdas() {
+        let src = "import websockets as ws\nxs = [ws.connect(u) for u in urls]\n";
+        assert_eq!(resolve_at(src, "ws.connect"), one("websockets.connect"));
+        let src = "import websockets as ws\nxs = [ws.connect(u) for ws in conns]\n";
+        assert_eq!(resolve_at(src, "ws.connect"), Resolution::Unresolved);
+        let src = "import websockets as ws\nf = lambda ws: ws.connect(u)\n";
+        assert_eq!(resolve_at(src, "ws.connect"), Resolution::Unresolved);
+        let src = "import websockets as ws\nf = lambda u: ws.connect(u)\n";
+        assert_eq!(resolve_at(src, "ws.connect"), one("websockets.connect"));
+    }
+
+    #[test]
+    fn star_imports_and_relative_imports() {
+        let src = "from websockets import *\nconnect(u)\n";
+        assert_eq!(resolve_at(src, "connect(u)"), one("websockets.connect"));
+        let src = "from .websockets import connect\nconnect(u)\n";
+        assert_eq!(resolve_at(src, "connect(u)"), Resolution::Unresolved);
+    }
+}
