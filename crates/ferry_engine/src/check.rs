@@ -1,0 +1,427 @@
+//! Checking and fixing one file's text.
+
+use std::collections::BTreeMap;
+
+use aho_corasick::AhoCorasick;
+use ferry_python::ast::visitor::{self, Visitor};
+use ferry_python::ast::{Expr, Stmt};
+use ferry_python::{find_mentions, parse, Mention, SemanticModel, SyntaxError};
+
+use crate::edit::{apply_edits, Edit, EditError};
+use crate::finding::{Applicability, Finding, FixKind};
+use crate::rule::{Checker, Pack, Rule};
+use crate::settings::Settings;
+
+/// Decides from raw bytes whether a file can matter to the packs at all.
+///
+/// Parsing is the expensive step; most files of a large tree never mention
+/// the library, and a byte search tells so at the speed of `grep`.
+pub struct Prefilter {
+    matcher: Option<AhoCorasick>,
+}
+
+impl Prefilter {
+    pub fn new(packs: &[&Pack]) -> Self {
+        let words: Vec<&str> = packs
+            .iter()
+            .flat_map(|p| p.triggers.iter().chain(p.mention_words))
+            .copied()
+            .collect();
+        let matcher = (!words.is_empty())
+            .then(|| AhoCorasick::new(&words).expect("trigger words are plain literals"));
+        Self { matcher }
+    }
+
+    pub fn is_candidate(&self, bytes: &[u8]) -> bool {
+        self.matcher.as_ref().is_some_and(|m| m.is_match(bytes))
+    }
+}
+
+/// Where a file stands, the first that applies, in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FileStatus {
+    /// Cannot be read, decoded or parsed.
+    Error,
+    /// At least one finding has no safe fix.
+    NeedsReview,
+    /// Every finding has a safe fix.
+    Fixable,
+    /// No findings; the pack's words appear only in comments, strings or docstrings.
+    MentionsOnly,
+    Clean,
+}
+
+impl FileStatus {
+    pub const ALL: [FileStatus; 5] = [
+        FileStatus::Error,
+        FileStatus::NeedsReview,
+        FileStatus::Fixable,
+        FileStatus::MentionsOnly,
+        FileStatus::Clean,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileStatus::Error => "error",
+            FileStatus::NeedsReview => "needs-review",
+            FileStatus::Fixable => "fixable",
+            FileStatus::MentionsOnly => "mentions-only",
+            FileStatus::Clean => "clean",
+        }
+    }
+}
+
+/// The result of checking one file.
+#[derive(Debug, Clone, Default)]
+pub struct FileCheck {
+    /// Sorted by position.
+    pub findings: Vec<Finding>,
+    /// Sorted by position.
+    pub mentions: Vec<Mention>,
+}
+
+impl FileCheck {
+    pub fn status(&self) -> FileStatus {
+        if self.findings.iter().any(|f| f.fix_kind() != FixKind::Safe) {
+            FileStatus::NeedsReview
+        } else if !self.findings.is_empty() {
+            FileStatus::Fixable
+        } else if !self.mentions.is_empty() {
+            FileStatus::MentionsOnly
+        } else {
+            FileStatus::Clean
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CheckError {
+    #[error("syntax error: {0}")]
+    Syntax(SyntaxError),
+    #[error("the fixes for {codes} would produce invalid Python ({error}); file left unchanged", codes = codes.join(", "))]
+    FixBreaksSyntax {
+        codes: Vec<&'static str>,
+        error: SyntaxError,
+    },
+    #[error("fixes did not settle after {0} passes; file left unchanged")]
+    NoConvergence(usize),
+    #[error("conflicting edits: {0}")]
+    Edit(#[from] EditError),
+}
+
+/// Checks one file's text with every enabled rule of `packs`.
+pub fn check_source(
+    text: &str,
+    packs: &[&Pack],
+    settings: &Settings,
+) -> Result<FileCheck, CheckError> {
+    let parsed = parse(text).map_err(CheckError::Syntax)?;
+    let semantic = SemanticModel::from_module(parsed.module());
+    let rules: Vec<&'static dyn Rule> = packs
+        .iter()
+        .flat_map(|pack| pack.rules.iter())
+        .filter(|r| settings.selection.is_enabled(r.code()))
+        .map(|r| r.rule)
+        .collect();
+    let mut walker = RuleWalker {
+        rules,
+        checker: Checker {
+            source: text,
+            semantic: &semantic,
+            settings,
+            code: "",
+            findings: Vec::new(),
+        },
+    };
+    walker.visit_body(&parsed.module().body);
+    let mut findings = walker.checker.findings;
+    findings.sort_by(|a, b| (a.range.start(), a.code).cmp(&(b.range.start(), b.code)));
+    let words: Vec<&'static str> = packs
+        .iter()
+        .flat_map(|p| p.mention_words.iter().copied())
+        .collect();
+    let mentions = find_mentions(text, &parsed, &words);
+    Ok(FileCheck { findings, mentions })
+}
+
+/// Walks the tree once, handing every statement and expression to every rule.
+struct RuleWalker<'a> {
+    rules: Vec<&'static dyn Rule>,
+    checker: Checker<'a>,
+}
+
+impl<'b> Visitor<'b> for RuleWalker<'_> {
+    fn visit_stmt(&mut self, stmt: &'b Stmt) {
+        for rule in &self.rules {
+            self.checker.code = rule.code();
+            rule.check_stmt(stmt, &mut self.checker);
+        }
+        visitor::walk_stmt(self, stmt);
+    }
+
+    fn visit_expr(&mut self, expr: &'b Expr) {
+        for rule in &self.rules {
+            self.checker.code = rule.code();
+            rule.check_expr(expr, &mut self.checker);
+        }
+        visitor::walk_expr(self, expr);
+    }
+}
+
+/// The result of fixing one file's text.
+#[derive(Debug, Clone)]
+pub struct FixOutcome {
+    pub text: String,
+    /// How many fixes were applied, by rule code.
+    pub applied: BTreeMap<&'static str, usize>,
+    /// What is left after fixing (review items, fixes not applied).
+    pub remaining: FileCheck,
+}
+
+impl FixOutcome {
+    pub fn applied_count(&self) -> usize {
+        self.applied.values().sum()
+    }
+}
+
+/// Fixes apply in rounds; a fix that overlaps one already taken waits for the
+/// next round, which re-checks the new text. This bounds the rounds.
+const MAX_FIX_PASSES: usize = 10;
+
+/// Applies every fix at or below the allowed applicability, round after round,
+/// until nothing more applies. A result that does not parse is refused.
+pub fn fix_source(
+    text: &str,
+    packs: &[&Pack],
+    settings: &Settings,
+    unsafe_fixes: bool,
+) -> Result<FixOutcome, CheckError> {
+    let allowed = |a: Applicability| a == Applicability::Safe || unsafe_fixes;
+    let mut current = text.to_string();
+    let mut check = check_source(&current, packs, settings)?;
+    let mut applied: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for _ in 0..MAX_FIX_PASSES {
+        let mut fixes: Vec<(&'static str, &[Edit])> = check
+            .findings
+            .iter()
+            .filter_map(|f| {
+                let fix = f.fix.as_ref()?;
+                allowed(fix.applicability).then_some((f.code, fix.edits.as_slice()))
+            })
+            .collect();
+        fixes.sort_by_key(|(_, edits)| edits.iter().map(|e| e.range.start()).min());
+        let mut taken: Vec<Edit> = Vec::new();
+        let mut codes: Vec<&'static str> = Vec::new();
+        for (code, edits) in fixes {
+            let free = edits
+                .iter()
+                .all(|e| taken.iter().all(|t| !t.conflicts_with(e)));
+            if free {
+                taken.extend(edits.iter().cloned());
+                codes.push(code);
+            }
+        }
+        if codes.is_empty() {
+            return Ok(FixOutcome {
+                text: current,
+                applied,
+                remaining: check,
+            });
+        }
+        let next = apply_edits(&current, &taken)?;
+        check = match check_source(&next, packs, settings) {
+            Ok(check) => check,
+            Err(CheckError::Syntax(error)) => {
+                codes.sort_unstable();
+                codes.dedup();
+                return Err(CheckError::FixBreaksSyntax { codes, error });
+            }
+            Err(other) => return Err(other),
+        };
+        for code in codes {
+            *applied.entry(code).or_default() += 1;
+        }
+        current = next;
+    }
+    Err(CheckError::NoConvergence(MAX_FIX_PASSES))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Fix;
+    use crate::rule::RegisteredRule;
+    use ferry_python::Ranged;
+
+    /// Renames keyword `old=` to `new=` on any call: safe, unless `new=` is there.
+    struct RenameKeyword;
+    impl Rule for RenameKeyword {
+        fn code(&self) -> &'static str {
+            "T001"
+        }
+        fn name(&self) -> &'static str {
+            "RenameKeyword"
+        }
+        fn check_expr(&self, expr: &Expr, checker: &mut Checker<'_>) {
+            let Expr::Call(call) = expr else { return };
+            for keyword in &call.arguments.keywords {
+                let Some(arg) = &keyword.arg else { continue };
+                if arg.as_str() == "old" {
+                    let fix = Fix {
+                        title: "Rename".into(),
+                        edits: vec![Edit::replacement("new", arg.range())],
+                        applicability: Applicability::Safe,
+                    };
+                    let has_new = call.arguments.find_keyword("new").is_some();
+                    checker.report(arg.range(), "`old` is gone", (!has_new).then_some(fix));
+                }
+            }
+        }
+    }
+
+    /// Deletes the `(` of every call: a fix that breaks the syntax.
+    struct BreakSyntax;
+    impl Rule for BreakSyntax {
+        fn code(&self) -> &'static str {
+            "T002"
+        }
+        fn name(&self) -> &'static str {
+            "BreakSyntax"
+        }
+        fn check_expr(&self, expr: &Expr, checker: &mut Checker<'_>) {
+            let Expr::Call(call) = expr else { return };
+            let paren = ferry_python::TextRange::at(call.arguments.start(), 1.into());
+            let fix = Fix {
+                title: "Break".into(),
+                edits: vec![Edit::deletion(paren)],
+                applicability: Applicability::Unsafe,
+            };
+            checker.report(call.range(), "call", Some(fix));
+        }
+    }
+
+    /// Appends `_` to the name `x` forever: never converges.
+    struct Grow;
+    impl Rule for Grow {
+        fn code(&self) -> &'static str {
+            "T003"
+        }
+        fn name(&self) -> &'static str {
+            "Grow"
+        }
+        fn check_expr(&self, expr: &Expr, checker: &mut Checker<'_>) {
+            if let Expr::Name(name) = expr {
+                if name.id.as_str().starts_with('x') {
+                    let fix = Fix {
+                        title: "Grow".into(),
+                        edits: vec![Edit::insertion("_", name.end())],
+                        applicability: Applicability::Safe,
+                    };
+                    checker.report(name.range(), "grow", Some(fix));
+                }
+            }
+        }
+    }
+
+    static RULES: [RegisteredRule; 2] = [
+        RegisteredRule {
+            rule: &RenameKeyword,
+            source: "//! Renames.\n//!\n//! More.\nstruct X;\n",
+        },
+        RegisteredRule {
+            rule: &BreakSyntax,
+            source: "",
+        },
+    ];
+    static GROW: [RegisteredRule; 1] = [RegisteredRule {
+        rule: &Grow,
+        source: "",
+    }];
+
+    fn pack(rules: &'static [RegisteredRule]) -> Pack {
+        Pack {
+            name: "test",
+            summary: "test pack",
+            library: "test",
+            rules,
+            triggers: &["old"],
+            mention_words: &["old"],
+        }
+    }
+
+    #[test]
+    fn statuses_follow_findings_and_mentions() {
+        let pack = pack(&RULES[..1]);
+        let settings = Settings::default();
+        let status = |src: &str| check_source(src, &[&pack], &settings).unwrap().status();
+        assert_eq!(status("f(old=1)\n"), FileStatus::Fixable);
+        assert_eq!(status("f(old=1, new=2)\n"), FileStatus::NeedsReview);
+        assert_eq!(status("# old\nf(x)\n"), FileStatus::MentionsOnly);
+        assert_eq!(status("f(x)\n"), FileStatus::Clean);
+        assert!(matches!(
+            check_source("f(old=\n", &[&pack], &settings),
+            Err(CheckError::Syntax(_))
+        ));
+    }
+
+    #[test]
+    fn fixes_apply_and_a_second_run_is_a_no_op() {
+        let pack = pack(&RULES[..1]);
+        let settings = Settings::default();
+        let outcome = fix_source(
+            "f(old=1)  # keep old\ng(old=2)\r\n",
+            &[&pack],
+            &settings,
+            false,
+        )
+        .unwrap();
+        assert_eq!(outcome.text, "f(new=1)  # keep old\ng(new=2)\r\n");
+        assert_eq!(outcome.applied_count(), 2);
+        assert_eq!(outcome.remaining.status(), FileStatus::MentionsOnly);
+        let again = fix_source(&outcome.text, &[&pack], &settings, false).unwrap();
+        assert_eq!(again.text, outcome.text);
+        assert_eq!(again.applied_count(), 0);
+    }
+
+    #[test]
+    fn unsafe_fixes_need_the_flag_and_broken_results_are_refused() {
+        let pack = pack(&RULES);
+        let settings = Settings::default();
+        let safe_only = fix_source("f(old=1)\n", &[&pack], &settings, false).unwrap();
+        assert_eq!(safe_only.text, "f(new=1)\n");
+        let err = fix_source("f(old=1)\n", &[&pack], &settings, true).unwrap_err();
+        assert!(
+            matches!(err, CheckError::FixBreaksSyntax { ref codes, .. } if codes.contains(&"T002"))
+        );
+    }
+
+    #[test]
+    fn selection_disables_rules() {
+        let pack = pack(&RULES[..1]);
+        let mut settings = Settings::default();
+        settings.selection.ignore = vec!["T".into()];
+        let check = check_source("f(old=1)\n", &[&pack], &settings).unwrap();
+        assert!(check.findings.is_empty());
+    }
+
+    #[test]
+    fn endless_fixes_stop_at_the_bound() {
+        let pack = pack(&GROW);
+        let err = fix_source("x = 1\n", &[&pack], &Settings::default(), false).unwrap_err();
+        assert_eq!(err, CheckError::NoConvergence(MAX_FIX_PASSES));
+    }
+
+    #[test]
+    fn docs_come_from_the_rule_file() {
+        assert_eq!(RULES[0].doc(), "Renames.\n\nMore.");
+        assert_eq!(RULES[0].summary(), "Renames.");
+    }
+
+    #[test]
+    fn prefilter_matches_trigger_and_mention_words() {
+        let pack = pack(&RULES);
+        let prefilter = Prefilter::new(&[&pack]);
+        assert!(prefilter.is_candidate(b"x = old"));
+        assert!(!prefilter.is_candidate(b"x = new"));
+    }
+}

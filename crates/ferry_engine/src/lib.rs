@@ -1,0 +1,22 @@
+//! The rule engine: text in, findings and fixed text out. It never touches the disk.
+//!
+//! A [`Pack`] is a set of [`Rule`]s for one library. [`check_source`] decodes
+//! nothing and reads nothing: it takes text, parses it once, builds the
+//! semantic model once, walks the tree once dispatching every node to every
+//! enabled rule, and classifies the file ([`FileStatus`]). [`fix_source`]
+//! applies fixes to a bounded fixpoint and refuses any result that no longer
+//! parses.
+
+mod check;
+mod edit;
+mod finding;
+mod rule;
+mod settings;
+
+pub use check::{
+    check_source, fix_source, CheckError, FileCheck, FileStatus, FixOutcome, Prefilter,
+};
+pub use edit::{apply_edits, Edit, EditError};
+pub use finding::{Applicability, Finding, Fix, FixKind};
+pub use rule::{Checker, Pack, RegisteredRule, Rule};
+pub use settings::{RuleSelection, Settings, Version, VersionParseError};

@@ -1,0 +1,151 @@
+//! What the user asked for: rule selection and target library versions.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+/// A release number such as `15.0.1`, compared numerically part by part.
+/// `14` and `14.0` are equal: missing parts count as zero.
+#[derive(Debug, Clone)]
+pub struct Version(Vec<u64>);
+
+impl PartialEq for Version {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for Version {}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a version (expected numbers separated by dots, e.g. 15.0.1)")]
+pub struct VersionParseError(pub String);
+
+impl Version {
+    pub fn new(parts: &[u64]) -> Self {
+        Self(parts.to_vec())
+    }
+
+    pub fn major(&self) -> u64 {
+        self.0.first().copied().unwrap_or(0)
+    }
+}
+
+impl Ord for Version {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let len = self.0.len().max(other.0.len());
+        (0..len)
+            .map(|i| {
+                let a = self.0.get(i).copied().unwrap_or(0);
+                let b = other.0.get(i).copied().unwrap_or(0);
+                a.cmp(&b)
+            })
+            .find(|o| o.is_ne())
+            .unwrap_or(std::cmp::Ordering::Equal)
+    }
+}
+
+impl PartialOrd for Version {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl FromStr for Version {
+    type Err = VersionParseError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let parts: Result<Vec<u64>, _> = s.trim().split('.').map(str::parse).collect();
+        match parts {
+            Ok(parts) if !parts.is_empty() => Ok(Self(parts)),
+            _ => Err(VersionParseError(s.to_string())),
+        }
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(u64::to_string).collect();
+        f.write_str(&parts.join("."))
+    }
+}
+
+/// Which rules run: `--select` / `--ignore` codes or prefixes, as in ruff.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleSelection {
+    /// Empty means every rule.
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+impl RuleSelection {
+    pub fn is_enabled(&self, code: &str) -> bool {
+        let selected =
+            self.select.is_empty() || self.select.iter().any(|p| code.starts_with(p.as_str()));
+        // The longer (more specific) prefix wins, as in ruff.
+        let select_len = self
+            .select
+            .iter()
+            .filter(|p| code.starts_with(p.as_str()))
+            .map(String::len)
+            .max()
+            .unwrap_or(0);
+        let ignore_len = self
+            .ignore
+            .iter()
+            .filter(|p| code.starts_with(p.as_str()))
+            .map(String::len)
+            .max();
+        match ignore_len {
+            Some(ignore_len) => selected && select_len > ignore_len,
+            None => selected,
+        }
+    }
+}
+
+/// Settings for one run.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub selection: RuleSelection,
+    /// Target version per library; a library not listed means its newest release.
+    pub targets: BTreeMap<String, Version>,
+}
+
+impl Settings {
+    pub fn target(&self, library: &str) -> Option<&Version> {
+        self.targets.get(library)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_compare_numerically() {
+        let v = |s: &str| s.parse::<Version>().unwrap();
+        assert!(v("9.1") < v("14"));
+        assert!(v("14.0") == v("14"));
+        assert!(v("15.0.1") > v("15"));
+        assert!("14.x".parse::<Version>().is_err());
+    }
+
+    #[test]
+    fn selection_prefixes() {
+        let all = RuleSelection::default();
+        assert!(all.is_enabled("WS001"));
+        let some = RuleSelection {
+            select: vec!["WS00".into()],
+            ignore: vec!["WS002".into()],
+        };
+        assert!(some.is_enabled("WS001"));
+        assert!(!some.is_enabled("WS002"));
+        assert!(!some.is_enabled("WS010"));
+        let specific = RuleSelection {
+            select: vec!["WS002".into()],
+            ignore: vec!["WS".into()],
+        };
+        assert!(specific.is_enabled("WS002"));
+        assert!(!specific.is_enabled("WS001"));
+    }
+}
