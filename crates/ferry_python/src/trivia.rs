@@ -151,25 +151,47 @@ const MAX_COMMENT_SPAN: usize = 6;
 /// some window of adjacent own-line comments around it, with the `#` removed and
 /// dedented, parses as Python that is more than a lone word or `Label: word`.
 fn is_commented_out_code(text: &str, parsed: &ParsedModule, comment: TextRange) -> bool {
+    let own = strip_hash(&text[comment]);
+    // A line that reads on its own (code or prose) decides by itself; only a
+    // fragment such as `extra_headers={` needs its neighbours.
+    match line_kind(own) {
+        LineKind::Code => return true,
+        LineKind::Prose => return false,
+        LineKind::Fragment => {}
+    }
     let lines = comment_block(text, parsed, comment);
     let Some(me) = lines.iter().position(|r| *r == comment) else {
-        return looks_like_code(&[strip_hash(&text[comment])]);
+        return false;
     };
     let texts: Vec<&str> = lines.iter().map(|r| strip_hash(&text[*r])).collect();
-    let lo = me.saturating_sub(MAX_COMMENT_SPAN - 1);
-    let hi = (me + MAX_COMMENT_SPAN).min(texts.len());
-    for len in 1..=MAX_COMMENT_SPAN {
-        for start in lo..=me {
+    for len in 2..=MAX_COMMENT_SPAN {
+        for start in me.saturating_sub(len - 1)..=me {
             let end = start + len;
-            if end <= me || end > hi {
-                continue;
-            }
-            if looks_like_code(&texts[start..end]) {
+            if end <= texts.len() && looks_like_code(&texts[start..end]) {
                 return true;
             }
         }
     }
     false
+}
+
+enum LineKind {
+    Code,
+    Prose,
+    /// Not valid Python alone: maybe part of a statement spread over lines.
+    Fragment,
+}
+
+fn line_kind(line: &str) -> LineKind {
+    if looks_like_code(&[line]) {
+        LineKind::Code
+    } else if is_valid_python(line.trim())
+        || !line.contains(['=', '(', ')', '[', ']', '{', '}', ','])
+    {
+        LineKind::Prose
+    } else {
+        LineKind::Fragment
+    }
 }
 
 fn strip_hash(comment: &str) -> &str {
@@ -300,6 +322,9 @@ mod tests {
         assert!(!mentions("# TODO: extra_headers\n")[0].1);
         assert!(!mentions("# Note: we pass extra_headers to the gateway.\n")[0].1);
         assert!(!mentions("# extra_headers\n")[0].1);
+        // Prose next to commented-out code stays prose.
+        let both = mentions("# ws = connect(uri, extra_headers=h)\n# TODO: extra_headers\n");
+        assert_eq!((both[0].1, both[1].1), (true, false));
     }
 
     #[test]

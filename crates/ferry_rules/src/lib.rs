@@ -1,0 +1,82 @@
+//! Ferry's rule packs. Each pack is a folder; each rule is one file in it,
+//! with its documentation in the file's leading `//!` comment and its fixtures
+//! in a folder of the same name beside it.
+//!
+//! Adding a rule touches its own file and one line of its pack's
+//! `register_rules!` list.
+
+use ferry_engine::{Pack, RegisteredRule};
+
+/// Declares a pack's rule modules and registers them, one line per rule.
+macro_rules! register_rules {
+    ($($module:ident :: $rule:ident),* $(,)?) => {
+        $(mod $module;)*
+
+        pub(crate) static RULES: &[ferry_engine::RegisteredRule] = &[
+            $(ferry_engine::RegisteredRule {
+                rule: &$module::$rule,
+                source: include_str!(concat!(stringify!($module), ".rs")),
+            }),*
+        ];
+    };
+}
+
+pub mod websockets;
+
+/// Every pack Ferry ships.
+pub fn all_packs() -> &'static [&'static Pack] {
+    static PACKS: [&Pack; 1] = [&websockets::PACK];
+    &PACKS
+}
+
+/// Looks a pack up by name.
+pub fn pack(name: &str) -> Option<&'static Pack> {
+    all_packs().iter().copied().find(|p| p.name == name)
+}
+
+/// Looks a rule up by code (case-insensitive), in every pack.
+pub fn find_rule(code: &str) -> Option<(&'static Pack, &'static RegisteredRule)> {
+    all_packs().iter().find_map(|pack| {
+        pack.rules
+            .iter()
+            .find(|r| r.code().eq_ignore_ascii_case(code))
+            .map(|r| (*pack, r))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_unique_and_documented() {
+        let mut seen = HashSet::new();
+        for pack in all_packs() {
+            for rule in pack.rules {
+                assert!(seen.insert(rule.code()), "duplicate code {}", rule.code());
+                let doc = rule.doc();
+                for section in [
+                    "## What it does",
+                    "## Why is this bad",
+                    "## Example",
+                    "## Fix safety",
+                ] {
+                    assert!(doc.contains(section), "{} doc lacks {section}", rule.code());
+                }
+                assert!(
+                    !rule.summary().is_empty(),
+                    "{} doc needs a summary line",
+                    rule.code()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn rules_are_found_by_code() {
+        let (pack, rule) = find_rule("ws001").expect("WS001 is registered");
+        assert_eq!(pack.name, "websockets");
+        assert_eq!(rule.rule.name(), "ConnectExtraHeaders");
+    }
+}

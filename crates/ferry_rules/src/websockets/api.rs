@@ -1,0 +1,143 @@
+//! Which websockets object a call reaches, and whether it is the legacy or the
+//! new implementation, for the version the project targets.
+
+use ferry_engine::{Checker, Version};
+use ferry_python::ast::{ExprCall, Keyword};
+use ferry_python::{QualifiedName, Resolution};
+
+/// The release where `websockets.connect` and friends became the new implementation.
+const NEW_DEFAULT_SINCE: u64 = 14;
+
+/// The implementations a client `connect` can belong to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Client {
+    /// `websockets.asyncio.client`, and top-level `websockets.connect` from 14.0.
+    NewAsyncio,
+    /// `websockets.sync.client` (threads): `additional_headers` since 11.0.
+    Sync,
+    /// `websockets.legacy.client`, the `websockets.client` aliases, and top-level
+    /// `websockets.connect` before 14.0: `extra_headers` is right there.
+    Legacy,
+}
+
+/// Classifies a qualified name as a client `connect`/`unix_connect`, if it is one.
+pub fn client_of(name: &QualifiedName, target: Option<&Version>) -> Option<Client> {
+    let top_level_is_new = target.is_none_or(|v| v.major() >= NEW_DEFAULT_SINCE);
+    let (module, function) = name.as_str().rsplit_once('.')?;
+    if !matches!(function, "connect" | "unix_connect") {
+        return None;
+    }
+    match module {
+        "websockets" if top_level_is_new => Some(Client::NewAsyncio),
+        "websockets" => Some(Client::Legacy),
+        "websockets.asyncio.client" => Some(Client::NewAsyncio),
+        "websockets.sync.client" => Some(Client::Sync),
+        "websockets.legacy.client" | "websockets.client" => Some(Client::Legacy),
+        _ => None,
+    }
+}
+
+/// A call that opens a websockets client connection: either the call itself,
+/// or `functools.partial(connect, ...)` whose keywords `connect` will receive.
+pub struct ClientCall<'a> {
+    /// Every client the callee may be (more than one when imports are conditional).
+    pub clients: Vec<(Client, QualifiedName)>,
+    /// Whether some candidate is not a websockets client at all.
+    pub maybe_other: bool,
+    pub keywords: &'a [Keyword],
+}
+
+impl ClientCall<'_> {
+    /// The single implementation reached, if the callee is not ambiguous.
+    pub fn only(&self) -> Option<Client> {
+        let first = self.clients.first()?.0;
+        (!self.maybe_other && self.clients.iter().all(|(c, _)| *c == first)).then_some(first)
+    }
+
+    /// The name to show in messages, e.g. `websockets.connect`.
+    pub fn shown_name(&self) -> &str {
+        self.clients
+            .first()
+            .map_or("connect", |(_, name)| name.as_str())
+    }
+
+    /// The candidates, listed for a review message.
+    pub fn candidates(&self) -> String {
+        let names: Vec<String> = self.clients.iter().map(|(_, n)| format!("`{n}`")).collect();
+        names.join(" or ")
+    }
+
+    pub fn keyword(&self, name: &str) -> Option<&Keyword> {
+        self.keywords
+            .iter()
+            .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == name))
+    }
+}
+
+/// Resolves `call` to a client call, or `None` if it cannot reach a websockets client.
+pub fn client_call<'a>(call: &'a ExprCall, checker: &Checker<'_>) -> Option<ClientCall<'a>> {
+    let target = checker.settings.target(super::PACK.library);
+    let mut resolution = checker.semantic.resolve_expr(&call.func);
+    if is_partial(&resolution) {
+        // functools.partial(connect, ...): the keywords go to its first argument.
+        resolution = checker.semantic.resolve_expr(call.arguments.args.first()?);
+    }
+    let mut clients = Vec::new();
+    let mut maybe_other = false;
+    for name in resolution.candidates() {
+        match client_of(name, target) {
+            Some(client) => clients.push((client, name.clone())),
+            None => maybe_other = true,
+        }
+    }
+    (!clients.is_empty()).then_some(ClientCall {
+        clients,
+        maybe_other,
+        keywords: &call.arguments.keywords,
+    })
+}
+
+fn is_partial(resolution: &Resolution) -> bool {
+    matches!(resolution, Resolution::One(name) if name.as_str() == "functools.partial")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn top_level_connect_depends_on_target() {
+        let name = QualifiedName::new("websockets.connect");
+        assert_eq!(client_of(&name, None), Some(Client::NewAsyncio));
+        assert_eq!(
+            client_of(&name, Some(&"14.0".parse().unwrap())),
+            Some(Client::NewAsyncio)
+        );
+        assert_eq!(
+            client_of(&name, Some(&"13.1".parse().unwrap())),
+            Some(Client::Legacy)
+        );
+    }
+
+    #[test]
+    fn module_aliases_stay_legacy_on_every_version() {
+        for name in [
+            "websockets.client.connect",
+            "websockets.legacy.client.unix_connect",
+        ] {
+            assert_eq!(
+                client_of(&QualifiedName::new(name), None),
+                Some(Client::Legacy)
+            );
+        }
+        assert_eq!(
+            client_of(&QualifiedName::new("websockets.sync.client.connect"), None),
+            Some(Client::Sync)
+        );
+        assert_eq!(
+            client_of(&QualifiedName::new("websockets.serve"), None),
+            None
+        );
+        assert_eq!(client_of(&QualifiedName::new("other.connect"), None), None);
+    }
+}

@@ -1,0 +1,22 @@
+//! The websockets pack: code written for the legacy asyncio implementation
+//! (`websockets.legacy`, and `websockets.connect` up to 13.x) that breaks on
+//! the new asyncio implementation, which `websockets.connect` is from 14.0.
+//!
+//! The facts behind every rule are in the project's shared migration notes;
+//! each rule file says which error users see and when its fix is safe.
+
+mod api;
+
+register_rules! {
+    ws001_connect_extra_headers::ConnectExtraHeaders,
+    ws002_connect_timeout::ConnectTimeout,
+}
+
+pub static PACK: ferry_engine::Pack = ferry_engine::Pack {
+    name: "websockets",
+    summary: "websockets legacy asyncio API → new asyncio API (websockets >= 14)",
+    library: "websockets",
+    rules: RULES,
+    triggers: &["websockets"],
+    mention_words: &["extra_headers"],
+};

@@ -1,0 +1,97 @@
+//! `timeout=` passed to the new asyncio client, which only knows `close_timeout=`.
+//!
+//! ## What it does
+//! Finds the keyword `timeout=` in calls that reach the new asyncio client:
+//! `websockets.connect` / `websockets.unix_connect` (when the project targets
+//! websockets >= 14) and `websockets.asyncio.client.connect` / `unix_connect`,
+//! through any import or alias, including `functools.partial`.
+//!
+//! ## Why is this bad
+//! The legacy client accepted `timeout` as a deprecated alias of
+//! `close_timeout` (with a `DeprecationWarning: rename timeout to close_timeout`).
+//! The new client has no such alias: the keyword is forwarded to the event
+//! loop and the connection fails when it opens with
+//! `TypeError: BaseEventLoop.create_connection() got an unexpected keyword argument 'timeout'`.
+//!
+//! A `timeout=` that belongs to another call around it, such as
+//! `asyncio.wait_for(websockets.connect(uri), timeout=5)`, is not this
+//! keyword and is left alone. So is `timeout=` on the threading client
+//! `websockets.sync.client.connect`, which passes it on to
+//! `socket.create_connection` as the TCP connect timeout, and on the legacy client.
+//!
+//! ## Example
+//! ```python
+//! async with websockets.connect(uri, timeout=5) as ws:
+//!     ...
+//! ```
+//! Use instead:
+//! ```python
+//! async with websockets.connect(uri, close_timeout=5) as ws:
+//!     ...
+//! ```
+//!
+//! ## Fix safety
+//! Safe: the legacy client used `timeout` exactly as `close_timeout`, so the
+//! rename keeps the behaviour. When the call also passes `close_timeout=` (the
+//! legacy client then ignored `timeout`), or when the callee may be either
+//! implementation, there is no fix and the finding is a review item.
+
+use ferry_engine::{Applicability, Checker, Edit, Fix, Rule};
+use ferry_python::ast::Expr;
+use ferry_python::Ranged;
+
+use super::api::{client_call, Client};
+
+pub struct ConnectTimeout;
+
+impl Rule for ConnectTimeout {
+    fn code(&self) -> &'static str {
+        "WS002"
+    }
+
+    fn name(&self) -> &'static str {
+        "ConnectTimeout"
+    }
+
+    fn check_expr(&self, expr: &Expr, checker: &mut Checker<'_>) {
+        let Expr::Call(call) = expr else { return };
+        let Some(old) = call.arguments.find_keyword("timeout") else {
+            return;
+        };
+        let Some(client) = client_call(call, checker) else {
+            return;
+        };
+        let Some(arg) = old.arg.as_ref() else { return };
+        let name = client.shown_name().to_string();
+        match client.only() {
+            Some(Client::NewAsyncio) => {
+                let message = format!(
+                    "`{name}` is the new asyncio client, which has no `timeout` alias; it raises `TypeError` when the connection opens (use `close_timeout`)"
+                );
+                if client.keyword("close_timeout").is_some() {
+                    checker.report(
+                        arg.range(),
+                        format!("{message}, and this call already passes `close_timeout`: remove `timeout` (the legacy client ignored it here)"),
+                        None,
+                    );
+                } else {
+                    let fix = Fix {
+                        title: "Rename `timeout` to `close_timeout`".to_string(),
+                        edits: vec![Edit::replacement("close_timeout", arg.range())],
+                        applicability: Applicability::Safe,
+                    };
+                    checker.report(arg.range(), message, Some(fix));
+                }
+            }
+            Some(Client::Legacy | Client::Sync) => {}
+            None if client.clients.iter().any(|(c, _)| *c == Client::NewAsyncio) => {
+                let message = format!(
+                    "`timeout` is the legacy alias of `close_timeout` and raises `TypeError` on the new asyncio client, and this callee may be {}: make the import unconditional, then use `close_timeout`",
+                    client.candidates()
+                );
+                checker.report(arg.range(), message, None);
+            }
+            None => {}
+        }
+    }
+}

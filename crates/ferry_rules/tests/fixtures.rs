@@ -1,0 +1,212 @@
+//! Data-driven rule tests: every `.py` file in a folder named after a rule
+//! module (`src/<pack>/<rule_module>/*.py`) is checked with that rule alone.
+//!
+//! For each fixture the snapshot (beside the fixture, in `snapshots/`) holds
+//! the findings, the mentions, the file status and the diff of the safe fixes.
+//! The test also asserts what must hold for every rule: the fixed text parses,
+//! a second fix run changes nothing, and the file encodes back to its own
+//! encoding. A first line `# ferry-test: target websockets==X` sets the target.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use ferry_engine::{check_source, fix_source, FileStatus, Settings};
+use ferry_python::{decode, LineIndex};
+
+fn fixture_dirs() -> Vec<PathBuf> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut dirs = Vec::new();
+    for pack in std::fs::read_dir(&src).unwrap() {
+        let pack = pack.unwrap().path();
+        if !pack.is_dir() {
+            continue;
+        }
+        for entry in std::fs::read_dir(&pack).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() && rule_code(&path).is_some() {
+                dirs.push(path);
+            }
+        }
+    }
+    dirs.sort();
+    dirs
+}
+
+/// `ws001_connect_extra_headers` → `WS001`, when such a rule is registered.
+fn rule_code(dir: &Path) -> Option<String> {
+    let name = dir.file_name()?.to_str()?;
+    let code = name.split('_').next()?.to_ascii_uppercase();
+    ferry_rules::find_rule(&code).map(|_| code)
+}
+
+fn settings_for(text: &str, code: &str) -> Settings {
+    let mut settings = Settings::default();
+    settings.selection.select = vec![code.to_string()];
+    if let Some(rest) = text
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("# ferry-test: target "))
+    {
+        let (library, version) = rest.trim().split_once("==").expect("target LIB==VERSION");
+        settings
+            .targets
+            .insert(library.to_string(), version.parse().unwrap());
+    }
+    settings
+}
+
+/// Makes carriage returns, tabs and trailing spaces visible, so the snapshot shows them.
+fn visible(line: &str) -> String {
+    let body = line.trim_end_matches(' ');
+    let trailing = "·".repeat(line.len() - body.len());
+    format!("{}{trailing}", body.replace('\r', "␍").replace('\t', "→"))
+}
+
+fn render(path: &Path, code: &str) -> String {
+    let bytes = std::fs::read(path).unwrap();
+    let source = match decode(&bytes) {
+        Ok(source) => source,
+        Err(err) => return format!("status: error\nerror: {err}\n"),
+    };
+    let text = source.text.as_ref();
+    let settings = settings_for(text, code);
+    let packs = ferry_rules::all_packs();
+    let index = LineIndex::from_source(text);
+    let mut out = String::new();
+    writeln!(out, "encoding: {}", source.encoding.name()).unwrap();
+    let check = match check_source(text, packs, &settings) {
+        Ok(check) => check,
+        Err(err) => {
+            writeln!(out, "status: error\nerror: {err}").unwrap();
+            return out;
+        }
+    };
+    writeln!(out, "status: {}", check.status().as_str()).unwrap();
+    writeln!(out, "findings:").unwrap();
+    for finding in &check.findings {
+        let start = index.location(text, finding.range.start());
+        let end = index.location(text, finding.range.end());
+        writeln!(
+            out,
+            "  {}:{}-{}:{} {} [{}] {}",
+            start.line,
+            start.column,
+            end.line,
+            end.column,
+            finding.code,
+            finding.fix_kind().as_str(),
+            finding.message
+        )
+        .unwrap();
+        let line = index.line_of(finding.range.start());
+        let line_text = text[usize::from(index.line_start(line))..]
+            .split(['\n', '\r'])
+            .next()
+            .unwrap_or_default();
+        writeln!(out, "    | {}", visible(line_text.trim_end())).unwrap();
+        if let Some(fix) = &finding.fix {
+            writeln!(out, "    fix: {}", fix.title).unwrap();
+        }
+    }
+    writeln!(out, "mentions:").unwrap();
+    for mention in &check.mentions {
+        let at = index.location(text, mention.range.start());
+        let code_note = if mention.commented_out_code {
+            " (commented-out code)"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "  {}:{} {}{}",
+            at.line,
+            at.column,
+            mention.kind.as_str(),
+            code_note
+        )
+        .unwrap();
+    }
+
+    let outcome = fix_source(text, packs, &settings, false).expect("safe fixes apply cleanly");
+    writeln!(out, "fixes applied: {}", outcome.applied_count()).unwrap();
+    if outcome.applied_count() > 0 {
+        let diff = similar::TextDiff::from_lines(text, outcome.text.as_str());
+        for hunk in diff.unified_diff().context_radius(1).iter_hunks() {
+            writeln!(out, "{}", hunk.header()).unwrap();
+            for change in hunk.iter_changes() {
+                let line = visible(change.value().trim_end_matches(['\n', '\r']));
+                let ending = if change.value().ends_with("\r\n") {
+                    "␍"
+                } else {
+                    ""
+                };
+                writeln!(out, "{}{line}{ending}", change.tag()).unwrap();
+            }
+        }
+    }
+
+    // Invariants every fix must keep.
+    let again = fix_source(&outcome.text, packs, &settings, false).expect("fixed text checks");
+    assert_eq!(
+        again.applied_count(),
+        0,
+        "{}: a second fix run changed the file",
+        path.display()
+    );
+    assert_eq!(again.text, outcome.text);
+    assert!(
+        !matches!(outcome.remaining.status(), FileStatus::Fixable),
+        "{}: safe fixes remain after fixing",
+        path.display()
+    );
+    let encoded = source
+        .encoding
+        .encode(&outcome.text)
+        .expect("fixed text encodes");
+    let round = decode(&encoded).expect("fixed bytes decode");
+    assert_eq!(
+        round.encoding,
+        source.encoding,
+        "{}: encoding changed",
+        path.display()
+    );
+    assert_eq!(round.text, outcome.text);
+    if outcome.applied_count() == 0 {
+        assert_eq!(
+            encoded,
+            bytes,
+            "{}: unfixed file must round-trip byte for byte",
+            path.display()
+        );
+    }
+    out
+}
+
+#[test]
+fn rule_fixtures() {
+    let dirs = fixture_dirs();
+    assert!(!dirs.is_empty(), "no fixture folders found");
+    let mut count = 0;
+    for dir in dirs {
+        let code = rule_code(&dir).unwrap();
+        let mut fixtures: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "py"))
+            .collect();
+        fixtures.sort();
+        assert!(!fixtures.is_empty(), "{} has no fixtures", dir.display());
+        for fixture in fixtures {
+            let name = fixture.file_stem().unwrap().to_str().unwrap().to_string();
+            let rendered = render(&fixture, &code);
+            let mut settings = insta::Settings::clone_current();
+            settings.set_snapshot_path(dir.join("snapshots"));
+            settings.set_prepend_module_to_snapshot(false);
+            settings.set_input_file(&fixture);
+            settings.set_omit_expression(true);
+            settings.bind(|| insta::assert_snapshot!(format!("{code}_{name}"), rendered));
+            count += 1;
+        }
+    }
+    assert!(count > 0);
+}
