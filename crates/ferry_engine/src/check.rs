@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use aho_corasick::AhoCorasick;
 use ferry_python::ast::visitor::{self, Visitor};
 use ferry_python::ast::{Expr, Stmt};
-use ferry_python::{find_mentions, parse, Mention, SemanticModel, SyntaxError};
+use ferry_python::{
+    find_code_uses, find_mentions, parse, Mention, SemanticModel, SyntaxError, TextRange,
+};
 
 use crate::edit::{apply_edits, Edit, EditError};
 use crate::finding::{Applicability, Finding, FixKind};
@@ -48,6 +50,7 @@ pub enum FileStatus {
     Fixable,
     /// No findings; the pack's words appear only in comments, strings or docstrings.
     MentionsOnly,
+    /// Nothing to do (the words may appear in code that is not affected).
     Clean,
 }
 
@@ -76,8 +79,12 @@ impl FileStatus {
 pub struct FileCheck {
     /// Sorted by position.
     pub findings: Vec<Finding>,
-    /// Sorted by position.
+    /// Sorted by position. Never inside a finding's range.
     pub mentions: Vec<Mention>,
+    /// The pack's words used in code that no rule reported: another library's
+    /// keyword, the legacy client where the old name is right, the project's
+    /// own parameters. Sorted by position.
+    pub unaffected: Vec<TextRange>,
 }
 
 impl FileCheck {
@@ -86,7 +93,7 @@ impl FileCheck {
             FileStatus::NeedsReview
         } else if !self.findings.is_empty() {
             FileStatus::Fixable
-        } else if !self.mentions.is_empty() {
+        } else if !self.mentions.is_empty() && self.unaffected.is_empty() {
             FileStatus::MentionsOnly
         } else {
             FileStatus::Clean
@@ -140,8 +147,17 @@ pub fn check_source(
         .iter()
         .flat_map(|p| p.mention_words.iter().copied())
         .collect();
-    let mentions = find_mentions(text, &parsed, &words);
-    Ok(FileCheck { findings, mentions })
+    let overlaps_finding =
+        |range: TextRange| findings.iter().any(|f| f.range.intersect(range).is_some());
+    let mut mentions = find_mentions(text, &parsed, &words);
+    mentions.retain(|m| !overlaps_finding(m.range));
+    let mut unaffected = find_code_uses(text, &parsed, &words);
+    unaffected.retain(|r| !overlaps_finding(*r));
+    Ok(FileCheck {
+        findings,
+        mentions,
+        unaffected,
+    })
 }
 
 /// Walks the tree once, handing every statement and expression to every rule.
@@ -357,6 +373,8 @@ mod tests {
         assert_eq!(status("f(old=1)\n"), FileStatus::Fixable);
         assert_eq!(status("f(old=1, new=2)\n"), FileStatus::NeedsReview);
         assert_eq!(status("# old\nf(x)\n"), FileStatus::MentionsOnly);
+        // A word used in code no rule reports is not a mention: nothing to do.
+        assert_eq!(status("# old\nold = 1\n"), FileStatus::Clean);
         assert_eq!(status("f(x)\n"), FileStatus::Clean);
         assert!(matches!(
             check_source("f(old=\n", &[&pack], &settings),

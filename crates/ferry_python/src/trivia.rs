@@ -78,6 +78,17 @@ pub fn find_mentions(text: &str, parsed: &ParsedModule, words: &[&'static str]) 
     mentions
 }
 
+/// Ranges where one of `words` is used as a name in code (a keyword, a
+/// parameter, a variable, an attribute), as opposed to a mention.
+pub fn find_code_uses(text: &str, parsed: &ParsedModule, words: &[&'static str]) -> Vec<TextRange> {
+    parsed
+        .tokens()
+        .iter()
+        .filter(|t| t.kind() == TokenKind::Name && words.contains(&&text[t.range()]))
+        .map(Ranged::range)
+        .collect()
+}
+
 /// Byte offsets of `word` in `haystack` where it stands as a whole identifier.
 pub fn find_word<'a>(haystack: &'a str, word: &'a str) -> impl Iterator<Item = usize> + 'a {
     let is_ident = |c: char| c.is_alphanumeric() || c == '_';
@@ -325,6 +336,14 @@ mod tests {
         // Prose next to commented-out code stays prose.
         let both = mentions("# ws = connect(uri, extra_headers=h)\n# TODO: extra_headers\n");
         assert_eq!((both[0].1, both[1].1), (true, false));
+    }
+
+    #[test]
+    fn code_uses_are_names_only() {
+        let src = "def f(extra_headers=None):\n    # extra_headers\n    return g(extra_headers=extra_headers)\n";
+        let parsed = parse(src).unwrap();
+        let uses = find_code_uses(src, &parsed, &["extra_headers"]);
+        assert_eq!(uses.len(), 3);
     }
 
     #[test]

@@ -127,6 +127,12 @@ fn render(path: &Path, code: &str) -> String {
         .unwrap();
     }
 
+    writeln!(out, "unaffected uses:").unwrap();
+    for range in &check.unaffected {
+        let at = index.location(text, range.start());
+        writeln!(out, "  {}:{}", at.line, at.column).unwrap();
+    }
+
     let outcome = fix_source(text, packs, &settings, false).expect("safe fixes apply cleanly");
     writeln!(out, "fixes applied: {}", outcome.applied_count()).unwrap();
     if outcome.applied_count() > 0 {

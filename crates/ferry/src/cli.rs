@@ -1,0 +1,85 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES: &str = "Exit codes:
+  0  nothing left to do
+  1  findings remain (scan), or files would change (fix --check)
+  2  usage, configuration or IO error, or a file that could not be read, decoded or parsed";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ferry",
+    version,
+    about = "Carries Python codebases across breaking changes in the libraries they depend on.",
+    after_help = EXIT_CODES
+)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Find every affected use, resolved through imports and aliases.
+    #[command(after_help = EXIT_CODES)]
+    Scan(ScanArgs),
+    /// List the rules of every pack.
+    Rules(RulesArgs),
+    /// Print a rule's documentation.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Selection {
+    /// Files or folders to check (default: the current folder).
+    pub paths: Vec<PathBuf>,
+    /// Only these rule codes or prefixes, comma-separated (e.g. `WS001,WS002`).
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Skip these rule codes or prefixes, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Skip paths matching this glob (repeatable), e.g. `legacy/**` or `*_pb2.py`.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// The library version to migrate to, e.g. `websockets==15.0.1` (default: the newest).
+    #[arg(long, value_name = "LIB==VERSION")]
+    pub target: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+    /// Also list every mention in comments, strings and docstrings.
+    #[arg(long)]
+    pub show_mentions: bool,
+    /// Parse every file, not only those containing a pack's words (slower;
+    /// also reports syntax errors in files that cannot have a finding).
+    #[arg(long)]
+    pub no_prefilter: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RulesArgs {
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// A rule code, e.g. `WS001`.
+    pub code: String,
+}

@@ -1,0 +1,40 @@
+//! The `ferry` command line: parses arguments, runs one command, maps the
+//! outcome to an exit code. Everything it does is delegated to the library
+//! crates; this file only wires them together and prints.
+
+mod cli;
+mod commands;
+mod exit;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Deeply nested expressions make recursive tree walks deep; give every
+/// thread room for them rather than risk a stack overflow on odd input.
+const STACK_SIZE: usize = 64 * 1024 * 1024;
+
+fn main() -> ExitCode {
+    let args = cli::Args::parse();
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK_SIZE)
+        .build_global();
+    let worker = std::thread::Builder::new()
+        .stack_size(STACK_SIZE)
+        .spawn(move || commands::run(args))
+        .expect("can start the main worker thread");
+    let status = match worker.join() {
+        Ok(Ok(status)) => status,
+        Ok(Err(err)) => {
+            eprintln!("ferry: error: {err:#}");
+            exit::ExitStatus::Error
+        }
+        Err(_) => {
+            eprintln!(
+                "ferry: internal error (a bug): please report it with the file that caused it"
+            );
+            exit::ExitStatus::Error
+        }
+    };
+    status.into()
+}

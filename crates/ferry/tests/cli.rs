@@ -1,0 +1,256 @@
+//! The `ferry` binary, run on small projects made in temporary folders.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn ferry(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ferry"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("VIRTUAL_ENV")
+        .output()
+        .expect("ferry runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// A project with one file of each status.
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "app/client.py",
+        "import websockets as ws\n\n\nasync def main(uri, h):\n    # é\n    return await ws.connect(uri, extra_headers=h, timeout=5)\n",
+    );
+    write(
+        root,
+        "app/review.py",
+        "import websockets\n\n\nasync def main(uri, a, b):\n    return await websockets.connect(uri, extra_headers=a, additional_headers=b)\n",
+    );
+    write(
+        root,
+        "app/notes.py",
+        "# we used to pass extra_headers here\nimport websockets\n",
+    );
+    write(
+        root,
+        "app/llm.py",
+        "import openai\n\nopenai.OpenAI().chat.completions.create(extra_headers={})\n",
+    );
+    write(root, "app/plain.py", "print('hello')\n");
+    dir
+}
+
+#[test]
+fn text_output_lists_findings_sorted_then_a_summary() {
+    let dir = project();
+    let output = ferry(dir.path(), &["scan"]);
+    assert_eq!(output.status.code(), Some(1), "findings exit with 1");
+    let text = stdout(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0]
+        .starts_with("app/client.py:6:34: WS001 `websockets.connect` is the new asyncio client"));
+    assert!(lines[1].starts_with("app/client.py:6:51: WS002 "));
+    assert!(lines[2].starts_with("app/review.py:5:42: WS001 "));
+    assert!(lines[2].contains("already passes `additional_headers`"));
+    assert_eq!(
+        lines[3],
+        "Found 3 breaking uses in 2 files (2 fixable with `ferry fix`, 1 to review); 5 files scanned."
+    );
+    assert_eq!(
+        lines[4],
+        "1 file mentions the old API only in comments, strings or docstrings (no change needed): app/notes.py"
+    );
+    assert!(lines[5].starts_with("1 file uses the old names only in code that is not affected"));
+    assert!(lines[5].ends_with(": app/llm.py"));
+    assert_eq!(lines.len(), 6);
+    // Two runs print the same bytes.
+    assert_eq!(stdout(&ferry(dir.path(), &["scan"])), text);
+}
+
+#[test]
+fn json_output_has_the_documented_shape() {
+    let dir = project();
+    let output = ferry(dir.path(), &["scan", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(doc["version"], 1);
+    let files = doc["files"].as_array().unwrap();
+    let paths: Vec<&str> = files.iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(
+        paths,
+        [
+            "app/client.py",
+            "app/llm.py",
+            "app/notes.py",
+            "app/review.py"
+        ]
+    );
+    let client = &files[0];
+    assert_eq!(client["status"], "fixable");
+    let finding = &client["findings"][0];
+    assert_eq!(finding["code"], "WS001");
+    assert_eq!(
+        (
+            &finding["line"],
+            &finding["column"],
+            &finding["end_line"],
+            &finding["end_column"]
+        ),
+        (
+            &Value::from(6),
+            &Value::from(34),
+            &Value::from(6),
+            &Value::from(47)
+        )
+    );
+    assert_eq!(finding["fix"], "safe");
+    assert_eq!(files[1]["status"], "clean");
+    assert_eq!(files[1]["unaffected"][0]["line"], 3);
+    let mention = &files[2]["mentions"][0];
+    assert_eq!(
+        (&mention["line"], &mention["column"], &mention["kind"]),
+        (&Value::from(1), &Value::from(19), &Value::from("comment"))
+    );
+    assert_eq!(files[2]["status"], "mentions-only");
+    assert_eq!(files[3]["status"], "needs-review");
+    assert_eq!(files[3]["findings"][0]["fix"], "none");
+    assert!(files[0].get("error").is_none());
+    let summary = &doc["summary"];
+    assert_eq!(summary["files_scanned"], 5);
+    assert_eq!(summary["fixable"], 1);
+    assert_eq!(summary["needs-review"], 1);
+    assert_eq!(summary["mentions-only"], 1);
+    assert_eq!(summary["error"], 0);
+    assert_eq!(summary["findings"], 3);
+}
+
+#[test]
+fn columns_count_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a.py",
+        "import websockets\nx = ('é', websockets.connect('u', extra_headers=h))\n",
+    );
+    let output = ferry(dir.path(), &["scan", "--format", "json"]);
+    let doc: Value = serde_json::from_slice(&output.stdout).unwrap();
+    // `extra_headers` is the 35th character of its line (it starts at byte 36: `é` is two bytes).
+    assert_eq!(doc["files"][0]["findings"][0]["column"], 35);
+}
+
+#[test]
+fn clean_project_exits_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.py", "import websockets\n\nasync def f(u):\n    return await websockets.connect(u, additional_headers={})\n");
+    let output = ferry(dir.path(), &["scan"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        stdout(&output),
+        "No breaking uses found in 1 file scanned.\n"
+    );
+}
+
+#[test]
+fn bad_files_are_reported_and_the_run_goes_on() {
+    let dir = project();
+    write(dir.path(), "app/broken.py", "import websockets\ndef f(:\n");
+    std::fs::write(
+        dir.path().join("app/latin.py"),
+        b"import websockets\nx = '\xe9'\n",
+    )
+    .unwrap();
+    let output = ferry(dir.path(), &["scan"]);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "unparsable files exit with 2"
+    );
+    let text = stdout(&output);
+    assert!(
+        text.contains("app/broken.py: error: syntax error at line 2, column 7:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("app/latin.py: error: cannot decode: invalid UTF-8 at line 2"),
+        "{text}"
+    );
+    assert!(
+        text.contains("app/client.py:6:34: WS001"),
+        "other files are still checked"
+    );
+    assert!(text.contains("2 files could not be checked"));
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    let dir = project();
+    let missing = ferry(dir.path(), &["scan", "nope"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("`nope` does not exist"));
+    let bad_rule = ferry(dir.path(), &["scan", "--select", "XX9"]);
+    assert_eq!(bad_rule.status.code(), Some(2));
+    let bad_target = ferry(dir.path(), &["scan", "--target", "websockets=15"]);
+    assert_eq!(bad_target.status.code(), Some(2));
+    let bad_flag = ferry(dir.path(), &["scan", "--frobnicate"]);
+    assert_eq!(bad_flag.status.code(), Some(2));
+}
+
+#[test]
+fn select_ignore_and_target() {
+    let dir = project();
+    let only_timeout = stdout(&ferry(dir.path(), &["scan", "--select", "WS002"]));
+    assert!(only_timeout.contains("WS002") && !only_timeout.contains(": WS001 "));
+    let no_timeout = stdout(&ferry(dir.path(), &["scan", "--ignore", "ws002"]));
+    assert!(!no_timeout.contains(": WS002 "));
+    // Pinned below 14, `websockets.connect` is the legacy client: nothing breaks.
+    let pinned = ferry(dir.path(), &["scan", "--target", "websockets==13.1"]);
+    assert_eq!(pinned.status.code(), Some(0), "{}", stdout(&pinned));
+}
+
+#[test]
+fn explicit_paths_and_excludes() {
+    let dir = project();
+    let one = stdout(&ferry(dir.path(), &["scan", "app/review.py"]));
+    assert!(one.contains("app/review.py:5:42") && one.contains("1 file scanned"));
+    let excluded = stdout(&ferry(dir.path(), &["scan", "--exclude", "review.py"]));
+    assert!(!excluded.contains("review.py"));
+    // Virtual environments are skipped wherever they are.
+    write(
+        dir.path(),
+        "env/lib/x.py",
+        "import websockets\nwebsockets.connect('u', extra_headers=h)\n",
+    );
+    write(dir.path(), "env/pyvenv.cfg", "home = /usr\n");
+    let text = stdout(&ferry(dir.path(), &["scan"]));
+    assert!(!text.contains("env/lib/x.py"));
+}
+
+#[test]
+fn rules_and_explain() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = stdout(&ferry(dir.path(), &["rules"]));
+    assert!(rules.contains("WS001  ConnectExtraHeaders"));
+    assert!(rules.contains("WS002  ConnectTimeout"));
+    let explain = ferry(dir.path(), &["explain", "ws001"]);
+    assert_eq!(explain.status.code(), Some(0));
+    let text = stdout(&explain);
+    assert!(text.starts_with("WS001 (ConnectExtraHeaders) — websockets pack"));
+    assert!(text.contains("## Fix safety"));
+    assert!(text.contains("unexpected keyword argument 'extra_headers'"));
+    assert_eq!(
+        ferry(dir.path(), &["explain", "WS999"]).status.code(),
+        Some(2)
+    );
+}

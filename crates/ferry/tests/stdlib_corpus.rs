@@ -1,0 +1,82 @@
+//! Ferry on code it was not written against: the standard library of a real
+//! Python interpreter (`$FERRY_TEST_PYTHON`, set by `scripts/test`, else
+//! `python3`). It uses no websockets, so any finding there is a false positive,
+//! and every file Ferry cannot parse must be one Python cannot compile either.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::Value;
+
+fn python() -> String {
+    std::env::var("FERRY_TEST_PYTHON").unwrap_or_else(|_| "python3".to_string())
+}
+
+fn run_python(code: &str, args: &[&str]) -> String {
+    let output = Command::new(python())
+        .arg("-c")
+        .arg(code)
+        .args(args)
+        .output()
+        .expect("the test needs a Python interpreter (run ./scripts/test)");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn stdlib() -> PathBuf {
+    PathBuf::from(
+        run_python(
+            "import sysconfig; print(sysconfig.get_paths()['stdlib'])",
+            &[],
+        )
+        .trim(),
+    )
+}
+
+fn scan(args: &[&str]) -> (Option<i32>, Value, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_ferry"))
+        .arg("scan")
+        .arg("--format=json")
+        .args(args)
+        .arg(stdlib())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    let doc = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    (output.status.code(), doc, stderr)
+}
+
+#[test]
+fn stdlib_default_scan_finds_nothing() {
+    let (code, doc, stderr) = scan(&[]);
+    assert_eq!(code, Some(0), "{stderr}\n{doc:#}");
+    assert_eq!(doc["summary"]["findings"], 0);
+    assert!(doc["summary"]["files_scanned"].as_u64().unwrap() > 500);
+}
+
+#[test]
+fn stdlib_every_file_parsed_no_panic_and_errors_are_real() {
+    let (code, doc, stderr) = scan(&["--no-prefilter"]);
+    assert!(matches!(code, Some(0 | 2)), "{stderr}");
+    assert!(!stderr.contains("internal error"), "{stderr}");
+    assert_eq!(doc["summary"]["findings"], 0, "{doc:#}");
+    let errors: Vec<String> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "error")
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    // Ask the interpreter: each of these must fail to compile there too.
+    let check = "import sys\nfor p in sys.argv[1:]:\n    try:\n        compile(open(p, 'rb').read(), p, 'exec')\n    except (SyntaxError, ValueError, UnicodeDecodeError):\n        continue\n    print(p)\n";
+    let args: Vec<&str> = errors.iter().map(String::as_str).collect();
+    let compiled_fine = run_python(check, &args);
+    assert!(
+        compiled_fine.is_empty(),
+        "Ferry rejected files Python compiles:\n{compiled_fine}"
+    );
+}

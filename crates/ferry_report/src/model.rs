@@ -1,0 +1,182 @@
+//! The result model: per-file reports and a summary derived from them.
+
+use ferry_engine::FileStatus;
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
+
+/// The version of the JSON document's shape. Bump only on a breaking change.
+pub const JSON_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FindingReport {
+    pub code: &'static str,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    pub message: String,
+    /// `safe`, `unsafe` or `none` (a review item).
+    pub fix: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix_title: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MentionReport {
+    pub line: u32,
+    pub column: u32,
+    /// `comment`, `string` or `docstring`.
+    pub kind: &'static str,
+    /// For comments: the comment is commented-out code rather than prose.
+    pub commented_out_code: bool,
+}
+
+/// A position in a file: 1-based line, 1-based character column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Position {
+    pub line: u32,
+    pub column: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileReport {
+    /// As shown to the user: relative to the current directory when possible.
+    pub path: String,
+    pub status: FileStatus,
+    pub findings: Vec<FindingReport>,
+    pub mentions: Vec<MentionReport>,
+    /// The pack's words used in code that is not affected (another library,
+    /// the legacy client, the project's own names).
+    pub unaffected: Vec<Position>,
+    /// Why the file could not be checked (status `error` only).
+    pub error: Option<String>,
+}
+
+impl FileReport {
+    pub fn error(path: String, reason: impl Into<String>) -> Self {
+        Self {
+            path,
+            status: FileStatus::Error,
+            findings: Vec::new(),
+            mentions: Vec::new(),
+            unaffected: Vec::new(),
+            error: Some(reason.into()),
+        }
+    }
+}
+
+impl Serialize for FileReport {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("FileReport", 6)?;
+        state.serialize_field("path", &self.path)?;
+        state.serialize_field("status", self.status.as_str())?;
+        state.serialize_field("findings", &self.findings)?;
+        state.serialize_field("mentions", &self.mentions)?;
+        state.serialize_field("unaffected", &self.unaffected)?;
+        if let Some(error) = &self.error {
+            state.serialize_field("error", error)?;
+        }
+        state.end()
+    }
+}
+
+/// Counts derived from the file reports, never kept separately.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub files_scanned: usize,
+    pub fixable: usize,
+    pub needs_review: usize,
+    pub mentions_only: usize,
+    pub error: usize,
+    pub clean: usize,
+    pub findings: usize,
+    pub safe_fixes: usize,
+    pub unsafe_fixes: usize,
+    pub review_items: usize,
+}
+
+impl Serialize for Summary {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("Summary", 10)?;
+        state.serialize_field("files_scanned", &self.files_scanned)?;
+        state.serialize_field("fixable", &self.fixable)?;
+        state.serialize_field("needs-review", &self.needs_review)?;
+        state.serialize_field("mentions-only", &self.mentions_only)?;
+        state.serialize_field("error", &self.error)?;
+        state.serialize_field("clean", &self.clean)?;
+        state.serialize_field("findings", &self.findings)?;
+        state.serialize_field("safe_fixes", &self.safe_fixes)?;
+        state.serialize_field("unsafe_fixes", &self.unsafe_fixes)?;
+        state.serialize_field("review_items", &self.review_items)?;
+        state.end()
+    }
+}
+
+/// The result of one scan, sorted by path: every file that is not clean, and
+/// clean files whose code uses the pack's words (so a reader sees why they are
+/// clean). `files_scanned` counts every file looked at.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScanReport {
+    pub files: Vec<FileReport>,
+    pub files_scanned: usize,
+}
+
+impl ScanReport {
+    /// Builds a report; files are sorted by path so two runs print the same bytes.
+    pub fn new(mut files: Vec<FileReport>, files_scanned: usize) -> Self {
+        files.retain(|f| {
+            f.status != FileStatus::Clean || !f.unaffected.is_empty() || !f.mentions.is_empty()
+        });
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Self {
+            files,
+            files_scanned,
+        }
+    }
+
+    pub fn summary(&self) -> Summary {
+        let mut summary = Summary {
+            files_scanned: self.files_scanned,
+            ..Summary::default()
+        };
+        for file in &self.files {
+            match file.status {
+                FileStatus::Error => summary.error += 1,
+                FileStatus::NeedsReview => summary.needs_review += 1,
+                FileStatus::Fixable => summary.fixable += 1,
+                FileStatus::MentionsOnly => summary.mentions_only += 1,
+                FileStatus::Clean => {}
+            }
+            for finding in &file.findings {
+                summary.findings += 1;
+                match finding.fix {
+                    "safe" => summary.safe_fixes += 1,
+                    "unsafe" => summary.unsafe_fixes += 1,
+                    _ => summary.review_items += 1,
+                }
+            }
+        }
+        summary.clean = self.files_scanned.saturating_sub(
+            summary.error + summary.needs_review + summary.fixable + summary.mentions_only,
+        );
+        summary
+    }
+
+    pub fn has_findings(&self) -> bool {
+        self.files.iter().any(|f| !f.findings.is_empty())
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.files.iter().any(|f| f.status == FileStatus::Error)
+    }
+}
+
+impl Serialize for ScanReport {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("ScanReport", 3)?;
+        state.serialize_field("version", &JSON_VERSION)?;
+        state.serialize_field("files", &self.files)?;
+        state.serialize_field("summary", &self.summary())?;
+        state.end()
+    }
+}

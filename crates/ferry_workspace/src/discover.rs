@@ -1,0 +1,261 @@
+//! Finding the Python files to look at.
+//!
+//! Walks the given paths in parallel with `ignore` (so `.gitignore`, `.ignore`
+//! and git's exclude files are honoured), keeps `.py` and `.pyi` files, and
+//! skips what is never the project's own code: VCS folders, caches,
+//! `site-packages`, `node_modules`, and any folder holding a `pyvenv.cfg`
+//! (a virtual environment, whatever its name). Symlinks are not followed.
+//! A file named on the command line is always taken.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use ignore::{WalkBuilder, WalkState};
+
+/// Folder names that never hold the project's own sources.
+const SKIPPED_DIRS: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    "__pycache__",
+    "__pypackages__",
+    "node_modules",
+    "site-packages",
+];
+
+#[derive(Debug, Clone, Default)]
+pub struct DiscoverOptions {
+    /// Extra globs to skip, matched against paths relative to each given root
+    /// and against file and folder names (`legacy/**`, `*_pb2.py`).
+    pub exclude: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DiscoverError {
+    #[error("`{0}` does not exist")]
+    Missing(PathBuf),
+    #[error("invalid --exclude glob `{glob}`: {reason}")]
+    BadGlob { glob: String, reason: String },
+}
+
+/// What discovery found: files to scan, and paths it could not walk into.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// Sorted and without duplicates.
+    pub files: Vec<PathBuf>,
+    /// Paths that could not be read while walking, with the reason.
+    pub errors: Vec<(PathBuf, String)>,
+}
+
+pub fn discover(roots: &[PathBuf], options: &DiscoverOptions) -> Result<Discovered, DiscoverError> {
+    let excludes = build_globs(&options.exclude)?;
+    let found = Mutex::new(Discovered::default());
+    for root in roots {
+        let meta =
+            std::fs::symlink_metadata(root).map_err(|_| DiscoverError::Missing(root.clone()))?;
+        if !meta.is_dir() {
+            // Named explicitly: taken as it is, even without a .py suffix.
+            found
+                .lock()
+                .expect("no panics while locked")
+                .files
+                .push(root.clone());
+            continue;
+        }
+        walk_dir(root, &excludes, &found);
+    }
+    let mut found = found.into_inner().expect("no panics while locked");
+    found.files.sort();
+    found.files.dedup();
+    found.errors.sort();
+    Ok(found)
+}
+
+fn walk_dir(root: &Path, excludes: &GlobSet, found: &Mutex<Discovered>) {
+    let root_owned = root.to_path_buf();
+    let excludes_for_filter = excludes.clone();
+    let walker = WalkBuilder::new(root)
+        .hidden(false)
+        .follow_links(false)
+        .require_git(false)
+        .filter_entry(move |entry| {
+            let path = entry.path();
+            let relative = path.strip_prefix(&root_owned).unwrap_or(path);
+            if !excludes_for_filter.is_empty()
+                && (excludes_for_filter.is_match(relative)
+                    || excludes_for_filter.is_match(entry.file_name()))
+            {
+                return false;
+            }
+            if entry.file_type().is_some_and(|t| t.is_dir()) && entry.depth() > 0 {
+                let name = entry.file_name().to_string_lossy();
+                if SKIPPED_DIRS.contains(&name.as_ref()) || path.join("pyvenv.cfg").exists() {
+                    return false;
+                }
+            }
+            true
+        })
+        .build_parallel();
+    walker.run(|| {
+        Box::new(|result| {
+            match result {
+                Ok(entry) => {
+                    let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                    let is_python = entry
+                        .path()
+                        .extension()
+                        .is_some_and(|ext| ext == "py" || ext == "pyi");
+                    if is_file && is_python {
+                        found
+                            .lock()
+                            .expect("no panics while locked")
+                            .files
+                            .push(entry.into_path());
+                    }
+                }
+                Err(err) => {
+                    let path = error_path(&err).unwrap_or_default();
+                    let reason = error_reason(&err);
+                    found
+                        .lock()
+                        .expect("no panics while locked")
+                        .errors
+                        .push((path, reason));
+                }
+            }
+            WalkState::Continue
+        })
+    });
+}
+
+fn build_globs(globs: &[String]) -> Result<GlobSet, DiscoverError> {
+    let mut builder = GlobSetBuilder::new();
+    for glob in globs {
+        let pattern = glob.trim_end_matches('/');
+        let parsed = Glob::new(pattern).map_err(|e| DiscoverError::BadGlob {
+            glob: glob.clone(),
+            reason: e.kind().to_string(),
+        })?;
+        builder.add(parsed);
+    }
+    builder.build().map_err(|e| DiscoverError::BadGlob {
+        glob: globs.join(", "),
+        reason: e.to_string(),
+    })
+}
+
+fn error_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        _ => None,
+    }
+}
+
+fn error_reason(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => error_reason(err),
+        ignore::Error::Io(io) => io.to_string(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn touch(root: &Path, rel: &str) {
+        let path = root.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, "x = 1\n").unwrap();
+    }
+
+    fn names(found: &Discovered, root: &Path) -> Vec<String> {
+        found
+            .files
+            .iter()
+            .map(|p| {
+                p.strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn finds_python_and_skips_what_is_not_the_project() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for rel in [
+            "app/main.py",
+            "app/types.pyi",
+            "app/readme.txt",
+            ".github/scripts/check.py",
+            ".git/hooks/x.py",
+            "env/lib/python3.11/site-packages/websockets/client.py",
+            "venv/lib/site.py",
+            "node_modules/pkg/x.py",
+            "app/__pycache__/main.py",
+            "ignored/x.py",
+            "build/gen_pb2.py",
+        ] {
+            touch(root, rel);
+        }
+        fs::write(root.join("venv/pyvenv.cfg"), "home = /usr\n").unwrap();
+        fs::write(root.join(".gitignore"), "ignored/\n").unwrap();
+        let options = DiscoverOptions {
+            exclude: vec!["*_pb2.py".into()],
+        };
+        let found = discover(&[root.to_path_buf()], &options).unwrap();
+        assert_eq!(
+            names(&found, root),
+            vec![".github/scripts/check.py", "app/main.py", "app/types.pyi"]
+        );
+    }
+
+    #[test]
+    fn explicit_files_are_taken_and_missing_paths_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        touch(dir.path(), "script");
+        let file = dir.path().join("script");
+        let found = discover(std::slice::from_ref(&file), &DiscoverOptions::default()).unwrap();
+        assert_eq!(found.files, vec![file]);
+        let missing = dir.path().join("nope");
+        assert!(matches!(
+            discover(&[missing], &DiscoverOptions::default()),
+            Err(DiscoverError::Missing(_))
+        ));
+    }
+
+    #[test]
+    fn exclude_globs_match_relative_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        touch(dir.path(), "legacy/a.py");
+        touch(dir.path(), "src/b.py");
+        let options = DiscoverOptions {
+            exclude: vec!["legacy/**".into()],
+        };
+        let found = discover(&[dir.path().to_path_buf()], &options).unwrap();
+        assert_eq!(names(&found, dir.path()), vec!["src/b.py"]);
+        let bad = DiscoverOptions {
+            exclude: vec!["a[".into()],
+        };
+        assert!(matches!(
+            discover(&[dir.path().to_path_buf()], &bad),
+            Err(DiscoverError::BadGlob { .. })
+        ));
+    }
+}

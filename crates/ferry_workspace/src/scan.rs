@@ -1,0 +1,144 @@
+//! Running the engine over many files at once.
+
+use std::path::{Path, PathBuf};
+
+use ferry_engine::{check_source, CheckError, FileCheck, FileStatus, Pack, Prefilter, Settings};
+use ferry_python::{decode, LineIndex, SourceLocation, TextSize};
+use ferry_report::{FileReport, FindingReport, MentionReport, Position, ScanReport};
+use rayon::prelude::*;
+
+/// How a scan runs.
+#[derive(Debug, Clone, Copy)]
+pub struct ScanOptions {
+    /// Skip files whose bytes contain none of the packs' words (the default).
+    /// Off, every file is decoded and parsed: slower, and it reports syntax
+    /// errors in files that could never have a finding.
+    pub prefilter: bool,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        Self { prefilter: true }
+    }
+}
+
+/// Scans `files` on all cores. Only files worth showing are kept, so memory
+/// grows with the findings, not with the tree.
+pub fn scan(
+    files: &[PathBuf],
+    packs: &[&Pack],
+    settings: &Settings,
+    cwd: &Path,
+    options: ScanOptions,
+) -> ScanReport {
+    let prefilter = options.prefilter.then(|| Prefilter::new(packs));
+    let reports: Vec<FileReport> = files
+        .par_iter()
+        .filter_map(|path| scan_file(path, packs, settings, prefilter.as_ref(), cwd))
+        .collect();
+    ScanReport::new(reports, files.len())
+}
+
+/// Scans one file; `None` means clean.
+fn scan_file(
+    path: &Path,
+    packs: &[&Pack],
+    settings: &Settings,
+    prefilter: Option<&Prefilter>,
+    cwd: &Path,
+) -> Option<FileReport> {
+    let shown = display_path(path, cwd);
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(err) => return Some(FileReport::error(shown, format!("cannot read: {err}"))),
+    };
+    if prefilter.is_some_and(|p| !p.is_candidate(&bytes)) {
+        return None;
+    }
+    let source = match decode(&bytes) {
+        Ok(source) => source,
+        Err(err) => return Some(FileReport::error(shown, format!("cannot decode: {err}"))),
+    };
+    let text = source.text.as_ref();
+    match check_source(text, packs, settings) {
+        Ok(check) => {
+            let report = to_file_report(shown, text, &check);
+            let worth_showing = report.status != FileStatus::Clean || !report.unaffected.is_empty();
+            worth_showing.then_some(report)
+        }
+        Err(err) => Some(FileReport::error(shown, describe_check_error(text, &err))),
+    }
+}
+
+/// Turns a check's offsets into 1-based lines and character columns.
+pub fn to_file_report(path: String, text: &str, check: &FileCheck) -> FileReport {
+    let index = LineIndex::from_source(text);
+    let at = |offset: TextSize| index.location(text, offset);
+    let findings = check
+        .findings
+        .iter()
+        .map(|f| {
+            let (start, end) = (at(f.range.start()), at(f.range.end()));
+            FindingReport {
+                code: f.code,
+                line: start.line,
+                column: start.column,
+                end_line: end.line,
+                end_column: end.column,
+                message: f.message.clone(),
+                fix: f.fix_kind().as_str(),
+                fix_title: f.fix.as_ref().map(|fix| fix.title.clone()),
+            }
+        })
+        .collect();
+    let mentions = check
+        .mentions
+        .iter()
+        .map(|m| {
+            let SourceLocation { line, column } = at(m.range.start());
+            MentionReport {
+                line,
+                column,
+                kind: m.kind.as_str(),
+                commented_out_code: m.commented_out_code,
+            }
+        })
+        .collect();
+    let unaffected = check
+        .unaffected
+        .iter()
+        .map(|range| {
+            let SourceLocation { line, column } = at(range.start());
+            Position { line, column }
+        })
+        .collect();
+    FileReport {
+        path,
+        status: check.status(),
+        findings,
+        mentions,
+        unaffected,
+        error: None,
+    }
+}
+
+/// A check error as a user reads it, with the position of a syntax error.
+pub fn describe_check_error(text: &str, err: &CheckError) -> String {
+    match err {
+        CheckError::Syntax(syntax) => {
+            let at = LineIndex::from_source(text).location(text, syntax.range.start());
+            format!(
+                "syntax error at line {}, column {}: {}",
+                at.line, at.column, syntax.message
+            )
+        }
+        other => other.to_string(),
+    }
+}
+
+/// The path as shown to the user: relative to `cwd` when it is inside it.
+pub fn display_path(path: &Path, cwd: &Path) -> String {
+    let shown = path.strip_prefix(cwd).unwrap_or(path);
+    let shown = shown.strip_prefix(".").unwrap_or(shown);
+    shown.to_string_lossy().replace('\\', "/")
+}
