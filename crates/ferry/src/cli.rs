@@ -26,6 +26,9 @@ pub enum Command {
     /// Find every affected use, resolved through imports and aliases.
     #[command(after_help = EXIT_CODES)]
     Scan(ScanArgs),
+    /// Apply the safe fixes (format-preserving; atomic writes; never a file that no longer parses).
+    #[command(after_help = EXIT_CODES)]
+    Fix(FixArgs),
     /// List the rules of every pack.
     Rules(RulesArgs),
     /// Print a rule's documentation.
@@ -70,6 +73,24 @@ pub struct ScanArgs {
     /// also reports syntax errors in files that cannot have a finding).
     #[arg(long)]
     pub no_prefilter: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FixArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+    /// Also apply unsafe fixes (right in the usual case; review the diff).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print a unified diff of what would change; write nothing (exit 1 if anything would change).
+    #[arg(long)]
+    pub diff: bool,
+    /// Write nothing; exit 1 if anything would change (for CI and pre-commit).
+    #[arg(long)]
+    pub check: bool,
+    /// Fix files even if they have uncommitted changes in git.
+    #[arg(long)]
+    pub allow_dirty: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -6,14 +6,19 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use ferry_engine::{RuleSelection, Settings};
 use ferry_report::{render_json, render_text, FileReport, ScanReport, TextOptions};
-use ferry_workspace::{discover, DiscoverOptions, Discovered, ScanOptions};
+use ferry_workspace::{
+    discover, DiscoverOptions, Discovered, FixMode, FixOptions, FixRun, ScanOptions,
+};
 
-use crate::cli::{Args, Command, ExplainArgs, OutputFormat, RulesArgs, ScanArgs, Selection};
+use crate::cli::{
+    Args, Command, ExplainArgs, FixArgs, OutputFormat, RulesArgs, ScanArgs, Selection,
+};
 use crate::exit::ExitStatus;
 
 pub fn run(args: Args) -> Result<ExitStatus> {
     match args.command {
         Command::Scan(args) => scan(args),
+        Command::Fix(args) => fix(args),
         Command::Rules(args) => rules(args),
         Command::Explain(args) => explain(args),
     }
@@ -140,6 +145,193 @@ fn scan(args: ScanArgs) -> Result<ExitStatus> {
     } else {
         ExitStatus::Success
     })
+}
+
+fn fix(args: FixArgs) -> Result<ExitStatus> {
+    let settings = settings(&args.selection)?;
+    let inputs = inputs(&args.selection)?;
+    let mode = if args.diff {
+        FixMode::Diff
+    } else if args.check {
+        FixMode::Check
+    } else {
+        FixMode::Write
+    };
+    let options = FixOptions {
+        mode,
+        unsafe_fixes: args.unsafe_fixes,
+        allow_dirty: args.allow_dirty,
+    };
+    let packs = ferry_rules::all_packs();
+    let run = ferry_workspace::fix(
+        &inputs.discovered.files,
+        packs,
+        &settings,
+        &inputs.cwd,
+        options,
+    )?;
+    let walk_errors: Vec<String> = inputs
+        .discovered
+        .errors
+        .iter()
+        .map(|(path, reason)| {
+            format!(
+                "{}: error: cannot read: {reason}",
+                ferry_workspace::display_path(path, &inputs.cwd)
+            )
+        })
+        .collect();
+    let summary = FixSummary::of(&run, args.unsafe_fixes);
+    let mut out = String::new();
+    match mode {
+        FixMode::Diff => {
+            for file in &run.files {
+                out.push_str(file.diff.as_deref().unwrap_or_default());
+            }
+        }
+        FixMode::Check => {
+            for file in run.files.iter().filter(|f| f.applied_count() > 0) {
+                out.push_str(&format!(
+                    "Would fix {}: {}\n",
+                    plural(file.applied_count(), "finding"),
+                    file.report.path
+                ));
+            }
+        }
+        FixMode::Write => {
+            for file in &run.files {
+                for f in &file.report.findings {
+                    out.push_str(&format!(
+                        "{}:{}:{}: {} {}\n",
+                        file.report.path, f.line, f.column, f.code, f.message
+                    ));
+                }
+            }
+        }
+    }
+    let mut notes = String::new();
+    for line in &walk_errors {
+        notes.push_str(line);
+        notes.push('\n');
+    }
+    for file in run.files.iter().filter(|f| f.report.error.is_some()) {
+        notes.push_str(&format!(
+            "{}: error: {}\n",
+            file.report.path,
+            file.report.error.as_deref().unwrap_or_default()
+        ));
+    }
+    for path in &run.stale_temp_files_removed {
+        notes.push_str(&format!(
+            "removed a temporary file left by an interrupted run: {}\n",
+            path.display()
+        ));
+    }
+    notes.push_str(&summary.line(mode));
+    notes.push('\n');
+    // In diff mode stdout is the patch; everything else goes to stderr.
+    if mode == FixMode::Diff {
+        print(&out)?;
+        eprint!("{notes}");
+    } else {
+        print(&out)?;
+        print(&notes)?;
+    }
+    let errors = summary.errors + walk_errors.len();
+    // Diff and check report pending changes; a write reports what is left.
+    let pending = match mode {
+        FixMode::Diff | FixMode::Check => summary.applied > 0,
+        FixMode::Write => summary.review + summary.unsafe_left > 0,
+    };
+    Ok(if errors > 0 {
+        ExitStatus::Error
+    } else if pending {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Success
+    })
+}
+
+/// The numbers behind the summary line of `ferry fix`, all counted from the run.
+struct FixSummary {
+    applied: usize,
+    files_changed: usize,
+    review: usize,
+    unsafe_left: usize,
+    errors: usize,
+}
+
+impl FixSummary {
+    fn of(run: &FixRun, unsafe_fixes: bool) -> Self {
+        let findings = run.files.iter().flat_map(|f| f.report.findings.iter());
+        let (mut review, mut unsafe_left) = (0, 0);
+        for finding in findings {
+            match finding.fix {
+                "none" => review += 1,
+                "unsafe" if !unsafe_fixes => unsafe_left += 1,
+                _ => {}
+            }
+        }
+        Self {
+            applied: run.files.iter().map(|f| f.applied_count()).sum(),
+            files_changed: run.files.iter().filter(|f| f.applied_count() > 0).count(),
+            review,
+            unsafe_left,
+            errors: run
+                .files
+                .iter()
+                .filter(|f| f.report.error.is_some())
+                .count(),
+        }
+    }
+
+    fn line(&self, mode: FixMode) -> String {
+        let verb = if mode == FixMode::Write {
+            "Fixed"
+        } else {
+            "Would fix"
+        };
+        let mut line = if self.applied == 0 {
+            "Nothing to fix".to_string()
+        } else {
+            format!(
+                "{verb} {} in {}",
+                plural(self.applied, "finding"),
+                plural(self.files_changed, "file")
+            )
+        };
+        if self.review > 0 {
+            let need = if self.review == 1 { "needs" } else { "need" };
+            line.push_str(&format!(
+                "; {} {need} review",
+                plural(self.review, "finding")
+            ));
+        }
+        if self.unsafe_left > 0 {
+            line.push_str(&format!(
+                "; {} not applied (use --unsafe-fixes)",
+                plural(self.unsafe_left, "unsafe fix")
+            ));
+        }
+        if self.errors > 0 {
+            line.push_str(&format!(
+                "; {} could not be fixed (see the errors above)",
+                plural(self.errors, "file")
+            ));
+        }
+        line.push('.');
+        line
+    }
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else if noun.ends_with('x') {
+        format!("{n} {noun}es")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 fn rules(args: RulesArgs) -> Result<ExitStatus> {

@@ -3,7 +3,8 @@
 //! Everything outside an edit's range stays byte for byte, which is how a fix
 //! keeps comments, quotes, spacing and line endings exactly as they were.
 
-use ferry_python::{TextRange, TextSize};
+use ferry_python::ast::Arguments;
+use ferry_python::{Ranged, TextRange, TextSize};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edit {
@@ -52,6 +53,29 @@ impl Edit {
         }
         self.range.start() < other.range.end() && other.range.start() < self.range.end()
     }
+}
+
+/// The edit that removes one argument (positional or keyword) from a call,
+/// with the comma that separates it from its neighbour, so the call stays valid:
+/// `f(a, x=1, b)` → `f(a, b)`, `f(a, x=1)` → `f(a)`, `f(x=1,)` → `f()`.
+pub fn remove_argument(arguments: &Arguments, argument: TextRange) -> Option<Edit> {
+    let mut ranges: Vec<TextRange> = arguments
+        .args
+        .iter()
+        .map(Ranged::range)
+        .chain(arguments.keywords.iter().map(Ranged::range))
+        .collect();
+    ranges.sort_by_key(|r| r.start());
+    let index = ranges.iter().position(|r| *r == argument)?;
+    let range = if let Some(next) = ranges.get(index + 1) {
+        TextRange::new(argument.start(), next.start())
+    } else if let Some(previous) = index.checked_sub(1).map(|i| ranges[i]) {
+        TextRange::new(previous.end(), argument.end())
+    } else {
+        // The only argument: up to the closing parenthesis, taking a trailing comma.
+        TextRange::new(argument.start(), arguments.end() - TextSize::new(1))
+    };
+    Some(Edit::deletion(range))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -140,6 +164,33 @@ mod tests {
             apply_edits("é", &[Edit::deletion(range(0, 1))]),
             Err(EditError::NotCharBoundary(_))
         ));
+    }
+
+    fn remove_keyword(src: &str, name: &str) -> String {
+        let parsed = ferry_python::parse(src).unwrap();
+        let ferry_python::ast::Stmt::Expr(stmt) = &parsed.module().body[0] else {
+            panic!()
+        };
+        let ferry_python::ast::Expr::Call(call) = stmt.value.as_ref() else {
+            panic!()
+        };
+        let keyword = call.arguments.find_keyword(name).unwrap();
+        let edit = remove_argument(&call.arguments, keyword.range()).unwrap();
+        apply_edits(src, &[edit]).unwrap()
+    }
+
+    #[test]
+    fn removing_an_argument_keeps_the_call_valid() {
+        assert_eq!(remove_keyword("f(a, x=1, b=2)\n", "x"), "f(a, b=2)\n");
+        assert_eq!(remove_keyword("f(a, x=1)\n", "x"), "f(a)\n");
+        assert_eq!(remove_keyword("f(a, x=1,)\n", "x"), "f(a,)\n");
+        assert_eq!(remove_keyword("f(x=1)\n", "x"), "f()\n");
+        assert_eq!(remove_keyword("f(x=1,)\n", "x"), "f()\n");
+        assert_eq!(
+            remove_keyword("f(\n    a,\n    x=1,  # note\n    b=2,\n)\n", "x"),
+            "f(\n    a,\n    b=2,\n)\n"
+        );
+        assert_eq!(remove_keyword("f(x=1, *args)\n", "x"), "f(*args)\n");
     }
 
     /// Non-overlapping edits over an ASCII text, each a (start, len, replacement).

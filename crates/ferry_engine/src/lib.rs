@@ -16,7 +16,7 @@ mod settings;
 pub use check::{
     check_source, fix_source, CheckError, FileCheck, FileStatus, FixOutcome, Prefilter,
 };
-pub use edit::{apply_edits, Edit, EditError};
+pub use edit::{apply_edits, remove_argument, Edit, EditError};
 pub use finding::{Applicability, Finding, Fix, FixKind};
 pub use rule::{Checker, Pack, RegisteredRule, Rule};
 pub use settings::{RuleSelection, Settings, Version, VersionParseError};

@@ -133,8 +133,38 @@ fn render(path: &Path, code: &str) -> String {
         writeln!(out, "  {}:{}", at.line, at.column).unwrap();
     }
 
-    let outcome = fix_source(text, packs, &settings, false).expect("safe fixes apply cleanly");
-    writeln!(out, "fixes applied: {}", outcome.applied_count()).unwrap();
+    let has_unsafe = check
+        .findings
+        .iter()
+        .any(|f| f.fix_kind() == ferry_engine::FixKind::Unsafe);
+    for unsafe_fixes in [false, true] {
+        if unsafe_fixes && !has_unsafe {
+            break;
+        }
+        render_fixes(&mut out, path, &source, &settings, unsafe_fixes, &bytes);
+    }
+    out
+}
+
+/// Applies the fixes (safe ones, or all), renders their diff, and checks the
+/// invariants every fix must keep.
+fn render_fixes(
+    out: &mut String,
+    path: &Path,
+    source: &ferry_python::DecodedSource<'_>,
+    settings: &Settings,
+    unsafe_fixes: bool,
+    bytes: &[u8],
+) {
+    let text = source.text.as_ref();
+    let packs = ferry_rules::all_packs();
+    let outcome = fix_source(text, packs, settings, unsafe_fixes).expect("fixes apply cleanly");
+    let label = if unsafe_fixes {
+        "fixes applied with --unsafe-fixes"
+    } else {
+        "fixes applied"
+    };
+    writeln!(out, "{label}: {}", outcome.applied_count()).unwrap();
     if outcome.applied_count() > 0 {
         let diff = similar::TextDiff::from_lines(text, outcome.text.as_str());
         for hunk in diff.unified_diff().context_radius(1).iter_hunks() {
@@ -150,9 +180,8 @@ fn render(path: &Path, code: &str) -> String {
             }
         }
     }
-
-    // Invariants every fix must keep.
-    let again = fix_source(&outcome.text, packs, &settings, false).expect("fixed text checks");
+    let again =
+        fix_source(&outcome.text, packs, settings, unsafe_fixes).expect("fixed text checks");
     assert_eq!(
         again.applied_count(),
         0,
@@ -161,10 +190,16 @@ fn render(path: &Path, code: &str) -> String {
     );
     assert_eq!(again.text, outcome.text);
     assert!(
-        !matches!(outcome.remaining.status(), FileStatus::Fixable),
-        "{}: safe fixes remain after fixing",
+        outcome
+            .remaining
+            .findings
+            .iter()
+            .all(|f| f.fix_kind() == ferry_engine::FixKind::None
+                || (!unsafe_fixes && f.fix_kind() == ferry_engine::FixKind::Unsafe)),
+        "{}: applicable fixes remain after fixing",
         path.display()
     );
+    assert_ne!(outcome.remaining.status(), FileStatus::Fixable);
     let encoded = source
         .encoding
         .encode(&outcome.text)
@@ -185,7 +220,6 @@ fn render(path: &Path, code: &str) -> String {
             path.display()
         );
     }
-    out
 }
 
 #[test]

@@ -32,11 +32,13 @@
 //!
 //! ## Fix safety
 //! Safe: the legacy client used `timeout` exactly as `close_timeout`, so the
-//! rename keeps the behaviour. When the call also passes `close_timeout=` (the
-//! legacy client then ignored `timeout`), or when the callee may be either
-//! implementation, there is no fix and the finding is a review item.
+//! rename keeps the behaviour. When the call also passes `close_timeout=`, the
+//! legacy client ignored `timeout`; removing it keeps that behaviour, but the
+//! author may have meant the other value, so the removal is an unsafe fix
+//! (`--unsafe-fixes`). When the callee may be either implementation, there is
+//! no fix and the finding is a review item.
 
-use ferry_engine::{Applicability, Checker, Edit, Fix, Rule};
+use ferry_engine::{remove_argument, Applicability, Checker, Edit, Fix, Rule};
 use ferry_python::ast::Expr;
 use ferry_python::Ranged;
 
@@ -69,10 +71,15 @@ impl Rule for ConnectTimeout {
                     "`{name}` is the new asyncio client, which has no `timeout` alias; it raises `TypeError` when the connection opens (use `close_timeout`)"
                 );
                 if client.keyword("close_timeout").is_some() {
+                    let fix = remove_argument(&call.arguments, old.range()).map(|edit| Fix {
+                        title: "Remove `timeout` (the legacy client ignored it next to `close_timeout`)".to_string(),
+                        edits: vec![edit],
+                        applicability: Applicability::Unsafe,
+                    });
                     checker.report(
                         arg.range(),
-                        format!("{message}, and this call already passes `close_timeout`: remove `timeout` (the legacy client ignored it here)"),
-                        None,
+                        format!("{message}, and this call already passes `close_timeout`, which the legacy client used instead: remove `timeout`"),
+                        fix,
                     );
                 } else {
                     let fix = Fix {

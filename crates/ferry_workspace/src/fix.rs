@@ -1,0 +1,218 @@
+//! `ferry fix` on many files: plan every file's fixes in parallel, check the
+//! uncommitted-changes guard, then write each changed file atomically.
+//!
+//! Nothing is written in `Diff` and `Check` modes. A file whose fixes would
+//! not parse, whose new text cannot be encoded back, or that changed on disk
+//! meanwhile is reported and left exactly as it was; the other files go on.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use ferry_engine::{fix_source, CheckError, Pack, Prefilter, Settings};
+use ferry_python::decode;
+use ferry_report::FileReport;
+use rayon::prelude::*;
+
+use crate::git::{uncommitted, DirtyFile};
+use crate::scan::{describe_check_error, display_path, to_file_report};
+use crate::write::{remove_stale_temp_files, write_atomically};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixMode {
+    /// Write the fixed files.
+    Write,
+    /// Compute unified diffs; write nothing.
+    Diff,
+    /// Only tell what would change; write nothing.
+    Check,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct FixOptions {
+    pub mode: FixMode,
+    pub unsafe_fixes: bool,
+    /// Write into files with uncommitted changes (git).
+    pub allow_dirty: bool,
+}
+
+/// What happened to one file that has something to say.
+#[derive(Debug, Clone)]
+pub struct FileFix {
+    pub path: PathBuf,
+    /// Fixes applied (or that would be, in `Diff`/`Check` mode), by rule code.
+    pub applied: BTreeMap<&'static str, usize>,
+    /// The file after fixing: what is left (review items, unsafe fixes not
+    /// applied), positions in the fixed text. Status `error` if the file could
+    /// not be fixed; then nothing was written.
+    pub report: FileReport,
+    /// The unified diff, in `Diff` mode.
+    pub diff: Option<String>,
+}
+
+impl FileFix {
+    pub fn applied_count(&self) -> usize {
+        self.applied.values().sum()
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FixRun {
+    /// Sorted by path; only files with fixes, findings left, mentions or errors.
+    pub files: Vec<FileFix>,
+    pub files_scanned: usize,
+    /// Temporary files of killed earlier runs that were removed.
+    pub stale_temp_files_removed: Vec<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FixError {
+    #[error("{} to fix {} uncommitted changes:\n{}\nCommit or stash them first (so the fix can be reviewed and undone), or run again with --allow-dirty.",
+        plural_files(.0.len()), if .0.len() == 1 { "has" } else { "have" }, list_dirty(.0))]
+    Dirty(Vec<(String, &'static str)>),
+}
+
+fn plural_files(n: usize) -> String {
+    if n == 1 {
+        "1 file".into()
+    } else {
+        format!("{n} files")
+    }
+}
+
+fn list_dirty(files: &[(String, &'static str)]) -> String {
+    files
+        .iter()
+        .map(|(path, state)| format!("  {path} ({state})"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A file whose new bytes are ready.
+struct Planned {
+    original: Vec<u8>,
+    fixed: Vec<u8>,
+}
+
+pub fn fix(
+    files: &[PathBuf],
+    packs: &[&Pack],
+    settings: &Settings,
+    cwd: &Path,
+    options: FixOptions,
+) -> Result<FixRun, FixError> {
+    let prefilter = Prefilter::new(packs);
+    let mut planned: Vec<(FileFix, Option<Planned>)> = files
+        .par_iter()
+        .filter_map(|path| plan_file(path, packs, settings, &prefilter, cwd, options))
+        .collect();
+    planned.sort_by(|a, b| a.0.report.path.cmp(&b.0.report.path));
+
+    let mut stale_temp_files_removed = Vec::new();
+    if options.mode == FixMode::Write {
+        let to_write: Vec<PathBuf> = planned
+            .iter()
+            .filter(|(_, p)| p.is_some())
+            .map(|(f, _)| f.path.clone())
+            .collect();
+        if !options.allow_dirty {
+            let dirty: Vec<(String, &'static str)> = uncommitted(&to_write)
+                .into_iter()
+                .map(|DirtyFile { path, state }| (display_path(&path, cwd), state))
+                .collect();
+            if !dirty.is_empty() {
+                return Err(FixError::Dirty(dirty));
+            }
+        }
+        let dirs: BTreeSet<&Path> = files.iter().filter_map(|p| p.parent()).collect();
+        stale_temp_files_removed = remove_stale_temp_files(dirs);
+        planned.par_iter_mut().for_each(|(file, plan)| {
+            if let Some(plan) = plan.take() {
+                if let Err(err) = write_atomically(&file.path, &plan.original, &plan.fixed) {
+                    file.applied.clear();
+                    file.report = FileReport::error(file.report.path.clone(), err.to_string());
+                }
+            }
+        });
+    }
+    Ok(FixRun {
+        files: planned.into_iter().map(|(f, _)| f).collect(),
+        files_scanned: files.len(),
+        stale_temp_files_removed,
+    })
+}
+
+/// Reads, fixes in memory and (in `Diff` mode) diffs one file. `None`: nothing to say.
+fn plan_file(
+    path: &Path,
+    packs: &[&Pack],
+    settings: &Settings,
+    prefilter: &Prefilter,
+    cwd: &Path,
+    options: FixOptions,
+) -> Option<(FileFix, Option<Planned>)> {
+    let shown = display_path(path, cwd);
+    let failed = |reason: String| {
+        let report = FileReport::error(shown.clone(), reason);
+        Some((
+            FileFix {
+                path: path.to_path_buf(),
+                applied: BTreeMap::new(),
+                report,
+                diff: None,
+            },
+            None,
+        ))
+    };
+    let original = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(err) => return failed(format!("cannot read: {err}")),
+    };
+    if !prefilter.is_candidate(&original) {
+        return None;
+    }
+    let source = match decode(&original) {
+        Ok(source) => source,
+        Err(err) => return failed(format!("cannot decode: {err}")),
+    };
+    let text = source.text.as_ref();
+    let outcome = match fix_source(text, packs, settings, options.unsafe_fixes) {
+        Ok(outcome) => outcome,
+        Err(err @ CheckError::Syntax(_)) => return failed(describe_check_error(text, &err)),
+        Err(err) => return failed(err.to_string()),
+    };
+    let report = to_file_report(shown.clone(), &outcome.text, &outcome.remaining);
+    let changed = outcome.applied_count() > 0;
+    if !changed && report.status == ferry_engine::FileStatus::Clean && report.unaffected.is_empty()
+    {
+        return None;
+    }
+    let mut plan = None;
+    let mut diff = None;
+    if changed {
+        let fixed = match source.encoding.encode(&outcome.text) {
+            Ok(bytes) => bytes,
+            Err(err) => return failed(format!("{err}; file left unchanged")),
+        };
+        if options.mode == FixMode::Diff {
+            diff = Some(unified_diff(&shown, text, &outcome.text));
+        }
+        plan = Some(Planned { original, fixed });
+    }
+    Some((
+        FileFix {
+            path: path.to_path_buf(),
+            applied: outcome.applied,
+            report,
+            diff,
+        },
+        plan,
+    ))
+}
+
+fn unified_diff(shown: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{shown}"), &format!("b/{shown}"))
+        .to_string()
+}

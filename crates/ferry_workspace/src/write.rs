@@ -1,0 +1,214 @@
+//! Writing a fixed file so that it is never lost nor half-written.
+//!
+//! The new bytes go to a temporary file in the same folder, are flushed to
+//! disk, get the original's permissions, and are renamed over the original:
+//! a reader (or a crash) sees the old file or the new one, never a mix.
+//! Before the rename the file is read again; if it changed since Ferry read
+//! it, nothing is written. Temporary files carry the writer's process id, so
+//! a later run can remove the ones a killed run left behind without touching
+//! those of a run still going.
+
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Temporary files are named `.<file>.ferry-<pid>-<random>.tmp`.
+const TEMP_MARKER: &str = ".ferry-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum WriteError {
+    #[error("changed on disk since Ferry read it; not overwritten (run ferry again)")]
+    ChangedOnDisk,
+    #[error("disappeared before Ferry could write it")]
+    Disappeared,
+    #[error("is read-only; not changed")]
+    ReadOnly,
+    #[error("is a symbolic link; Ferry does not write through links (fix the file it points to instead)")]
+    Symlink,
+    #[error("cannot write: {0}")]
+    Io(String),
+}
+
+/// Replaces `path`'s contents with `new` if it still holds exactly `original`.
+pub fn write_atomically(path: &Path, original: &[u8], new: &[u8]) -> Result<(), WriteError> {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Err(WriteError::Disappeared)
+        }
+        Err(err) => return Err(WriteError::Io(err.to_string())),
+    };
+    if meta.file_type().is_symlink() {
+        return Err(WriteError::Symlink);
+    }
+    if meta.permissions().readonly() {
+        return Err(WriteError::ReadOnly);
+    }
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut temp = tempfile::Builder::new()
+        .prefix(&format!(".{name}{TEMP_MARKER}{}-", std::process::id()))
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(dir)
+        .map_err(|e| WriteError::Io(e.to_string()))?;
+    let io = |e: std::io::Error| WriteError::Io(e.to_string());
+    temp.write_all(new).map_err(io)?;
+    temp.as_file()
+        .set_permissions(meta.permissions())
+        .map_err(io)?;
+    temp.as_file().sync_all().map_err(io)?;
+    // The last moment to notice another writer: compare what is there now.
+    match fs::read(path) {
+        Ok(current) if current == original => {}
+        Ok(_) => return Err(WriteError::ChangedOnDisk),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Err(WriteError::Disappeared)
+        }
+        Err(err) => return Err(WriteError::Io(err.to_string())),
+    }
+    temp.persist(path)
+        .map_err(|e| WriteError::Io(e.error.to_string()))?;
+    Ok(())
+}
+
+/// Whether a file name is one of Ferry's temporary files, and the pid that made it.
+fn temp_owner(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix('.')?.strip_suffix(TEMP_SUFFIX)?;
+    let (_, after) = rest.rsplit_once(TEMP_MARKER)?;
+    after.split('-').next()?.parse().ok()
+}
+
+/// Whether a process is still running (a temporary file it owns may be in use).
+fn is_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        // Without a cheap check, assume alive: a stray file is better than a lost write.
+        true
+    }
+}
+
+/// Removes temporary files left in `dirs` by Ferry runs that were killed.
+/// Returns the files removed.
+pub fn remove_stale_temp_files<'a>(dirs: impl IntoIterator<Item = &'a Path>) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    for dir in dirs {
+        let Ok(entries) = fs::read_dir(dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(pid) = temp_owner(&name.to_string_lossy()) else {
+                continue;
+            };
+            if !is_alive(pid) && fs::remove_file(entry.path()).is_ok() {
+                removed.push(entry.path());
+            }
+        }
+    }
+    removed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(unix)]
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn replaces_content_and_keeps_permissions() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.py");
+        fs::write(&path, b"old\n").unwrap();
+        #[cfg(unix)]
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o751)).unwrap();
+        write_atomically(&path, b"old\n", b"new\n").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new\n");
+        #[cfg(unix)]
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o751
+        );
+        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no temporary file is left");
+    }
+
+    #[test]
+    fn refuses_changed_missing_readonly_and_symlinked_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.py");
+        fs::write(&path, b"edited elsewhere\n").unwrap();
+        assert_eq!(
+            write_atomically(&path, b"old\n", b"new\n"),
+            Err(WriteError::ChangedOnDisk)
+        );
+        assert_eq!(fs::read(&path).unwrap(), b"edited elsewhere\n");
+
+        let gone = dir.path().join("gone.py");
+        assert_eq!(
+            write_atomically(&gone, b"old\n", b"new\n"),
+            Err(WriteError::Disappeared)
+        );
+
+        let readonly = dir.path().join("ro.py");
+        fs::write(&readonly, b"old\n").unwrap();
+        let mut perms = fs::metadata(&readonly).unwrap().permissions();
+        perms.set_readonly(true);
+        fs::set_permissions(&readonly, perms).unwrap();
+        assert_eq!(
+            write_atomically(&readonly, b"old\n", b"new\n"),
+            Err(WriteError::ReadOnly)
+        );
+        assert_eq!(fs::read(&readonly).unwrap(), b"old\n");
+
+        #[cfg(unix)]
+        {
+            let target = dir.path().join("target.py");
+            fs::write(&target, b"old\n").unwrap();
+            let link = dir.path().join("link.py");
+            std::os::unix::fs::symlink(&target, &link).unwrap();
+            assert_eq!(
+                write_atomically(&link, b"old\n", b"new\n"),
+                Err(WriteError::Symlink)
+            );
+            assert_eq!(fs::read(&target).unwrap(), b"old\n");
+        }
+        let names: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(names.iter().all(|n| temp_owner(n).is_none()), "{names:?}");
+    }
+
+    #[test]
+    fn stale_temp_files_of_dead_runs_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        // A pid far above any Linux pid_max: no such process.
+        let dead = dir.path().join(".a.py.ferry-4294967290-x1y2.tmp");
+        let mine = dir
+            .path()
+            .join(format!(".b.py.ferry-{}-z9.tmp", std::process::id()));
+        let unrelated = dir.path().join("notes.tmp");
+        for p in [&dead, &mine, &unrelated] {
+            fs::write(p, b"x").unwrap();
+        }
+        let removed = remove_stale_temp_files([dir.path()]);
+        if cfg!(target_os = "linux") {
+            assert_eq!(removed, vec![dead.clone()]);
+            assert!(!dead.exists());
+        }
+        assert!(mine.exists() && unrelated.exists());
+        assert_eq!(temp_owner(".a.py.ferry-12-abc.tmp"), Some(12));
+        assert_eq!(temp_owner("a.py"), None);
+    }
+}
