@@ -309,3 +309,22 @@ fn syntax_errors_leave_the_file_alone() {
         CLIENT_FIXED
     );
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn temporary_files_of_killed_runs_are_removed() {
+    let dir = project();
+    // What a run killed between writing and renaming leaves: its pid is long gone.
+    let stale = dir
+        .path()
+        .join("app/.client.py.ferry-4294967290-AbC123.tmp");
+    fs::write(&stale, "partial").unwrap();
+    let output = ferry(dir.path(), &["fix"]);
+    assert_eq!(output.status.code(), Some(0), "{}", out(&output));
+    assert!(!stale.exists());
+    assert!(out(&output).contains("removed a temporary file left by an interrupted run"));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("app/client.py")).unwrap(),
+        CLIENT_FIXED
+    );
+}

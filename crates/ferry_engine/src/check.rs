@@ -339,6 +339,53 @@ mod tests {
         }
     }
 
+    /// Renames a call to `f` into `g`: its edit covers the whole call, so it
+    /// overlaps `RenameKeyword`'s edit inside the same call.
+    struct RenameCall;
+    impl Rule for RenameCall {
+        fn code(&self) -> &'static str {
+            "T004"
+        }
+        fn name(&self) -> &'static str {
+            "RenameCall"
+        }
+        fn check_expr(&self, expr: &Expr, checker: &mut Checker<'_>) {
+            let Expr::Call(call) = expr else { return };
+            let Expr::Name(name) = call.func.as_ref() else {
+                return;
+            };
+            if name.id.as_str() == "f" {
+                let rewritten = format!("g{}", &checker.source[call.arguments.range()]);
+                let fix = Fix {
+                    title: "Call g".into(),
+                    edits: vec![Edit::replacement(rewritten, call.range())],
+                    applicability: Applicability::Safe,
+                };
+                checker.report(call.range(), "f is gone", Some(fix));
+            }
+        }
+    }
+
+    static OVERLAPPING: [RegisteredRule; 2] = [
+        RegisteredRule {
+            rule: &RenameKeyword,
+            source: "",
+        },
+        RegisteredRule {
+            rule: &RenameCall,
+            source: "",
+        },
+    ];
+
+    #[test]
+    fn overlapping_fixes_wait_for_the_next_round() {
+        let pack = pack(&OVERLAPPING);
+        let outcome = fix_source("f(old=1)\n", &[&pack], &Settings::default(), false).unwrap();
+        assert_eq!(outcome.text, "g(new=1)\n");
+        assert_eq!(outcome.applied.get("T001"), Some(&1));
+        assert_eq!(outcome.applied.get("T004"), Some(&1));
+    }
+
     static RULES: [RegisteredRule; 2] = [
         RegisteredRule {
             rule: &RenameKeyword,
