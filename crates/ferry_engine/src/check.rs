@@ -134,12 +134,17 @@ pub fn check_source(
         rules,
         checker: Checker {
             source: text,
+            module: parsed.module(),
             semantic: &semantic,
             settings,
             code: "",
             findings: Vec::new(),
         },
     };
+    for rule in &walker.rules {
+        walker.checker.code = rule.code();
+        rule.check_module(parsed.module(), &mut walker.checker);
+    }
     walker.visit_body(&parsed.module().body);
     let mut findings = walker.checker.findings;
     findings.sort_by(|a, b| (a.range.start(), a.code).cmp(&(b.range.start(), b.code)));

@@ -1,6 +1,6 @@
 //! The [`Rule`] trait, the [`Checker`] rules report through, and [`Pack`]s.
 
-use ferry_python::ast::{Expr, Stmt};
+use ferry_python::ast::{Expr, ModModule, Stmt};
 use ferry_python::{SemanticModel, TextRange};
 
 use crate::finding::{Finding, Fix};
@@ -16,6 +16,9 @@ pub trait Rule: Send + Sync + 'static {
     fn code(&self) -> &'static str;
     /// Names the old pattern, e.g. `ConnectExtraHeaders`.
     fn name(&self) -> &'static str;
+    /// Called once per file before the walk, for rules that need a view of
+    /// the whole module (e.g. which functions are passed to `serve`).
+    fn check_module(&self, _module: &ModModule, _checker: &mut Checker<'_>) {}
     fn check_expr(&self, _expr: &Expr, _checker: &mut Checker<'_>) {}
     fn check_stmt(&self, _stmt: &Stmt, _checker: &mut Checker<'_>) {}
 }
@@ -71,7 +74,8 @@ pub struct Pack {
 /// What a rule sees while checking one file, and where it reports.
 pub struct Checker<'a> {
     pub source: &'a str,
-    pub semantic: &'a SemanticModel,
+    pub module: &'a ModModule,
+    pub semantic: &'a SemanticModel<'a>,
     pub settings: &'a Settings,
     /// The code of the rule running now, stamped on what it reports.
     pub(crate) code: &'static str,

@@ -15,7 +15,7 @@ pub mod trivia;
 pub use decode::{decode, DecodeError, DecodedSource, SourceEncoding};
 pub use line_index::{LineIndex, SourceLocation};
 pub use parse::{parse, ParsedModule, SyntaxError};
-pub use semantic::{QualifiedName, Resolution, SemanticModel};
+pub use semantic::{BindingKind, Origin, QualifiedName, Resolution, SemanticModel};
 pub use trivia::{find_code_uses, find_mentions, Mention, MentionKind};
 
 pub use ruff_python_ast as ast;

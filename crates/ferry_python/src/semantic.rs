@@ -103,12 +103,12 @@ enum ScopeKind {
 type ScopeId = usize;
 
 #[derive(Debug)]
-struct Scope {
+struct Scope<'a> {
     kind: ScopeKind,
     parent: Option<ScopeId>,
     /// The scope's top-level block: a binding in it is unconditional.
     body: TextRange,
-    bindings: HashMap<String, Vec<Binding>>,
+    bindings: HashMap<String, Vec<Binding<'a>>>,
     /// Names declared `global` or `nonlocal` here: they are not local bindings.
     declared_elsewhere: HashMap<String, Declared>,
     /// `from M import *` (module scope only): offsets and modules.
@@ -122,16 +122,17 @@ enum Declared {
 }
 
 #[derive(Debug, Clone)]
-struct Binding {
+struct Binding<'a> {
     /// Where the binding takes effect (uses before it see an earlier binding).
     offset: TextSize,
     /// The innermost block (suite) holding the binding.
     block: TextRange,
-    kind: BindingKind,
+    kind: BindingKind<'a>,
 }
 
+/// What a binding binds a name to.
 #[derive(Debug, Clone)]
-enum BindingKind {
+pub enum BindingKind<'a> {
     /// `import a.b as c`, `from a import b`: the bound object's qualified name.
     Import(QualifiedName),
     /// `x = a.b.c`: an alias of whatever the chain resolves to at `at`.
@@ -139,8 +140,32 @@ enum BindingKind {
     /// `x = None`: a fallback that has no attributes, so it never changes what
     /// a call through the name can mean.
     NoneValue,
-    /// Anything else: a parameter, a def, a computed value.
-    Opaque,
+    /// Anything else, with the syntax that bound it (rules infer from it, e.g.
+    /// that `ws` in `async with connect(u) as ws` is a connection).
+    Opaque(Origin<'a>),
+}
+
+/// The syntax that bound a name that is not an import.
+#[derive(Debug, Clone, Copy)]
+pub enum Origin<'a> {
+    /// A parameter of a `def` (position among all parameters, in order).
+    Parameter {
+        function: &'a ast::StmtFunctionDef,
+        index: usize,
+        annotation: Option<&'a Expr>,
+    },
+    /// `def name(...)`.
+    FunctionDef(&'a ast::StmtFunctionDef),
+    /// `with context as name` / `async with context as name`.
+    WithItem { context: &'a Expr },
+    /// `name = value` (or `name: T = value`, `name := value`).
+    Assign { value: &'a Expr },
+    /// `for name in iter` / `async for name in iter`.
+    ForTarget { iter: &'a Expr, is_async: bool },
+    /// `except type_ as name`.
+    ExceptHandler { type_: Option<&'a Expr> },
+    /// Anything else: a lambda parameter, a class, an unpacking, a pattern, ...
+    Other,
 }
 
 /// A region of source whose names are looked up starting in `scope`.
@@ -153,8 +178,8 @@ struct Region {
 
 /// What every name in one module is bound to, scope by scope.
 #[derive(Debug)]
-pub struct SemanticModel {
-    scopes: Vec<Scope>,
+pub struct SemanticModel<'a> {
+    scopes: Vec<Scope<'a>>,
     /// Sorted by start; nested regions come after their parent.
     regions: Vec<Region>,
 }
@@ -162,8 +187,8 @@ pub struct SemanticModel {
 /// How deep alias chains (`a = b`, `b = websockets`) are followed.
 const MAX_ALIAS_DEPTH: usize = 8;
 
-impl SemanticModel {
-    pub fn from_module(module: &ast::ModModule) -> Self {
+impl<'a> SemanticModel<'a> {
+    pub fn from_module(module: &'a ast::ModModule) -> Self {
         let mut builder = Builder::new(module.range);
         builder.visit_body(&module.body);
         let mut model = builder.model;
@@ -235,7 +260,7 @@ impl SemanticModel {
                         }
                         BindingKind::NoneValue => {}
                         // One opaque candidate means the name may be anything.
-                        BindingKind::Opaque => return Resolution::Unresolved,
+                        BindingKind::Opaque(_) => return Resolution::Unresolved,
                     }
                 }
                 Reaching::Star(module) => names.push(module.join(name)),
@@ -259,7 +284,20 @@ impl SemanticModel {
 
     /// The bindings of `name` that may reach a use at `offset`, or `None` if the
     /// name is not bound in any visible scope (a builtin or an undefined name).
-    fn reaching_bindings(&self, name: &str, offset: TextSize) -> Option<Vec<Reaching<'_>>> {
+    /// What `name`, used at `offset`, may be bound to: every binding that can
+    /// reach the use (empty if the name is unbound there, or a builtin).
+    pub fn reaching(&self, name: &str, offset: TextSize) -> Vec<&BindingKind<'a>> {
+        self.reaching_bindings(name, offset)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|r| match r {
+                Reaching::Binding(binding) => Some(&binding.kind),
+                Reaching::Star(_) => None,
+            })
+            .collect()
+    }
+
+    fn reaching_bindings(&self, name: &str, offset: TextSize) -> Option<Vec<Reaching<'_, 'a>>> {
         let mut scope_id = self.scope_at(offset);
         let mut deferred = false;
         let mut skip_local = false;
@@ -296,7 +334,7 @@ impl SemanticModel {
                 }
             }
             if scope.kind == ScopeKind::Module {
-                let stars: Vec<Reaching<'_>> = scope
+                let stars: Vec<Reaching<'_, 'a>> = scope
                     .star_imports
                     .iter()
                     .filter(|(at, _)| deferred || *at <= offset)
@@ -318,16 +356,16 @@ impl SemanticModel {
     }
 }
 
-enum Reaching<'a> {
-    Binding(&'a Binding),
-    Star(&'a QualifiedName),
+enum Reaching<'m, 'a> {
+    Binding(&'m Binding<'a>),
+    Star(&'m QualifiedName),
 }
 
 /// Walks `bindings` from the last one back, collecting until `dominates` holds.
-fn collect_back<'a>(
-    bindings: impl DoubleEndedIterator<Item = &'a Binding>,
-    dominates: impl Fn(&Binding) -> bool,
-) -> Vec<&'a Binding> {
+fn collect_back<'m, 'a>(
+    bindings: impl DoubleEndedIterator<Item = &'m Binding<'a>>,
+    dominates: impl Fn(&Binding<'a>) -> bool,
+) -> Vec<&'m Binding<'a>> {
     let mut found = Vec::new();
     for binding in bindings.rev() {
         found.push(binding);
@@ -338,14 +376,14 @@ fn collect_back<'a>(
     found
 }
 
-struct Builder {
-    model: SemanticModel,
+struct Builder<'a> {
+    model: SemanticModel<'a>,
     scope: ScopeId,
     /// Innermost block per open scope; the last one is the current block.
     blocks: Vec<TextRange>,
 }
 
-impl Builder {
+impl<'a> Builder<'a> {
     fn new(module_range: TextRange) -> Self {
         let module = Scope {
             kind: ScopeKind::Module,
@@ -401,7 +439,7 @@ impl Builder {
         name: &str,
         offset: TextSize,
         block: TextRange,
-        kind: BindingKind,
+        kind: BindingKind<'a>,
     ) {
         self.model.scopes[scope]
             .bindings
@@ -414,33 +452,31 @@ impl Builder {
             });
     }
 
-    fn bind(&mut self, name: &str, offset: TextSize, kind: BindingKind) {
+    fn bind(&mut self, name: &str, offset: TextSize, kind: BindingKind<'a>) {
         let (scope, block) = (self.scope, self.block());
         self.bind_in(scope, name, offset, block, kind);
     }
 
     /// Binds every name in an assignment target; loads inside it are visited.
-    fn bind_target(&mut self, target: &Expr, offset: TextSize, kind: &BindingKind) {
+    fn bind_target(&mut self, target: &'a Expr, offset: TextSize, kind: &BindingKind<'a>) {
         match target {
             Expr::Name(name) => self.bind(name.id.as_str(), offset, kind.clone()),
             Expr::Tuple(tuple) => {
                 for elt in &tuple.elts {
-                    self.bind_target(elt, offset, &BindingKind::Opaque);
+                    self.bind_target(elt, offset, &OTHER);
                 }
             }
             Expr::List(list) => {
                 for elt in &list.elts {
-                    self.bind_target(elt, offset, &BindingKind::Opaque);
+                    self.bind_target(elt, offset, &OTHER);
                 }
             }
-            Expr::Starred(starred) => {
-                self.bind_target(&starred.value, offset, &BindingKind::Opaque)
-            }
+            Expr::Starred(starred) => self.bind_target(&starred.value, offset, &OTHER),
             other => self.visit_expr(other),
         }
     }
 
-    fn visit_block(&mut self, body: &[Stmt]) {
+    fn visit_block(&mut self, body: &'a [Stmt]) {
         let (Some(first), Some(last)) = (body.first(), body.last()) else {
             return;
         };
@@ -449,13 +485,26 @@ impl Builder {
         self.blocks.pop();
     }
 
-    fn bind_parameters(&mut self, parameters: &ast::Parameters, offset: TextSize) {
-        for param in parameters.iter() {
-            self.bind(param.name().as_str(), offset, BindingKind::Opaque);
+    fn bind_parameters(
+        &mut self,
+        parameters: &'a ast::Parameters,
+        function: Option<&'a ast::StmtFunctionDef>,
+        offset: TextSize,
+    ) {
+        for (index, param) in parameters.iter().enumerate() {
+            let origin = match function {
+                Some(function) => Origin::Parameter {
+                    function,
+                    index,
+                    annotation: param.annotation(),
+                },
+                None => Origin::Other,
+            };
+            self.bind(param.name().as_str(), offset, BindingKind::Opaque(origin));
         }
     }
 
-    fn visit_parameter_defaults(&mut self, parameters: &ast::Parameters) {
+    fn visit_parameter_defaults(&mut self, parameters: &'a ast::Parameters) {
         for param in parameters.iter() {
             if let Some(default) = param.default() {
                 self.visit_expr(default);
@@ -469,8 +518,8 @@ impl Builder {
     fn visit_comprehension_scope(
         &mut self,
         range: TextRange,
-        generators: &[ast::Comprehension],
-        elts: &[&Expr],
+        generators: &'a [ast::Comprehension],
+        elts: &[&'a Expr],
     ) {
         let Some(first) = generators.first() else {
             return;
@@ -486,7 +535,7 @@ impl Builder {
             if i > 0 {
                 self.visit_expr(&generator.iter);
             }
-            self.bind_target(&generator.target, range.start(), &BindingKind::Opaque);
+            self.bind_target(&generator.target, range.start(), &OTHER);
             for condition in &generator.ifs {
                 self.visit_expr(condition);
             }
@@ -497,11 +546,11 @@ impl Builder {
         self.pop_scope();
     }
 
-    fn bind_pattern(&mut self, pattern: &Pattern, offset: TextSize) {
+    fn bind_pattern(&mut self, pattern: &'a Pattern, offset: TextSize) {
         match pattern {
             Pattern::MatchAs(p) => {
                 if let Some(name) = &p.name {
-                    self.bind(name.as_str(), offset, BindingKind::Opaque);
+                    self.bind(name.as_str(), offset, BindingKind::Opaque(Origin::Other));
                 }
                 if let Some(inner) = &p.pattern {
                     self.bind_pattern(inner, offset);
@@ -509,7 +558,7 @@ impl Builder {
             }
             Pattern::MatchStar(p) => {
                 if let Some(name) = &p.name {
-                    self.bind(name.as_str(), offset, BindingKind::Opaque);
+                    self.bind(name.as_str(), offset, BindingKind::Opaque(Origin::Other));
                 }
             }
             Pattern::MatchMapping(p) => {
@@ -517,7 +566,7 @@ impl Builder {
                     self.bind_pattern(inner, offset);
                 }
                 if let Some(rest) = &p.rest {
-                    self.bind(rest.as_str(), offset, BindingKind::Opaque);
+                    self.bind(rest.as_str(), offset, BindingKind::Opaque(Origin::Other));
                 }
             }
             Pattern::MatchSequence(p) => {
@@ -544,7 +593,7 @@ impl Builder {
 }
 
 /// What binding an assignment `name = value` creates.
-fn classify_value(value: &Expr) -> BindingKind {
+fn classify_value(value: &Expr) -> BindingKind<'_> {
     fn chain(expr: &Expr, out: &mut Vec<String>) -> bool {
         match expr {
             Expr::Name(name) => {
@@ -569,14 +618,17 @@ fn classify_value(value: &Expr) -> BindingKind {
                     at: value.start(),
                 }
             } else {
-                BindingKind::Opaque
+                BindingKind::Opaque(Origin::Assign { value })
             }
         }
-        _ => BindingKind::Opaque,
+        _ => BindingKind::Opaque(Origin::Assign { value }),
     }
 }
 
-impl<'a> Visitor<'a> for Builder {
+/// The origin of bindings Ferry has nothing to say about.
+const OTHER: BindingKind<'static> = BindingKind::Opaque(Origin::Other);
+
+impl<'a> Visitor<'a> for Builder<'a> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
         match stmt {
             Stmt::FunctionDef(def) => {
@@ -590,11 +642,15 @@ impl<'a> Visitor<'a> for Builder {
                 if let (Some(first), Some(last)) = (def.body.first(), def.body.last()) {
                     let body = TextRange::new(first.start(), last.end());
                     self.push_scope(ScopeKind::Function, body, &[body]);
-                    self.bind_parameters(&def.parameters, body.start());
+                    self.bind_parameters(&def.parameters, Some(def), body.start());
                     self.visit_body(&def.body);
                     self.pop_scope();
                 }
-                self.bind(def.name.as_str(), stmt.end(), BindingKind::Opaque);
+                self.bind(
+                    def.name.as_str(),
+                    stmt.end(),
+                    BindingKind::Opaque(Origin::FunctionDef(def)),
+                );
             }
             Stmt::ClassDef(class) => {
                 for decorator in &class.decorator_list {
@@ -609,7 +665,11 @@ impl<'a> Visitor<'a> for Builder {
                     self.visit_body(&class.body);
                     self.pop_scope();
                 }
-                self.bind(class.name.as_str(), stmt.end(), BindingKind::Opaque);
+                self.bind(
+                    class.name.as_str(),
+                    stmt.end(),
+                    BindingKind::Opaque(Origin::Other),
+                );
             }
             Stmt::Import(import) => {
                 for alias in &import.names {
@@ -650,7 +710,7 @@ impl<'a> Visitor<'a> for Builder {
                     let kind = if import.level == 0 {
                         BindingKind::Import(QualifiedName::new(format!("{module}.{name}")))
                     } else {
-                        BindingKind::Opaque
+                        OTHER
                     };
                     self.bind(bound, stmt.end(), kind);
                 }
@@ -660,7 +720,7 @@ impl<'a> Visitor<'a> for Builder {
                 let kind = if assign.targets.len() == 1 {
                     classify_value(&assign.value)
                 } else {
-                    BindingKind::Opaque
+                    OTHER
                 };
                 for target in &assign.targets {
                     self.bind_target(target, stmt.end(), &kind);
@@ -678,9 +738,11 @@ impl<'a> Visitor<'a> for Builder {
             Stmt::AugAssign(assign) => {
                 self.visit_expr(&assign.value);
                 match assign.target.as_ref() {
-                    Expr::Name(name) => {
-                        self.bind(name.id.as_str(), stmt.end(), BindingKind::Opaque)
-                    }
+                    Expr::Name(name) => self.bind(
+                        name.id.as_str(),
+                        stmt.end(),
+                        BindingKind::Opaque(Origin::Other),
+                    ),
                     other => self.visit_expr(other),
                 }
             }
@@ -689,10 +751,14 @@ impl<'a> Visitor<'a> for Builder {
                 if let (Some(first), Some(last)) = (stmt_for.body.first(), stmt_for.body.last()) {
                     // The target is bound only if the loop runs: it lives in the body block.
                     self.blocks.push(TextRange::new(first.start(), last.end()));
+                    let origin = Origin::ForTarget {
+                        iter: &stmt_for.iter,
+                        is_async: stmt_for.is_async,
+                    };
                     self.bind_target(
                         &stmt_for.target,
                         stmt_for.target.end(),
-                        &BindingKind::Opaque,
+                        &BindingKind::Opaque(origin),
                     );
                     self.visit_body(&stmt_for.body);
                     self.blocks.pop();
@@ -719,7 +785,10 @@ impl<'a> Visitor<'a> for Builder {
                 for item in &with.items {
                     self.visit_expr(&item.context_expr);
                     if let Some(vars) = &item.optional_vars {
-                        self.bind_target(vars, vars.end(), &BindingKind::Opaque);
+                        let origin = Origin::WithItem {
+                            context: &item.context_expr,
+                        };
+                        self.bind_target(vars, vars.end(), &BindingKind::Opaque(origin));
                     }
                 }
                 self.visit_body(&with.body);
@@ -734,7 +803,10 @@ impl<'a> Visitor<'a> for Builder {
                     if let (Some(first), Some(last)) = (handler.body.first(), handler.body.last()) {
                         self.blocks.push(TextRange::new(first.start(), last.end()));
                         if let Some(name) = &handler.name {
-                            self.bind(name.as_str(), handler.start(), BindingKind::Opaque);
+                            let origin = Origin::ExceptHandler {
+                                type_: handler.type_.as_deref(),
+                            };
+                            self.bind(name.as_str(), handler.start(), BindingKind::Opaque(origin));
                         }
                         self.visit_body(&handler.body);
                         self.blocks.pop();
@@ -773,7 +845,11 @@ impl<'a> Visitor<'a> for Builder {
             }
             Stmt::TypeAlias(alias) => {
                 if let Expr::Name(name) = alias.name.as_ref() {
-                    self.bind(name.id.as_str(), stmt.end(), BindingKind::Opaque);
+                    self.bind(
+                        name.id.as_str(),
+                        stmt.end(),
+                        BindingKind::Opaque(Origin::Other),
+                    );
                 }
             }
             _ => visitor::walk_stmt(self, stmt),
@@ -783,7 +859,11 @@ impl<'a> Visitor<'a> for Builder {
     fn visit_expr(&mut self, expr: &'a Expr) {
         match expr {
             Expr::Name(name) if name.ctx == ExprContext::Store => {
-                self.bind(name.id.as_str(), expr.end(), BindingKind::Opaque);
+                self.bind(
+                    name.id.as_str(),
+                    expr.end(),
+                    BindingKind::Opaque(Origin::Other),
+                );
             }
             Expr::Lambda(lambda) => {
                 if let Some(parameters) = &lambda.parameters {
@@ -792,7 +872,7 @@ impl<'a> Visitor<'a> for Builder {
                 let body = lambda.body.range();
                 self.push_scope(ScopeKind::Lambda, body, &[body]);
                 if let Some(parameters) = &lambda.parameters {
-                    self.bind_parameters(parameters, body.start());
+                    self.bind_parameters(parameters, None, body.start());
                 }
                 self.visit_expr(&lambda.body);
                 self.pop_scope();
@@ -988,6 +1068,54 @@ mod tests {
         assert_eq!(resolve_at(src, "ws.connect"), Resolution::Unresolved);
         let src = "import websockets as ws\nf = lambda u: ws.connect(u)\n";
         assert_eq!(resolve_at(src, "ws.connect"), one("websockets.connect"));
+    }
+
+    #[test]
+    fn origins_tell_how_a_name_was_bound() {
+        let src = "async def f(a, b: int):\n    async with g() as ws:\n        x = await h()\n        for y in z:\n            use(a, b, ws, x, y)\n";
+        let parsed = crate::parse::parse(src).unwrap();
+        let model = SemanticModel::from_module(parsed.module());
+        let at = TextSize::try_from(src.find("use(").unwrap()).unwrap();
+        let origin = |name: &str| match model.reaching(name, at).as_slice() {
+            [BindingKind::Opaque(origin)] => *origin,
+            other => panic!("{name}: {other:?}"),
+        };
+        assert!(matches!(
+            origin("a"),
+            Origin::Parameter {
+                index: 0,
+                annotation: None,
+                ..
+            }
+        ));
+        assert!(matches!(
+            origin("b"),
+            Origin::Parameter {
+                index: 1,
+                annotation: Some(_),
+                ..
+            }
+        ));
+        assert!(matches!(
+            origin("ws"),
+            Origin::WithItem {
+                context: Expr::Call(_)
+            }
+        ));
+        assert!(matches!(
+            origin("x"),
+            Origin::Assign {
+                value: Expr::Await(_)
+            }
+        ));
+        assert!(matches!(
+            origin("y"),
+            Origin::ForTarget {
+                is_async: false,
+                ..
+            }
+        ));
+        assert!(model.reaching("nothing", at).is_empty());
     }
 
     #[test]
