@@ -2,7 +2,7 @@
 //! new implementation, for the version the project targets.
 
 use ferry_engine::{Checker, Version};
-use ferry_python::ast::{ExprCall, Keyword};
+use ferry_python::ast::{Expr, ExprCall, Keyword};
 use ferry_python::{QualifiedName, Resolution};
 
 /// The release where `websockets.connect` and friends became the new implementation.
@@ -94,6 +94,94 @@ pub fn client_call<'a>(call: &'a ExprCall, checker: &Checker<'_>) -> Option<Clie
         clients,
         maybe_other,
         keywords: &call.arguments.keywords,
+    })
+}
+
+/// The implementations a `serve`/`unix_serve` can belong to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Server {
+    /// `websockets.asyncio.server`, and top-level `websockets.serve` from 14.0.
+    NewAsyncio,
+    /// `websockets.sync.server` (threads).
+    Sync,
+    /// `websockets.legacy.server`, the `websockets.server` aliases, and top-level
+    /// `websockets.serve` before 14.0.
+    Legacy,
+}
+
+/// Classifies a qualified name as a `serve`/`unix_serve`, if it is one.
+pub fn server_of(name: &QualifiedName, target: Option<&Version>) -> Option<Server> {
+    let top_level_is_new = target.is_none_or(|v| v.major() >= NEW_DEFAULT_SINCE);
+    let (module, function) = name.as_str().rsplit_once('.')?;
+    if !matches!(function, "serve" | "unix_serve") {
+        return None;
+    }
+    match module {
+        "websockets" if top_level_is_new => Some(Server::NewAsyncio),
+        "websockets" => Some(Server::Legacy),
+        "websockets.asyncio.server" => Some(Server::NewAsyncio),
+        "websockets.sync.server" => Some(Server::Sync),
+        "websockets.legacy.server" | "websockets.server" => Some(Server::Legacy),
+        _ => None,
+    }
+}
+
+/// A call that starts a websockets server (directly or through `functools.partial`).
+pub struct ServeCall<'a> {
+    pub call: &'a ExprCall,
+    /// Every implementation the callee may be.
+    pub servers: Vec<(Server, QualifiedName)>,
+    pub maybe_other: bool,
+}
+
+impl<'a> ServeCall<'a> {
+    /// The single implementation reached, if the callee is not ambiguous.
+    pub fn only(&self) -> Option<Server> {
+        let first = self.servers.first()?.0;
+        (!self.maybe_other && self.servers.iter().all(|(s, _)| *s == first)).then_some(first)
+    }
+
+    pub fn shown_name(&self) -> &str {
+        self.servers
+            .first()
+            .map_or("serve", |(_, name)| name.as_str())
+    }
+
+    pub fn keyword(&self, name: &str) -> Option<&'a Keyword> {
+        self.call.arguments.find_keyword(name)
+    }
+
+    /// The connection handler: first positional argument, or `handler=` / `ws_handler=`.
+    pub fn handler(&self) -> Option<&'a Expr> {
+        self.call
+            .arguments
+            .args
+            .first()
+            .filter(|arg| !arg.is_starred_expr())
+            .or_else(|| {
+                self.keyword("handler")
+                    .or_else(|| self.keyword("ws_handler"))
+                    .map(|k| &k.value)
+            })
+    }
+}
+
+/// Resolves `call` to a `serve` call, or `None` if it cannot reach a websockets server.
+pub fn serve_call<'a>(call: &'a ExprCall, checker: &Checker<'_>) -> Option<ServeCall<'a>> {
+    let target = checker.settings.target(super::PACK.library);
+    let resolution = checker.semantic.resolve_expr(&call.func);
+    let mut servers = Vec::new();
+    let mut maybe_other = false;
+    for name in resolution.candidates() {
+        match server_of(name, target) {
+            Some(server) => servers.push((server, name.clone())),
+            None => maybe_other = true,
+        }
+    }
+    (!servers.is_empty()).then_some(ServeCall {
+        call,
+        servers,
+        maybe_other,
     })
 }
 

@@ -10,6 +10,8 @@ mod api;
 register_rules! {
     ws001_connect_extra_headers::ConnectExtraHeaders,
     ws002_connect_timeout::ConnectTimeout,
+    ws010_serve_extra_headers::ServeExtraHeaders,
+    ws011_serve_ws_handler::ServeWsHandler,
 }
 
 pub static PACK: ferry_engine::Pack = ferry_engine::Pack {
