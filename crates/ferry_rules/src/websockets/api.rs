@@ -2,8 +2,9 @@
 //! new implementation, for the version the project targets.
 
 use ferry_engine::{Checker, Version};
-use ferry_python::ast::{Expr, ExprCall, Keyword};
-use ferry_python::{QualifiedName, Resolution};
+use ferry_python::ast::visitor::{self, Visitor};
+use ferry_python::ast::{Expr, ExprCall, ExprContext, Keyword, ModModule, Stmt, StmtFunctionDef};
+use ferry_python::{BindingKind, Origin, QualifiedName, Ranged, Resolution, TextSize};
 
 /// The release where `websockets.connect` and friends became the new implementation.
 const NEW_DEFAULT_SINCE: u64 = 14;
@@ -183,6 +184,104 @@ pub fn serve_call<'a>(call: &'a ExprCall, checker: &Checker<'_>) -> Option<Serve
         servers,
         maybe_other,
     })
+}
+
+/// Every call in the module, in source order (for rules that look at the whole file).
+pub fn all_calls(module: &ModModule) -> Vec<&ExprCall> {
+    struct Calls<'a>(Vec<&'a ExprCall>);
+    impl<'a> Visitor<'a> for Calls<'a> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Call(call) = expr {
+                self.0.push(call);
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut calls = Calls(Vec::new());
+    calls.visit_body(&module.body);
+    calls.0
+}
+
+/// The `def` a name refers to at its use, when that is the only thing it can be.
+pub fn local_function<'a>(expr: &Expr, checker: &Checker<'a>) -> Option<&'a StmtFunctionDef> {
+    let Expr::Name(name) = expr else { return None };
+    match checker
+        .semantic
+        .reaching(name.id.as_str(), name.start())
+        .as_slice()
+    {
+        [BindingKind::Opaque(Origin::FunctionDef(def))] => Some(def),
+        _ => None,
+    }
+}
+
+/// The text that ends lines in this file (`\r\n` if the file uses it).
+pub fn line_ending(source: &str) -> &'static str {
+    if source.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    }
+}
+
+/// The indentation of `stmt` when it starts its own line, else `None`.
+pub fn own_line_indent(source: &str, at: TextSize) -> Option<&str> {
+    let start = usize::from(at);
+    let line_start = source[..start].rfind(['\n', '\r']).map_or(0, |p| p + 1);
+    let indent = &source[line_start..start];
+    indent
+        .chars()
+        .all(|c| c == ' ' || c == '\t')
+        .then_some(indent)
+}
+
+/// The first statement of a body that is not its docstring.
+pub fn first_statement_after_docstring(body: &[Stmt]) -> Option<&Stmt> {
+    let is_docstring =
+        |stmt: &Stmt| matches!(stmt, Stmt::Expr(e) if e.value.is_string_literal_expr());
+    match body {
+        [first, rest @ ..] if is_docstring(first) => rest.first(),
+        _ => body.first(),
+    }
+}
+
+/// Whether a parameter of `function` is read anywhere in its body (nested
+/// functions included), resolved through scopes so shadowing names do not count.
+pub fn parameter_is_used(function: &StmtFunctionDef, index: usize, checker: &Checker<'_>) -> bool {
+    let Some(param) = function.parameters.iter().nth(index) else {
+        return false;
+    };
+    let wanted = param.name().as_str();
+    struct Uses<'c, 'a> {
+        wanted: &'c str,
+        function: &'c StmtFunctionDef,
+        index: usize,
+        checker: &'c Checker<'a>,
+        found: bool,
+    }
+    impl<'b> Visitor<'b> for Uses<'_, '_> {
+        fn visit_expr(&mut self, expr: &'b Expr) {
+            if let Expr::Name(name) = expr {
+                if name.id.as_str() == self.wanted && name.ctx == ExprContext::Load {
+                    let bindings = self.checker.semantic.reaching(self.wanted, name.start());
+                    self.found |= bindings.iter().any(|b| {
+                        matches!(b, BindingKind::Opaque(Origin::Parameter { function, index, .. })
+                            if std::ptr::eq(*function, self.function) && *index == self.index)
+                    });
+                }
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut uses = Uses {
+        wanted,
+        function,
+        index,
+        checker,
+        found: false,
+    };
+    uses.visit_body(&function.body);
+    uses.found
 }
 
 fn is_partial(resolution: &Resolution) -> bool {

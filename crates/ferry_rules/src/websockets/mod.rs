@@ -12,6 +12,7 @@ register_rules! {
     ws002_connect_timeout::ConnectTimeout,
     ws010_serve_extra_headers::ServeExtraHeaders,
     ws011_serve_ws_handler::ServeWsHandler,
+    ws012_handler_path_argument::HandlerPathArgument,
 }
 
 pub static PACK: ferry_engine::Pack = ferry_engine::Pack {
