@@ -13,6 +13,7 @@ register_rules! {
     ws010_serve_extra_headers::ServeExtraHeaders,
     ws011_serve_ws_handler::ServeWsHandler,
     ws012_handler_path_argument::HandlerPathArgument,
+    ws013_process_request_signature::ProcessRequestSignature,
 }
 
 pub static PACK: ferry_engine::Pack = ferry_engine::Pack {
