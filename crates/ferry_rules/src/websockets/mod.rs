@@ -6,6 +6,7 @@
 //! each rule file says which error users see and when its fix is safe.
 
 mod api;
+mod connections;
 
 register_rules! {
     ws001_connect_extra_headers::ConnectExtraHeaders,
@@ -14,6 +15,7 @@ register_rules! {
     ws011_serve_ws_handler::ServeWsHandler,
     ws012_handler_path_argument::HandlerPathArgument,
     ws013_process_request_signature::ProcessRequestSignature,
+    ws020_connection_attributes::ConnectionAttributes,
 }
 
 pub static PACK: ferry_engine::Pack = ferry_engine::Pack {

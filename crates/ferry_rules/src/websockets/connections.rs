@@ -1,0 +1,291 @@
+//! Which expressions are connections of the new asyncio implementation.
+//!
+//! Attribute rewrites such as `ws.open` → `ws.state is State.OPEN` are only
+//! right on a websockets connection, and `.path` is far too common a name to
+//! guess, so a receiver counts only when its binding says so:
+//!
+//! * `async with connect(...) as ws`, `ws = await connect(...)`,
+//!   `async for ws in connect(...)` with the new client;
+//! * the first parameter of a function passed as handler to the new `serve`;
+//! * a parameter annotated with a new connection class;
+//! * a parameter of a private or nested function that every call in the file
+//!   passes a connection at that position;
+//! * `self.name` in a class whose methods only ever assign
+//!   `self.name = await connect(...)` (or `None`).
+
+use std::collections::HashMap;
+
+use ferry_engine::Checker;
+use ferry_python::ast::visitor::{self, Visitor};
+use ferry_python::ast::{Expr, ExprCall, ModModule, Stmt, StmtClassDef, StmtFunctionDef};
+use ferry_python::{BindingKind, Origin, Ranged, TextRange};
+
+use super::api::{all_calls, client_call, local_function, serve_call, Client, Server};
+
+/// Which end of the connection the code holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Client,
+    Server,
+}
+
+/// How deep "this parameter is a connection because every caller passes one" recurses.
+const MAX_DEPTH: usize = 4;
+
+pub struct Connections<'a> {
+    /// Functions passed as the handler of the new `serve`.
+    handlers: Vec<&'a StmtFunctionDef>,
+    /// Every call of a function defined in this file, by the function's range.
+    calls_of: HashMap<TextRange, Vec<&'a ExprCall>>,
+    /// Loads of each local function's name that are not calls (it escapes).
+    escapes: Vec<TextRange>,
+    /// `(class range, attribute)` → whether every assignment is a new connection.
+    self_attributes: HashMap<(TextRange, String), bool>,
+    classes: Vec<&'a StmtClassDef>,
+}
+
+impl<'a> Connections<'a> {
+    pub fn new(module: &'a ModModule, checker: &Checker<'a>) -> Self {
+        let mut handlers = Vec::new();
+        let mut calls_of: HashMap<TextRange, Vec<&'a ExprCall>> = HashMap::new();
+        let mut callee_ranges = Vec::new();
+        for call in all_calls(module) {
+            if let Some(def) = local_function(&call.func, checker) {
+                calls_of.entry(def.range).or_default().push(call);
+                callee_ranges.push(call.func.range());
+            }
+            if let Some(serve) = serve_call(call, checker) {
+                if serve.only() == Some(Server::NewAsyncio) {
+                    if let Some(def) = serve.handler().and_then(|h| local_function(h, checker)) {
+                        handlers.push(def);
+                    }
+                }
+            }
+        }
+        let mut walker = ModuleWalker {
+            checker,
+            classes: Vec::new(),
+            class_stack: Vec::new(),
+            self_attributes: HashMap::new(),
+            function_loads: Vec::new(),
+        };
+        walker.visit_body(&module.body);
+        let escapes = walker
+            .function_loads
+            .into_iter()
+            .filter(|r| !callee_ranges.contains(r))
+            .collect();
+        Self {
+            handlers,
+            calls_of,
+            escapes,
+            self_attributes: walker.self_attributes,
+            classes: walker.classes,
+        }
+    }
+
+    /// Whether `expr` is known to be a new-implementation connection, and which side.
+    pub fn side_of(&self, expr: &Expr, checker: &Checker<'a>) -> Option<Side> {
+        self.side_at_depth(expr, checker, 0)
+    }
+
+    fn side_at_depth(&self, expr: &Expr, checker: &Checker<'a>, depth: usize) -> Option<Side> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match expr {
+            Expr::Name(name) => {
+                let bindings = checker.semantic.reaching(name.id.as_str(), name.start());
+                let mut side = None;
+                for binding in &bindings {
+                    let BindingKind::Opaque(origin) = binding else {
+                        return None;
+                    };
+                    let this = self.side_of_origin(origin, checker, depth)?;
+                    if side.is_some_and(|s| s != this) {
+                        return None;
+                    }
+                    side = Some(this);
+                }
+                side
+            }
+            Expr::Attribute(attr) => {
+                let Expr::Name(receiver) = attr.value.as_ref() else {
+                    return None;
+                };
+                if receiver.id.as_str() != "self" {
+                    return None;
+                }
+                let class = self
+                    .classes
+                    .iter()
+                    .filter(|c| c.range.contains(expr.start()))
+                    .min_by_key(|c| c.range.len())?;
+                let key = (class.range, attr.attr.to_string());
+                self.self_attributes
+                    .get(&key)
+                    .copied()
+                    .unwrap_or(false)
+                    .then_some(Side::Client)
+            }
+            _ => None,
+        }
+    }
+
+    fn side_of_origin(
+        &self,
+        origin: &Origin<'a>,
+        checker: &Checker<'a>,
+        depth: usize,
+    ) -> Option<Side> {
+        match origin {
+            Origin::WithItem {
+                context: Expr::Call(call),
+            } => new_client_call(call, checker),
+            Origin::Assign {
+                value: Expr::Await(awaited),
+            } => match awaited.value.as_ref() {
+                Expr::Call(call) => new_client_call(call, checker),
+                _ => None,
+            },
+            Origin::ForTarget {
+                iter: Expr::Call(call),
+                is_async: true,
+            } => new_client_call(call, checker),
+            Origin::Parameter {
+                function,
+                index,
+                annotation,
+            } => {
+                if let Some(side) = annotation.and_then(|a| annotated_side(a, checker)) {
+                    return Some(side);
+                }
+                if *index == 0 && self.handlers.iter().any(|h| std::ptr::eq(*h, *function)) {
+                    return Some(Side::Server);
+                }
+                self.side_from_callers(function, *index, checker, depth)
+            }
+            _ => None,
+        }
+    }
+
+    /// A private helper's parameter is a connection if every call in the file passes one.
+    fn side_from_callers(
+        &self,
+        function: &StmtFunctionDef,
+        index: usize,
+        checker: &Checker<'a>,
+        depth: usize,
+    ) -> Option<Side> {
+        if !function.name.as_str().starts_with('_') {
+            return None;
+        }
+        let calls = self.calls_of.get(&function.range)?;
+        let escapes = self.escapes.iter().any(|r| {
+            let name = checker.text(*r);
+            name == function.name.as_str()
+        });
+        if escapes || calls.is_empty() {
+            return None;
+        }
+        let mut side = None;
+        for call in calls {
+            if call.arguments.args.iter().any(Expr::is_starred_expr) {
+                return None;
+            }
+            let param_name = function.parameters.iter().nth(index)?.name().as_str();
+            let argument = call
+                .arguments
+                .args
+                .get(index)
+                .or_else(|| call.arguments.find_keyword(param_name).map(|k| &k.value))?;
+            let this = self.side_at_depth(argument, checker, depth + 1)?;
+            if side.is_some_and(|s| s != this) {
+                return None;
+            }
+            side = Some(this);
+        }
+        side
+    }
+}
+
+fn new_client_call(call: &ExprCall, checker: &Checker<'_>) -> Option<Side> {
+    let client = client_call(call, checker)?;
+    (client.only() == Some(Client::NewAsyncio)).then_some(Side::Client)
+}
+
+fn annotated_side(annotation: &Expr, checker: &Checker<'_>) -> Option<Side> {
+    let resolution = checker.semantic.resolve_expr(annotation);
+    let [name] = resolution.candidates() else {
+        return None;
+    };
+    match name.as_str() {
+        "websockets.asyncio.client.ClientConnection" | "websockets.ClientConnection" => {
+            Some(Side::Client)
+        }
+        "websockets.asyncio.server.ServerConnection" | "websockets.ServerConnection" => {
+            Some(Side::Server)
+        }
+        _ => None,
+    }
+}
+
+/// Collects classes, `self.x = ...` assignments, and loads of local function names.
+struct ModuleWalker<'c, 'a> {
+    checker: &'c Checker<'a>,
+    classes: Vec<&'a StmtClassDef>,
+    class_stack: Vec<TextRange>,
+    self_attributes: HashMap<(TextRange, String), bool>,
+    function_loads: Vec<TextRange>,
+}
+
+impl<'a> Visitor<'a> for ModuleWalker<'_, 'a> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::ClassDef(class) => {
+                self.classes.push(class);
+                self.class_stack.push(class.range);
+                visitor::walk_stmt(self, stmt);
+                self.class_stack.pop();
+                return;
+            }
+            Stmt::Assign(assign) => {
+                if let Some(&class) = self.class_stack.last() {
+                    for target in &assign.targets {
+                        if let Expr::Attribute(attr) = target {
+                            if matches!(attr.value.as_ref(), Expr::Name(n) if n.id.as_str() == "self")
+                            {
+                                let is_connection = match assign.value.as_ref() {
+                                    Expr::NoneLiteral(_) => None,
+                                    Expr::Await(awaited) => Some(matches!(
+                                        awaited.value.as_ref(),
+                                        Expr::Call(call) if new_client_call(call, self.checker).is_some()
+                                    )),
+                                    _ => Some(false),
+                                };
+                                if let Some(is_connection) = is_connection {
+                                    let entry = self
+                                        .self_attributes
+                                        .entry((class, attr.attr.to_string()))
+                                        .or_insert(true);
+                                    *entry &= is_connection;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        visitor::walk_stmt(self, stmt);
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Expr::Name(name) = expr {
+            if local_function(expr, self.checker).is_some() {
+                self.function_loads.push(name.range);
+            }
+        }
+        visitor::walk_expr(self, expr);
+    }
+}

@@ -1,0 +1,261 @@
+//! Legacy connection attributes (`.open`, `.closed`, `.path`, `.request_headers`, `.response_headers`, `.host`, `.port`) on new connections.
+//!
+//! ## What it does
+//! Finds reads of attributes that only the legacy connection classes have, on
+//! receivers known to be connections of the new asyncio implementation: the
+//! handler's first parameter, `async with connect(...) as ws`,
+//! `ws = await connect(...)`, `async for ws in connect(...)`, parameters
+//! annotated `ClientConnection` / `ServerConnection`, parameters of private
+//! helpers that are always passed one, and `self.ws` attributes only ever
+//! assigned `await connect(...)`. Never on other receivers: `.path` and
+//! `.open` are common names.
+//!
+//! ## Why is this bad
+//! The new `ClientConnection` and `ServerConnection` do not have these
+//! attributes; reading one raises
+//! `AttributeError: 'ClientConnection' object has no attribute 'open'`
+//! (or `'ServerConnection' object has no attribute 'path'`, ...).
+//!
+//! ## Example
+//! ```python
+//! async def handler(websocket):
+//!     token = websocket.request_headers["Authorization"]
+//!     while websocket.open:
+//!         ...
+//! ```
+//! Use instead:
+//! ```python
+//! from websockets.protocol import State
+//!
+//! async def handler(websocket):
+//!     token = websocket.request.headers["Authorization"]
+//!     while websocket.state is State.OPEN:
+//!         ...
+//! ```
+//!
+//! ## Fix safety
+//! Safe: `.path` → `.request.path`, `.request_headers` → `.request.headers`,
+//! `.response_headers` → `.response.headers` (the same `Headers` type);
+//! `.open` / `.closed` → `.state is State.OPEN` / `State.CLOSED`, importing
+//! `State` from `websockets.protocol` when the file does not have it (legacy
+//! `open` also turned false once the connection started closing; handling
+//! `ConnectionClosed` is often better than polling); `.host` / `.port` →
+//! `remote_address[0]` / `[1]` on the client and `local_address[0]` / `[1]` on
+//! the server. `.secure` and legacy internals (`ensure_open()`,
+//! `transfer_data_task`, ...) have no equivalent: review items. When `State` is
+//! already bound to something else, `.open` / `.closed` are review items too.
+
+use ferry_engine::{Applicability, Checker, Edit, Fix, Rule};
+use ferry_python::ast::visitor::{self, Visitor};
+use ferry_python::ast::{Expr, ExprAttribute, ExprContext, ModModule, Stmt, UnaryOp};
+use ferry_python::{Ranged, Resolution, TextSize};
+
+use super::api::line_ending;
+use super::connections::{Connections, Side};
+
+pub struct ConnectionAttributes;
+
+impl Rule for ConnectionAttributes {
+    fn code(&self) -> &'static str {
+        "WS020"
+    }
+
+    fn name(&self) -> &'static str {
+        "ConnectionAttributes"
+    }
+
+    fn check_module(&self, module: &ModModule, checker: &mut Checker<'_>) {
+        let connections = Connections::new(module, checker);
+        let mut walker = AttributeWalker {
+            module,
+            connections: &connections,
+            checker,
+            parents: Vec::new(),
+            reports: Vec::new(),
+        };
+        walker.visit_body(&module.body);
+        let reports = walker.reports;
+        for (range, message, fix) in reports {
+            checker.report(range, message, fix);
+        }
+    }
+}
+
+/// Legacy-only members with no equivalent on the new connections.
+const LEGACY_INTERNALS: &[&str] = &[
+    "secure",
+    "ensure_open",
+    "transfer_data_task",
+    "close_connection_task",
+    "keepalive_ping_task",
+    "fail_connection",
+    "connection_open",
+    "read_message",
+    "ws_server",
+    "ws_handler",
+];
+
+type Report = (ferry_python::TextRange, String, Option<Fix>);
+
+struct AttributeWalker<'m, 'c, 'a> {
+    module: &'m ModModule,
+    connections: &'m Connections<'a>,
+    checker: &'c Checker<'a>,
+    /// Enclosing expressions of the one being visited (innermost last).
+    parents: Vec<&'m Expr>,
+    reports: Vec<Report>,
+}
+
+impl<'m> Visitor<'m> for AttributeWalker<'m, '_, '_> {
+    fn visit_stmt(&mut self, stmt: &'m Stmt) {
+        let saved = std::mem::take(&mut self.parents);
+        visitor::walk_stmt(self, stmt);
+        self.parents = saved;
+    }
+
+    fn visit_expr(&mut self, expr: &'m Expr) {
+        if let Expr::Attribute(attr) = expr {
+            if attr.ctx == ExprContext::Load {
+                self.check_attribute(expr, attr);
+            }
+        }
+        self.parents.push(expr);
+        visitor::walk_expr(self, expr);
+        self.parents.pop();
+    }
+}
+
+impl AttributeWalker<'_, '_, '_> {
+    fn check_attribute(&mut self, expr: &Expr, attr: &ExprAttribute) {
+        let name = attr.attr.as_str();
+        let known = matches!(
+            name,
+            "open" | "closed" | "path" | "request_headers" | "response_headers" | "host" | "port"
+        ) || LEGACY_INTERNALS.contains(&name);
+        if !known {
+            return;
+        }
+        let parent = self.parents.last().copied();
+        // `x.open(...)` is a method call of something else (a file, a socket...).
+        if let Some(Expr::Call(call)) = parent {
+            if call.func.range() == expr.range() && !LEGACY_INTERNALS.contains(&name) {
+                return;
+            }
+        }
+        let Some(side) = self.connections.side_of(&attr.value, self.checker) else {
+            return;
+        };
+        let receiver = self.checker.text(attr.value.range());
+        let class = match side {
+            Side::Client => "ClientConnection",
+            Side::Server => "ServerConnection",
+        };
+        let gone = format!("`{receiver}` is a new-implementation `{class}`, which has no `{name}` (`AttributeError`)");
+        let (new_text, title) = match name {
+            "path" => (format!("{receiver}.request.path"), "Read `request.path`"),
+            "request_headers" => (format!("{receiver}.request.headers"), "Read `request.headers`"),
+            "response_headers" => (format!("{receiver}.response.headers"), "Read `response.headers`"),
+            "host" | "port" => {
+                let address = match side {
+                    Side::Client => "remote_address",
+                    Side::Server => "local_address",
+                };
+                let index = if name == "host" { 0 } else { 1 };
+                (format!("{receiver}.{address}[{index}]"), "Read the address tuple")
+            }
+            "open" | "closed" => {
+                let state = if name == "open" { "OPEN" } else { "CLOSED" };
+                let Some(import) = self.state_import() else {
+                    self.reports.push((
+                        attr.attr.range(),
+                        format!("{gone}: compare `{receiver}.state` with `websockets.protocol.State.{state}` (the name `State` is taken in this file)"),
+                        None,
+                    ));
+                    return;
+                };
+                let comparison = format!("{receiver}.state is State.{state}");
+                let text = if needs_parentheses(parent, expr) {
+                    format!("({comparison})")
+                } else {
+                    comparison
+                };
+                let mut edits = vec![Edit::replacement(text, expr.range())];
+                edits.extend(import);
+                let fix = Fix {
+                    title: format!("Compare `state` with `State.{state}`"),
+                    edits,
+                    applicability: Applicability::Safe,
+                };
+                self.reports.push((
+                    attr.attr.range(),
+                    format!("{gone}: use `{receiver}.state is State.{state}` (or handle `ConnectionClosed`)"),
+                    Some(fix),
+                ));
+                return;
+            }
+            _ => {
+                self.reports.push((
+                    attr.attr.range(),
+                    format!("{gone}: it is a legacy internal with no equivalent in the new implementation; rewrite this code against the new API"),
+                    None,
+                ));
+                return;
+            }
+        };
+        let fix = Fix {
+            title: title.to_string(),
+            edits: vec![Edit::replacement(new_text.clone(), expr.range())],
+            applicability: Applicability::Safe,
+        };
+        self.reports.push((attr.attr.range(), format!("{gone}: use `{new_text}`"), Some(fix)));
+    }
+
+    /// `Some(None)`: `State` is already imported from websockets; `Some(Some(edit))`:
+    /// the import to add; `None`: the name `State` means something else here.
+    fn state_import(&self) -> Option<Option<Edit>> {
+        let end = self.module.range.end();
+        match self.checker.semantic.resolve_name("State", end) {
+            Resolution::One(name) if matches!(name.as_str(), "websockets.protocol.State" | "websockets.State") => {
+                return Some(None);
+            }
+            Resolution::Unresolved if self.checker.semantic.reaching("State", end).is_empty() => {}
+            _ => return None,
+        }
+        let source = self.checker.source;
+        let eol = line_ending(source);
+        // After the last import of the leading block of imports.
+        let last_import = self
+            .module
+            .body
+            .iter()
+            .take_while(|s| matches!(s, Stmt::Import(_) | Stmt::ImportFrom(_) | Stmt::Expr(_)))
+            .filter(|s| matches!(s, Stmt::Import(_) | Stmt::ImportFrom(_)))
+            .last();
+        let at = match last_import {
+            Some(stmt) => {
+                let after = &source[usize::from(stmt.end())..];
+                let line_end = after.find('\n').map_or(source.len(), |p| usize::from(stmt.end()) + p + 1);
+                TextSize::try_from(line_end).ok()?
+            }
+            None => TextSize::new(0),
+        };
+        let text = if usize::from(at) == source.len() && !source.ends_with('\n') {
+            format!("{eol}from websockets.protocol import State{eol}")
+        } else {
+            format!("from websockets.protocol import State{eol}")
+        };
+        Some(Some(Edit::insertion(text, at)))
+    }
+}
+
+/// Whether `x.state is State.OPEN` needs parentheses where `x.open` stood.
+fn needs_parentheses(parent: Option<&Expr>, expr: &Expr) -> bool {
+    match parent {
+        None => false,
+        Some(Expr::BoolOp(_) | Expr::If(_) | Expr::Lambda(_) | Expr::List(_) | Expr::Tuple(_) | Expr::Set(_)) => false,
+        Some(Expr::UnaryOp(unary)) => unary.op != UnaryOp::Not,
+        Some(Expr::Call(call)) => call.func.range() == expr.range(),
+        Some(Expr::Named(_)) => false,
+        Some(_) => true,
+    }
+}
