@@ -180,6 +180,32 @@ fn render_fixes(
             }
         }
     }
+    // Bytes outside the fixes' edits are kept: every line the diff shows as
+    // changed holds an edit of one of the fixes offered on the original text.
+    let check = check_source(text, packs, settings).expect("fixtures with fixes parse");
+    let index = LineIndex::from_source(text);
+    let edited_lines: Vec<(usize, usize)> = check
+        .findings
+        .iter()
+        .filter_map(|f| f.fix.as_ref())
+        .filter(|fix| unsafe_fixes || fix.applicability == ferry_engine::Applicability::Safe)
+        .flat_map(|fix| fix.edits.iter())
+        .map(|e| (index.line_of(e.range.start()), index.line_of(e.range.end())))
+        .collect();
+    let diff = similar::TextDiff::from_lines(text, outcome.text.as_str());
+    for op in diff.ops() {
+        if op.tag() == similar::DiffTag::Equal {
+            continue;
+        }
+        for line in op.old_range() {
+            assert!(
+                edited_lines.iter().any(|&(a, b)| a <= line && line <= b),
+                "{}: line {} changed outside every fix edit",
+                path.display(),
+                line + 1
+            );
+        }
+    }
     let again =
         fix_source(&outcome.text, packs, settings, unsafe_fixes).expect("fixed text checks");
     assert_eq!(

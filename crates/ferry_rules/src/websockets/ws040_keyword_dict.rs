@@ -1,0 +1,313 @@
+//! Renamed client keywords hidden in a `**kwargs` dict: `connect(uri, **{"extra_headers": h})`.
+//!
+//! ## What it does
+//! Looks at `**` arguments of calls that reach the new asyncio client (or the
+//! threading client) for the keys WS001 and WS002 rename: `"extra_headers"`
+//! (→ `"additional_headers"`) and, on the asyncio client, `"timeout"`
+//! (→ `"close_timeout"`). It follows a name to its dict when the dict is built
+//! in the same function (a literal, `dict(...)`, or `opts["key"] = ...`) and
+//! is used only as `**` of such calls.
+//!
+//! ## Why is this bad
+//! The keyword reaches the new client just as if it were written out, and fails
+//! the same way when the connection opens:
+//! `TypeError: BaseEventLoop.create_connection() got an unexpected keyword argument 'extra_headers'`.
+//!
+//! ## Example
+//! ```python
+//! opts = {"extra_headers": headers, "ping_interval": 20}
+//! return await websockets.connect(uri, **opts)
+//! ```
+//! Use instead:
+//! ```python
+//! opts = {"additional_headers": headers, "ping_interval": 20}
+//! return await websockets.connect(uri, **opts)
+//! ```
+//!
+//! ## Fix safety
+//! Safe when the dict is local and flows only into such calls: only the key's
+//! characters change, quotes kept. A dict with a computed key
+//! (`{header_kwarg: h}`), a dict that is passed elsewhere or updated through
+//! methods, and a `**kwargs` parameter forwarded from callers are review items:
+//! Ferry cannot see which keys they carry.
+
+use ferry_engine::{Applicability, Checker, Edit, Fix, Rule};
+use ferry_python::ast::visitor::{self, Visitor};
+use ferry_python::ast::{Expr, ExprCall, ExprContext, ModModule, Stmt, StmtFunctionDef};
+use ferry_python::{BindingKind, Origin, Ranged, TextRange, TextSize};
+
+use super::api::{all_calls, client_call, Client};
+
+pub struct KeywordDict;
+
+impl Rule for KeywordDict {
+    fn code(&self) -> &'static str {
+        "WS040"
+    }
+
+    fn name(&self) -> &'static str {
+        "KeywordDict"
+    }
+
+    fn check_module(&self, module: &ModModule, checker: &mut Checker<'_>) {
+        let functions = functions(module);
+        for call in all_calls(module) {
+            let Some(client) = client_call(call, checker) else { continue };
+            let renames: &[(&str, &str)] = match client.only() {
+                Some(Client::NewAsyncio) => &[("extra_headers", "additional_headers"), ("timeout", "close_timeout")],
+                Some(Client::Sync) => &[("extra_headers", "additional_headers")],
+                _ => continue,
+            };
+            let shown = client.shown_name().to_string();
+            for keyword in call.arguments.keywords.iter().filter(|k| k.arg.is_none()) {
+                check_double_star(&keyword.value, keyword.range(), call, &shown, renames, &functions, checker);
+            }
+        }
+    }
+}
+
+fn check_double_star(
+    value: &Expr,
+    star_range: TextRange,
+    call: &ExprCall,
+    shown: &str,
+    renames: &[(&str, &str)],
+    functions: &[&StmtFunctionDef],
+    checker: &mut Checker<'_>,
+) {
+    match value {
+        Expr::Dict(_) | Expr::Call(_) => {
+            report_literal(value, shown, renames, checker);
+        }
+        Expr::Name(name) => {
+            let bindings = checker.semantic.reaching(name.id.as_str(), name.start());
+            let dict = match bindings.as_slice() {
+                [BindingKind::Opaque(Origin::Assign { value })] if is_dict_builder(value, checker) => *value,
+                [BindingKind::Opaque(Origin::Parameter { function, .. })]
+                    if function.parameters.kwarg.as_ref().is_some_and(|k| k.name.as_str() == name.id.as_str()) =>
+                {
+                    let message = format!(
+                        "`**{}` forwards the callers' keywords to `{shown}`, the new client: a caller passing `extra_headers` or `timeout` gets `TypeError` when the connection opens; check the callers of `{}`",
+                        name.id, function.name
+                    );
+                    checker.report(star_range, message, None);
+                    return;
+                }
+                _ => {
+                    let message = format!(
+                        "`**{}` may carry `extra_headers` or `timeout`, which `{shown}` (the new client) rejects with `TypeError` when the connection opens; Ferry cannot see its keys: check them",
+                        name.id
+                    );
+                    checker.report(star_range, message, None);
+                    return;
+                }
+            };
+            let Some(function) = functions.iter().find(|f| f.range.contains(call.start())) else {
+                return;
+            };
+            if !function.range.contains(dict.start()) {
+                return;
+            }
+            let uses = name_uses(function, name.id.as_str());
+            let mut key_edits = Vec::new();
+            for name_use in &uses {
+                match name_use {
+                    NameUse::DoubleStar(range) if *range == name.range => {}
+                    NameUse::DoubleStar(_) => {}
+                    NameUse::SubscriptStore(key) => {
+                        if let Some((_, edit)) = key_rename(key, renames, checker) {
+                            key_edits.push(edit);
+                        }
+                    }
+                    NameUse::Other => {
+                        let message = format!(
+                            "`{}` is used for more than `**` here, so Ferry cannot tell which keys reach `{shown}`; rename any `extra_headers` / `timeout` key it may hold",
+                            name.id
+                        );
+                        checker.report(star_range, message, None);
+                        return;
+                    }
+                }
+            }
+            let mut literal_findings = literal_renames(dict, renames, checker);
+            if literal_findings.is_empty() && key_edits.is_empty() {
+                return;
+            }
+            for (_, _, edit) in &literal_findings {
+                key_edits.push(edit.clone());
+            }
+            // One finding per renamed key; the first carries every edit so the dict stays consistent.
+            if literal_findings.is_empty() {
+                let message = format!("`{}` gets a key that `{shown}`, the new client, rejects with `TypeError` when the connection opens", name.id);
+                let fix = Fix {
+                    title: "Rename the key".to_string(),
+                    edits: key_edits,
+                    applicability: Applicability::Safe,
+                };
+                checker.report(star_range, message, Some(fix));
+                return;
+            }
+            let (first_range, first_message, _) = literal_findings.remove(0);
+            let fix = Fix {
+                title: "Rename the keys the new client expects".to_string(),
+                edits: key_edits,
+                applicability: Applicability::Safe,
+            };
+            checker.report(first_range, format!("{first_message} (through `**{}`)", name.id), Some(fix));
+        }
+        _ => {}
+    }
+}
+
+/// `**{...}` or `**dict(...)` written at the call.
+fn report_literal(value: &Expr, shown: &str, renames: &[(&str, &str)], checker: &mut Checker<'_>) {
+    if let Expr::Dict(dict) = value {
+        for item in &dict.items {
+            if let Some(key) = &item.key {
+                if !key.is_string_literal_expr() {
+                    let message = format!(
+                        "a computed key in `**{{...}}` may be `extra_headers` or `timeout`, which `{shown}` (the new client) rejects with `TypeError` when the connection opens; check it"
+                    );
+                    checker.report(key.range(), message, None);
+                }
+            }
+        }
+    }
+    for (range, message, edit) in literal_renames(value, renames, checker) {
+        let fix = Fix {
+            title: "Rename the key".to_string(),
+            edits: vec![edit],
+            applicability: Applicability::Safe,
+        };
+        checker.report(range, format!("{message} (`{shown}`)"), Some(fix));
+    }
+}
+
+fn is_dict_builder(value: &Expr, checker: &Checker<'_>) -> bool {
+    match value {
+        Expr::Dict(_) => true,
+        Expr::Call(call) => is_builtin_dict(call, checker),
+        _ => false,
+    }
+}
+
+fn is_builtin_dict(call: &ExprCall, checker: &Checker<'_>) -> bool {
+    matches!(call.func.as_ref(), Expr::Name(n) if n.id.as_str() == "dict" && checker.semantic.reaching("dict", n.start()).is_empty())
+}
+
+/// The renames inside a dict literal or `dict(...)` call: (range, message, edit).
+fn literal_renames(value: &Expr, renames: &[(&str, &str)], checker: &Checker<'_>) -> Vec<(TextRange, String, Edit)> {
+    let mut found = Vec::new();
+    match value {
+        Expr::Dict(dict) => {
+            for key in dict.items.iter().filter_map(|i| i.key.as_ref()) {
+                if let Some((old, edit)) = key_rename(key, renames, checker) {
+                    let new = renames.iter().find(|(o, _)| *o == old).map(|(_, n)| *n).unwrap_or_default();
+                    found.push((key.range(), format!("the key `\"{old}\"` is passed as a keyword to the new client, which takes `{new}`"), edit));
+                }
+            }
+        }
+        Expr::Call(call) if is_builtin_dict(call, checker) => {
+            for keyword in &call.arguments.keywords {
+                let Some(arg) = &keyword.arg else { continue };
+                if let Some((old, new)) = renames.iter().find(|(o, _)| *o == arg.as_str()) {
+                    found.push((
+                        arg.range(),
+                        format!("the key `{old}` is passed as a keyword to the new client, which takes `{new}`"),
+                        Edit::replacement(*new, arg.range()),
+                    ));
+                }
+            }
+        }
+        _ => {}
+    }
+    found
+}
+
+/// For a plain string literal key naming a renamed keyword: the old name and the edit.
+fn key_rename<'r>(key: &Expr, renames: &[(&'r str, &'r str)], checker: &Checker<'_>) -> Option<(&'r str, Edit)> {
+    let Expr::StringLiteral(literal) = key else { return None };
+    let (old, new) = renames.iter().find(|(old, _)| literal.value.to_str() == *old)?;
+    let text = checker.text(key.range());
+    // Only a single plain literal: `"extra_headers"` or `'extra_headers'`.
+    let quote = text.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    if text != format!("{quote}{old}{quote}") {
+        return None;
+    }
+    let start = key.start() + TextSize::new(1);
+    Some((old, Edit::replacement(*new, TextRange::at(start, TextSize::of(*old)))))
+}
+
+enum NameUse {
+    /// `**name` in a call.
+    DoubleStar(TextRange),
+    /// `name["key"] = ...`: the key expression.
+    SubscriptStore(Expr),
+    /// Anything else (passed on, a method call, returned...).
+    Other,
+}
+
+/// Every load of `name` in a function, classified.
+fn name_uses(function: &StmtFunctionDef, name: &str) -> Vec<NameUse> {
+    struct Uses<'n> {
+        name: &'n str,
+        found: Vec<NameUse>,
+        skip: Vec<TextRange>,
+    }
+    impl<'a> Visitor<'a> for Uses<'_> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if let Stmt::Assign(assign) = stmt {
+                for target in &assign.targets {
+                    if let Expr::Subscript(sub) = target {
+                        if matches!(sub.value.as_ref(), Expr::Name(n) if n.id.as_str() == self.name) {
+                            self.found.push(NameUse::SubscriptStore(sub.slice.as_ref().clone()));
+                            self.skip.push(sub.value.range());
+                        }
+                    }
+                }
+            }
+            visitor::walk_stmt(self, stmt);
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Call(call) = expr {
+                for keyword in call.arguments.keywords.iter().filter(|k| k.arg.is_none()) {
+                    if matches!(&keyword.value, Expr::Name(n) if n.id.as_str() == self.name) {
+                        self.found.push(NameUse::DoubleStar(keyword.value.range()));
+                        self.skip.push(keyword.value.range());
+                    }
+                }
+            }
+            if let Expr::Name(n) = expr {
+                if n.id.as_str() == self.name && n.ctx == ExprContext::Load && !self.skip.contains(&n.range) {
+                    self.found.push(NameUse::Other);
+                }
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut uses = Uses {
+        name,
+        found: Vec::new(),
+        skip: Vec::new(),
+    };
+    uses.visit_body(&function.body);
+    uses.found
+}
+
+/// Every function in the module, nested ones included.
+fn functions(module: &ModModule) -> Vec<&StmtFunctionDef> {
+    struct Defs<'a>(Vec<&'a StmtFunctionDef>);
+    impl<'a> Visitor<'a> for Defs<'a> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if let Stmt::FunctionDef(def) = stmt {
+                self.0.push(def);
+            }
+            visitor::walk_stmt(self, stmt);
+        }
+    }
+    let mut defs = Defs(Vec::new());
+    defs.visit_body(&module.body);
+    // Innermost first, so `find` picks the function that holds a call most closely.
+    defs.0.sort_by_key(|d| d.range.len());
+    defs.0
+}
