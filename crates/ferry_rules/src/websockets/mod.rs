@@ -16,6 +16,7 @@ register_rules! {
     ws012_handler_path_argument::HandlerPathArgument,
     ws013_process_request_signature::ProcessRequestSignature,
     ws020_connection_attributes::ConnectionAttributes,
+    ws030_invalid_status_code::InvalidStatusCode,
     ws040_keyword_dict::KeywordDict,
 }
 
