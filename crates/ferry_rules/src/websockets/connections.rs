@@ -29,12 +29,21 @@ pub enum Side {
     Server,
 }
 
+/// What Ferry knows about a receiver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Known {
+    /// A connection of the new asyncio implementation.
+    New(Side),
+    /// A connection of the legacy implementation: its attributes are right as they are.
+    Legacy,
+}
+
 /// How deep "this parameter is a connection because every caller passes one" recurses.
 const MAX_DEPTH: usize = 4;
 
 pub struct Connections<'a> {
-    /// Functions passed as the handler of the new `serve`.
-    handlers: Vec<&'a StmtFunctionDef>,
+    /// Functions passed as the handler of a `serve`, and which implementation.
+    handlers: Vec<(&'a StmtFunctionDef, Known)>,
     /// Every call of a function defined in this file, by the function's range.
     calls_of: HashMap<TextRange, Vec<&'a ExprCall>>,
     /// Loads of each local function's name that are not calls (it escapes).
@@ -55,10 +64,16 @@ impl<'a> Connections<'a> {
                 callee_ranges.push(call.func.range());
             }
             if let Some(serve) = serve_call(call, checker) {
-                if serve.only() == Some(Server::NewAsyncio) {
-                    if let Some(def) = serve.handler().and_then(|h| local_function(h, checker)) {
-                        handlers.push(def);
-                    }
+                let known = match serve.only() {
+                    Some(Server::NewAsyncio) => Some(Known::New(Side::Server)),
+                    Some(Server::Legacy) => Some(Known::Legacy),
+                    _ => None,
+                };
+                if let (Some(known), Some(def)) = (
+                    known,
+                    serve.handler().and_then(|h| local_function(h, checker)),
+                ) {
+                    handlers.push((def, known));
                 }
             }
         }
@@ -84,12 +99,12 @@ impl<'a> Connections<'a> {
         }
     }
 
-    /// Whether `expr` is known to be a new-implementation connection, and which side.
-    pub fn side_of(&self, expr: &Expr, checker: &Checker<'a>) -> Option<Side> {
+    /// What `expr` is known to be: a new connection (and which side), a legacy one, or `None`.
+    pub fn known(&self, expr: &Expr, checker: &Checker<'a>) -> Option<Known> {
         self.side_at_depth(expr, checker, 0)
     }
 
-    fn side_at_depth(&self, expr: &Expr, checker: &Checker<'a>, depth: usize) -> Option<Side> {
+    fn side_at_depth(&self, expr: &Expr, checker: &Checker<'a>, depth: usize) -> Option<Known> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -126,7 +141,7 @@ impl<'a> Connections<'a> {
                     .get(&key)
                     .copied()
                     .unwrap_or(false)
-                    .then_some(Side::Client)
+                    .then_some(Known::New(Side::Client))
             }
             _ => None,
         }
@@ -137,7 +152,7 @@ impl<'a> Connections<'a> {
         origin: &Origin<'a>,
         checker: &Checker<'a>,
         depth: usize,
-    ) -> Option<Side> {
+    ) -> Option<Known> {
         match origin {
             Origin::WithItem {
                 context: Expr::Call(call),
@@ -157,11 +172,17 @@ impl<'a> Connections<'a> {
                 index,
                 annotation,
             } => {
-                if let Some(side) = annotation.and_then(|a| annotated_side(a, checker)) {
-                    return Some(side);
+                if let Some(known) = annotation.and_then(|a| annotated_side(a, checker)) {
+                    return Some(known);
                 }
-                if *index == 0 && self.handlers.iter().any(|h| std::ptr::eq(*h, *function)) {
-                    return Some(Side::Server);
+                if *index == 0 {
+                    if let Some((_, known)) = self
+                        .handlers
+                        .iter()
+                        .find(|(h, _)| std::ptr::eq(*h, *function))
+                    {
+                        return Some(*known);
+                    }
                 }
                 self.side_from_callers(function, *index, checker, depth)
             }
@@ -176,7 +197,7 @@ impl<'a> Connections<'a> {
         index: usize,
         checker: &Checker<'a>,
         depth: usize,
-    ) -> Option<Side> {
+    ) -> Option<Known> {
         if !function.name.as_str().starts_with('_') {
             return None;
         }
@@ -209,22 +230,25 @@ impl<'a> Connections<'a> {
     }
 }
 
-fn new_client_call(call: &ExprCall, checker: &Checker<'_>) -> Option<Side> {
-    let client = client_call(call, checker)?;
-    (client.only() == Some(Client::NewAsyncio)).then_some(Side::Client)
+fn new_client_call(call: &ExprCall, checker: &Checker<'_>) -> Option<Known> {
+    match client_call(call, checker)?.only()? {
+        Client::NewAsyncio => Some(Known::New(Side::Client)),
+        Client::Legacy => Some(Known::Legacy),
+        Client::Sync => None,
+    }
 }
 
-fn annotated_side(annotation: &Expr, checker: &Checker<'_>) -> Option<Side> {
+fn annotated_side(annotation: &Expr, checker: &Checker<'_>) -> Option<Known> {
     let resolution = checker.semantic.resolve_expr(annotation);
     let [name] = resolution.candidates() else {
         return None;
     };
     match name.as_str() {
         "websockets.asyncio.client.ClientConnection" | "websockets.ClientConnection" => {
-            Some(Side::Client)
+            Some(Known::New(Side::Client))
         }
         "websockets.asyncio.server.ServerConnection" | "websockets.ServerConnection" => {
-            Some(Side::Server)
+            Some(Known::New(Side::Server))
         }
         _ => None,
     }
@@ -259,7 +283,7 @@ impl<'a> Visitor<'a> for ModuleWalker<'_, 'a> {
                                     Expr::NoneLiteral(_) => None,
                                     Expr::Await(awaited) => Some(matches!(
                                         awaited.value.as_ref(),
-                                        Expr::Call(call) if new_client_call(call, self.checker).is_some()
+                                        Expr::Call(call) if matches!(new_client_call(call, self.checker), Some(Known::New(_)))
                                     )),
                                     _ => Some(false),
                                 };

@@ -51,7 +51,7 @@ use ferry_python::ast::{Expr, ExprAttribute, ExprContext, ModModule, Stmt, Unary
 use ferry_python::{Ranged, Resolution, TextSize};
 
 use super::api::line_ending;
-use super::connections::{Connections, Side};
+use super::connections::{Connections, Known, Side};
 
 pub struct ConnectionAttributes;
 
@@ -142,10 +142,15 @@ impl AttributeWalker<'_, '_, '_> {
                 return;
             }
         }
-        let Some(side) = self.connections.side_of(&attr.value, self.checker) else {
-            return;
-        };
         let receiver = self.checker.text(attr.value.range());
+        let side = match self.connections.known(&attr.value, self.checker) {
+            Some(Known::New(side)) => side,
+            Some(Known::Legacy) => return,
+            None => {
+                self.check_unknown_receiver(expr, attr, receiver, parent);
+                return;
+            }
+        };
         let class = match side {
             Side::Client => "ClientConnection",
             Side::Server => "ServerConnection",
@@ -210,6 +215,59 @@ impl AttributeWalker<'_, '_, '_> {
         self.reports.push((attr.attr.range(), format!("{gone}: use `{new_text}`"), Some(fix)));
     }
 
+    /// A receiver Ferry cannot type, but whose name says it is a connection
+    /// (`ws`, `websocket`, `conn`, `self.ws`, ...). `.open` / `.closed` get an
+    /// unsafe fix, because `state` works on both implementations; the others
+    /// are review items, because their replacements do not exist on legacy objects.
+    fn check_unknown_receiver(&mut self, expr: &Expr, attr: &ExprAttribute, receiver: &str, parent: Option<&Expr>) {
+        let name = attr.attr.as_str();
+        let last = match attr.value.as_ref() {
+            Expr::Name(n) => n.id.as_str(),
+            Expr::Attribute(a) => a.attr.as_str(),
+            _ => return,
+        };
+        if !looks_like_connection(last) || !matches!(name, "open" | "closed" | "path" | "request_headers" | "response_headers") {
+            return;
+        }
+        let unsure = format!("if `{receiver}` is a websockets connection of the new implementation, it has no `{name}` (`AttributeError`)");
+        match name {
+            "open" | "closed" => {
+                let state = if name == "open" { "OPEN" } else { "CLOSED" };
+                let Some(import) = self.state_import() else { return };
+                let comparison = format!("{receiver}.state is State.{state}");
+                let text = if needs_parentheses(parent, expr) {
+                    format!("({comparison})")
+                } else {
+                    comparison
+                };
+                let mut edits = vec![Edit::replacement(text, expr.range())];
+                edits.extend(import);
+                let fix = Fix {
+                    title: format!("Compare `state` with `State.{state}`"),
+                    edits,
+                    applicability: Applicability::Unsafe,
+                };
+                self.reports.push((
+                    attr.attr.range(),
+                    format!("{unsure}: `{receiver}.state is State.{state}` works on both implementations"),
+                    Some(fix),
+                ));
+            }
+            _ => {
+                let new = match name {
+                    "path" => "request.path",
+                    "request_headers" => "request.headers",
+                    _ => "response.headers",
+                };
+                self.reports.push((
+                    attr.attr.range(),
+                    format!("{unsure}: use `{receiver}.{new}` there (but keep `{name}` if it is a legacy connection)"),
+                    None,
+                ));
+            }
+        }
+    }
+
     /// `Some(None)`: `State` is already imported from websockets; `Some(Some(edit))`:
     /// the import to add; `None`: the name `State` means something else here.
     fn state_import(&self) -> Option<Option<Edit>> {
@@ -246,6 +304,16 @@ impl AttributeWalker<'_, '_, '_> {
         };
         Some(Some(Edit::insertion(text, at)))
     }
+}
+
+/// Names people give websockets connections.
+fn looks_like_connection(name: &str) -> bool {
+    let name = name.trim_start_matches('_').to_ascii_lowercase();
+    matches!(name.as_str(), "ws" | "websocket" | "conn" | "connection" | "wsconn" | "ws_conn" | "socket")
+        || name.ends_with("_ws")
+        || name.ends_with("_websocket")
+        || name.starts_with("ws_")
+        || name.starts_with("websocket_")
 }
 
 /// Whether `x.state is State.OPEN` needs parentheses where `x.open` stood.

@@ -33,9 +33,10 @@
 //! ## Fix safety
 //! One fix per file renames every reference (and the import, with the name's
 //! uses) and moves `.status_code` / `.headers` under `.response`. It is safe
-//! when the file's websockets client calls all reach the new implementation.
-//! When the file also calls the legacy client, the handler may guard either, so
-//! it is a review item (catch `(InvalidStatus, InvalidStatusCode)`). When the
+//! when the code each `try` / `with` guards calls only the new client (or, if
+//! it calls no client directly, when the file never calls the legacy one).
+//! Otherwise the handler may guard either implementation, so it is a review
+//! item (catch `(InvalidStatus, InvalidStatusCode)`). When the
 //! caught exception is one of several in a tuple, or the name `InvalidStatus`
 //! is taken, it is a review item too.
 
@@ -87,14 +88,20 @@ impl Rule for InvalidStatusCode {
             "`InvalidStatusCode` is legacy-only: the new client raises `InvalidStatus`, so this code no longer catches handshake rejections and `e.status_code` raises `AttributeError` (use `e.response.status_code`){}",
             if count > 1 { format!("; {count} places in this file") } else { String::new() }
         );
-        let legacy_calls = all_calls(checker.module)
+        // The rename is right where the guarded code reaches the new client. Where no
+        // client call is visible (it is in a helper), the file as a whole decides.
+        let file_calls_legacy = all_calls(checker.module)
             .into_iter()
             .filter_map(|c| client_call(c, checker))
-            .any(|c| c.only() != Some(Client::NewAsyncio) && c.only() != Some(Client::Sync));
-        if legacy_calls {
+            .any(|c| !matches!(c.only(), Some(Client::NewAsyncio | Client::Sync)));
+        let legacy_catcher = catchers.iter().find(|c| {
+            c.guarded == Guarded::Legacy || (c.guarded == Guarded::Unseen && file_calls_legacy)
+        });
+        let legacy_elsewhere = catchers.is_empty() && file_calls_legacy;
+        if let Some(range) = legacy_catcher.map(|c| c.range).or(legacy_elsewhere.then_some(first)) {
             checker.report(
-                first,
-                format!("{base}; this file also calls the legacy client, so catch `(InvalidStatus, InvalidStatusCode)` and read the status from whichever was raised"),
+                range,
+                format!("{base}; the code guarded here may reach the legacy client, so catch `(InvalidStatus, InvalidStatusCode)` and read the status from whichever was raised"),
                 None,
             );
             return;
@@ -141,8 +148,55 @@ impl Rule for InvalidStatusCode {
 struct Catcher {
     /// The binding's range key: the `except` handler or the `with` item context.
     binding: TextRange,
+    /// Where it is, for a review message.
+    range: TextRange,
     /// The exception is one of several (`except (A, B) as e`).
     in_tuple: bool,
+    /// Which clients the guarded code (the `try` or `with` body) calls directly.
+    guarded: Guarded,
+}
+
+/// The websockets clients called directly in a guarded block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Guarded {
+    /// Only the new client (asyncio or threading).
+    New,
+    /// The legacy client, or a callee that may be either.
+    Legacy,
+    /// No client call is visible (it happens in a helper).
+    Unseen,
+}
+
+fn guarded_by(body: &[Stmt], checker: &Checker<'_>) -> Guarded {
+    struct Calls<'c, 'a> {
+        checker: &'c Checker<'a>,
+        new: bool,
+        legacy: bool,
+    }
+    impl<'b> Visitor<'b> for Calls<'_, '_> {
+        fn visit_expr(&mut self, expr: &'b Expr) {
+            if let Expr::Call(call) = expr {
+                if let Some(client) = client_call(call, self.checker) {
+                    match client.only() {
+                        Some(Client::NewAsyncio | Client::Sync) => self.new = true,
+                        _ => self.legacy = true,
+                    }
+                }
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut calls = Calls {
+        checker,
+        new: false,
+        legacy: false,
+    };
+    calls.visit_body(body);
+    match (calls.new, calls.legacy) {
+        (_, true) => Guarded::Legacy,
+        (true, false) => Guarded::New,
+        (false, false) => Guarded::Unseen,
+    }
 }
 
 /// `e.status_code` / `e.headers` / `excinfo.value.status_code`: the attribute to move.
@@ -201,7 +255,9 @@ impl<'a> Visitor<'a> for Walker<'_, '_> {
                     if direct || in_tuple {
                         self.catchers.push(Catcher {
                             binding: type_.range(),
+                            range: type_.range(),
                             in_tuple,
+                            guarded: guarded_by(&stmt_try.body, self.checker),
                         });
                     }
                 }
@@ -213,7 +269,9 @@ impl<'a> Visitor<'a> for Walker<'_, '_> {
                     if raises && item.optional_vars.is_some() && call.arguments.args.first().is_some_and(|a| self.is_legacy_class(a)) {
                         self.catchers.push(Catcher {
                             binding: item.context_expr.range(),
+                            range: item.context_expr.range(),
                             in_tuple: false,
+                            guarded: guarded_by(&with.body, self.checker),
                         });
                     }
                 }
