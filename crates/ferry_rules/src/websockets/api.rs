@@ -186,6 +186,21 @@ pub fn serve_call<'a>(call: &'a ExprCall, checker: &Checker<'_>) -> Option<Serve
     })
 }
 
+/// A call to the new asyncio implementation's `connect` or `serve` (or their
+/// `unix_` forms, directly or through `functools.partial`), with the name to show.
+pub fn new_asyncio_call<'a>(
+    call: &'a ExprCall,
+    checker: &Checker<'_>,
+) -> Option<(&'a [Keyword], String)> {
+    if let Some(client) = client_call(call, checker) {
+        return (client.only() == Some(Client::NewAsyncio))
+            .then(|| (client.keywords, client.shown_name().to_string()));
+    }
+    let serve = serve_call(call, checker)?;
+    (serve.only() == Some(Server::NewAsyncio))
+        .then(|| (&call.arguments.keywords[..], serve.shown_name().to_string()))
+}
+
 /// Every call in the module, in source order (for rules that look at the whole file).
 pub fn all_calls(module: &ModModule) -> Vec<&ExprCall> {
     struct Calls<'a>(Vec<&'a ExprCall>);

@@ -11,6 +11,8 @@ mod connections;
 register_rules! {
     ws001_connect_extra_headers::ConnectExtraHeaders,
     ws002_connect_timeout::ConnectTimeout,
+    ws003_removed_keywords::RemovedKeywords,
+    ws004_custom_protocol_class::CustomProtocolClass,
     ws010_serve_extra_headers::ServeExtraHeaders,
     ws011_serve_ws_handler::ServeWsHandler,
     ws012_handler_path_argument::HandlerPathArgument,
