@@ -17,6 +17,7 @@ register_rules! {
     ws011_serve_ws_handler::ServeWsHandler,
     ws012_handler_path_argument::HandlerPathArgument,
     ws013_process_request_signature::ProcessRequestSignature,
+    ws015_serve_outside_loop::ServeOutsideLoop,
     ws020_connection_attributes::ConnectionAttributes,
     ws030_invalid_status_code::InvalidStatusCode,
     ws040_keyword_dict::KeywordDict,
