@@ -19,6 +19,7 @@ register_rules! {
     ws013_process_request_signature::ProcessRequestSignature,
     ws015_serve_outside_loop::ServeOutsideLoop,
     ws020_connection_attributes::ConnectionAttributes,
+    ws021_legacy_protocol_types::LegacyProtocolTypes,
     ws030_invalid_status_code::InvalidStatusCode,
     ws040_keyword_dict::KeywordDict,
 }
