@@ -201,6 +201,15 @@ pub fn new_asyncio_call<'a>(
         .then(|| (&call.arguments.keywords[..], serve.shown_name().to_string()))
 }
 
+/// The fix that renames a keyword argument (only the name's bytes change).
+pub fn rename_keyword(arg: &ferry_python::ast::Identifier, new: &str) -> ferry_engine::Fix {
+    ferry_engine::Fix {
+        title: format!("Rename `{}` to `{new}`", arg.as_str()),
+        edits: vec![ferry_engine::Edit::replacement(new, arg.range())],
+        applicability: ferry_engine::Applicability::Safe,
+    }
+}
+
 /// Every call in the module, in source order (for rules that look at the whole file).
 pub fn all_calls(module: &ModModule) -> Vec<&ExprCall> {
     struct Calls<'a>(Vec<&'a ExprCall>);

@@ -41,11 +41,11 @@
 //! legacy or the new client (conditional imports), there is no fix and the
 //! finding is a review item.
 
-use ferry_engine::{Applicability, Checker, Edit, Fix, Rule};
+use ferry_engine::{Checker, Rule};
 use ferry_python::ast::Expr;
 use ferry_python::Ranged;
 
-use super::api::{client_call, Client};
+use super::api::{client_call, rename_keyword, Client};
 
 pub struct ConnectExtraHeaders;
 
@@ -86,11 +86,7 @@ impl Rule for ConnectExtraHeaders {
                         None,
                     );
                 } else {
-                    let fix = Fix {
-                        title: "Rename `extra_headers` to `additional_headers`".to_string(),
-                        edits: vec![Edit::replacement("additional_headers", arg.range())],
-                        applicability: Applicability::Safe,
-                    };
+                    let fix = rename_keyword(arg, "additional_headers");
                     checker.report(arg.range(), message, Some(fix));
                 }
             }

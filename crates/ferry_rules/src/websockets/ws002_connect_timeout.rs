@@ -38,11 +38,11 @@
 //! (`--unsafe-fixes`). When the callee may be either implementation, there is
 //! no fix and the finding is a review item.
 
-use ferry_engine::{remove_argument, Applicability, Checker, Edit, Fix, Rule};
+use ferry_engine::{remove_argument, Applicability, Checker, Fix, Rule};
 use ferry_python::ast::Expr;
 use ferry_python::Ranged;
 
-use super::api::{client_call, Client};
+use super::api::{client_call, rename_keyword, Client};
 
 pub struct ConnectTimeout;
 
@@ -82,11 +82,7 @@ impl Rule for ConnectTimeout {
                         fix,
                     );
                 } else {
-                    let fix = Fix {
-                        title: "Rename `timeout` to `close_timeout`".to_string(),
-                        edits: vec![Edit::replacement("close_timeout", arg.range())],
-                        applicability: Applicability::Safe,
-                    };
+                    let fix = rename_keyword(arg, "close_timeout");
                     checker.report(arg.range(), message, Some(fix));
                 }
             }

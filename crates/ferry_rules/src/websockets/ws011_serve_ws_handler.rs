@@ -24,11 +24,11 @@
 //! Safe: only the keyword's name changes. The handler's own signature is
 //! another rule's concern (WS012).
 
-use ferry_engine::{Applicability, Checker, Edit, Fix, Rule};
+use ferry_engine::{Checker, Rule};
 use ferry_python::ast::Expr;
 use ferry_python::Ranged;
 
-use super::api::{serve_call, Server};
+use super::api::{rename_keyword, serve_call, Server};
 
 pub struct ServeWsHandler;
 
@@ -53,11 +53,7 @@ impl Rule for ServeWsHandler {
             return;
         }
         let Some(arg) = keyword.arg.as_ref() else { return };
-        let fix = (serve.keyword("handler").is_none()).then(|| Fix {
-            title: "Rename `ws_handler` to `handler`".to_string(),
-            edits: vec![Edit::replacement("handler", arg.range())],
-            applicability: Applicability::Safe,
-        });
+        let fix = (serve.keyword("handler").is_none()).then(|| rename_keyword(arg, "handler"));
         checker.report(
             arg.range(),
             format!(

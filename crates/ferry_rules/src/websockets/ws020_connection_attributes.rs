@@ -178,19 +178,7 @@ impl AttributeWalker<'_, '_, '_> {
                     ));
                     return;
                 };
-                let comparison = format!("{receiver}.state is State.{state}");
-                let text = if needs_parentheses(parent, expr) {
-                    format!("({comparison})")
-                } else {
-                    comparison
-                };
-                let mut edits = vec![Edit::replacement(text, expr.range())];
-                edits.extend(import);
-                let fix = Fix {
-                    title: format!("Compare `state` with `State.{state}`"),
-                    edits,
-                    applicability: Applicability::Safe,
-                };
+                let fix = state_fix(expr, parent, receiver, state, import, Applicability::Safe);
                 self.reports.push((
                     attr.attr.range(),
                     format!("{gone}: use `{receiver}.state is State.{state}` (or handle `ConnectionClosed`)"),
@@ -234,19 +222,7 @@ impl AttributeWalker<'_, '_, '_> {
             "open" | "closed" => {
                 let state = if name == "open" { "OPEN" } else { "CLOSED" };
                 let Some(import) = self.state_import() else { return };
-                let comparison = format!("{receiver}.state is State.{state}");
-                let text = if needs_parentheses(parent, expr) {
-                    format!("({comparison})")
-                } else {
-                    comparison
-                };
-                let mut edits = vec![Edit::replacement(text, expr.range())];
-                edits.extend(import);
-                let fix = Fix {
-                    title: format!("Compare `state` with `State.{state}`"),
-                    edits,
-                    applicability: Applicability::Unsafe,
-                };
+                let fix = state_fix(expr, parent, receiver, state, import, Applicability::Unsafe);
                 self.reports.push((
                     attr.attr.range(),
                     format!("{unsure}: `{receiver}.state is State.{state}` works on both implementations"),
@@ -303,6 +279,31 @@ impl AttributeWalker<'_, '_, '_> {
             format!("from websockets.protocol import State{eol}")
         };
         Some(Some(Edit::insertion(text, at)))
+    }
+}
+
+/// `x.open` → `x.state is State.OPEN` (parenthesised where the context needs it),
+/// with the `State` import when the file lacks it.
+fn state_fix(
+    expr: &Expr,
+    parent: Option<&Expr>,
+    receiver: &str,
+    state: &str,
+    import: Option<Edit>,
+    applicability: Applicability,
+) -> Fix {
+    let comparison = format!("{receiver}.state is State.{state}");
+    let text = if needs_parentheses(parent, expr) {
+        format!("({comparison})")
+    } else {
+        comparison
+    };
+    let mut edits = vec![Edit::replacement(text, expr.range())];
+    edits.extend(import);
+    Fix {
+        title: format!("Compare `state` with `State.{state}`"),
+        edits,
+        applicability,
     }
 }
 
