@@ -210,6 +210,23 @@ pub fn rename_keyword(arg: &ferry_python::ast::Identifier, new: &str) -> ferry_e
     }
 }
 
+/// The rename fix for a keyword of `call`: safe, unless the call also spreads a
+/// `**mapping` that may already hold the new name (the call would then get the
+/// keyword twice: `TypeError: ... got multiple values for keyword argument`).
+pub fn rename_unless_spread(
+    call: &ExprCall,
+    arg: &ferry_python::ast::Identifier,
+    new: &str,
+    message: String,
+) -> (ferry_engine::Fix, String) {
+    let mut fix = rename_keyword(arg, new);
+    if call.arguments.keywords.iter().any(|k| k.arg.is_none()) {
+        fix.applicability = ferry_engine::Applicability::Unsafe;
+        return (fix, format!("{message}; this call also passes `**` keywords, which may already hold `{new}`: check them"));
+    }
+    (fix, message)
+}
+
 /// Every call in the module, in source order (for rules that look at the whole file).
 pub fn all_calls(module: &ModModule) -> Vec<&ExprCall> {
     struct Calls<'a>(Vec<&'a ExprCall>);

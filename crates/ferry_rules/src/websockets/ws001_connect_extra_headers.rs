@@ -37,6 +37,8 @@
 //! ## Fix safety
 //! Safe: only the keyword's name changes; both implementations accept the same
 //! header types and merge them with `User-Agent` the same way. When the call
+//! also spreads `**keywords`, they may already hold `additional_headers`, so the
+//! rename is only offered as an unsafe fix. When the call
 //! also passes `additional_headers=`, or when the callee may be either the
 //! legacy or the new client (conditional imports), there is no fix and the
 //! finding is a review item.
@@ -45,7 +47,7 @@ use ferry_engine::{Checker, Rule};
 use ferry_python::ast::Expr;
 use ferry_python::Ranged;
 
-use super::api::{client_call, rename_keyword, Client};
+use super::api::{client_call, rename_unless_spread, Client};
 
 pub struct ConnectExtraHeaders;
 
@@ -86,7 +88,7 @@ impl Rule for ConnectExtraHeaders {
                         None,
                     );
                 } else {
-                    let fix = rename_keyword(arg, "additional_headers");
+                    let (fix, message) = rename_unless_spread(call, arg, "additional_headers", message);
                     checker.report(arg.range(), message, Some(fix));
                 }
             }

@@ -32,7 +32,8 @@
 //!
 //! ## Fix safety
 //! Safe: the legacy client used `timeout` exactly as `close_timeout`, so the
-//! rename keeps the behaviour. When the call also passes `close_timeout=`, the
+//! rename keeps the behaviour; unsafe when the call also spreads `**keywords`,
+//! which may already hold `close_timeout`. When the call also passes `close_timeout=`, the
 //! legacy client ignored `timeout`; removing it keeps that behaviour, but the
 //! author may have meant the other value, so the removal is an unsafe fix
 //! (`--unsafe-fixes`). When the callee may be either implementation, there is
@@ -42,7 +43,7 @@ use ferry_engine::{remove_argument, Applicability, Checker, Fix, Rule};
 use ferry_python::ast::Expr;
 use ferry_python::Ranged;
 
-use super::api::{client_call, rename_keyword, Client};
+use super::api::{client_call, rename_unless_spread, Client};
 
 pub struct ConnectTimeout;
 
@@ -82,7 +83,7 @@ impl Rule for ConnectTimeout {
                         fix,
                     );
                 } else {
-                    let fix = rename_keyword(arg, "close_timeout");
+                    let (fix, message) = rename_unless_spread(call, arg, "close_timeout", message);
                     checker.report(arg.range(), message, Some(fix));
                 }
             }

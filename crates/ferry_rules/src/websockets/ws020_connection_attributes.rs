@@ -307,10 +307,12 @@ fn state_fix(
     }
 }
 
-/// Names people give websockets connections.
+/// Names people give websockets connections. Deliberately narrow: `conn`,
+/// `connection` and `socket` also name database connections and sockets, which
+/// have `.closed` too (the standard library's own tests do).
 fn looks_like_connection(name: &str) -> bool {
     let name = name.trim_start_matches('_').to_ascii_lowercase();
-    matches!(name.as_str(), "ws" | "websocket" | "conn" | "connection" | "wsconn" | "ws_conn" | "socket")
+    matches!(name.as_str(), "ws" | "websocket" | "wsconn" | "ws_conn")
         || name.ends_with("_ws")
         || name.ends_with("_websocket")
         || name.starts_with("ws_")

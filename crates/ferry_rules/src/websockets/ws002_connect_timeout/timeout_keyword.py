@@ -37,3 +37,8 @@ async def both(uri):
 
 def requests_like(session, url):
     return session.get(url, timeout=5)
+
+
+async def spread(uri, defaults):
+    # defaults may already hold close_timeout: the rename is only offered as unsafe.
+    return await websockets.connect(uri, timeout=5, **defaults)
