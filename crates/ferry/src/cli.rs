@@ -6,7 +6,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 const EXIT_CODES: &str = "Exit codes:
   0  nothing left to do
-  1  findings remain (scan), or files would change (fix --check)
+  1  findings remain (scan), files would change (fix --check), verification
+     failed (verify, fix --verify), or doctor found a problem
   2  usage, configuration or IO error, or a file that could not be read, decoded or parsed";
 
 #[derive(Debug, Parser)]
@@ -33,6 +34,16 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print a rule's documentation.
     Explain(ExplainArgs),
+    /// Ask the project's Python what is installed, and what that means for this project.
+    ///
+    /// Prints the Python, websockets and pytest versions; for each websockets function the
+    /// rules know, which implementation it is and which keywords it takes; and which of the
+    /// project's uses fail with the installed version.
+    #[command(after_help = EXIT_CODES)]
+    Doctor(DoctorArgs),
+    /// Byte-compile Python files with the project's Python and collect test files with pytest.
+    #[command(after_help = EXIT_CODES)]
+    Verify(VerifyArgs),
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
@@ -91,6 +102,50 @@ pub struct FixArgs {
     /// Fix files even if they have uncommitted changes in git.
     #[arg(long)]
     pub allow_dirty: bool,
+    /// Check the result with the project's Python: collect the test files about to change
+    /// before writing, then byte-compile the changed files and collect again; a new error or
+    /// fewer tests is a failure (exit 1).
+    #[arg(long, conflicts_with_all = ["diff", "check"])]
+    pub verify: bool,
+    /// With --verify: restore the files that fail verification to their original bytes.
+    #[arg(long, requires = "verify")]
+    pub rollback_on_failure: bool,
+    /// With --verify: collect with `-W error::DeprecationWarning`, so imports of deprecated
+    /// modules (websockets.legacy) fail.
+    #[arg(long, requires = "verify")]
+    pub warnings_as_errors: bool,
+    /// With --verify: the project's Python (default: $VIRTUAL_ENV, else .venv/ or venv/ at
+    /// the project root, else python3 on PATH).
+    #[arg(long, value_name = "PATH", requires = "verify")]
+    pub python: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DoctorArgs {
+    /// The project folder (default: the current folder).
+    pub path: Option<PathBuf>,
+    /// The project's Python (default: $VIRTUAL_ENV, else .venv/ or venv/ at the project
+    /// root, else python3 on PATH).
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// Files or folders to verify (default: the current folder); folders give their Python files.
+    pub paths: Vec<PathBuf>,
+    /// The project's Python (default: $VIRTUAL_ENV, else .venv/ or venv/ at the project
+    /// root, else python3 on PATH).
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
+    /// Collect with `-W error::DeprecationWarning`, so imports of deprecated modules
+    /// (websockets.legacy) fail.
+    #[arg(long)]
+    pub warnings_as_errors: bool,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
 }
 
 #[derive(Debug, clap::Args)]

@@ -14,6 +14,7 @@ use crate::cli::{
     Args, Command, ExplainArgs, FixArgs, OutputFormat, RulesArgs, ScanArgs, Selection,
 };
 use crate::exit::ExitStatus;
+use crate::verify_cmd;
 
 pub fn run(args: Args) -> Result<ExitStatus> {
     match args.command {
@@ -21,11 +22,13 @@ pub fn run(args: Args) -> Result<ExitStatus> {
         Command::Fix(args) => fix(args),
         Command::Rules(args) => rules(args),
         Command::Explain(args) => explain(args),
+        Command::Doctor(args) => verify_cmd::doctor(args),
+        Command::Verify(args) => verify_cmd::verify(args),
     }
 }
 
 /// Writes to stdout; a closed pipe (`ferry scan | head`) ends quietly.
-fn print(text: &str) -> Result<()> {
+pub(crate) fn print(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
@@ -163,6 +166,19 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
         allow_dirty: args.allow_dirty,
     };
     let packs = ferry_rules::all_packs();
+    // --verify measures the files about to change before anything is written.
+    let verification = if args.verify {
+        Some(verify_cmd::FixVerification::prepare(
+            &args,
+            &inputs.discovered.files,
+            packs,
+            &settings,
+            &inputs.cwd,
+            options,
+        )?)
+    } else {
+        None
+    };
     let run = ferry_workspace::fix(
         &inputs.discovered.files,
         packs,
@@ -243,13 +259,17 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
         FixMode::Diff | FixMode::Check => summary.applied > 0,
         FixMode::Write => summary.review + summary.unsafe_left > 0,
     };
-    Ok(if errors > 0 {
+    let status = if errors > 0 {
         ExitStatus::Error
     } else if pending {
         ExitStatus::Findings
     } else {
         ExitStatus::Success
-    })
+    };
+    match verification {
+        Some(verification) => verification.finish(&run, status),
+        None => Ok(status),
+    }
 }
 
 /// The numbers behind the summary line of `ferry fix`, all counted from the run.

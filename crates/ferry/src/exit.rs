@@ -6,7 +6,7 @@ use std::process::ExitCode;
 pub enum ExitStatus {
     /// 0: nothing left to do.
     Success,
-    /// 1: findings remain, or `--check` would change files.
+    /// 1: findings remain, `--check`/`--diff` would change files, or verification failed.
     Findings,
     /// 2: usage, configuration or IO error (including files that could not be read or parsed).
     Error,

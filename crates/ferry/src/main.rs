@@ -5,6 +5,7 @@
 mod cli;
 mod commands;
 mod exit;
+mod verify_cmd;
 
 use std::process::ExitCode;
 

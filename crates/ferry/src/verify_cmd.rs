@@ -1,0 +1,560 @@
+//! `ferry doctor`, `ferry verify` and the `--verify` step of `ferry fix`: the
+//! commands that ask the project's real Python, through `ferry_verify`, and
+//! print what it said. Doctor adds the one thing `ferry_verify` cannot know:
+//! which of the project's uses the rules find broken for the installed
+//! version (a scan with that version as the target).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use ferry_engine::{Pack, Settings, Version};
+use ferry_verify::{
+    check_requirements, judge, probe, project_root, spec_for, CollectOptions, DoctorReport,
+    FailingUse, Failure, FileState, FileVerification, InterpreterRequest, PackDoctor, Python,
+    Regression, RuntimeVerdict, SourceFile, Verifier, VerifyReport,
+};
+use ferry_workspace::{
+    discover, display_path, write_atomically, DiscoverOptions, FixMode, FixOptions, FixRun,
+    ScanOptions,
+};
+
+use crate::cli::{DoctorArgs, FixArgs, OutputFormat, VerifyArgs};
+use crate::commands::print;
+use crate::exit::ExitStatus;
+
+fn find_python(explicit: Option<PathBuf>, root: &Path) -> Result<Python> {
+    let request = InterpreterRequest::from_env(explicit, root.to_path_buf());
+    Ok(Python::find(&request)?)
+}
+
+fn current_dir() -> Result<PathBuf> {
+    std::env::current_dir().context("cannot read the current directory")
+}
+
+pub fn doctor(args: DoctorArgs) -> Result<ExitStatus> {
+    let cwd = current_dir()?;
+    let start = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    if !start.exists() {
+        anyhow::bail!("`{}` does not exist", start.display());
+    }
+    let root = project_root(&start);
+    let python = find_python(args.python, &root)?;
+    let files = discover(std::slice::from_ref(&root), &DiscoverOptions::default())?.files;
+    let mut packs = Vec::new();
+    for pack in ferry_rules::all_packs() {
+        let Some(spec) = spec_for(pack.library) else {
+            continue;
+        };
+        let probe = probe(&python, spec)?;
+        let requirements =
+            check_requirements(&root, pack.library, probe.library_version.as_deref());
+        let runtime = runtime_verdict(pack, &files, &cwd, probe.library_version.as_deref());
+        packs.push(PackDoctor {
+            pack: pack.name.to_string(),
+            probe,
+            requirements,
+            runtime,
+        });
+    }
+    let report = DoctorReport { python, packs };
+    match args.format {
+        OutputFormat::Text => print(&render_doctor(&report))?,
+        OutputFormat::Json => print(&format!("{}\n", serde_json::to_string_pretty(&report)?))?,
+    }
+    Ok(if report.has_problems() {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Success
+    })
+}
+
+/// The release part of an installed version (`15.0.1` of `15.0.1.post1`),
+/// as the rules take it for a target.
+fn release_of(installed: &str) -> Option<Version> {
+    let end = installed
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(installed.len());
+    installed[..end].trim_end_matches('.').parse().ok()
+}
+
+/// Scans the project twice: as `ferry scan` does (the newest release), and
+/// with the installed version as the target, whose findings are the uses
+/// that fail with what is installed.
+fn runtime_verdict(
+    pack: &'static Pack,
+    files: &[PathBuf],
+    cwd: &Path,
+    installed: Option<&str>,
+) -> RuntimeVerdict {
+    let packs = [pack];
+    let scan = |settings: &Settings| {
+        ferry_workspace::scan(files, &packs, settings, cwd, ScanOptions::default())
+    };
+    let findings = scan(&Settings::default()).summary().findings;
+    let Some(version) = installed.and_then(release_of) else {
+        return RuntimeVerdict {
+            findings,
+            checked_against: None,
+            failing: Vec::new(),
+        };
+    };
+    let mut settings = Settings::default();
+    settings.targets.insert(pack.library.to_string(), version);
+    let failing = scan(&settings)
+        .files
+        .iter()
+        .flat_map(|file| {
+            file.findings.iter().map(|f| FailingUse {
+                path: file.path.clone(),
+                line: f.line,
+                column: f.column,
+                code: f.code.to_string(),
+                message: f.message.clone(),
+            })
+        })
+        .collect();
+    RuntimeVerdict {
+        findings,
+        checked_against: installed.map(str::to_string),
+        failing,
+    }
+}
+
+fn python_line(python: &Python) -> String {
+    format!(
+        "{} ({}, {}, {})",
+        python.version,
+        python.implementation,
+        python.path.display(),
+        python.source.describe()
+    )
+}
+
+fn py_bool(value: bool) -> &'static str {
+    if value {
+        "True"
+    } else {
+        "False"
+    }
+}
+
+fn render_doctor(report: &DoctorReport) -> String {
+    let mut out = format!("Python: {}\n", python_line(&report.python));
+    for pack in &report.packs {
+        let probe = &pack.probe;
+        let library = &probe.library;
+        let installed = probe.library_version.as_deref();
+        out.push_str(&format!(
+            "{library}: {}\npytest: {}\n",
+            installed.unwrap_or("not installed"),
+            probe.pytest_version.as_deref().unwrap_or("not installed")
+        ));
+        if installed.is_some() {
+            out.push('\n');
+            for function in &probe.functions {
+                render_function(&mut out, function);
+            }
+            out.push_str(&format!(
+                "(\"supported\" means {}.)\n",
+                ferry_verify::SUPPORTED_MEANS
+            ));
+        }
+        out.push_str(&format!(
+            "\nVerdict for this project ({} pack):\n",
+            pack.pack
+        ));
+        render_verdict(&mut out, pack);
+    }
+    out
+}
+
+fn render_function(out: &mut String, function: &ferry_verify::FunctionProbe) {
+    let Some(resolved) = &function.resolves_to else {
+        let reason = function
+            .error
+            .as_deref()
+            .unwrap_or("it resolves to nothing");
+        out.push_str(&format!("{}: not available ({reason})\n", function.name));
+        return;
+    };
+    let what: Vec<&str> = [function.implementation.map(|i| i.describe()), function.kind]
+        .into_iter()
+        .flatten()
+        .collect();
+    out.push_str(&format!(
+        "{} -> {resolved} ({})\n",
+        function.name,
+        what.join(", ")
+    ));
+    for warning in &function.warnings {
+        out.push_str(&format!("  warning: {warning}\n"));
+    }
+    if let Some(error) = &function.error {
+        out.push_str(&format!("  cannot inspect: {error}\n"));
+    }
+    for keyword in &function.keywords {
+        out.push_str(&format!(
+            "  {} supported: {}\n",
+            keyword.keyword,
+            py_bool(keyword.supported)
+        ));
+    }
+    if function.takes_var_keyword {
+        out.push_str("  **kwargs: True (other keywords are not rejected at the call)\n");
+    }
+}
+
+fn render_verdict(out: &mut String, pack: &PackDoctor) {
+    let library = &pack.probe.library;
+    let runtime = &pack.runtime;
+    out.push_str(&format!(
+        "  {} for the newest {library} (`ferry scan`).\n",
+        plural(runtime.findings, "finding")
+    ));
+    match (&runtime.checked_against, &pack.probe.library_version) {
+        (_, None) => out.push_str(&format!(
+            "  {library} is not installed, so every import of it fails.\n"
+        )),
+        (None, Some(version)) => out.push_str(&format!(
+            "  Cannot check the uses against {library} {version}: not a release number.\n"
+        )),
+        (Some(version), _) if runtime.failing.is_empty() => out.push_str(&format!(
+            "  No use fails at run time with the installed {library} {version}.\n"
+        )),
+        (Some(version), _) => {
+            let (count, verb) = if runtime.failing.len() == 1 {
+                ("1 use".to_string(), "fails")
+            } else {
+                (format!("{} uses", runtime.failing.len()), "fail")
+            };
+            out.push_str(&format!(
+                "  {count} {verb} at run time with the installed {library} {version}:\n"
+            ));
+            for use_ in &runtime.failing {
+                out.push_str(&format!(
+                    "    {}:{}:{}: {} {}\n",
+                    use_.path, use_.line, use_.column, use_.code, use_.message
+                ));
+            }
+        }
+    }
+    if pack.requirements.is_empty() {
+        out.push_str(&format!(
+            "  No requirement on {library} found in requirements*.txt or pyproject.toml.\n"
+        ));
+    }
+    let installed = pack.probe.library_version.as_deref();
+    for check in &pack.requirements {
+        let r = &check.requirement;
+        let verdict = match (installed, check.agrees) {
+            (None, _) => format!("is declared, but {library} is not installed"),
+            (Some(v), Some(true)) => format!("allows the installed {v}"),
+            (Some(v), Some(false)) => {
+                format!("does not allow the installed {v}: the declaration and the installation disagree")
+            }
+            (Some(v), None) => format!("cannot be compared with the installed {v}"),
+        };
+        out.push_str(&format!(
+            "  {}:{}: `{}` {verdict}.\n",
+            r.file, r.line, r.text
+        ));
+    }
+    out.push_str(if pack.has_problems() {
+        "  Not ready: see above.\n"
+    } else {
+        "  Nothing fails with what is installed.\n"
+    });
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+pub fn verify(args: VerifyArgs) -> Result<ExitStatus> {
+    let cwd = current_dir()?;
+    let roots = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let discovered = discover(&roots, &DiscoverOptions::default())?;
+    for (path, reason) in &discovered.errors {
+        eprintln!("{}: error: cannot read: {reason}", display_path(path, &cwd));
+    }
+    let root = project_root(&roots[0]);
+    let python = find_python(args.python, &root)?;
+    let files: Vec<SourceFile> = discovered
+        .files
+        .iter()
+        .map(|path| SourceFile {
+            path: path.clone(),
+            shown: display_path(path, &cwd),
+        })
+        .collect();
+    let options = CollectOptions {
+        warnings_as_errors: args.warnings_as_errors,
+    };
+    let report = Verifier::new(python, root, options).verify(&files)?;
+    match args.format {
+        OutputFormat::Text => print(&render_verify(&report))?,
+        OutputFormat::Json => print(&format!("{}\n", serde_json::to_string_pretty(&report)?))?,
+    }
+    Ok(if !discovered.errors.is_empty() {
+        ExitStatus::Error
+    } else if report.has_failures() {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Success
+    })
+}
+
+fn render_verify(report: &VerifyReport) -> String {
+    let mut out = format!("Python: {}", python_line(&report.python));
+    if let Some(pytest) = &report.pytest_version {
+        out.push_str(&format!("; pytest {pytest}"));
+        if report.warnings_as_errors {
+            out.push_str(", collecting with -W error::DeprecationWarning");
+        }
+    }
+    out.push('\n');
+    for file in &report.files {
+        render_file(&mut out, file);
+    }
+    let failed = report.failed().count();
+    out.push_str(&format!(
+        "Verified {}: {} ok, {failed} failed.\n",
+        plural(report.files.len(), "file"),
+        report.files.len() - failed
+    ));
+    out
+}
+
+fn render_file(out: &mut String, file: &FileVerification) {
+    let mut notes = Vec::new();
+    if let Some(collection) = &file.now.collection {
+        let mut note = plural(collection.tests, "test") + " collected";
+        if let Some(before) = file.before.as_ref().and_then(|b| b.collection.as_ref()) {
+            note.push_str(&format!(" ({} before)", before.tests));
+        }
+        notes.push(note);
+    }
+    // What was already wrong before the fix is shown, but is not a failure.
+    if file.passed() {
+        if file.now.compile_error.is_some() {
+            notes.push("does not compile (nor did it before the fix)".into());
+        }
+        if file
+            .now
+            .collection
+            .as_ref()
+            .is_some_and(|c| !c.errors.is_empty())
+        {
+            notes.push("collection errors (as before the fix)".into());
+        }
+    }
+    let status = if file.passed() { "ok" } else { "FAILED" };
+    let notes = if notes.is_empty() {
+        String::new()
+    } else {
+        format!(", {}", notes.join(", "))
+    };
+    out.push_str(&format!("{}: {status}{notes}\n", file.path));
+    for failure in &file.failures {
+        match failure {
+            Failure::DoesNotCompile { error } => {
+                out.push_str("  does not compile:\n");
+                indented(out, &error.message);
+            }
+            Failure::CollectionError { errors } => {
+                out.push_str("  pytest cannot collect it:\n");
+                for error in errors {
+                    indented(out, &error.message);
+                }
+            }
+            Failure::Regression {
+                regression:
+                    Regression::NewError {
+                        tests_before,
+                        tests_after,
+                        errors,
+                    },
+            } => {
+                out.push_str(&format!(
+                    "  a new collection error ({} collected before the fix, {tests_after} now):\n",
+                    plural(*tests_before, "test")
+                ));
+                for error in errors {
+                    indented(out, &error.message);
+                }
+            }
+            Failure::Regression {
+                regression:
+                    Regression::FewerTests {
+                        before,
+                        after,
+                        missing,
+                    },
+            } => {
+                out.push_str(&format!(
+                    "  fewer tests collected: {after}, {before} before the fix\n"
+                ));
+                for id in missing {
+                    out.push_str(&format!("    missing: {id}\n"));
+                }
+            }
+        }
+    }
+    if file.restored {
+        out.push_str("  restored to its original bytes\n");
+    }
+}
+
+fn indented(out: &mut String, text: &str) {
+    for line in text.lines() {
+        out.push_str("    ");
+        out.push_str(line);
+        out.push('\n');
+    }
+}
+
+/// `ferry fix --verify`: what was measured before the write, kept for the
+/// comparison after it.
+pub struct FixVerification {
+    verifier: Verifier,
+    rollback: bool,
+    /// Each file about to change: its state and its bytes before the fix.
+    before: BTreeMap<PathBuf, (FileState, Vec<u8>)>,
+}
+
+impl FixVerification {
+    /// Finds the interpreter (so a missing one stops the run before anything
+    /// is written), plans the fix without writing to learn which files will
+    /// change, and measures them.
+    pub fn prepare(
+        args: &FixArgs,
+        files: &[PathBuf],
+        packs: &[&Pack],
+        settings: &Settings,
+        cwd: &Path,
+        options: FixOptions,
+    ) -> Result<Self> {
+        let start = args
+            .selection
+            .paths
+            .first()
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from("."));
+        let root = project_root(&start);
+        let python = find_python(args.python.clone(), &root)?;
+        let collect = CollectOptions {
+            warnings_as_errors: args.warnings_as_errors,
+        };
+        let mut verifier = Verifier::new(python, root, collect);
+        let plan = ferry_workspace::fix(
+            files,
+            packs,
+            settings,
+            cwd,
+            FixOptions {
+                mode: FixMode::Check,
+                ..options
+            },
+        )?;
+        let to_change = changed_files(&plan);
+        let states = verifier.measure(&to_change)?;
+        // Read last, just before the write, so the bytes kept for a rollback
+        // are the ones the fix starts from.
+        let mut before = BTreeMap::new();
+        for (file, state) in to_change.into_iter().zip(states) {
+            let bytes =
+                std::fs::read(&file.path).with_context(|| format!("cannot read {}", file.shown))?;
+            before.insert(file.path, (state, bytes));
+        }
+        Ok(Self {
+            verifier,
+            rollback: args.rollback_on_failure,
+            before,
+        })
+    }
+
+    /// Measures the files the fix wrote, compares them with before, restores
+    /// the failing ones if asked, and prints the verdict. Returns the exit
+    /// status, made at least 1 by a failure and 2 by a failed restore.
+    pub fn finish(mut self, run: &FixRun, status: ExitStatus) -> Result<ExitStatus> {
+        let written = changed_files(run);
+        if written.is_empty() {
+            print("Verification: no file was changed, so there is nothing to verify.\n")?;
+            return Ok(status);
+        }
+        let mut fixed_bytes = Vec::new();
+        for file in &written {
+            fixed_bytes.push(
+                std::fs::read(&file.path).with_context(|| format!("cannot read {}", file.shown))?,
+            );
+        }
+        let now = self.verifier.measure(&written)?;
+        let mut verdicts = Vec::new();
+        let mut restore_errors = Vec::new();
+        for ((file, now), fixed) in written.iter().zip(now).zip(fixed_bytes) {
+            let (before, original) = match self.before.remove(&file.path) {
+                Some((state, bytes)) => (Some(state), Some(bytes)),
+                None => (None, None),
+            };
+            let mut verdict = judge(file, before, now);
+            if self.rollback && !verdict.passed() {
+                match original {
+                    Some(original) => match write_atomically(&file.path, &fixed, &original) {
+                        Ok(()) => verdict.restored = true,
+                        Err(err) => restore_errors
+                            .push(format!("{}: error: cannot restore: {err}", file.shown)),
+                    },
+                    None => restore_errors.push(format!(
+                        "{}: error: cannot restore: it was not going to change when Ferry read it",
+                        file.shown
+                    )),
+                }
+            }
+            verdicts.push(verdict);
+        }
+        let report = self.verifier.report(verdicts);
+        let mut out = String::from("\nVerification of the changed files:\n");
+        out.push_str(&render_verify(&report));
+        let restored = report.files.iter().filter(|f| f.restored).count();
+        if restored > 0 {
+            out.push_str(&format!(
+                "Restored {} to the original bytes.\n",
+                plural(restored, "file")
+            ));
+        }
+        print(&out)?;
+        for line in &restore_errors {
+            eprintln!("{line}");
+        }
+        Ok(
+            if !restore_errors.is_empty() || status == ExitStatus::Error {
+                ExitStatus::Error
+            } else if report.has_failures() {
+                ExitStatus::Findings
+            } else {
+                status
+            },
+        )
+    }
+}
+
+/// The files a fix run changes (or would change), as verification names them.
+fn changed_files(run: &FixRun) -> Vec<SourceFile> {
+    run.files
+        .iter()
+        .filter(|f| f.applied_count() > 0 && f.report.error.is_none())
+        .map(|f| SourceFile {
+            path: f.path.clone(),
+            shown: f.report.path.clone(),
+        })
+        .collect()
+}

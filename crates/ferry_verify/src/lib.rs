@@ -1,0 +1,40 @@
+//! Ferry's contact with the project's real Python. A migration is done only
+//! when the project's own interpreter accepts the result, so this crate asks
+//! it, in subprocesses with a clean environment and a timeout: which
+//! interpreter is the project's (`interpreter`), what the installed library
+//! really is and which keywords its functions take (`probe`, for `ferry
+//! doctor`), whether files still byte-compile (`compile`, one batch) and what
+//! pytest collects from test files (`collect`, per file), and what that means
+//! before and after a fix (`verify`). What the project declares it needs is
+//! read in `requirements`; doctor's conclusions are gathered in `doctor`.
+//!
+//! Every result is plain serialisable data, so reports can carry it. A
+//! missing interpreter or pytest is a [`VerifyError`], never a panic; a file
+//! that does not compile or collect is a result, not an error.
+
+mod collect;
+mod compile;
+mod doctor;
+mod error;
+mod interpreter;
+mod probe;
+mod process;
+mod requirements;
+mod verify;
+
+pub use collect::{
+    collect, is_test_file, pytest_version, regression, CollectOptions, Collection, CollectionError,
+    Regression,
+};
+pub use compile::{compile_files, CompileError};
+pub use doctor::{DoctorReport, FailingUse, PackDoctor, RuntimeVerdict};
+pub use error::VerifyError;
+pub use interpreter::{
+    locate, project_root, InterpreterRequest, InterpreterSource, Located, Python,
+};
+pub use probe::{
+    probe, spec_for, FunctionProbe, Implementation, KeywordSupport, ProbeReport, ProbeSpec,
+    SUPPORTED_MEANS, WEBSOCKETS,
+};
+pub use requirements::{check_requirements, DeclaredRequirement, RequirementCheck};
+pub use verify::{judge, Failure, FileState, FileVerification, SourceFile, Verifier, VerifyReport};
