@@ -147,7 +147,11 @@ impl AttributeWalker<'_, '_, '_> {
             Some(Known::New(side)) => side,
             Some(Known::Legacy) => return,
             None => {
-                self.check_unknown_receiver(expr, attr, receiver, parent);
+                // Below 14 the top-level API is the legacy one: only proven receivers count.
+                let target = self.checker.settings.target(super::PACK.library);
+                if target.is_none_or(|v| v.major() >= 14) {
+                    self.check_unknown_receiver(expr, attr, receiver, parent);
+                }
                 return;
             }
         };

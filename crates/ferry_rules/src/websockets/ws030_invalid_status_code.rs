@@ -35,8 +35,11 @@
 //! uses) and moves `.status_code` / `.headers` under `.response`. It is safe
 //! when the code each `try` / `with` guards calls only the new client (or, if
 //! it calls no client directly, when the file never calls the legacy one).
-//! Otherwise the handler may guard either implementation, so it is a review
-//! item (catch `(InvalidStatus, InvalidStatusCode)`). When the
+//! Code that only reaches the legacy client (including top-level
+//! `websockets.connect` on a project pinned below 14) is not reported: it does
+//! raise `InvalidStatusCode`. Where both implementations are guarded, or the
+//! file handles the exception for both, it is a review item (catch
+//! `(InvalidStatus, InvalidStatusCode)`). When the
 //! caught exception is one of several in a tuple, or the name `InvalidStatus`
 //! is taken, it is a review item too.
 
@@ -88,20 +91,36 @@ impl Rule for InvalidStatusCode {
             "`InvalidStatusCode` is legacy-only: the new client raises `InvalidStatus`, so this code no longer catches handshake rejections and `e.status_code` raises `AttributeError` (use `e.response.status_code`){}",
             if count > 1 { format!("; {count} places in this file") } else { String::new() }
         );
-        // The rename is right where the guarded code reaches the new client. Where no
-        // client call is visible (it is in a helper), the file as a whole decides.
-        let file_calls_legacy = all_calls(checker.module)
-            .into_iter()
-            .filter_map(|c| client_call(c, checker))
-            .any(|c| !matches!(c.only(), Some(Client::NewAsyncio | Client::Sync)));
-        let legacy_catcher = catchers.iter().find(|c| {
-            c.guarded == Guarded::Legacy || (c.guarded == Guarded::Unseen && file_calls_legacy)
-        });
-        let legacy_elsewhere = catchers.is_empty() && file_calls_legacy;
-        if let Some(range) = legacy_catcher.map(|c| c.range).or(legacy_elsewhere.then_some(first)) {
+        // Each handler guards the new client (rename it), the legacy one (correct
+        // as it is), or both (a person decides). Where no client call is visible
+        // in the guarded code (it is in a helper), the file's own calls decide.
+        let (mut file_new, mut file_legacy) = (false, false);
+        for client in all_calls(checker.module).into_iter().filter_map(|c| client_call(c, checker)) {
+            match client.only() {
+                Some(Client::NewAsyncio | Client::Sync) => file_new = true,
+                _ => file_legacy = true,
+            }
+        }
+        let verdict = |guarded: Guarded| match guarded {
+            Guarded::Unseen => match (file_new, file_legacy) {
+                (true, false) => Guarded::New,
+                (false, _) => Guarded::Legacy,
+                (true, true) => Guarded::Mixed,
+            },
+            other => other,
+        };
+        let verdicts: Vec<(Guarded, TextRange)> = catchers.iter().map(|c| (verdict(c.guarded), c.range)).collect();
+        let any_new = verdicts.iter().any(|(v, _)| *v == Guarded::New) || (catchers.is_empty() && file_new);
+        let mixed = verdicts.iter().find(|(v, _)| *v == Guarded::Mixed).map(|(_, r)| *r);
+        let legacy = verdicts.iter().find(|(v, _)| *v == Guarded::Legacy).map(|(_, r)| *r);
+        if !any_new && mixed.is_none() {
+            // Only legacy code: `InvalidStatusCode` is what it raises.
+            return;
+        }
+        if let Some(range) = mixed.or(legacy) {
             checker.report(
                 range,
-                format!("{base}; the code guarded here may reach the legacy client, so catch `(InvalidStatus, InvalidStatusCode)` and read the status from whichever was raised"),
+                format!("{base}; the code guarded here may reach the legacy client, or this file catches it for both clients, so catch `(InvalidStatus, InvalidStatusCode)` and read the status from whichever was raised"),
                 None,
             );
             return;
@@ -161,8 +180,10 @@ struct Catcher {
 enum Guarded {
     /// Only the new client (asyncio or threading).
     New,
-    /// The legacy client, or a callee that may be either.
+    /// Only the legacy client.
     Legacy,
+    /// Both, or a callee that may be either.
+    Mixed,
     /// No client call is visible (it happens in a helper).
     Unseen,
 }
@@ -172,6 +193,7 @@ fn guarded_by(body: &[Stmt], checker: &Checker<'_>) -> Guarded {
         checker: &'c Checker<'a>,
         new: bool,
         legacy: bool,
+        ambiguous: bool,
     }
     impl<'b> Visitor<'b> for Calls<'_, '_> {
         fn visit_expr(&mut self, expr: &'b Expr) {
@@ -179,7 +201,8 @@ fn guarded_by(body: &[Stmt], checker: &Checker<'_>) -> Guarded {
                 if let Some(client) = client_call(call, self.checker) {
                     match client.only() {
                         Some(Client::NewAsyncio | Client::Sync) => self.new = true,
-                        _ => self.legacy = true,
+                        Some(Client::Legacy) => self.legacy = true,
+                        None => self.ambiguous = true,
                     }
                 }
             }
@@ -190,10 +213,13 @@ fn guarded_by(body: &[Stmt], checker: &Checker<'_>) -> Guarded {
         checker,
         new: false,
         legacy: false,
+        ambiguous: false,
     };
     calls.visit_body(body);
-    match (calls.new, calls.legacy) {
-        (_, true) => Guarded::Legacy,
+    match (calls.new, calls.legacy || calls.ambiguous) {
+        (true, true) => Guarded::Mixed,
+        _ if calls.ambiguous => Guarded::Mixed,
+        (false, true) => Guarded::Legacy,
         (true, false) => Guarded::New,
         (false, false) => Guarded::Unseen,
     }
