@@ -1,0 +1,95 @@
+//! A `select_subprotocol` function with the legacy `(client_subprotocols, server_subprotocols)` signature, passed to the new asyncio server.
+//!
+//! ## What it does
+//! Finds functions defined in the file and passed as `select_subprotocol=` to
+//! the new asyncio `serve` / `unix_serve` whose two parameters are not
+//! `(connection, subprotocols)`.
+//!
+//! ## Why is this bad
+//! The new server calls `select_subprotocol(connection, subprotocols)`: the
+//! same number of arguments, so nothing fails; the legacy function silently
+//! receives the `ServerConnection` where it expects the client's list, and the
+//! client's list where it expects the server's. Default negotiation changed
+//! too: a server with `subprotocols=` now rejects clients that offer none, and
+//! picks the first server-side match.
+//!
+//! ## Example
+//! ```python
+//! def select(client_subprotocols, server_subprotocols):
+//!     return "chat" if "chat" in client_subprotocols else None
+//! ```
+//! Use instead:
+//! ```python
+//! def select(connection, client_subprotocols):
+//!     return "chat" if "chat" in client_subprotocols else None
+//! ```
+//!
+//! ## Fix safety
+//! When the function never reads its second (server) parameter, the fix makes
+//! the signature `(connection, <first parameter>)`, so the body keeps its
+//! names: unsafe, because the default negotiation around it changed. A
+//! function that reads the server's list must be rewritten (the list is the
+//! `subprotocols=` passed to `serve`): a review item.
+
+use std::collections::HashSet;
+
+use ferry_engine::{Applicability, Checker, Edit, Fix, Rule};
+use ferry_python::ast::ModModule;
+use ferry_python::{Ranged, TextRange};
+
+use super::api::{all_calls, local_function, parameter_is_used, serve_call, Server};
+
+pub struct SelectSubprotocolSignature;
+
+impl Rule for SelectSubprotocolSignature {
+    fn code(&self) -> &'static str {
+        "WS014"
+    }
+
+    fn name(&self) -> &'static str {
+        "SelectSubprotocolSignature"
+    }
+
+    fn check_module(&self, module: &ModModule, checker: &mut Checker<'_>) {
+        let mut seen = HashSet::new();
+        for call in all_calls(module) {
+            let Some(serve) = serve_call(call, checker) else { continue };
+            if serve.only() != Some(Server::NewAsyncio) {
+                continue;
+            }
+            let Some(keyword) = serve.keyword("select_subprotocol") else { continue };
+            let Some(def) = local_function(&keyword.value, checker) else { continue };
+            if !seen.insert(def.range) {
+                continue;
+            }
+            let params = &def.parameters;
+            let positional: Vec<_> = params.posonlyargs.iter().chain(params.args.iter()).collect();
+            let [first, second] = positional.as_slice() else { continue };
+            if matches!(first.parameter.name.as_str(), "connection" | "conn" | "websocket" | "ws" | "self") {
+                continue;
+            }
+            let message = format!(
+                "`{}` is passed as `select_subprotocol` to `{}`, which calls it with `(connection, subprotocols)`: as written it gets the connection as the client's list and the client's list as the server's",
+                def.name,
+                serve.shown_name()
+            );
+            if parameter_is_used(def, 1, checker) {
+                checker.report(
+                    def.name.range(),
+                    format!("{message}; it reads the server's list, which is now the `subprotocols=` given to `serve`: rewrite it"),
+                    None,
+                );
+                continue;
+            }
+            let fix = Fix {
+                title: "Take `(connection, client_subprotocols)`".to_string(),
+                edits: vec![Edit::replacement(
+                    format!("connection, {}", first.parameter.name.as_str()),
+                    TextRange::new(first.start(), second.end()),
+                )],
+                applicability: Applicability::Unsafe,
+            };
+            checker.report(def.name.range(), message, Some(fix));
+        }
+    }
+}
