@@ -7,6 +7,7 @@
 
 mod api;
 mod connections;
+mod renames;
 
 register_rules! {
     ws001_connect_extra_headers::ConnectExtraHeaders,
@@ -24,6 +25,9 @@ register_rules! {
     ws020_connection_attributes::ConnectionAttributes,
     ws021_legacy_protocol_types::LegacyProtocolTypes,
     ws030_invalid_status_code::InvalidStatusCode,
+    ws031_handshake_exceptions::HandshakeExceptions,
+    ws032_protocol_error_alias::ProtocolErrorAlias,
+    ws033_connection_closed_code::ConnectionClosedCode,
     ws040_keyword_dict::KeywordDict,
 }
 

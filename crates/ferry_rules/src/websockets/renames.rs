@@ -1,0 +1,182 @@
+//! Renaming references to a class that moved, in one fix per file.
+//!
+//! Several legacy names have a new home (`WebSocketClientProtocol` →
+//! `websockets.asyncio.client.ClientConnection`, `WebSocketProtocolError` →
+//! `websockets.exceptions.ProtocolError`). A reference can be a
+//! `websockets.….X` chain, a name from `from M import X` (whose uses must be
+//! renamed with the import, unless it is aliased), or a base class. The import
+//! and its uses must change together, so a rule collects every reference of a
+//! file and offers one fix, or reports why it cannot.
+
+use ferry_engine::{Checker, Edit};
+use ferry_python::ast::visitor::{self, Visitor};
+use ferry_python::ast::{Expr, ExprContext, ModModule, Stmt};
+use ferry_python::{BindingKind, Ranged, Resolution, TextRange};
+
+/// Where a legacy qualified name moved: `(new module, new name)`.
+pub type Replacement = fn(&str) -> Option<(&'static str, &'static str)>;
+
+/// What renaming one file's references takes.
+pub struct Renames {
+    /// The first reference (where the finding goes), if any.
+    pub first: Option<TextRange>,
+    pub count: usize,
+    /// Why no fix can be offered, and where.
+    pub blocker: Option<(TextRange, &'static str)>,
+    /// The edits of the fix, sorted and without duplicates.
+    pub edits: Vec<Edit>,
+}
+
+/// Collects the renames of every reference in `module` to a name `replacement` knows.
+/// `subclass_blocker`, when given, is the reason a base-class use cannot be renamed.
+pub fn collect_renames(
+    module: &ModModule,
+    checker: &Checker<'_>,
+    replacement: Replacement,
+    subclass_blocker: Option<&'static str>,
+) -> Renames {
+    let mut walker = Walker {
+        checker,
+        replacement,
+        subclass_blocker,
+        edits: Vec::new(),
+        first: None,
+        blocker: None,
+        count: 0,
+    };
+    walker.visit_body(&module.body);
+    let mut edits = walker.edits;
+    edits.sort();
+    edits.dedup();
+    Renames {
+        first: walker.first,
+        count: walker.count,
+        blocker: walker.blocker,
+        edits,
+    }
+}
+
+struct Walker<'c, 'a> {
+    checker: &'c Checker<'a>,
+    replacement: Replacement,
+    subclass_blocker: Option<&'static str>,
+    edits: Vec<Edit>,
+    first: Option<TextRange>,
+    /// Why no fix can be offered, and where.
+    blocker: Option<(TextRange, &'static str)>,
+    count: usize,
+}
+
+impl Walker<'_, '_> {
+    fn note(&mut self, range: TextRange) {
+        self.count += 1;
+        if self.first.is_none() {
+            self.first = Some(range);
+        }
+    }
+
+    fn block(&mut self, range: TextRange, why: &'static str) {
+        self.note(range);
+        if self.blocker.is_none() {
+            self.blocker = Some((range, why));
+        }
+    }
+
+    fn legacy(&self, expr: &Expr) -> Option<(&'static str, &'static str)> {
+        match self.checker.semantic.resolve_expr(expr) {
+            Resolution::One(q) => (self.replacement)(q.as_str()),
+            _ => None,
+        }
+    }
+}
+
+impl<'b> Visitor<'b> for Walker<'_, '_> {
+    fn visit_stmt(&mut self, stmt: &'b Stmt) {
+        match stmt {
+            Stmt::ImportFrom(import) if import.level == 0 => {
+                let module = import.module.as_ref().map_or("", |m| m.as_str());
+                let legacy: Vec<_> = import
+                    .names
+                    .iter()
+                    .filter_map(|alias| {
+                        (self.replacement)(&format!("{module}.{}", alias.name.as_str()))
+                            .map(|r| (alias, r))
+                    })
+                    .collect();
+                match (legacy.as_slice(), import.names.len()) {
+                    ([], _) => {}
+                    ([(alias, (new_module, new_class))], 1) => {
+                        self.note(alias.name.range());
+                        let bound = alias
+                            .asname
+                            .as_ref()
+                            .map(|a| format!(" as {}", a.as_str()))
+                            .unwrap_or_default();
+                        self.edits.push(Edit::replacement(
+                            format!("from {new_module} import {new_class}{bound}"),
+                            stmt.range(),
+                        ));
+                    }
+                    ([(alias, _), ..], _) => {
+                        self.block(alias.name.range(), "it is imported together with other names: split the import, then rerun");
+                    }
+                }
+                return;
+            }
+            Stmt::ClassDef(class) => {
+                if let (Some(arguments), Some(why)) = (&class.arguments, self.subclass_blocker) {
+                    for base in arguments.args.iter() {
+                        if self.legacy(base).is_some() {
+                            self.block(base.range(), why);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        visitor::walk_stmt(self, stmt);
+    }
+
+    fn visit_expr(&mut self, expr: &'b Expr) {
+        match expr {
+            Expr::Name(name) if name.ctx == ExprContext::Load => {
+                if let Some((_, new_class)) = self.legacy(expr) {
+                    let imported_plain = matches!(
+                        self.checker.semantic.reaching(name.id.as_str(), name.start()).as_slice(),
+                        [BindingKind::Import(q)] if q.as_str().ends_with(&format!(".{}", name.id))
+                    );
+                    self.note(name.range);
+                    if imported_plain {
+                        self.edits.push(Edit::replacement(new_class, name.range));
+                    }
+                }
+            }
+            Expr::Attribute(attr) if attr.ctx == ExprContext::Load => {
+                if let Some((new_module, new_class)) = self.legacy(expr) {
+                    // Rewrite `<websockets module>.….X` only when the chain starts at the package itself.
+                    let mut root = attr.value.as_ref();
+                    while let Expr::Attribute(inner) = root {
+                        root = inner.value.as_ref();
+                    }
+                    let package_root = matches!(self.checker.semantic.resolve_expr(root), Resolution::One(q) if q.as_str() == "websockets");
+                    if let (true, Expr::Name(root_name)) = (package_root, root) {
+                        let path = new_module.strip_prefix("websockets").unwrap_or(new_module);
+                        self.note(expr.range());
+                        self.edits.push(Edit::replacement(
+                            format!("{}{path}.{new_class}", root_name.id),
+                            expr.range(),
+                        ));
+                    } else {
+                        self.block(
+                            expr.range(),
+                            "Ferry cannot rewrite this reference's path: replace it by hand",
+                        );
+                    }
+                    return;
+                }
+            }
+            _ => {}
+        }
+        visitor::walk_expr(self, expr);
+    }
+}
