@@ -29,6 +29,10 @@ register_rules! {
     ws032_protocol_error_alias::ProtocolErrorAlias,
     ws033_connection_closed_code::ConnectionClosedCode,
     ws040_keyword_dict::KeywordDict,
+    ws050_star_import_legacy_names::StarImportLegacyNames,
+    ws051_removed_aliases::RemovedAliases,
+    ws060_version_checks::VersionChecks,
+    ws061_type_error_fallback::TypeErrorFallback,
 }
 
 pub static PACK: ferry_engine::Pack = ferry_engine::Pack {
