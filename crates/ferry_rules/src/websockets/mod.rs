@@ -33,6 +33,7 @@ register_rules! {
     ws051_removed_aliases::RemovedAliases,
     ws060_version_checks::VersionChecks,
     ws061_type_error_fallback::TypeErrorFallback,
+    ws062_mock_assertions::MockAssertions,
 }
 
 pub static PACK: ferry_engine::Pack = ferry_engine::Pack {
