@@ -5,48 +5,13 @@
 //! by `scripts/python-env` under the target folder and reused.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
 use serde_json::Value;
 
-/// A virtual environment made by the project's own script (which holds a
-/// lock while it builds, so parallel tests wait for one build).
-fn venv(name: &str, requirements: &str) -> PathBuf {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let output = Command::new(repo.join("scripts/python-env"))
-        .args([name, requirements])
-        .current_dir(&repo)
-        .output()
-        .expect("scripts/python-env runs (it needs bash and python3)");
-    assert!(
-        output.status.success(),
-        "scripts/python-env {name} failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    PathBuf::from(String::from_utf8(output.stdout).unwrap().trim())
-}
-
-fn websockets_13() -> &'static Path {
-    static PYTHON: OnceLock<PathBuf> = OnceLock::new();
-    PYTHON.get_or_init(|| {
-        venv(
-            "venv-websockets-13.1",
-            "scripts/websockets-13.1-requirements.txt",
-        )
-    })
-}
-
-fn websockets_15() -> &'static Path {
-    static PYTHON: OnceLock<PathBuf> = OnceLock::new();
-    PYTHON.get_or_init(|| {
-        venv(
-            "venv-websockets-15.0.1",
-            "scripts/websockets-15.0.1-requirements.txt",
-        )
-    })
-}
+mod common;
+use common::{websockets_13, websockets_15};
 
 fn ferry(cwd: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ferry"))

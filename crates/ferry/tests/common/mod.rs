@@ -1,0 +1,47 @@
+//! Real Python environments for the tests: virtual environments made by the
+//! project's own `scripts/python-env` (pinned packages from the package index,
+//! built once under `target/` behind a lock, so parallel tests share them).
+
+#![allow(dead_code)] // Each test binary uses the part it needs.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// A virtual environment named `name` under `target/`, with `requirements` installed.
+pub fn venv(name: &str, requirements: &str) -> PathBuf {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let output = Command::new(repo.join("scripts/python-env"))
+        .args([name, requirements])
+        .current_dir(&repo)
+        .output()
+        .expect("scripts/python-env runs (it needs bash and python3)");
+    assert!(
+        output.status.success(),
+        "scripts/python-env {name} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    PathBuf::from(String::from_utf8(output.stdout).unwrap().trim())
+}
+
+/// Python with websockets 13.1 (the last release where `websockets.connect` is legacy).
+pub fn websockets_13() -> &'static Path {
+    static PYTHON: OnceLock<PathBuf> = OnceLock::new();
+    PYTHON.get_or_init(|| {
+        venv(
+            "venv-websockets-13.1",
+            "scripts/websockets-13.1-requirements.txt",
+        )
+    })
+}
+
+/// Python with websockets 15.0.1 (the new implementation behind `websockets.connect`).
+pub fn websockets_15() -> &'static Path {
+    static PYTHON: OnceLock<PathBuf> = OnceLock::new();
+    PYTHON.get_or_init(|| {
+        venv(
+            "venv-websockets-15.0.1",
+            "scripts/websockets-15.0.1-requirements.txt",
+        )
+    })
+}
