@@ -362,8 +362,13 @@ fn rules(args: RulesArgs) -> Result<ExitStatus> {
             for pack in packs {
                 out.push_str(&format!("{} — {}\n", pack.name, pack.summary));
                 for rule in pack.rules {
+                    let opt_in = if rule.rule.default_enabled() {
+                        ""
+                    } else {
+                        " (opt-in: --select it)"
+                    };
                     out.push_str(&format!(
-                        "  {}  {:<24} {}\n",
+                        "  {}  {:<24} {}{opt_in}\n",
                         rule.code(),
                         rule.rule.name(),
                         rule.summary()
@@ -382,6 +387,7 @@ fn rules(args: RulesArgs) -> Result<ExitStatus> {
                             "name": rule.rule.name(),
                             "pack": pack.name,
                             "summary": rule.summary(),
+                            "default_enabled": rule.rule.default_enabled(),
                         })
                     })
                 })

@@ -254,3 +254,32 @@ fn rules_and_explain() {
         Some(2)
     );
 }
+
+#[test]
+fn opt_in_rules_run_only_when_selected_by_code() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a.py",
+        "import websockets\n\nasync def f(u):\n    return await websockets.connect(u)\n",
+    );
+    let default = ferry(dir.path(), &["scan"]);
+    assert_eq!(default.status.code(), Some(0), "{}", stdout(&default));
+    let by_prefix = ferry(dir.path(), &["scan", "--select", "WS"]);
+    assert_eq!(
+        by_prefix.status.code(),
+        Some(0),
+        "a prefix does not enable opt-in rules"
+    );
+    let selected = ferry(dir.path(), &["scan", "--select", "WS007"]);
+    assert_eq!(selected.status.code(), Some(1));
+    assert!(
+        stdout(&selected).contains("a.py:4:18: WS007 "),
+        "{}",
+        stdout(&selected)
+    );
+    let rules = stdout(&ferry(dir.path(), &["rules"]));
+    assert!(
+        rules.contains("WS007  ProxyFromEnvironment") && rules.contains("(opt-in: --select it)")
+    );
+}

@@ -127,7 +127,11 @@ pub fn check_source(
     let rules: Vec<&'static dyn Rule> = packs
         .iter()
         .flat_map(|pack| pack.rules.iter())
-        .filter(|r| settings.selection.is_enabled(r.code()))
+        .filter(|r| {
+            settings
+                .selection
+                .is_enabled(r.code(), r.rule.default_enabled())
+        })
         .map(|r| r.rule)
         .collect();
     let mut walker = RuleWalker {

@@ -16,6 +16,11 @@ pub trait Rule: Send + Sync + 'static {
     fn code(&self) -> &'static str;
     /// Names the old pattern, e.g. `ConnectExtraHeaders`.
     fn name(&self) -> &'static str;
+    /// Opt-in rules (a change many projects do not want by default, such as
+    /// moving explicit legacy imports) run only when `--select` names their code.
+    fn default_enabled(&self) -> bool {
+        true
+    }
     /// Called once per file before the walk, for rules that need a view of
     /// the whole module (e.g. which functions are passed to `serve`).
     fn check_module(&self, _module: &ModModule, _checker: &mut Checker<'_>) {}

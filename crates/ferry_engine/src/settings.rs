@@ -79,7 +79,12 @@ pub struct RuleSelection {
 }
 
 impl RuleSelection {
-    pub fn is_enabled(&self, code: &str) -> bool {
+    /// Whether a rule runs. An opt-in rule (`default_enabled` false) runs only
+    /// when `--select` names its full code.
+    pub fn is_enabled(&self, code: &str, default_enabled: bool) -> bool {
+        if !default_enabled && !self.select.iter().any(|p| p == code) {
+            return false;
+        }
         let selected =
             self.select.is_empty() || self.select.iter().any(|p| code.starts_with(p.as_str()));
         // The longer (more specific) prefix wins, as in ruff.
@@ -133,19 +138,35 @@ mod tests {
     #[test]
     fn selection_prefixes() {
         let all = RuleSelection::default();
-        assert!(all.is_enabled("WS001"));
+        assert!(all.is_enabled("WS001", true));
         let some = RuleSelection {
             select: vec!["WS00".into()],
             ignore: vec!["WS002".into()],
         };
-        assert!(some.is_enabled("WS001"));
-        assert!(!some.is_enabled("WS002"));
-        assert!(!some.is_enabled("WS010"));
+        assert!(some.is_enabled("WS001", true));
+        assert!(!some.is_enabled("WS002", true));
+        assert!(!some.is_enabled("WS010", true));
         let specific = RuleSelection {
             select: vec!["WS002".into()],
             ignore: vec!["WS".into()],
         };
-        assert!(specific.is_enabled("WS002"));
-        assert!(!specific.is_enabled("WS001"));
+        assert!(specific.is_enabled("WS002", true));
+        assert!(!specific.is_enabled("WS001", true));
+    }
+
+    #[test]
+    fn opt_in_rules_need_their_full_code() {
+        assert!(!RuleSelection::default().is_enabled("WS070", false));
+        let prefix = RuleSelection {
+            select: vec!["WS".into()],
+            ignore: vec![],
+        };
+        assert!(!prefix.is_enabled("WS070", false));
+        let exact = RuleSelection {
+            select: vec!["WS".into(), "WS070".into()],
+            ignore: vec![],
+        };
+        assert!(exact.is_enabled("WS070", false));
+        assert!(exact.is_enabled("WS001", true));
     }
 }

@@ -16,6 +16,7 @@ register_rules! {
     ws004_custom_protocol_class::CustomProtocolClass,
     ws005_max_queue_meaning::MaxQueueMeaning,
     ws006_reconnect_loop::ReconnectLoop,
+    ws007_proxy_from_environment::ProxyFromEnvironment,
     ws010_serve_extra_headers::ServeExtraHeaders,
     ws011_serve_ws_handler::ServeWsHandler,
     ws012_handler_path_argument::HandlerPathArgument,
