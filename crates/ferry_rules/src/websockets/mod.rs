@@ -35,6 +35,7 @@ register_rules! {
     ws060_version_checks::VersionChecks,
     ws061_type_error_fallback::TypeErrorFallback,
     ws062_mock_assertions::MockAssertions,
+    ws070_explicit_legacy_client::ExplicitLegacyClient,
 }
 
 pub static PACK: ferry_engine::Pack = ferry_engine::Pack {

@@ -1,0 +1,193 @@
+//! Explicit uses of the legacy client (`websockets.legacy.client.connect`, `websockets.client.connect`), moved to the new asyncio client with their keywords (opt-in rule).
+//!
+//! ## What it does
+//! Finds calls to the legacy client's `connect` / `unix_connect` reached
+//! through an explicit legacy path: `websockets.legacy.client`, or the
+//! deprecated `websockets.client` aliases. Opt-in: it runs only with
+//! `--select WS070`, because explicit legacy calls still work (up to the
+//! removal of the legacy package, announced for 2030) and some are kept on
+//! purpose.
+//!
+//! ## Why is this bad
+//! The legacy package is deprecated since websockets 14 (a
+//! `DeprecationWarning` on import) and will be removed. Moving a call means
+//! moving its keywords too: `extra_headers=` → `additional_headers=`,
+//! `timeout=` → `close_timeout=`, and dropping `loop=`, `read_limit=` and
+//! `legacy_recv=False`. Renaming the import alone, or a keyword alone, gives
+//! `TypeError: ... unexpected keyword argument` when the connection opens.
+//!
+//! ## Example
+//! ```python
+//! from websockets.legacy.client import connect
+//! ws = await connect(uri, extra_headers=h, timeout=5)
+//! ```
+//! Use instead:
+//! ```python
+//! from websockets.asyncio.client import connect
+//! ws = await connect(uri, additional_headers=h, close_timeout=5)
+//! ```
+//!
+//! ## Fix safety
+//! Unsafe: the connection objects change class, so code using legacy-only
+//! attributes must follow (WS020 rewrites the ones it can prove on the next
+//! fix round). A `from ... import connect` that imports other names too, or a
+//! call passing `create_protocol=`, `klass=` or a non-literal `legacy_recv=`,
+//! gets no fix: a review item.
+
+use ferry_engine::{remove_argument, Applicability, Checker, Edit, Fix, Rule};
+use ferry_python::ast::{Expr, ExprCall, ModModule, Stmt};
+use ferry_python::{BindingKind, Ranged, Resolution, TextRange};
+
+use super::api::all_calls;
+
+pub struct ExplicitLegacyClient;
+
+const LEGACY_MODULES: &[&str] = &["websockets.legacy.client", "websockets.client"];
+
+impl Rule for ExplicitLegacyClient {
+    fn code(&self) -> &'static str {
+        "WS070"
+    }
+
+    fn name(&self) -> &'static str {
+        "ExplicitLegacyClient"
+    }
+
+    fn default_enabled(&self) -> bool {
+        false
+    }
+
+    fn check_module(&self, module: &ModModule, checker: &mut Checker<'_>) {
+        // Calls through a from-imported name share one fix with their import.
+        let mut by_import: Vec<(TextRange, Vec<&ExprCall>)> = Vec::new();
+        for call in all_calls(module) {
+            let Resolution::One(name) = checker.semantic.resolve_expr(&call.func) else { continue };
+            let Some((module_path, function)) = name.as_str().rsplit_once('.') else { continue };
+            if !LEGACY_MODULES.contains(&module_path) || !matches!(function, "connect" | "unix_connect") {
+                continue;
+            }
+            match call.func.as_ref() {
+                Expr::Name(callee) => {
+                    let import = import_of(module, callee.start(), callee.id.as_str(), checker);
+                    match import {
+                        Some(range) => match by_import.iter_mut().find(|(r, _)| *r == range) {
+                            Some((_, calls)) => calls.push(call),
+                            None => by_import.push((range, vec![call])),
+                        },
+                        None => report(checker, call, None, "it is imported in a way Ferry cannot rewrite"),
+                    }
+                }
+                Expr::Attribute(_) => {
+                    let fix = chain_fix(call, function, checker)
+                        .and_then(|edit| keyword_edits(call, checker).map(|mut edits| {
+                            edits.push(edit);
+                            edits
+                        }));
+                    match fix {
+                        Some(edits) => report(checker, call, Some(edits), ""),
+                        None => report(checker, call, None, "a keyword or the call's path has no mechanical equivalent"),
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (import_range, calls) in by_import {
+            let Some(Stmt::ImportFrom(import)) = module.body.iter().chain(nested_imports(module)).find(|s| s.range() == import_range) else {
+                continue;
+            };
+            let alias = &import.names[0];
+            let bound = alias.asname.as_ref().map(|a| format!(" as {}", a.as_str())).unwrap_or_default();
+            let mut edits = vec![Edit::replacement(
+                format!("from websockets.asyncio.client import {}{bound}", alias.name.as_str()),
+                import_range,
+            )];
+            let mut convertible = true;
+            for call in &calls {
+                match keyword_edits(call, checker) {
+                    Some(more) => edits.extend(more),
+                    None => convertible = false,
+                }
+            }
+            let first = calls[0];
+            if convertible {
+                report(checker, first, Some(edits), "");
+            } else {
+                report(checker, first, None, "a call through this import passes a keyword with no mechanical equivalent");
+            }
+        }
+    }
+}
+
+fn report(checker: &mut Checker<'_>, call: &ExprCall, edits: Option<Vec<Edit>>, why_not: &str) {
+    let mut message = "explicit legacy client (deprecated since websockets 14, to be removed): `websockets.asyncio.client.connect` is its replacement, with `additional_headers`/`close_timeout` and no `loop`/`read_limit`/`legacy_recv`".to_string();
+    if !why_not.is_empty() {
+        message.push_str(&format!("; no fix here: {why_not}"));
+    }
+    let fix = edits.map(|edits| Fix {
+        title: "Move to `websockets.asyncio.client` with its keywords".to_string(),
+        edits,
+        applicability: Applicability::Unsafe,
+    });
+    checker.report(call.func.range(), message, fix);
+}
+
+/// The single-name `from <legacy module> import connect` binding `name`, if that is what binds it.
+fn import_of(module: &ModModule, at: ferry_python::TextSize, name: &str, checker: &Checker<'_>) -> Option<TextRange> {
+    let [BindingKind::Import(_)] = checker.semantic.reaching(name, at).as_slice() else { return None };
+    module.body.iter().chain(nested_imports(module)).find_map(|stmt| match stmt {
+        Stmt::ImportFrom(import)
+            if import.level == 0
+                && import.names.len() == 1
+                && import.module.as_ref().is_some_and(|m| LEGACY_MODULES.contains(&m.as_str()))
+                && import.names[0].asname.as_ref().map_or(import.names[0].name.as_str(), |a| a.as_str()) == name =>
+        {
+            Some(stmt.range())
+        }
+        _ => None,
+    })
+}
+
+/// Imports inside function bodies (one level deep is where they live in practice).
+fn nested_imports(module: &ModModule) -> impl Iterator<Item = &Stmt> {
+    module.body.iter().flat_map(|stmt| match stmt {
+        Stmt::FunctionDef(def) => def.body.iter().collect::<Vec<_>>(),
+        _ => Vec::new(),
+    })
+}
+
+/// `websockets.legacy.client.connect` → `websockets.asyncio.client.connect`, when the chain starts at the package.
+fn chain_fix(call: &ExprCall, function: &str, checker: &Checker<'_>) -> Option<Edit> {
+    let mut root = call.func.as_ref();
+    while let Expr::Attribute(attr) = root {
+        root = attr.value.as_ref();
+    }
+    let Expr::Name(root_name) = root else { return None };
+    let package = matches!(checker.semantic.resolve_expr(root), Resolution::One(q) if q.as_str() == "websockets");
+    package.then(|| Edit::replacement(format!("{}.asyncio.client.{function}", root_name.id), call.func.range()))
+}
+
+/// The keyword edits that make a legacy call valid on the new client, or `None`.
+fn keyword_edits(call: &ExprCall, checker: &Checker<'_>) -> Option<Vec<Edit>> {
+    let mut edits = Vec::new();
+    let has = |name: &str| call.arguments.find_keyword(name).is_some();
+    for keyword in &call.arguments.keywords {
+        let Some(arg) = &keyword.arg else { continue };
+        match arg.as_str() {
+            "extra_headers" if !has("additional_headers") => edits.push(Edit::replacement("additional_headers", arg.range())),
+            "timeout" if !has("close_timeout") => edits.push(Edit::replacement("close_timeout", arg.range())),
+            "loop" | "read_limit" => edits.push(remove_argument(&call.arguments, keyword.range())?),
+            "legacy_recv" if checker.text(keyword.value.range()) == "False" => {
+                edits.push(remove_argument(&call.arguments, keyword.range())?);
+            }
+            "extra_headers" | "timeout" | "create_protocol" | "klass" | "legacy_recv" => return None,
+            _ => {}
+        }
+    }
+    // Two removals side by side overlap; give up rather than produce a bad edit set.
+    let mut sorted: Vec<&Edit> = edits.iter().collect();
+    sorted.sort();
+    if sorted.windows(2).any(|w| w[0].conflicts_with(w[1])) {
+        return None;
+    }
+    Some(edits)
+}
