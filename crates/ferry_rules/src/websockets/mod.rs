@@ -23,6 +23,7 @@ register_rules! {
     ws013_process_request_signature::ProcessRequestSignature,
     ws014_select_subprotocol_signature::SelectSubprotocolSignature,
     ws015_serve_outside_loop::ServeOutsideLoop,
+    ws016_broadcast_keyword::BroadcastKeyword,
     ws020_connection_attributes::ConnectionAttributes,
     ws021_legacy_protocol_types::LegacyProtocolTypes,
     ws030_invalid_status_code::InvalidStatusCode,
