@@ -26,6 +26,10 @@
 //!     await websocket.send(f"you asked for {path}")
 //! ```
 //!
+//! A handler passed as `functools.partial(handler, state)` or as a bound
+//! method `self.handle` is reported without a fix when its function, defined
+//! in the file, still takes the path: other code may call it with two arguments.
+//!
 //! ## Fix safety
 //! The fix removes the `path` parameter (and a `path=None` default) and, when
 //! the body reads `path`, binds it from `websocket.request.path` on the first
@@ -68,7 +72,10 @@ impl Rule for HandlerPathArgument {
                 continue;
             }
             let Some(handler) = serve.handler() else { continue };
-            let Some(def) = local_function(handler, checker) else { continue };
+            let Some(def) = local_function(handler, checker) else {
+                check_indirect_handler(handler, serve.shown_name(), module, checker);
+                continue;
+            };
             handler_uses.insert(handler.range());
             if seen.insert(def.range) {
                 handlers.push((def, serve.shown_name().to_string()));
@@ -130,6 +137,62 @@ fn check_handler(
         applicability,
     };
     checker.report(path.parameter.name.range(), message, Some(fix));
+}
+
+/// Handlers Ferry cannot rewrite safely, because other code may call them
+/// with two arguments: `functools.partial(handler, ...)` and bound methods
+/// `self.handle`. Reported when the underlying function, defined in this
+/// file, still takes the path.
+fn check_indirect_handler(handler: &Expr, serve_name: &str, module: &ModModule, checker: &mut Checker<'_>) {
+    let (def, bound) = match handler {
+        Expr::Call(call) => {
+            let is_partial = matches!(checker.semantic.resolve_expr(&call.func), ferry_python::Resolution::One(q) if q.as_str() == "functools.partial");
+            let Some(def) = call.arguments.args.first().filter(|_| is_partial).and_then(|f| local_function(f, checker)) else {
+                return;
+            };
+            (def, call.arguments.args.len() - 1 + call.arguments.keywords.len())
+        }
+        Expr::Attribute(attr) if matches!(attr.value.as_ref(), Expr::Name(n) if n.id.as_str() == "self") => {
+            let Some(def) = method_named(module, handler.start(), attr.attr.as_str()) else { return };
+            (def, 1)
+        }
+        _ => return,
+    };
+    let params = &def.parameters;
+    let positional = params.posonlyargs.len() + params.args.len();
+    if params.vararg.is_some() || positional.saturating_sub(bound) != 2 {
+        return;
+    }
+    checker.report(
+        handler.range(),
+        format!(
+            "`{}` is the handler of `{serve_name}` through a partial or a bound method and still takes the path: the new server passes only the connection (`TypeError: ... missing 1 required positional argument`); drop the path parameter and read `websocket.request.path`, after checking the other callers",
+            def.name
+        ),
+        None,
+    );
+}
+
+/// The method `name` of the class whose body holds `at`.
+fn method_named<'a>(module: &'a ModModule, at: ferry_python::TextSize, name: &str) -> Option<&'a StmtFunctionDef> {
+    use ferry_python::ast::Stmt;
+    fn find<'a>(body: &'a [Stmt], at: ferry_python::TextSize, name: &str) -> Option<&'a StmtFunctionDef> {
+        for stmt in body {
+            match stmt {
+                Stmt::ClassDef(class) if class.range.contains(at) => {
+                    let direct = class.body.iter().find_map(|s| match s {
+                        Stmt::FunctionDef(def) if def.name.as_str() == name => Some(def),
+                        _ => None,
+                    });
+                    return find(&class.body, at, name).or(direct);
+                }
+                Stmt::FunctionDef(def) if def.range.contains(at) => return find(&def.body, at, name),
+                _ => {}
+            }
+        }
+        None
+    }
+    find(&module.body, at, name)
 }
 
 fn is_module_level(def: &StmtFunctionDef, module: &ModModule) -> bool {

@@ -44,5 +44,5 @@ async def main():
     await websockets.serve(new_style, "127.0.0.1", 0)
     # The legacy server still passes the path.
     await legacy_serve(_legacy_only, "127.0.0.1", 0)
-    # Handlers Ferry cannot see are left alone.
+    # Through a partial, other code may call it with two arguments: a review item.
     await websockets.serve(functools.partial(handler), "127.0.0.1", 0)
