@@ -61,7 +61,9 @@ fn settings(selection: &Selection) -> Result<Settings> {
         let known = ferry_rules::all_packs()
             .iter()
             .flat_map(|p| p.rules.iter())
-            .any(|r| r.code().starts_with(prefix.as_str()));
+            .map(|r| r.code())
+            .chain([ferry_workspace::PIN_BUMP_CODE])
+            .any(|code| code.starts_with(prefix.as_str()));
         if !known {
             bail!("no rule code starts with `{prefix}` (see `ferry rules`)");
         }
@@ -114,7 +116,7 @@ fn with_walk_errors(report: ScanReport, inputs: &Inputs) -> ScanReport {
             format!("cannot read: {reason}"),
         ));
     }
-    ScanReport::new(files, report.files_scanned)
+    ScanReport::new(files, report.files_scanned).with_pins(report.pins)
 }
 
 fn scan(args: ScanArgs) -> Result<ExitStatus> {
@@ -123,6 +125,7 @@ fn scan(args: ScanArgs) -> Result<ExitStatus> {
     let packs = ferry_rules::all_packs();
     let options = ScanOptions {
         prefilter: !args.no_prefilter,
+        project_pins: true,
     };
     let report = ferry_workspace::scan(
         &inputs.discovered.files,
@@ -164,6 +167,7 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
         mode,
         unsafe_fixes: args.unsafe_fixes,
         allow_dirty: args.allow_dirty,
+        project_pins: true,
     };
     let packs = ferry_rules::all_packs();
     // --verify measures the files about to change before anything is written.
@@ -245,6 +249,9 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
     }
     notes.push_str(&summary.line(mode));
     notes.push('\n');
+    for pin in &run.pins {
+        notes.push_str(&format!("Note: {}.\n", pin.message));
+    }
     // In diff mode stdout is the patch; everything else goes to stderr.
     if mode == FixMode::Diff {
         print(&out)?;
@@ -399,6 +406,19 @@ fn rules(args: RulesArgs) -> Result<ExitStatus> {
 }
 
 fn explain(args: ExplainArgs) -> Result<ExitStatus> {
+    // The pin bump is a finding of the workspace (it reads requirement
+    // files, which rules never see), so it is not in the packs' registry.
+    if args
+        .code
+        .eq_ignore_ascii_case(ferry_workspace::PIN_BUMP_CODE)
+    {
+        print(&format!(
+            "{} (RequirementExcludesTarget) — websockets pack\n\n{}\n",
+            ferry_workspace::PIN_BUMP_CODE,
+            ferry_workspace::PIN_BUMP_DOC
+        ))?;
+        return Ok(ExitStatus::Success);
+    }
     let Some((pack, rule)) = ferry_rules::find_rule(&args.code) else {
         bail!("unknown rule `{}` (see `ferry rules`)", args.code);
     };

@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use ferry_engine::{Pack, Settings, Version};
 use ferry_verify::{
-    check_requirements, judge, probe, project_root, spec_for, CollectOptions, DoctorReport,
+    judge, probe, project_root, spec_for, CollectOptions, DeclaredRequirement, DoctorReport,
     FailingUse, Failure, FileState, FileVerification, InterpreterRequest, PackDoctor, Python,
-    Regression, RuntimeVerdict, SourceFile, Verifier, VerifyReport,
+    Regression, RequirementCheck, RuntimeVerdict, SourceFile, Verifier, VerifyReport,
 };
 use ferry_workspace::{
     discover, display_path, write_atomically, DiscoverOptions, FixMode, FixOptions, FixRun,
@@ -49,6 +49,7 @@ pub fn doctor(args: DoctorArgs) -> Result<ExitStatus> {
         let probe = probe(&python, spec)?;
         let requirements =
             check_requirements(&root, pack.library, probe.library_version.as_deref());
+
         let runtime = runtime_verdict(pack, &files, &cwd, probe.library_version.as_deref());
         packs.push(PackDoctor {
             pack: pack.name.to_string(),
@@ -89,7 +90,13 @@ fn runtime_verdict(
 ) -> RuntimeVerdict {
     let packs = [pack];
     let scan = |settings: &Settings| {
-        ferry_workspace::scan(files, &packs, settings, cwd, ScanOptions::default())
+        // Doctor compares the newest release and the installed one, both
+        // named here: the project's pins must not replace either.
+        let options = ScanOptions {
+            project_pins: false,
+            ..ScanOptions::default()
+        };
+        ferry_workspace::scan(files, &packs, settings, cwd, options)
     };
     let findings = scan(&Settings::default()).summary().findings;
     let Some(version) = installed.and_then(release_of) else {
@@ -119,6 +126,29 @@ fn runtime_verdict(
         checked_against: installed.map(str::to_string),
         failing,
     }
+}
+
+/// The project's declarations of `library` (read by `ferry_workspace`'s
+/// one reader of requirements) and whether `installed` meets each.
+fn check_requirements(
+    root: &Path,
+    library: &str,
+    installed: Option<&str>,
+) -> Vec<RequirementCheck> {
+    ferry_workspace::pins::declared_in(root, library)
+        .into_iter()
+        .map(|requirement| RequirementCheck {
+            agrees: match installed {
+                None => Some(false),
+                Some(version) => requirement.allows(version),
+            },
+            requirement: DeclaredRequirement {
+                file: display_path(&requirement.file, root),
+                line: requirement.line,
+                text: requirement.text,
+            },
+        })
+        .collect()
 }
 
 fn python_line(python: &Python) -> String {
@@ -241,7 +271,7 @@ fn render_verdict(out: &mut String, pack: &PackDoctor) {
     }
     if pack.requirements.is_empty() {
         out.push_str(&format!(
-            "  No requirement on {library} found in requirements*.txt or pyproject.toml.\n"
+            "  No requirement on {library} found in requirements*.txt, pyproject.toml, setup.cfg, setup.py or Pipfile.\n"
         ));
     }
     let installed = pack.probe.library_version.as_deref();
@@ -547,11 +577,14 @@ impl FixVerification {
     }
 }
 
-/// The files a fix run changes (or would change), as verification names them.
+/// The Python files a fix run changes (or would change), as verification
+/// names them. A raised requirement (the pin bump) is not Python: the
+/// interpreter cannot check it.
 fn changed_files(run: &FixRun) -> Vec<SourceFile> {
     run.files
         .iter()
         .filter(|f| f.applied_count() > 0 && f.report.error.is_none())
+        .filter(|f| !f.applied.contains_key(ferry_workspace::PIN_BUMP_CODE))
         .map(|f| SourceFile {
             path: f.path.clone(),
             shown: f.report.path.clone(),

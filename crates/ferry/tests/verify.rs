@@ -88,6 +88,11 @@ def test_defaults_are_short():
     assert DEFAULTS["close_timeout"] < 10
 "#;
 
+/// The requirement for a project `fix` migrates: under the default
+/// `websockets>=10.4,<14`, `websockets.connect` is the legacy client and
+/// there is nothing to fix.
+const UNPINNED: (&str, &str) = ("requirements.txt", "# runtime\nwebsockets>=10.4\n");
+
 /// A small project: a client module, its tests, a declared requirement.
 fn project(extra: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -428,7 +433,7 @@ fn verify_without_pytest_is_a_clear_error() {
 
 #[test]
 fn fix_verify_compares_collection_before_and_after() {
-    let dir = project(&[]);
+    let dir = project(&[UNPINNED]);
     let output = ferry(
         dir.path(),
         &with_python(websockets_15(), &["fix", "--verify"]),
@@ -450,7 +455,7 @@ fn fix_verify_compares_collection_before_and_after() {
 
 #[test]
 fn fix_verify_catches_a_bad_edit_and_rolls_it_back() {
-    let dir = project(&[("tests/test_options.py", TEST_OPTIONS)]);
+    let dir = project(&[("tests/test_options.py", TEST_OPTIONS), UNPINNED]);
     let python = websockets_15();
     let output = ferry(
         dir.path(),
@@ -504,7 +509,7 @@ fn fix_verify_catches_a_bad_edit_and_rolls_it_back() {
 
 #[test]
 fn fix_verify_without_rollback_reports_and_keeps_the_edit() {
-    let dir = project(&[("tests/test_options.py", TEST_OPTIONS)]);
+    let dir = project(&[("tests/test_options.py", TEST_OPTIONS), UNPINNED]);
     let output = ferry(
         dir.path(),
         &with_python(

@@ -9,7 +9,7 @@ mod model;
 mod text;
 
 pub use model::{
-    FileReport, FindingReport, MentionReport, Position, ScanReport, Summary, JSON_VERSION,
+    FileReport, FindingReport, MentionReport, PinNote, Position, ScanReport, Summary, JSON_VERSION,
 };
 pub use text::{render_text, TextOptions};
 

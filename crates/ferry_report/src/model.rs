@@ -112,6 +112,27 @@ impl Serialize for Summary {
     }
 }
 
+/// A requirement that keeps the migration from applying to the files under
+/// it (`websockets<14`: there `websockets.connect` is still the legacy
+/// client), with what would break once it is raised.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PinNote {
+    pub library: String,
+    /// The requirement file, shown as the report's paths are.
+    pub file: String,
+    /// 1-based.
+    pub line: usize,
+    /// The requirement as written, e.g. `websockets<14`.
+    pub requirement: String,
+    /// The version the rules used for the files under it (`13.1`, or
+    /// `13.999` for "the highest release below 14").
+    pub target: String,
+    /// Findings in those files for the newest release.
+    pub breaks_when_raised: usize,
+    /// The note as a sentence.
+    pub message: String,
+}
+
 /// The result of one scan, sorted by path: every file that is not clean, and
 /// clean files whose code uses the pack's words (so a reader sees why they are
 /// clean). `files_scanned` counts every file looked at.
@@ -119,6 +140,8 @@ impl Serialize for Summary {
 pub struct ScanReport {
     pub files: Vec<FileReport>,
     pub files_scanned: usize,
+    /// Requirements that held files back from the migration, sorted by file and line.
+    pub pins: Vec<PinNote>,
 }
 
 impl ScanReport {
@@ -131,7 +154,14 @@ impl ScanReport {
         Self {
             files,
             files_scanned,
+            pins: Vec::new(),
         }
+    }
+
+    /// The same report with notes about the pins that held files back.
+    pub fn with_pins(mut self, pins: Vec<PinNote>) -> Self {
+        self.pins = pins;
+        self
     }
 
     pub fn summary(&self) -> Summary {
@@ -173,10 +203,11 @@ impl ScanReport {
 
 impl Serialize for ScanReport {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("ScanReport", 3)?;
+        let mut state = serializer.serialize_struct("ScanReport", 4)?;
         state.serialize_field("version", &JSON_VERSION)?;
         state.serialize_field("files", &self.files)?;
         state.serialize_field("summary", &self.summary())?;
+        state.serialize_field("pins", &self.pins)?;
         state.end()
     }
 }

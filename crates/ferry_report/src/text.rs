@@ -114,6 +114,9 @@ pub fn render_text(report: &ScanReport, options: TextOptions) -> String {
         )
         .unwrap();
     }
+    for pin in &report.pins {
+        writeln!(out, "Note: {}.", pin.message).unwrap();
+    }
     if summary.error > 0 {
         writeln!(
             out,

@@ -5,8 +5,9 @@
 //! really is and which keywords its functions take (`probe`, for `ferry
 //! doctor`), whether files still byte-compile (`compile`, one batch) and what
 //! pytest collects from test files (`collect`, per file), and what that means
-//! before and after a fix (`verify`). What the project declares it needs is
-//! read in `requirements`; doctor's conclusions are gathered in `doctor`.
+//! before and after a fix (`verify`). Doctor's conclusions are gathered in
+//! `doctor`, with the project's declared requirements (`requirements`, data
+//! the CLI fills from `ferry_workspace::pins`).
 //!
 //! Every result is plain serialisable data, so reports can carry it. A
 //! missing interpreter or pytest is a [`VerifyError`], never a panic; a file
@@ -36,5 +37,5 @@ pub use probe::{
     probe, spec_for, FunctionProbe, Implementation, KeywordSupport, ProbeReport, ProbeSpec,
     SUPPORTED_MEANS, WEBSOCKETS,
 };
-pub use requirements::{check_requirements, DeclaredRequirement, RequirementCheck};
+pub use requirements::{DeclaredRequirement, RequirementCheck};
 pub use verify::{judge, Failure, FileState, FileVerification, SourceFile, Verifier, VerifyReport};

@@ -4,17 +4,22 @@
 //! Nothing is written in `Diff` and `Check` modes. A file whose fixes would
 //! not parse, whose new text cannot be encoded back, or that changed on disk
 //! meanwhile is reported and left exactly as it was; the other files go on.
+//!
+//! Each file is fixed for the targets its project pins (see `pins`); a
+//! requirement that excludes an explicit target is raised (an unsafe fix)
+//! and written the same way as Python files.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use ferry_engine::{fix_source, CheckError, Pack, Prefilter, Settings};
 use ferry_python::decode;
-use ferry_report::FileReport;
+use ferry_report::{FileReport, PinNote};
 use rayon::prelude::*;
 
 use crate::git::{uncommitted, DirtyFile};
-use crate::scan::{describe_check_error, display_path, to_file_report};
+use crate::pins::{PinBump, RunPins, PIN_BUMP_CODE};
+use crate::scan::{count_breaks_when_raised, describe_check_error, display_path, to_file_report};
 use crate::write::{remove_stale_temp_files, write_atomically};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +38,10 @@ pub struct FixOptions {
     pub unsafe_fixes: bool,
     /// Write into files with uncommitted changes (git).
     pub allow_dirty: bool,
+    /// Read the project's requirements, as `ScanOptions::project_pins`
+    /// does; with an explicit target they exclude, the requirement lines are
+    /// fixed too (an unsafe fix).
+    pub project_pins: bool,
 }
 
 /// What happened to one file that has something to say.
@@ -62,6 +71,9 @@ pub struct FixRun {
     pub files_scanned: usize,
     /// Temporary files of killed earlier runs that were removed.
     pub stale_temp_files_removed: Vec<PathBuf>,
+    /// Requirements that held files back from the migration (nothing was
+    /// fixed under them).
+    pub pins: Vec<PinNote>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -101,10 +113,13 @@ pub fn fix(
     options: FixOptions,
 ) -> Result<FixRun, FixError> {
     let prefilter = Prefilter::new(packs);
+    let pins = RunPins::new(settings, packs, cwd, options.project_pins);
     let mut planned: Vec<(FileFix, Option<Planned>)> = files
         .par_iter()
-        .filter_map(|path| plan_file(path, packs, settings, &prefilter, cwd, options))
+        .filter_map(|path| plan_file(path, packs, &pins, &prefilter, cwd, options))
         .collect();
+    let bumps = pins.bumps();
+    planned.extend(bumps.iter().map(|bump| plan_bump(bump, options)));
     planned.sort_by(|a, b| a.0.report.path.cmp(&b.0.report.path));
 
     let mut stale_temp_files_removed = Vec::new();
@@ -123,7 +138,11 @@ pub fn fix(
                 return Err(FixError::Dirty(dirty));
             }
         }
-        let dirs: BTreeSet<&Path> = files.iter().filter_map(|p| p.parent()).collect();
+        let dirs: BTreeSet<&Path> = files
+            .iter()
+            .chain(bumps.iter().map(|b| &b.path))
+            .filter_map(|p| p.parent())
+            .collect();
         stale_temp_files_removed = remove_stale_temp_files(dirs);
         planned.par_iter_mut().for_each(|(file, plan)| {
             if let Some(plan) = plan.take() {
@@ -136,8 +155,9 @@ pub fn fix(
     }
     Ok(FixRun {
         files: planned.into_iter().map(|(f, _)| f).collect(),
-        files_scanned: files.len(),
+        files_scanned: files.len() + bumps.len(),
         stale_temp_files_removed,
+        pins: pins.notes(),
     })
 }
 
@@ -145,7 +165,7 @@ pub fn fix(
 fn plan_file(
     path: &Path,
     packs: &[&Pack],
-    settings: &Settings,
+    pins: &RunPins<'_>,
     prefilter: &Prefilter,
     cwd: &Path,
     options: FixOptions,
@@ -175,7 +195,9 @@ fn plan_file(
         Err(err) => return failed(format!("cannot decode: {err}")),
     };
     let text = source.text.as_ref();
-    let outcome = match fix_source(text, packs, settings, options.unsafe_fixes) {
+    let targets = pins.for_file(path);
+    count_breaks_when_raised(text, packs, pins, &targets);
+    let outcome = match fix_source(text, packs, &targets.settings, options.unsafe_fixes) {
         Ok(outcome) => outcome,
         Err(err @ CheckError::Syntax(_)) => return failed(describe_check_error(text, &err)),
         Err(err) => return failed(err.to_string()),
@@ -207,6 +229,34 @@ fn plan_file(
         },
         plan,
     ))
+}
+
+/// A requirement file's pin bump: applied only with unsafe fixes, like
+/// every unsafe fix.
+fn plan_bump(bump: &PinBump, options: FixOptions) -> (FileFix, Option<Planned>) {
+    let mut file = FileFix {
+        path: bump.path.clone(),
+        applied: BTreeMap::new(),
+        report: bump.report(),
+        diff: None,
+    };
+    if !options.unsafe_fixes {
+        return (file, None);
+    }
+    let (fixed, applied, remaining) = bump.fixed();
+    if applied == 0 {
+        return (file, None);
+    }
+    file.applied.insert(PIN_BUMP_CODE, applied);
+    file.report = remaining;
+    if options.mode == FixMode::Diff {
+        file.diff = Some(unified_diff(&bump.shown, &bump.original, &fixed));
+    }
+    let plan = Planned {
+        original: bump.original.as_bytes().to_vec(),
+        fixed: fixed.into_bytes(),
+    };
+    (file, Some(plan))
 }
 
 fn unified_diff(shown: &str, old: &str, new: &str) -> String {

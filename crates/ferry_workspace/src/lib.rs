@@ -3,16 +3,19 @@
 //! all cores, turning engine results into report rows, and writing fixed
 //! files back atomically behind an uncommitted-changes guard. The engine itself
 //! never does IO; everything that can fail on a real tree fails here, per file,
-//! as data.
+//! as data. It also reads what the project pins (`pins`), which decides the
+//! library version each file is checked against.
 
 mod discover;
 mod fix;
 mod git;
+pub mod pins;
 mod scan;
 mod write;
 
 pub use discover::{discover, DiscoverError, DiscoverOptions, Discovered};
 pub use fix::{fix, FileFix, FixError, FixMode, FixOptions, FixRun};
 pub use git::{uncommitted, DirtyFile};
+pub use pins::{PIN_BUMP_CODE, PIN_BUMP_DOC};
 pub use scan::{describe_check_error, display_path, scan, to_file_report, ScanOptions};
 pub use write::{remove_stale_temp_files, write_atomically, WriteError};

@@ -1,4 +1,5 @@
-//! Running the engine over many files at once.
+//! Running the engine over many files at once, each with the targets its
+//! project pins (see `pins`).
 
 use std::path::{Path, PathBuf};
 
@@ -7,6 +8,8 @@ use ferry_python::{decode, LineIndex, SourceLocation, TextSize};
 use ferry_report::{FileReport, FindingReport, MentionReport, Position, ScanReport};
 use rayon::prelude::*;
 
+use crate::pins::{normalize_name, FileTargets, PinBump, RunPins};
+
 /// How a scan runs.
 #[derive(Debug, Clone, Copy)]
 pub struct ScanOptions {
@@ -14,11 +17,19 @@ pub struct ScanOptions {
     /// Off, every file is decoded and parsed: slower, and it reports syntax
     /// errors in files that could never have a finding.
     pub prefilter: bool,
+    /// Read the project's requirements: a library without a `--target` gets
+    /// the version pinned above each file, and an explicit target the
+    /// requirements exclude gets a pin bump finding (the default). Off,
+    /// every file gets the settings' targets as they are.
+    pub project_pins: bool,
 }
 
 impl Default for ScanOptions {
     fn default() -> Self {
-        Self { prefilter: true }
+        Self {
+            prefilter: true,
+            project_pins: true,
+        }
     }
 }
 
@@ -32,18 +43,22 @@ pub fn scan(
     options: ScanOptions,
 ) -> ScanReport {
     let prefilter = options.prefilter.then(|| Prefilter::new(packs));
-    let reports: Vec<FileReport> = files
+    let pins = RunPins::new(settings, packs, cwd, options.project_pins);
+    let mut reports: Vec<FileReport> = files
         .par_iter()
-        .filter_map(|path| scan_file(path, packs, settings, prefilter.as_ref(), cwd))
+        .filter_map(|path| scan_file(path, packs, &pins, prefilter.as_ref(), cwd))
         .collect();
-    ScanReport::new(reports, files.len())
+    let bumps: Vec<FileReport> = pins.bumps().iter().map(PinBump::report).collect();
+    let files_scanned = files.len() + bumps.len();
+    reports.extend(bumps);
+    ScanReport::new(reports, files_scanned).with_pins(pins.notes())
 }
 
 /// Scans one file; `None` means clean.
 fn scan_file(
     path: &Path,
     packs: &[&Pack],
-    settings: &Settings,
+    pins: &RunPins<'_>,
     prefilter: Option<&Prefilter>,
     cwd: &Path,
 ) -> Option<FileReport> {
@@ -60,13 +75,36 @@ fn scan_file(
         Err(err) => return Some(FileReport::error(shown, format!("cannot decode: {err}"))),
     };
     let text = source.text.as_ref();
-    match check_source(text, packs, settings) {
+    let targets = pins.for_file(path);
+    match check_source(text, packs, &targets.settings) {
         Ok(check) => {
+            count_breaks_when_raised(text, packs, pins, &targets);
             let report = to_file_report(shown, text, &check);
             let worth_showing = report.status != FileStatus::Clean || !report.unaffected.is_empty();
             worth_showing.then_some(report)
         }
         Err(err) => Some(FileReport::error(shown, describe_check_error(text, &err))),
+    }
+}
+
+/// For a file a pin holds back, checks it again at the newest release of
+/// each such library and adds its findings to that pin's count.
+pub(crate) fn count_breaks_when_raised(
+    text: &str,
+    packs: &[&Pack],
+    pins: &RunPins<'_>,
+    targets: &FileTargets<'_>,
+) {
+    for pin in &targets.held_back {
+        let pack: Vec<&Pack> = packs
+            .iter()
+            .copied()
+            .filter(|p| normalize_name(p.library) == pin.library)
+            .collect();
+        let mut newest = targets.settings.as_ref().clone();
+        newest.targets.remove(&pin.library);
+        let breaks = check_source(text, &pack, &newest).map_or(0, |check| check.findings.len());
+        pins.count_breaks(pin, breaks);
     }
 }
 

@@ -1,0 +1,390 @@
+//! Version awareness, end to end: the `ferry` binary on temporary projects
+//! whose requirement files pin websockets, unpin it, lock it, or exclude the
+//! target the user migrates to.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn ferry(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ferry"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("VIRTUAL_ENV")
+        .output()
+        .expect("ferry runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn json(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout).expect("one JSON document")
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn read(root: &Path, rel: &str) -> String {
+    std::fs::read_to_string(root.join(rel)).unwrap()
+}
+
+/// Two findings (WS001, WS002) under websockets >= 14, none below.
+const CLIENT: &str = "import websockets\n\n\nasync def main(uri, h):\n    async with websockets.connect(uri, extra_headers=h, timeout=5) as ws:\n        await ws.send(\"hi\")\n";
+
+/// A temporary folder that is the top of a git work tree, so that the walk
+/// up from its files stops there; `fix` runs with `--allow-dirty`.
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    dir
+}
+
+fn paths_with_findings(doc: &Value) -> Vec<String> {
+    doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| !f["findings"].as_array().unwrap().is_empty())
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn in_a_monorepo_the_nearest_requirement_decides() {
+    let dir = project();
+    let root = dir.path();
+    write(
+        root,
+        "services/legacy/requirements.txt",
+        "aiohttp>=3\nwebsockets<14\n",
+    );
+    write(root, "services/legacy/app/client.py", CLIENT);
+    write(root, "services/legacy/app/other.py", CLIENT);
+    write(root, "services/modern/requirements.txt", "websockets\n");
+    write(root, "services/modern/app/client.py", CLIENT);
+
+    let output = ferry(root, &["scan", "--format", "json"]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "the unpinned service has findings"
+    );
+    let doc = json(&output);
+    assert_eq!(
+        paths_with_findings(&doc),
+        vec!["services/modern/app/client.py"]
+    );
+    assert_eq!(doc["summary"]["findings"], 2);
+    assert_eq!(doc["version"], 1);
+    let pins = doc["pins"].as_array().unwrap();
+    assert_eq!(pins.len(), 1, "{pins:?}");
+    assert_eq!(pins[0]["library"], "websockets");
+    assert_eq!(pins[0]["file"], "services/legacy/requirements.txt");
+    assert_eq!(pins[0]["line"], 2);
+    assert_eq!(pins[0]["requirement"], "websockets<14");
+    assert_eq!(pins[0]["target"], "13.999");
+    assert_eq!(
+        pins[0]["breaks_when_raised"], 4,
+        "two files, two findings each"
+    );
+
+    let text = stdout(&ferry(root, &["scan"]));
+    assert!(text.contains(
+        "Note: websockets is pinned below 14 in services/legacy/requirements.txt:2 (`websockets<14`): `websockets.connect` is the legacy client there; the migration applies once the pin is raised, and then 4 uses would break (run with --target websockets==15.0.1 to see what would break).\n"
+    ), "{text}");
+    assert!(text.contains("Found 2 breaking uses in 1 file"), "{text}");
+}
+
+#[test]
+fn a_pinned_project_alone_exits_0_and_fix_changes_nothing() {
+    let dir = project();
+    let root = dir.path();
+    write(
+        root,
+        "pyproject.toml",
+        "[project]\nname = \"x\"\ndependencies = [\"websockets~=13.0\"]\n",
+    );
+    write(root, "app/client.py", CLIENT);
+    let output = ferry(root, &["scan"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).starts_with("No breaking uses found in 1 file scanned.\n"));
+    let output = ferry(root, &["fix", "--unsafe-fixes", "--allow-dirty"]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    assert!(text.contains("Nothing to fix."), "{text}");
+    assert!(
+        text.contains(
+            "Note: websockets is pinned below 14 in pyproject.toml:3 (`websockets~=13.0`)"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("then 2 uses would break"), "{text}");
+    assert_eq!(read(root, "app/client.py"), CLIENT);
+}
+
+#[test]
+fn a_lock_wins_over_the_declaration() {
+    let dir = project();
+    let root = dir.path();
+    write(
+        root,
+        "pyproject.toml",
+        "[project]\nname = \"x\"\ndependencies = [\"websockets>=12\"]\n",
+    );
+    write(
+        root,
+        "uv.lock",
+        "version = 1\n\n[[package]]\nname = \"websockets\"\nversion = \"13.1\"\nsource = { registry = \"https://pypi.org/simple\" }\n",
+    );
+    write(root, "app/client.py", CLIENT);
+    let doc = json(&ferry(root, &["scan", "--format", "json"]));
+    assert!(paths_with_findings(&doc).is_empty(), "{doc:#}");
+    let pin = &doc["pins"][0];
+    assert_eq!(pin["file"], "uv.lock");
+    assert_eq!(pin["line"], 5);
+    assert_eq!(pin["requirement"], "websockets 13.1");
+    assert_eq!(pin["target"], "13.1");
+    assert!(pin["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("websockets is locked below 14 in uv.lock:5"));
+    // A lock at a new release: the newest API, whatever the declaration allows.
+    write(
+        root,
+        "pyproject.toml",
+        "[project]\nname = \"x\"\ndependencies = [\"websockets<16\"]\n",
+    );
+    write(
+        root,
+        "uv.lock",
+        "[[package]]\nname = \"websockets\"\nversion = \"15.0.1\"\n",
+    );
+    let doc = json(&ferry(root, &["scan", "--format", "json"]));
+    assert_eq!(paths_with_findings(&doc), vec!["app/client.py"]);
+    assert_eq!(doc["pins"], serde_json::json!([]));
+}
+
+#[test]
+fn requirement_includes_are_followed_and_a_cycle_ends() {
+    let dir = project();
+    let root = dir.path();
+    write(
+        root,
+        "svc/requirements.txt",
+        "-r ../shared/base.txt\nflask\n",
+    );
+    write(
+        root,
+        "shared/base.txt",
+        "-r ../svc/requirements.txt\nwebsockets==13.1  # legacy API\n",
+    );
+    write(root, "svc/app.py", CLIENT);
+    let doc = json(&ferry(root, &["scan", "--format", "json", "svc"]));
+    assert!(paths_with_findings(&doc).is_empty(), "{doc:#}");
+    assert_eq!(doc["pins"][0]["file"], "shared/base.txt");
+    assert_eq!(doc["pins"][0]["line"], 2);
+    assert_eq!(doc["pins"][0]["target"], "13.1");
+}
+
+#[test]
+fn setup_py_literal_list_pins() {
+    let dir = project();
+    let root = dir.path();
+    write(
+        root,
+        "setup.py",
+        "from setuptools import setup\n\nsetup(\n    name=\"x\",\n    install_requires=[\"aiohttp\", \"websockets>=10,<14\"],\n)\n",
+    );
+    write(root, "x/client.py", CLIENT);
+    let doc = json(&ferry(root, &["scan", "--format", "json"]));
+    assert!(paths_with_findings(&doc).is_empty(), "{doc:#}");
+    assert_eq!(doc["pins"][0]["file"], "setup.py");
+    assert_eq!(doc["pins"][0]["line"], 5);
+    assert_eq!(doc["pins"][0]["requirement"], "websockets>=10,<14");
+}
+
+#[test]
+fn target_overrides_the_pin_and_reports_the_requirement() {
+    let dir = project();
+    let root = dir.path();
+    write(root, "requirements.txt", "websockets<14\n");
+    write(root, "app/client.py", CLIENT);
+
+    let doc = json(&ferry(
+        root,
+        &["scan", "--format", "json", "--target", "websockets==15.0.1"],
+    ));
+    assert_eq!(
+        paths_with_findings(&doc),
+        vec!["app/client.py", "requirements.txt"]
+    );
+    assert_eq!(
+        doc["pins"],
+        serde_json::json!([]),
+        "no note: the target was given"
+    );
+    let requirement = &doc["files"][1];
+    assert_eq!(requirement["status"], "needs-review");
+    let finding = &requirement["findings"][0];
+    assert_eq!(finding["code"], "WS900");
+    assert_eq!(
+        (finding["line"].as_u64(), finding["column"].as_u64()),
+        (Some(1), Some(11))
+    );
+    assert_eq!(finding["end_column"], 14);
+    assert_eq!(finding["fix"], "unsafe");
+    assert_eq!(
+        finding["fix_title"],
+        "Raise the requirement to `websockets>=14.2`"
+    );
+    assert!(finding["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("`websockets<14` excludes the target websockets 15.0.1"));
+    assert_eq!(doc["summary"]["files_scanned"], 2);
+
+    // An explicit target below 14: the legacy reading, and no note.
+    let output = ferry(root, &["scan", "--target", "websockets==13.1"]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    assert!(!text.contains("Note:") && !text.contains("WS900"), "{text}");
+
+    // The pin bump is a code like the rules' ones.
+    let output = ferry(
+        root,
+        &[
+            "scan",
+            "--select",
+            "WS900",
+            "--target",
+            "websockets==15.0.1",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let explain = stdout(&ferry(root, &["explain", "WS900"]));
+    assert!(
+        explain.starts_with("WS900 (RequirementExcludesTarget)"),
+        "{explain}"
+    );
+}
+
+#[test]
+fn the_pin_bump_rewrites_only_the_specifier_and_keeps_crlf() {
+    let dir = project();
+    let root = dir.path();
+    let before = "# runtime\r\nwebsockets[speedups] >=10.4,<14 ; python_version >= \"3.8\"  # old API\r\npytest\r\n";
+    write(root, "requirements.txt", before);
+    write(root, "app/client.py", CLIENT);
+    let target = ["--target", "websockets==15.0.1"];
+
+    let output = ferry(
+        root,
+        &[&["fix", "--diff", "--unsafe-fixes"][..], &target].concat(),
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "diff mode: files would change"
+    );
+    let diff = stdout(&output);
+    let requirement_diff: Vec<&str> = diff
+        .split("--- a/")
+        .find(|part| part.starts_with("requirements.txt"))
+        .unwrap()
+        .split('\n')
+        .filter(|l| (l.starts_with('-') || l.starts_with('+')) && !l.starts_with("+++"))
+        .collect();
+    assert_eq!(
+        requirement_diff,
+        vec![
+            "-websockets[speedups] >=10.4,<14 ; python_version >= \"3.8\"  # old API\r",
+            "+websockets[speedups] >=14.2 ; python_version >= \"3.8\"  # old API\r",
+        ]
+    );
+    assert_eq!(
+        read(root, "requirements.txt"),
+        before,
+        "diff writes nothing"
+    );
+
+    // Without --unsafe-fixes the requirement is left and counted.
+    let output = ferry(root, &[&["fix", "--allow-dirty"][..], &target].concat());
+    assert!(stdout(&output).contains("1 unsafe fix not applied (use --unsafe-fixes)"));
+    assert_eq!(read(root, "requirements.txt"), before);
+
+    let output = ferry(
+        root,
+        &[&["fix", "--unsafe-fixes", "--allow-dirty"][..], &target].concat(),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert_eq!(
+        read(root, "requirements.txt"),
+        "# runtime\r\nwebsockets[speedups] >=14.2 ; python_version >= \"3.8\"  # old API\r\npytest\r\n"
+    );
+    assert!(read(root, "app/client.py").contains("additional_headers=h"));
+    // Nothing left, with or without the target.
+    assert_eq!(
+        ferry(root, &[&["scan"][..], &target].concat())
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(ferry(root, &["scan"]).status.code(), Some(0));
+}
+
+#[test]
+fn pyproject_strings_are_bumped_and_other_files_only_reported() {
+    let dir = project();
+    let root = dir.path();
+    let pyproject = "[project]\nname = \"x\"\ndependencies = [\n  \"websockets[speedups]~=13.0\",  # pinned\n]\n\n[tool.poetry.group.dev.dependencies]\nwebsockets = { version = \"^13.0\", optional = true }\n";
+    write(root, "a/pyproject.toml", pyproject);
+    write(root, "a/client.py", CLIENT);
+    write(
+        root,
+        "b/setup.cfg",
+        "[options]\ninstall_requires =\n    websockets<14\n",
+    );
+    write(root, "b/client.py", CLIENT);
+    let target = ["--target", "websockets==15.0.1"];
+
+    let doc = json(&ferry(
+        root,
+        &[&["scan", "--format", "json"][..], &target].concat(),
+    ));
+    let setup_cfg = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "b/setup.cfg")
+        .expect("setup.cfg is reported");
+    let finding = &setup_cfg["findings"][0];
+    assert_eq!(finding["fix"], "none");
+    assert_eq!(finding["line"], 3);
+    assert!(finding["message"].as_str().unwrap().contains("by hand (Ferry rewrites requirements*.txt lines and pyproject.toml strings only, not setup.cfg)"));
+
+    let output = ferry(
+        root,
+        &[&["fix", "--unsafe-fixes", "--allow-dirty"][..], &target].concat(),
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "setup.cfg is left for review"
+    );
+    assert_eq!(
+        read(root, "a/pyproject.toml"),
+        pyproject
+            .replace("~=13.0", ">=14.2")
+            .replace("\"^13.0\"", "\">=14.2\"")
+    );
+    assert_eq!(
+        read(root, "b/setup.cfg"),
+        "[options]\ninstall_requires =\n    websockets<14\n"
+    );
+}

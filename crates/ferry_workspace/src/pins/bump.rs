@@ -1,0 +1,270 @@
+//! The pin bump: when the user migrates to a release (`--target
+//! websockets==15.0.1`) that the project's own requirement excludes, the
+//! code fixes alone do not help — the installed library stays the old one.
+//! The requirement line gets a finding, with an unsafe fix that rewrites
+//! only its specifier (extras, markers, comments and line endings stay byte
+//! for byte) where Ferry can do that exactly: `requirements*.txt` lines and
+//! the strings of `pyproject.toml`. Other files, and locks, get the finding
+//! with the reason there is no fix.
+
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use ferry_engine::{FileStatus, Settings, Version};
+use ferry_python::{LineIndex, TextSize};
+use ferry_report::{FileReport, FindingReport};
+
+use super::{migration, FolderPin, PinResolver, Requirement, SourceKind};
+
+/// The code of a pin bump finding. It shares the pack's prefix, so
+/// `--select WS` includes it.
+pub const PIN_BUMP_CODE: &str = "WS900";
+
+/// `ferry explain WS900`.
+pub const PIN_BUMP_DOC: &str = "\
+## What it does
+Finds the project's requirement on websockets (requirements*.txt, pyproject.toml, setup.cfg,
+setup.py, Pipfile, and uv.lock / poetry.lock) that excludes the version given with
+`--target websockets==X`. It is only reported when such a target (14 or later) is given.
+
+## Why is this bad?
+Fixing the code for the new asyncio API while the requirement still says `websockets<14` breaks the
+project the other way round: the installed 13.x `websockets.connect` is the legacy client, and
+`additional_headers=` fails with `TypeError: BaseEventLoop.create_connection() got an unexpected
+keyword argument 'additional_headers'` when the connection opens.
+
+## Example
+```text
+websockets[speedups]>=10,<14 ; python_version >= \"3.9\"  # chat
+```
+becomes
+```text
+websockets[speedups]>=14.2 ; python_version >= \"3.9\"  # chat
+```
+
+## Fix safety
+Unsafe: raising a requirement changes what gets installed, and other dependencies may constrain
+websockets too. Only the specifier is rewritten, to `>=14.2` (the first release with every name the
+new API's fixes use), in requirements*.txt lines and pyproject.toml strings (PEP 621 and Poetry).
+Other files and lock files are reported without a fix: edit the line by hand, then update the lock
+(`uv lock --upgrade-package websockets`, `poetry update websockets`).";
+
+/// One finding of a pin bump, with its replacement when it has a fix.
+#[derive(Debug, Clone)]
+pub struct BumpFinding {
+    /// What the finding points at; with a fix, exactly the bytes replaced.
+    pub span: Range<usize>,
+    pub message: String,
+    /// The new specifier and the fix title.
+    pub fix: Option<(String, String)>,
+}
+
+/// The pin bump findings of one requirement file.
+#[derive(Debug, Clone)]
+pub struct PinBump {
+    pub path: PathBuf,
+    /// As shown to the user.
+    pub shown: String,
+    /// The text the findings were read from.
+    pub original: Arc<str>,
+    pub findings: Vec<BumpFinding>,
+}
+
+impl PinBump {
+    /// The file as `ferry scan` reports it.
+    pub fn report(&self) -> FileReport {
+        report(
+            &self.shown,
+            &self.original,
+            self.findings.iter().map(|f| (f, f.span.clone())),
+        )
+    }
+
+    /// Applies every fix: the new text, how many were applied, and the
+    /// findings left (without a fix), positioned in the new text.
+    pub fn fixed(&self) -> (String, usize, FileReport) {
+        let mut edits: Vec<(&Range<usize>, &str)> = self
+            .findings
+            .iter()
+            .filter_map(|f| f.fix.as_ref().map(|(new, _)| (&f.span, new.as_str())))
+            .collect();
+        edits.sort_by_key(|(span, _)| span.start);
+        let mut text = String::with_capacity(self.original.len());
+        let mut at = 0;
+        for (span, new) in &edits {
+            text.push_str(&self.original[at..span.start]);
+            text.push_str(new);
+            at = span.end;
+        }
+        text.push_str(&self.original[at..]);
+        let shift = |offset: usize| -> usize {
+            let delta: isize = edits
+                .iter()
+                .filter(|(span, _)| span.end <= offset)
+                .map(|(span, new)| new.len() as isize - span.len() as isize)
+                .sum();
+            offset.saturating_add_signed(delta)
+        };
+        let left = self
+            .findings
+            .iter()
+            .filter(|f| f.fix.is_none())
+            .map(|f| (f, shift(f.span.start)..shift(f.span.end)));
+        let remaining = report(&self.shown, &text, left);
+        (text, edits.len(), remaining)
+    }
+}
+
+fn report<'f>(
+    shown: &str,
+    text: &str,
+    findings: impl Iterator<Item = (&'f BumpFinding, Range<usize>)>,
+) -> FileReport {
+    let index = LineIndex::from_source(text);
+    let at = |offset: usize| index.location(text, TextSize::new(offset as u32));
+    let findings: Vec<FindingReport> = findings
+        .map(|(finding, span)| {
+            let (start, end) = (at(span.start), at(span.end));
+            FindingReport {
+                code: PIN_BUMP_CODE,
+                line: start.line,
+                column: start.column,
+                end_line: end.line,
+                end_column: end.column,
+                message: finding.message.clone(),
+                fix: if finding.fix.is_some() {
+                    "unsafe"
+                } else {
+                    "none"
+                },
+                fix_title: finding.fix.as_ref().map(|(_, title)| title.clone()),
+            }
+        })
+        .collect();
+    FileReport {
+        path: shown.to_string(),
+        status: if findings.is_empty() {
+            FileStatus::Clean
+        } else {
+            FileStatus::NeedsReview
+        },
+        findings,
+        mentions: Vec::new(),
+        unaffected: Vec::new(),
+        error: None,
+    }
+}
+
+/// The pin bumps for the folder pins a run met, under its explicit targets.
+pub(super) fn plan<'p>(
+    pins: impl Iterator<Item = &'p Arc<FolderPin>>,
+    settings: &Settings,
+    resolver: &PinResolver,
+    cwd: &std::path::Path,
+) -> Vec<PinBump> {
+    let mut by_file: std::collections::BTreeMap<PathBuf, Vec<BumpFinding>> = Default::default();
+    let mut seen = std::collections::HashSet::new();
+    for pin in pins {
+        let (Some(migration), Some(target)) =
+            (migration(&pin.library), settings.target(&pin.library))
+        else {
+            continue;
+        };
+        if target.major() < migration.breaking_since {
+            continue;
+        }
+        for requirement in &pin.requirements {
+            if !seen.insert((requirement.file.clone(), requirement.span.start)) {
+                continue;
+            }
+            if let Some(finding) = bump_finding(requirement, target, migration) {
+                by_file
+                    .entry(requirement.file.clone())
+                    .or_default()
+                    .push(finding);
+            }
+        }
+    }
+    by_file
+        .into_iter()
+        .filter_map(|(path, mut findings)| {
+            let original = resolver.text_of(&path)?;
+            findings.sort_by_key(|f| f.span.start);
+            Some(PinBump {
+                shown: crate::display_path(&path, cwd),
+                path,
+                original,
+                findings,
+            })
+        })
+        .collect()
+}
+
+fn bump_finding(
+    requirement: &Requirement,
+    target: &Version,
+    migration: &super::Migration,
+) -> Option<BumpFinding> {
+    let library = &requirement.library;
+    if let Some(locked) = &requirement.locked {
+        if locked.major() >= migration.breaking_since {
+            return None;
+        }
+        let file = requirement
+            .file
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        return Some(BumpFinding {
+            span: requirement.span.clone(),
+            message: format!(
+                "`{file}` locks {library} {locked}, below the target {target}: `{library}.connect` stays the legacy client until the lock is updated; after raising the requirement run `uv lock --upgrade-package {library}` or `poetry update {library}` (Ferry does not edit lock files)"
+            ),
+            fix: None,
+        });
+    }
+    if requirement.allows(&target.to_string()) != Some(false) {
+        return None;
+    }
+    let floor: Version = migration.recommended_floor.parse().ok()?;
+    let floor = if *target < floor {
+        target.clone()
+    } else {
+        floor
+    };
+    let message = format!(
+        "`{}` excludes the target {library} {target}: the installed {library} stays below it, where `{library}.connect` is the legacy client; raise the requirement to `{library}>={floor}`",
+        requirement.text
+    );
+    let rewritable = matches!(
+        requirement.kind,
+        SourceKind::RequirementsTxt | SourceKind::Pep621 | SourceKind::Poetry
+    );
+    Some(match (&requirement.rewritable, rewritable) {
+        (Some(span), true) => BumpFinding {
+            span: span.clone(),
+            message,
+            fix: Some((
+                format!(">={floor}"),
+                format!("Raise the requirement to `{library}>={floor}`"),
+            )),
+        },
+        _ => BumpFinding {
+            span: requirement.span.clone(),
+            message: format!("{message} by hand ({})", why_no_fix(requirement.kind)),
+            fix: None,
+        },
+    })
+}
+
+fn why_no_fix(kind: SourceKind) -> &'static str {
+    match kind {
+        SourceKind::SetupCfg => "Ferry rewrites requirements*.txt lines and pyproject.toml strings only, not setup.cfg",
+        SourceKind::SetupPy => "Ferry never rewrites setup.py, which is code",
+        SourceKind::Pipfile => "Ferry rewrites requirements*.txt lines and pyproject.toml strings only, not Pipfile; run `pipenv lock` afterwards",
+        SourceKind::RequirementsTxt | SourceKind::Pep621 | SourceKind::Poetry => {
+            "its text in the file has escapes or no specifier Ferry can replace exactly"
+        }
+        SourceKind::Lock => "Ferry does not edit lock files",
+    }
+}

@@ -1,0 +1,781 @@
+//! One reader per file format a Python project declares its dependencies
+//! in. Each takes a file's text and returns the requirements naming one of
+//! the libraries asked for, with the line and byte range they sit at, so a
+//! note can cite them and the pin bump can rewrite exactly the specifier.
+//!
+//! Nothing is executed: `setup.py` is parsed and only literal lists are read.
+//! A file that does not parse gives no requirement (it cannot be read, so it
+//! cannot decide anything).
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use ferry_python::ast::visitor::{self, Visitor};
+use ferry_python::ast::{Expr, ExprCall};
+use ferry_python::{Ranged, TextRange};
+use toml_edit::{Document, Item, TableLike, Value};
+
+use super::specifier::{release_of, SpecifierSet};
+use super::{normalize_name, Requirement, SourceKind};
+
+/// Collects the requirements of one file, turning byte offsets into lines.
+pub(super) struct Sink<'a> {
+    path: &'a Path,
+    text: &'a str,
+    libraries: &'a [String],
+    pub(super) found: Vec<Requirement>,
+}
+
+impl<'a> Sink<'a> {
+    pub(super) fn new(path: &'a Path, text: &'a str, libraries: &'a [String]) -> Self {
+        Self {
+            path,
+            text,
+            libraries,
+            found: Vec::new(),
+        }
+    }
+
+    fn wanted(&self, name: &str) -> Option<String> {
+        let name = normalize_name(name);
+        self.libraries.contains(&name).then_some(name)
+    }
+
+    fn push(&mut self, requirement: Draft) {
+        let line = self.text[..requirement.span.start.min(self.text.len())]
+            .matches('\n')
+            .count()
+            + 1;
+        self.found.push(Requirement {
+            library: requirement.library,
+            file: self.path.to_path_buf(),
+            line,
+            text: requirement.text,
+            kind: requirement.kind,
+            specifiers: requirement.specifiers,
+            locked: requirement.locked,
+            span: requirement.span,
+            rewritable: requirement.rewritable,
+        });
+    }
+
+    /// A PEP 508 string found at `offset` in the file; `rewritable` says
+    /// whether its bytes in the file are exactly the string's characters
+    /// (no escapes), so that its specifier can be rewritten in place.
+    fn pep508_at(&mut self, requirement: &str, offset: usize, kind: SourceKind, rewritable: bool) {
+        let Some(parsed) = pep508(requirement) else {
+            return;
+        };
+        let Some(library) = self.wanted(&parsed.name) else {
+            return;
+        };
+        let shift = |r: Range<usize>| r.start + offset..r.end + offset;
+        self.push(Draft {
+            library,
+            text: requirement.trim().to_string(),
+            kind,
+            specifiers: parsed.specifiers,
+            locked: None,
+            span: shift(parsed.whole),
+            rewritable: parsed.specifier_range.filter(|_| rewritable).map(shift),
+        });
+    }
+}
+
+struct Draft {
+    library: String,
+    text: String,
+    kind: SourceKind,
+    specifiers: Option<SpecifierSet>,
+    locked: Option<ferry_engine::Version>,
+    span: Range<usize>,
+    rewritable: Option<Range<usize>>,
+}
+
+/// A PEP 508 requirement, positions relative to the text it was read from.
+#[derive(Debug)]
+struct Pep508 {
+    name: String,
+    /// `None`: a URL requirement or specifiers this reader does not know.
+    specifiers: Option<SpecifierSet>,
+    /// The specifiers' bytes (`>=12,<14` of `websockets[x] >=12,<14 ; …`).
+    /// `None` when there are none or they cannot be rewritten (a URL).
+    specifier_range: Option<Range<usize>>,
+    /// The requirement without surrounding spaces.
+    whole: Range<usize>,
+}
+
+fn pep508(text: &str) -> Option<Pep508> {
+    let start = text.len() - text.trim_start().len();
+    let end = text.trim_end().len();
+    let name_len = text[start..]
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .unwrap_or(end - start);
+    if name_len == 0 {
+        return None;
+    }
+    let name = text[start..start + name_len].to_string();
+    let skip_spaces = |at: usize| at + (text[at..].len() - text[at..].trim_start().len());
+    let mut at = skip_spaces(start + name_len);
+    if text[at..].starts_with('[') {
+        at = skip_spaces(at + text[at..].find(']')? + 1);
+    }
+    let whole = start..end;
+    if text[at..].starts_with('@') {
+        return Some(Pep508 {
+            name,
+            specifiers: None,
+            specifier_range: None,
+            whole,
+        });
+    }
+    let region_end = text[at..].find(';').map_or(end, |i| at + i);
+    let mut region = at..at + text[at..region_end].trim_end().len();
+    if text[region.clone()].starts_with('(') && text[region.clone()].ends_with(')') {
+        let inner = region.start + 1..region.end - 1;
+        let lead = text[inner.clone()].len() - text[inner.clone()].trim_start().len();
+        region = inner.start + lead..inner.start + lead + text[inner].trim().len();
+    }
+    let written = &text[region.clone()];
+    if written.is_empty() {
+        return Some(Pep508 {
+            name,
+            specifiers: Some(SpecifierSet::default()),
+            specifier_range: None,
+            whole,
+        });
+    }
+    if !written.starts_with(['<', '>', '=', '!', '~']) {
+        return None;
+    }
+    Some(Pep508 {
+        name,
+        specifiers: SpecifierSet::parse_pep440(written),
+        specifier_range: Some(region),
+        whole,
+    })
+}
+
+/// The lines of `text` with the byte offset each starts at, without their
+/// line ending (`\n` or `\r\n`).
+fn lines_with_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    // A UTF-8 byte order mark is not part of the first line.
+    let mut offset = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    text[offset..].split_inclusive('\n').map(move |raw| {
+        let start = offset;
+        offset += raw.len();
+        (start, raw.trim_end_matches(['\n', '\r']))
+    })
+}
+
+/// Where a comment starts: `#` at the start or after a space.
+fn comment_start(line: &str) -> usize {
+    line.char_indices()
+        .find(|&(i, c)| c == '#' && (i == 0 || line[..i].ends_with(char::is_whitespace)))
+        .map_or(line.len(), |(i, _)| i)
+}
+
+/// `requirements*.txt` (and files it includes): requirements, and the files
+/// named by `-r`/`--requirement` and `-c`/`--constraint`, resolved against
+/// the including file's folder.
+pub(super) fn requirements_txt(sink: &mut Sink<'_>) -> Vec<PathBuf> {
+    let mut includes = Vec::new();
+    let folder = sink.path.parent().unwrap_or(Path::new("")).to_path_buf();
+    for (offset, line) in lines_with_offsets(sink.text) {
+        let content = &line[..comment_start(line)];
+        let trimmed = content.trim();
+        if let Some(option) = trimmed.strip_prefix('-') {
+            if let Some(included) = include_target(option) {
+                includes.push(without_dot_segments(&folder.join(included)));
+            }
+            continue;
+        }
+        // Per-requirement options (`--hash=…`) follow the requirement.
+        let end = [" --", "\t--"]
+            .iter()
+            .filter_map(|option| content.find(option))
+            .min()
+            .unwrap_or(content.len());
+        sink.pep508_at(&content[..end], offset, SourceKind::RequirementsTxt, true);
+    }
+    includes
+}
+
+/// `a/b/../c` as `a/c`, so an included file is shown (and cached) under
+/// one name. Lexical, like pip: a symlinked folder is not resolved.
+fn without_dot_segments(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The file of `-r FILE`, `-rFILE`, `--requirement FILE`, `--requirement=FILE`
+/// and their `-c` / `--constraint` twins (given without the first `-`).
+fn include_target(option: &str) -> Option<&str> {
+    let rest = ["-requirement", "-constraint", "r", "c"]
+        .iter()
+        .find_map(|name| option.strip_prefix(name))?;
+    let rest = rest.strip_prefix('=').unwrap_or(rest).trim();
+    let rest = rest.trim_matches(['"', '\'']);
+    (!rest.is_empty()).then_some(rest)
+}
+
+/// A TOML string value: its text, where it sits, and whether its bytes in
+/// the file are exactly its characters plus the quotes.
+fn toml_string<'v>(text: &str, value: &'v Value) -> Option<(&'v str, Range<usize>, bool)> {
+    let content = value.as_str()?;
+    let span = value.span()?;
+    let raw = text.get(span.clone())?;
+    let plain = !raw.starts_with("\"\"\"")
+        && !raw.starts_with("'''")
+        && raw.len() == content.len() + 2
+        && &raw[1..raw.len() - 1] == content;
+    Some((content, span, plain))
+}
+
+fn parse_toml(text: &str) -> Option<Document<&str>> {
+    Document::parse(text).ok()
+}
+
+/// `pyproject.toml`: PEP 621 `[project] dependencies` and
+/// `optional-dependencies`, PEP 735 `[dependency-groups]`, and Poetry's
+/// `[tool.poetry.dependencies]`, `dev-dependencies` and group dependencies.
+pub(super) fn pyproject(sink: &mut Sink<'_>) {
+    let Some(doc) = parse_toml(sink.text) else {
+        return;
+    };
+    let root = doc.as_table();
+    let project = root.get("project").and_then(Item::as_table_like);
+    if let Some(project) = project {
+        if let Some(list) = project.get("dependencies").and_then(Item::as_array) {
+            pep508_strings(sink, list.iter(), SourceKind::Pep621);
+        }
+        if let Some(extras) = project
+            .get("optional-dependencies")
+            .and_then(Item::as_table_like)
+        {
+            for (_, list) in extras.iter() {
+                if let Some(list) = list.as_array() {
+                    pep508_strings(sink, list.iter(), SourceKind::Pep621);
+                }
+            }
+        }
+    }
+    if let Some(groups) = root.get("dependency-groups").and_then(Item::as_table_like) {
+        for (_, list) in groups.iter() {
+            if let Some(list) = list.as_array() {
+                pep508_strings(sink, list.iter(), SourceKind::Pep621);
+            }
+        }
+    }
+    let poetry = root
+        .get("tool")
+        .and_then(Item::as_table_like)
+        .and_then(|tool| tool.get("poetry"))
+        .and_then(Item::as_table_like);
+    if let Some(poetry) = poetry {
+        for key in ["dependencies", "dev-dependencies"] {
+            if let Some(table) = poetry.get(key).and_then(Item::as_table_like) {
+                keyed_constraints(sink, table, SourceKind::Poetry);
+            }
+        }
+        if let Some(groups) = poetry.get("group").and_then(Item::as_table_like) {
+            for (_, group) in groups.iter() {
+                let dependencies = group
+                    .as_table_like()
+                    .and_then(|g| g.get("dependencies"))
+                    .and_then(Item::as_table_like);
+                if let Some(table) = dependencies {
+                    keyed_constraints(sink, table, SourceKind::Poetry);
+                }
+            }
+        }
+    }
+}
+
+fn pep508_strings<'v>(
+    sink: &mut Sink<'_>,
+    values: impl Iterator<Item = &'v Value>,
+    kind: SourceKind,
+) {
+    for value in values {
+        let text = sink.text;
+        if let Some((content, span, plain)) = toml_string(text, value) {
+            let offset = if plain { span.start + 1 } else { span.start };
+            if plain {
+                sink.pep508_at(content, offset, kind, true);
+            } else {
+                // Escapes: offsets inside the string do not match the file,
+                // so the requirement points at the string and is not rewritten.
+                let before = sink.found.len();
+                sink.pep508_at(content, 0, kind, false);
+                for found in &mut sink.found[before..] {
+                    found.span = span.clone();
+                }
+                let line = text[..span.start].matches('\n').count() + 1;
+                for found in &mut sink.found[before..] {
+                    found.line = line;
+                }
+            }
+        }
+    }
+}
+
+/// Poetry's and Pipfile's `name = "constraint"` / `name = { version = … }`
+/// tables (and Poetry's lists of such tables for several Pythons).
+fn keyed_constraints(sink: &mut Sink<'_>, table: &dyn TableLike, kind: SourceKind) {
+    for (name, item) in table.iter() {
+        let Some(library) = sink.wanted(name) else {
+            continue;
+        };
+        let key_start = table
+            .get_key_value(name)
+            .and_then(|(key, _)| key.span())
+            .map(|span| span.start);
+        let mut versions: Vec<&Value> = Vec::new();
+        match item {
+            Item::Value(Value::String(_)) => versions.extend(item.as_value()),
+            Item::Value(Value::Array(list)) => {
+                for entry in list.iter() {
+                    if let Some(version) = entry.as_inline_table().and_then(|t| t.get("version")) {
+                        versions.push(version);
+                    }
+                }
+            }
+            _ => {
+                if let Some(version) = item
+                    .as_table_like()
+                    .and_then(|t| t.get("version"))
+                    .and_then(Item::as_value)
+                {
+                    versions.push(version);
+                }
+            }
+        }
+        if versions.is_empty() {
+            // A path, git or URL dependency: no version to read.
+            if let Some(span) = item.span() {
+                let start = key_start.unwrap_or(span.start);
+                sink.push(Draft {
+                    library: library.clone(),
+                    text: sink.text[start..span.end].trim().to_string(),
+                    kind,
+                    specifiers: None,
+                    locked: None,
+                    span: start..span.end,
+                    rewritable: None,
+                });
+            }
+            continue;
+        }
+        for version in versions {
+            let text = sink.text;
+            let Some((constraint, span, plain)) = toml_string(text, version) else {
+                continue;
+            };
+            let specifiers = match kind {
+                SourceKind::Poetry => SpecifierSet::parse_poetry(constraint),
+                _ => SpecifierSet::parse_pep440(constraint),
+            };
+            // `name = "…"` or `name = { version = "…", … }` when written on
+            // one line, else the version string alone.
+            let whole = match (key_start, item) {
+                (Some(start), Item::Value(_)) => item.span().map(|s| start..s.end),
+                _ => None,
+            };
+            let shown = whole
+                .map(|range| &text[range])
+                .filter(|whole| !whole.contains('\n'))
+                .unwrap_or(&text[span.clone()]);
+            let rewritable = (plain && kind == SourceKind::Poetry && !constraint.is_empty())
+                .then(|| span.start + 1..span.end - 1);
+            sink.push(Draft {
+                library: library.clone(),
+                text: shown.trim().to_string(),
+                kind,
+                specifiers,
+                locked: None,
+                span: span.clone(),
+                rewritable,
+            });
+        }
+    }
+}
+
+/// `Pipfile`: `[packages]` and `[dev-packages]`, PEP 440 constraints or `*`.
+pub(super) fn pipfile(sink: &mut Sink<'_>) {
+    let Some(doc) = parse_toml(sink.text) else {
+        return;
+    };
+    for section in ["packages", "dev-packages"] {
+        if let Some(table) = doc.as_table().get(section).and_then(Item::as_table_like) {
+            keyed_constraints(sink, table, SourceKind::Pipfile);
+        }
+    }
+}
+
+/// `uv.lock` and `poetry.lock`: `[[package]]` tables with `name` and `version`.
+pub(super) fn lock(sink: &mut Sink<'_>) {
+    let Some(doc) = parse_toml(sink.text) else {
+        return;
+    };
+    let Some(packages) = doc
+        .as_table()
+        .get("package")
+        .and_then(Item::as_array_of_tables)
+    else {
+        return;
+    };
+    for package in packages.iter() {
+        let Some(library) = package
+            .get("name")
+            .and_then(Item::as_str)
+            .and_then(|n| sink.wanted(n))
+        else {
+            continue;
+        };
+        let Some(version_item) = package.get("version") else {
+            continue;
+        };
+        let Some(version) = version_item.as_str() else {
+            continue;
+        };
+        let span = version_item.span().unwrap_or(0..0);
+        sink.push(Draft {
+            library: library.clone(),
+            text: format!("{library} {version}"),
+            kind: SourceKind::Lock,
+            specifiers: SpecifierSet::parse_pep440(&format!("=={version}")),
+            locked: release_of(version),
+            span,
+            rewritable: None,
+        });
+    }
+}
+
+/// `setup.cfg`: `install_requires` in `[options]` and every key of
+/// `[options.extras_require]`, one requirement per line.
+pub(super) fn setup_cfg(sink: &mut Sink<'_>) {
+    let mut section = String::new();
+    let mut in_list = false;
+    let text = sink.text;
+    for (offset, line) in lines_with_offsets(text) {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with(['#', ';']) {
+            continue;
+        }
+        if trimmed.starts_with('[') && trimmed.ends_with(']') {
+            section = trimmed[1..trimmed.len() - 1].trim().to_ascii_lowercase();
+            in_list = false;
+            continue;
+        }
+        let indented = line.starts_with(char::is_whitespace);
+        let mut value = (offset, line);
+        if !indented {
+            let Some(split) = line.find(['=', ':']) else {
+                in_list = false;
+                continue;
+            };
+            let key = line[..split].trim().to_ascii_lowercase();
+            in_list = match section.as_str() {
+                "options" => key == "install_requires",
+                "options.extras_require" => true,
+                _ => false,
+            };
+            value = (offset + split + 1, &line[split + 1..]);
+        }
+        if in_list {
+            let (at, item) = value;
+            let item = &item[..comment_start(item)];
+            sink.pep508_at(item, at, SourceKind::SetupCfg, false);
+        }
+    }
+}
+
+/// `setup.py`: string literals in literal lists passed as `install_requires=`
+/// or as the values of a literal `extras_require=` dict to a `setup(...)`
+/// call. The file is parsed, never run.
+pub(super) fn setup_py(sink: &mut Sink<'_>) {
+    let Ok(parsed) = ferry_python::parse(sink.text) else {
+        return;
+    };
+    let mut finder = SetupCalls::default();
+    for stmt in &parsed.module().body {
+        finder.visit_stmt(stmt);
+    }
+    for (content, range) in finder.strings {
+        let start = usize::from(range.start());
+        let end = usize::from(range.end());
+        let before = sink.found.len();
+        sink.pep508_at(&content, 0, SourceKind::SetupPy, false);
+        let line = sink.text[..start].matches('\n').count() + 1;
+        for found in &mut sink.found[before..] {
+            found.span = start..end;
+            found.line = line;
+        }
+    }
+}
+
+#[derive(Default)]
+struct SetupCalls {
+    strings: Vec<(String, TextRange)>,
+}
+
+impl SetupCalls {
+    fn literal_list(&mut self, list: &Expr) {
+        let elements = match list {
+            Expr::List(list) => &list.elts,
+            Expr::Tuple(tuple) => &tuple.elts,
+            _ => return,
+        };
+        for element in elements {
+            if let Expr::StringLiteral(string) = element {
+                self.strings
+                    .push((string.value.to_str().to_string(), string.range()));
+            }
+        }
+    }
+
+    fn setup_call(&mut self, call: &ExprCall) {
+        let is_setup = match call.func.as_ref() {
+            Expr::Name(name) => name.id.as_str() == "setup",
+            Expr::Attribute(attribute) => attribute.attr.as_str() == "setup",
+            _ => false,
+        };
+        if !is_setup {
+            return;
+        }
+        for keyword in call.arguments.keywords.iter() {
+            match keyword.arg.as_ref().map(|a| a.as_str()) {
+                Some("install_requires") => self.literal_list(&keyword.value),
+                Some("extras_require") => {
+                    if let Expr::Dict(dict) = &keyword.value {
+                        for item in dict.iter() {
+                            self.literal_list(&item.value);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+impl<'a> Visitor<'a> for SetupCalls {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Expr::Call(call) = expr {
+            self.setup_call(call);
+        }
+        visitor::walk_expr(self, expr);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(
+        reader: fn(&mut Sink<'_>),
+        name: &str,
+        text: &str,
+    ) -> Vec<(usize, String, Option<String>)> {
+        let libraries = vec!["websockets".to_string()];
+        let path = PathBuf::from(name);
+        let mut sink = Sink::new(&path, text, &libraries);
+        reader(&mut sink);
+        sink.found
+            .iter()
+            .map(|r| {
+                (
+                    r.line,
+                    r.text.clone(),
+                    r.rewritable.clone().map(|range| text[range].to_string()),
+                )
+            })
+            .collect()
+    }
+
+    fn owned(rows: &[(usize, &str, Option<&str>)]) -> Vec<(usize, String, Option<String>)> {
+        rows.iter()
+            .map(|(line, text, spec)| (*line, text.to_string(), spec.map(str::to_string)))
+            .collect()
+    }
+
+    #[test]
+    fn pep508_requirements() {
+        let p = pep508("Websockets[extra] >= 12, <14 ; python_version >= '3.8'").unwrap();
+        assert_eq!(p.name, "Websockets");
+        let text = "Websockets[extra] >= 12, <14 ; python_version >= '3.8'";
+        assert_eq!(&text[p.specifier_range.unwrap()], ">= 12, <14");
+        assert_eq!(p.specifiers.unwrap().allows("11.0"), Some(false));
+        let p = pep508("websockets (>=12,<14)").unwrap();
+        assert_eq!(
+            &"websockets (>=12,<14)"[p.specifier_range.unwrap()],
+            ">=12,<14"
+        );
+        let p = pep508("websockets @ https://example.invalid/w.whl").unwrap();
+        assert!(p.specifiers.is_none() && p.specifier_range.is_none());
+        assert!(pep508("websockets foo").is_none());
+        let p = pep508("websockets").unwrap();
+        assert!(p.specifiers.unwrap().is_any());
+    }
+
+    #[test]
+    fn requirements_txt_lines_options_and_includes() {
+        let text = "# runtime\nwebsockets[speedups]>=10.4,<14 ; python_version>'3.8'  # pinned\n\
+                    -r base.txt\n--requirement=more.txt\n-c constraints.txt\nwebsockets-proxy>=1\n\
+                    websockets==13.1 --hash=sha256:abc\n# websockets<12\n";
+        let libraries = vec!["websockets".to_string()];
+        let path = PathBuf::from("/p/requirements.txt");
+        let mut sink = Sink::new(&path, text, &libraries);
+        let includes = requirements_txt(&mut sink);
+        assert_eq!(
+            includes,
+            vec![
+                PathBuf::from("/p/base.txt"),
+                PathBuf::from("/p/more.txt"),
+                PathBuf::from("/p/constraints.txt")
+            ]
+        );
+        let rows: Vec<(usize, &str, Option<&str>)> = sink
+            .found
+            .iter()
+            .map(|r| {
+                (
+                    r.line,
+                    r.text.as_str(),
+                    r.rewritable.clone().map(|s| &text[s]),
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                (
+                    2,
+                    "websockets[speedups]>=10.4,<14 ; python_version>'3.8'",
+                    Some(">=10.4,<14")
+                ),
+                (7, "websockets==13.1", Some("==13.1")),
+            ]
+        );
+    }
+
+    #[test]
+    fn pyproject_pep621_optional_groups_and_poetry() {
+        let text = r#"[project]
+name = "chat"
+dependencies = [
+  "aiohttp>=3",
+  "websockets>=12,<14",
+]
+[project.optional-dependencies]
+server = ["websockets[speedups]==13.*"]
+
+[dependency-groups]
+dev = ["websockets~=13.0"]
+
+[tool.poetry.dependencies]
+python = "^3.9"
+websockets = "^13.0"
+
+[tool.poetry.group.test.dependencies]
+websockets = { version = "~13.1", extras = ["speedups"] }
+
+[tool.ruff]
+line-length = 100
+"#;
+        assert_eq!(
+            read(pyproject, "pyproject.toml", text),
+            owned(&[
+                (5, "websockets>=12,<14", Some(">=12,<14")),
+                (8, "websockets[speedups]==13.*", Some("==13.*")),
+                (11, "websockets~=13.0", Some("~=13.0")),
+                (15, "websockets = \"^13.0\"", Some("^13.0")),
+                (
+                    18,
+                    "websockets = { version = \"~13.1\", extras = [\"speedups\"] }",
+                    Some("~13.1")
+                ),
+            ])
+        );
+        assert!(read(pyproject, "pyproject.toml", "[project\n").is_empty());
+    }
+
+    #[test]
+    fn escaped_toml_strings_are_read_but_not_rewritten() {
+        let text = "[project]\ndependencies = [\"websockets\\u003c14\"]\n";
+        assert_eq!(
+            read(pyproject, "pyproject.toml", text),
+            owned(&[(2, "websockets<14", None)])
+        );
+    }
+
+    #[test]
+    fn setup_cfg_install_requires_and_extras() {
+        let text = "[metadata]\nname = chat\n\n[options]\npackages = find:\ninstall_requires =\n    aiohttp\n    websockets>=10,<14  # old API\n\n[options.extras_require]\nserver =\n    websockets==13.1\n[flake8]\nwebsockets = 1\n";
+        assert_eq!(
+            read(setup_cfg, "setup.cfg", text),
+            owned(&[
+                (8, "websockets>=10,<14", None),
+                (12, "websockets==13.1", None)
+            ])
+        );
+        let inline = "[options]\ninstall_requires = websockets<14\n";
+        assert_eq!(
+            read(setup_cfg, "setup.cfg", inline),
+            owned(&[(2, "websockets<14", None)])
+        );
+    }
+
+    #[test]
+    fn setup_py_literal_lists_only() {
+        let text = "from setuptools import setup\n\nREQS = open('r.txt').read().split()\n\nsetup(\n    name='chat',\n    install_requires=[\n        'aiohttp',\n        \"websockets<14\",\n    ],\n    extras_require={'server': ['websockets==13.1']},\n)\nother(install_requires=['websockets<1'])\n";
+        assert_eq!(
+            read(setup_py, "setup.py", text),
+            owned(&[(9, "websockets<14", None), (11, "websockets==13.1", None)])
+        );
+        assert!(read(setup_py, "setup.py", "setup(install_requires=REQS)\n").is_empty());
+        assert!(read(setup_py, "setup.py", "def (:\n").is_empty());
+    }
+
+    #[test]
+    fn pipfile_packages() {
+        let text = "[[source]]\nurl = \"https://pypi.org/simple\"\n\n[packages]\nwebsockets = \"<14\"\n\n[dev-packages]\nwebsockets = {version = \"==13.1\", extras = [\"x\"]}\n";
+        assert_eq!(
+            read(pipfile, "Pipfile", text),
+            owned(&[
+                (5, "websockets = \"<14\"", None),
+                (
+                    8,
+                    "websockets = {version = \"==13.1\", extras = [\"x\"]}",
+                    None
+                )
+            ])
+        );
+    }
+
+    #[test]
+    fn locks_give_the_installed_version() {
+        let text = "version = 1\n\n[[package]]\nname = \"aiohttp\"\nversion = \"3.9.0\"\n\n[[package]]\nname = \"websockets\"\nversion = \"13.1\"\nsource = { registry = \"https://pypi.org/simple\" }\n";
+        let libraries = vec!["websockets".to_string()];
+        let path = PathBuf::from("uv.lock");
+        let mut sink = Sink::new(&path, text, &libraries);
+        lock(&mut sink);
+        assert_eq!(sink.found.len(), 1);
+        let found = &sink.found[0];
+        assert_eq!((found.line, found.text.as_str()), (9, "websockets 13.1"));
+        assert_eq!(found.locked.as_ref().unwrap().to_string(), "13.1");
+    }
+}

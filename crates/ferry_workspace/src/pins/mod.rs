@@ -1,0 +1,556 @@
+//! What the project pins: the one reader of dependency declarations in
+//! Ferry. The same top-level `websockets.connect` is the legacy client under
+//! `websockets<14` and the new one from 14 on, so a file's findings depend on
+//! the version its project installs. This module reads that version from the
+//! requirement files nearest to each source file and turns it into the file's
+//! target (`--target` still overrides it), and serves `ferry doctor` the
+//! declared lines.
+//!
+//! Sources, per folder: `requirements*.txt` (following `-r`/`-c` includes),
+//! `pyproject.toml` (PEP 621, PEP 735 groups, Poetry), `setup.cfg`,
+//! literal lists in `setup.py`, `Pipfile`, and the locks `uv.lock` and
+//! `poetry.lock`. Walking up from a source file's folder, the first folder
+//! whose sources name the library decides for it (a `pyproject.toml` that
+//! only configures tools does not hide a pin further up); the walk stops at
+//! the top of a git work tree or at the filesystem root. In that folder a
+//! lock wins (it is what gets installed); otherwise every declaration counts
+//! (they describe one environment), and the tightest upper bound below the
+//! breaking release decides. Each folder and each file is read once per run.
+
+mod bump;
+mod formats;
+mod specifier;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use ferry_engine::{Pack, Settings, Version};
+use ferry_report::PinNote;
+
+pub use bump::{PinBump, PIN_BUMP_CODE, PIN_BUMP_DOC};
+pub use specifier::SpecifierSet;
+
+use formats::Sink;
+
+/// Which kind of file a requirement was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    RequirementsTxt,
+    /// A PEP 508 string in `pyproject.toml` (`[project]`, `[dependency-groups]`).
+    Pep621,
+    /// `[tool.poetry.*dependencies]` in `pyproject.toml`.
+    Poetry,
+    SetupCfg,
+    SetupPy,
+    Pipfile,
+    /// `uv.lock` or `poetry.lock`: the version that gets installed.
+    Lock,
+}
+
+/// One declaration (or locked version) of a library.
+#[derive(Debug, Clone)]
+pub struct Requirement {
+    /// The library's normalised name (`websockets`).
+    pub library: String,
+    pub file: PathBuf,
+    /// 1-based.
+    pub line: usize,
+    /// The requirement as written, e.g. `websockets>=10.4,<14`.
+    pub text: String,
+    pub kind: SourceKind,
+    /// `None` when the constraints cannot be read (a URL, an unknown operator).
+    pub specifiers: Option<SpecifierSet>,
+    /// For a lock: the locked release.
+    pub locked: Option<Version>,
+    /// Where it sits in the file (bytes), for a finding about it.
+    pub span: Range<usize>,
+    /// The specifier's bytes, when the pin bump may rewrite them in place.
+    pub rewritable: Option<Range<usize>>,
+}
+
+impl Requirement {
+    /// Whether `version` satisfies the declaration; `None`: cannot tell.
+    pub fn allows(&self, version: &str) -> Option<bool> {
+        self.specifiers.as_ref()?.allows(version)
+    }
+}
+
+/// PEP 503 name normalisation: case and runs of `-`, `_`, `.` do not matter.
+pub fn normalize_name(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.trim().chars() {
+        if matches!(c, '-' | '_' | '.') {
+            if !out.ends_with('-') {
+                out.push('-');
+            }
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// What Ferry knows of a library's breaking release, to read pins against
+/// it. This belongs with each pack (see the report of the change that added
+/// it); until the engine's `Pack` carries it, it lives here.
+#[derive(Debug)]
+pub(crate) struct Migration {
+    pub library: &'static str,
+    /// The first major release the migration is for.
+    pub breaking_since: u64,
+    /// The floor a raised requirement gets (`>=14.2`).
+    pub recommended_floor: &'static str,
+    /// A release to name in `--target` advice.
+    pub example_target: &'static str,
+    /// What a pin below the breaking release means for the code.
+    pub below_means: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    library: "websockets",
+    breaking_since: 14,
+    recommended_floor: "14.2",
+    example_target: "15.0.1",
+    below_means: "`websockets.connect` is the legacy client there",
+}];
+
+pub(crate) fn migration(library: &str) -> Option<&'static Migration> {
+    MIGRATIONS.iter().find(|m| m.library == library)
+}
+
+/// The files of one folder that can declare dependencies, and how to read each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reader {
+    RequirementsTxt,
+    Pyproject,
+    SetupCfg,
+    SetupPy,
+    Pipfile,
+    Lock,
+}
+
+fn reader_for(name: &str) -> Option<Reader> {
+    Some(match name {
+        "pyproject.toml" => Reader::Pyproject,
+        "setup.cfg" => Reader::SetupCfg,
+        "setup.py" => Reader::SetupPy,
+        "Pipfile" => Reader::Pipfile,
+        "uv.lock" | "poetry.lock" => Reader::Lock,
+        _ if name.starts_with("requirements") && name.ends_with(".txt") => Reader::RequirementsTxt,
+        _ => return None,
+    })
+}
+
+/// One file, read once: its text (kept so a pin bump edits exactly the
+/// bytes that were read), its requirements, and its includes.
+#[derive(Debug)]
+pub(crate) struct ReadFile {
+    pub text: Arc<str>,
+    requirements: Vec<Requirement>,
+    includes: Vec<PathBuf>,
+}
+
+/// What one folder's own files say.
+#[derive(Debug)]
+struct FolderSources {
+    requirements: Vec<Requirement>,
+    /// The folder is the top of a git work tree: the walk up stops here.
+    is_work_tree_top: bool,
+}
+
+/// The requirements that decide for the files under one folder.
+#[derive(Debug)]
+pub struct FolderPin {
+    pub library: String,
+    pub folder: PathBuf,
+    /// Every declaration and locked version of the library there, by file and line.
+    pub requirements: Vec<Requirement>,
+    /// The target for files under it; `None`: the newest release.
+    pub target: Option<Version>,
+    /// The requirement that sets the target (the lock, or the declaration
+    /// whose upper bound is below the breaking release).
+    pub decided_by: Option<usize>,
+}
+
+impl FolderPin {
+    fn decide(library: &str, folder: PathBuf, requirements: Vec<Requirement>) -> Self {
+        let breaking = migration(library).map_or(u64::MAX, |m| m.breaking_since);
+        let lock = requirements
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| r.locked.as_ref().map(|v| (i, v)))
+            .max_by(|a, b| a.1.cmp(b.1));
+        let (target, decided_by) = match lock {
+            // Several locked versions (uv's forks): the highest may be installed.
+            Some((i, version)) => (Some(version.clone()), Some(i)),
+            None => requirements
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.kind != SourceKind::Lock)
+                .filter_map(|(i, r)| Some((i, r.specifiers.as_ref()?.highest_below(breaking)?)))
+                .min_by(|a, b| a.1.cmp(&b.1))
+                .map_or((None, None), |(i, v)| (Some(v), Some(i))),
+        };
+        Self {
+            library: library.to_string(),
+            folder,
+            requirements,
+            target,
+            decided_by,
+        }
+    }
+
+    /// Whether the target keeps the migration from applying.
+    pub fn holds_back(&self) -> bool {
+        match (migration(&self.library), &self.target) {
+            (Some(m), Some(target)) => target.major() < m.breaking_since,
+            _ => false,
+        }
+    }
+
+    pub fn deciding(&self) -> Option<&Requirement> {
+        self.requirements.get(self.decided_by?)
+    }
+}
+
+#[derive(Debug, Default)]
+struct ResolverState {
+    folders: HashMap<PathBuf, Arc<FolderSources>>,
+    files: HashMap<PathBuf, Option<Arc<ReadFile>>>,
+    nearest: HashMap<(PathBuf, String), Option<Arc<FolderPin>>>,
+}
+
+/// Finds the pin that decides for a folder, reading each folder and file
+/// at most once. Shared by the threads of a scan; lookups are cached per
+/// folder, so a tree costs one directory listing per folder that holds a
+/// file worth checking (and its ancestors).
+#[derive(Debug)]
+pub(crate) struct PinResolver {
+    libraries: Vec<String>,
+    state: Mutex<ResolverState>,
+}
+
+impl PinResolver {
+    pub fn new(libraries: Vec<String>) -> Self {
+        Self {
+            libraries,
+            state: Mutex::new(ResolverState::default()),
+        }
+    }
+
+    /// The nearest folder pin of `library` for files in `folder` (absolute).
+    pub fn pin_for(&self, folder: &Path, library: &str) -> Option<Arc<FolderPin>> {
+        let mut state = self.state.lock().expect("no panics while locked");
+        let mut visited = Vec::new();
+        let mut current = Some(folder);
+        let found = loop {
+            let Some(dir) = current else { break None };
+            let key = (dir.to_path_buf(), library.to_string());
+            if let Some(hit) = state.nearest.get(&key) {
+                break hit.clone();
+            }
+            visited.push(key);
+            let sources = self.folder(&mut state, dir);
+            let requirements: Vec<Requirement> = sources
+                .requirements
+                .iter()
+                .filter(|r| r.library == library)
+                .cloned()
+                .collect();
+            if !requirements.is_empty() {
+                break Some(Arc::new(FolderPin::decide(
+                    library,
+                    dir.to_path_buf(),
+                    requirements,
+                )));
+            }
+            if sources.is_work_tree_top {
+                break None;
+            }
+            current = dir.parent();
+        };
+        for key in visited {
+            state.nearest.insert(key, found.clone());
+        }
+        found
+    }
+
+    /// The text a requirement was read from, as it was read.
+    pub fn text_of(&self, file: &Path) -> Option<Arc<str>> {
+        let state = self.state.lock().expect("no panics while locked");
+        state
+            .files
+            .get(file)
+            .and_then(|f| f.as_ref().map(|f| f.text.clone()))
+    }
+
+    fn folder(&self, state: &mut ResolverState, dir: &Path) -> Arc<FolderSources> {
+        if let Some(hit) = state.folders.get(dir) {
+            return hit.clone();
+        }
+        let mut names: Vec<String> = Vec::new();
+        let mut is_work_tree_top = false;
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let Ok(name) = entry.file_name().into_string() else {
+                continue;
+            };
+            if name == ".git" {
+                is_work_tree_top = true;
+            } else if reader_for(&name).is_some() {
+                names.push(name);
+            }
+        }
+        names.sort();
+        let mut requirements = Vec::new();
+        let mut seen = HashSet::new();
+        for name in names {
+            let reader = reader_for(&name).expect("kept only readable names");
+            self.gather(state, &dir.join(name), reader, &mut seen, &mut requirements);
+        }
+        let sources = Arc::new(FolderSources {
+            requirements,
+            is_work_tree_top,
+        });
+        state.folders.insert(dir.to_path_buf(), sources.clone());
+        sources
+    }
+
+    /// Adds a file's requirements, then those of the files it includes;
+    /// `seen` guards against include cycles and files read twice.
+    fn gather(
+        &self,
+        state: &mut ResolverState,
+        path: &Path,
+        reader: Reader,
+        seen: &mut HashSet<PathBuf>,
+        into: &mut Vec<Requirement>,
+    ) {
+        let identity = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        if !seen.insert(identity) {
+            return;
+        }
+        let Some(file) = self.read(state, path, reader) else {
+            return;
+        };
+        into.extend(file.requirements.iter().cloned());
+        for included in &file.includes {
+            self.gather(state, included, Reader::RequirementsTxt, seen, into);
+        }
+    }
+
+    fn read(
+        &self,
+        state: &mut ResolverState,
+        path: &Path,
+        reader: Reader,
+    ) -> Option<Arc<ReadFile>> {
+        if let Some(hit) = state.files.get(path) {
+            return hit.clone();
+        }
+        let file = read_file(path, reader, &self.libraries).map(Arc::new);
+        state.files.insert(path.to_path_buf(), file.clone());
+        file
+    }
+}
+
+fn read_file(path: &Path, reader: Reader, libraries: &[String]) -> Option<ReadFile> {
+    let text: Arc<str> = std::fs::read_to_string(path).ok()?.into();
+    let mut sink = Sink::new(path, &text, libraries);
+    let mut includes = Vec::new();
+    match reader {
+        Reader::RequirementsTxt => includes = formats::requirements_txt(&mut sink),
+        Reader::Pyproject => formats::pyproject(&mut sink),
+        Reader::SetupCfg => formats::setup_cfg(&mut sink),
+        Reader::SetupPy => formats::setup_py(&mut sink),
+        Reader::Pipfile => formats::pipfile(&mut sink),
+        Reader::Lock => formats::lock(&mut sink),
+    }
+    let mut requirements = sink.found;
+    requirements.sort_by_key(|r| r.span.start);
+    Some(ReadFile {
+        text: text.clone(),
+        requirements,
+        includes,
+    })
+}
+
+/// Every declaration of `library` in the dependency files of `folder`
+/// (following includes; locks left out), sorted by file and line: what
+/// `ferry doctor` checks the installed version against.
+pub fn declared_in(folder: &Path, library: &str) -> Vec<Requirement> {
+    let library = normalize_name(library);
+    let resolver = PinResolver::new(vec![library.clone()]);
+    let mut state = resolver.state.lock().expect("no panics while locked");
+    let sources = resolver.folder(&mut state, folder);
+    let mut found: Vec<Requirement> = sources
+        .requirements
+        .iter()
+        .filter(|r| r.library == library && r.kind != SourceKind::Lock)
+        .cloned()
+        .collect();
+    found.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    found
+}
+
+/// A pin that held the migration back, and what would break without it.
+#[derive(Debug)]
+struct HeldBack {
+    pin: Arc<FolderPin>,
+    breaks_when_raised: usize,
+}
+
+/// The targets of one file: the run's settings, or a copy with the
+/// libraries its project pins below their breaking release.
+pub(crate) struct FileTargets<'s> {
+    pub settings: std::borrow::Cow<'s, Settings>,
+    /// Libraries whose pin held this file back, for the count at the newest release.
+    pub held_back: Vec<Arc<FolderPin>>,
+}
+
+/// Pins during one `scan` or `fix` run: each file's targets, the count of
+/// what pinned files would break once raised, and which folder pins the
+/// run met (for the pin bump).
+pub(crate) struct RunPins<'s> {
+    settings: &'s Settings,
+    cwd: PathBuf,
+    libraries: Vec<String>,
+    resolver: Option<PinResolver>,
+    held_back: Mutex<BTreeMap<(PathBuf, usize, String), HeldBack>>,
+    met: Mutex<BTreeMap<(PathBuf, String), Arc<FolderPin>>>,
+}
+
+impl<'s> RunPins<'s> {
+    /// `enabled: false` gives every file the run's settings and reads nothing.
+    pub fn new(settings: &'s Settings, packs: &[&Pack], cwd: &Path, enabled: bool) -> Self {
+        let mut libraries: Vec<String> = packs
+            .iter()
+            .map(|p| p.library)
+            .filter(|library| migration(library).is_some())
+            .map(normalize_name)
+            .collect();
+        libraries.sort();
+        libraries.dedup();
+        let resolver =
+            (enabled && !libraries.is_empty()).then(|| PinResolver::new(libraries.clone()));
+        Self {
+            settings,
+            cwd: cwd.to_path_buf(),
+            libraries,
+            resolver,
+            held_back: Mutex::new(BTreeMap::new()),
+            met: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    pub fn for_file(&self, path: &Path) -> FileTargets<'s> {
+        let mut targets = FileTargets {
+            settings: std::borrow::Cow::Borrowed(self.settings),
+            held_back: Vec::new(),
+        };
+        let Some(resolver) = &self.resolver else {
+            return targets;
+        };
+        let absolute = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.cwd.join(path)
+        };
+        let Some(folder) = absolute.parent() else {
+            return targets;
+        };
+        for library in &self.libraries {
+            let Some(pin) = resolver.pin_for(folder, library) else {
+                continue;
+            };
+            if self.settings.target(library).is_some() {
+                self.met
+                    .lock()
+                    .expect("no panics while locked")
+                    .entry((pin.folder.clone(), library.clone()))
+                    .or_insert_with(|| pin.clone());
+                continue;
+            }
+            let Some(target) = &pin.target else { continue };
+            targets
+                .settings
+                .to_mut()
+                .targets
+                .insert(library.clone(), target.clone());
+            if pin.holds_back() {
+                targets.held_back.push(pin.clone());
+            }
+        }
+        targets
+    }
+
+    /// Records that a file held back by `pin` has `breaks` findings at the newest release.
+    pub fn count_breaks(&self, pin: &Arc<FolderPin>, breaks: usize) {
+        let Some(deciding) = pin.deciding() else {
+            return;
+        };
+        let key = (deciding.file.clone(), deciding.line, pin.library.clone());
+        let mut held = self.held_back.lock().expect("no panics while locked");
+        held.entry(key)
+            .or_insert_with(|| HeldBack {
+                pin: pin.clone(),
+                breaks_when_raised: 0,
+            })
+            .breaks_when_raised += breaks;
+    }
+
+    /// The notes about pins that held files back, sorted by file and line.
+    pub fn notes(&self) -> Vec<PinNote> {
+        let held = self.held_back.lock().expect("no panics while locked");
+        held.values()
+            .filter_map(|held| {
+                let deciding = held.pin.deciding()?;
+                let migration = migration(&held.pin.library)?;
+                let target = held.pin.target.as_ref()?;
+                let file = crate::display_path(&deciding.file, &self.cwd);
+                let how = if deciding.kind == SourceKind::Lock {
+                    "locked"
+                } else {
+                    "pinned"
+                };
+                let library = &held.pin.library;
+                let breaks = held.breaks_when_raised;
+                let would_break = match breaks {
+                    0 => "nothing would break".to_string(),
+                    1 => "1 use would break".to_string(),
+                    n => format!("{n} uses would break"),
+                };
+                let message = format!(
+                    "{library} is {how} below {} in {file}:{} (`{}`): {}; the migration applies once the pin is raised, and then {would_break} (run with --target {library}=={} to see what would break)",
+                    migration.breaking_since,
+                    deciding.line,
+                    deciding.text,
+                    migration.below_means,
+                    migration.example_target,
+                );
+                Some(PinNote {
+                    library: library.clone(),
+                    file,
+                    line: deciding.line,
+                    requirement: deciding.text.clone(),
+                    target: target.to_string(),
+                    breaks_when_raised: breaks,
+                    message,
+                })
+            })
+            .collect()
+    }
+
+    /// The pin bumps the run's explicit targets call for.
+    pub fn bumps(&self) -> Vec<PinBump> {
+        let Some(resolver) = &self.resolver else {
+            return Vec::new();
+        };
+        let met = self.met.lock().expect("no panics while locked");
+        bump::plan(met.values(), self.settings, resolver, &self.cwd)
+    }
+}
+
+#[cfg(test)]
+mod tests;

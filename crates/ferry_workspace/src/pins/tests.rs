@@ -1,0 +1,218 @@
+//! The resolver on real folders: which requirement decides for a file,
+//! locks over declarations, includes and their cycles, the walk's end.
+
+use std::fs;
+use std::path::Path;
+
+use super::*;
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
+/// A temporary folder that is the top of a git work tree, so the walk up
+/// never reaches the machine's own files.
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join(".git")).unwrap();
+    dir
+}
+
+fn target_for(root: &Path, folder: &str) -> Option<String> {
+    let resolver = PinResolver::new(vec!["websockets".into()]);
+    resolver
+        .pin_for(&root.join(folder), "websockets")?
+        .target
+        .as_ref()
+        .map(Version::to_string)
+}
+
+#[test]
+fn the_nearest_declaring_folder_decides() {
+    let dir = project();
+    let root = dir.path();
+    write(root, "requirements.txt", "websockets<14\n");
+    write(root, "services/new/requirements.txt", "websockets>=14\n");
+    // Only tool configuration: it does not hide the pin above.
+    write(
+        root,
+        "services/old/pyproject.toml",
+        "[tool.ruff]\nline-length = 100\n",
+    );
+    fs::create_dir_all(root.join("services/old/app")).unwrap();
+    fs::create_dir_all(root.join("services/new/app")).unwrap();
+    assert_eq!(
+        target_for(root, "services/old/app").as_deref(),
+        Some("13.999")
+    );
+    assert_eq!(target_for(root, "services/new/app"), None);
+    assert_eq!(target_for(root, "").as_deref(), Some("13.999"));
+}
+
+#[test]
+fn the_walk_stops_at_the_work_tree_top() {
+    let outer = tempfile::tempdir().unwrap();
+    write(outer.path(), "requirements.txt", "websockets<14\n");
+    fs::create_dir_all(outer.path().join("repo/.git")).unwrap();
+    fs::create_dir_all(outer.path().join("repo/src")).unwrap();
+    assert_eq!(target_for(outer.path(), "repo/src"), None);
+    assert_eq!(target_for(outer.path(), "").as_deref(), Some("13.999"));
+}
+
+#[test]
+fn a_lock_wins_over_the_declarations() {
+    let dir = project();
+    let root = dir.path();
+    write(
+        root,
+        "pyproject.toml",
+        "[project]\nname = \"x\"\ndependencies = [\"websockets>=12\"]\n",
+    );
+    write(
+        root,
+        "uv.lock",
+        "version = 1\n\n[[package]]\nname = \"websockets\"\nversion = \"13.1\"\n",
+    );
+    let resolver = PinResolver::new(vec!["websockets".into()]);
+    let pin = resolver.pin_for(root, "websockets").unwrap();
+    assert_eq!(pin.target.as_ref().unwrap().to_string(), "13.1");
+    assert!(pin.holds_back());
+    let deciding = pin.deciding().unwrap();
+    assert_eq!((deciding.kind, deciding.line), (SourceKind::Lock, 5));
+    // A lock at 15 is the newest API, whatever the declarations say.
+    write(
+        root,
+        "poetry.lock",
+        "[[package]]\nname = \"websockets\"\nversion = \"15.0.1\"\n",
+    );
+    let resolver = PinResolver::new(vec!["websockets".into()]);
+    let pin = resolver.pin_for(root, "websockets").unwrap();
+    assert_eq!(pin.target.as_ref().unwrap().to_string(), "15.0.1");
+    assert!(!pin.holds_back());
+}
+
+#[test]
+fn the_tightest_declaration_decides_and_unpinned_means_newest() {
+    let dir = project();
+    let root = dir.path();
+    write(root, "a/requirements.txt", "websockets\n");
+    write(root, "a/requirements-dev.txt", "websockets==13.1\n");
+    write(root, "b/requirements.txt", "websockets>=12\naiohttp<4\n");
+    write(
+        root,
+        "c/setup.cfg",
+        "[options]\ninstall_requires =\n    websockets~=13.0\n",
+    );
+    write(
+        root,
+        "d/setup.py",
+        "from setuptools import setup\nsetup(install_requires=['websockets<14'])\n",
+    );
+    write(root, "e/Pipfile", "[packages]\nwebsockets = \"==13.*\"\n");
+    write(
+        root,
+        "f/pyproject.toml",
+        "[tool.poetry.dependencies]\nwebsockets = \"^13.0\"\n",
+    );
+    assert_eq!(target_for(root, "a").as_deref(), Some("13.1"));
+    assert_eq!(target_for(root, "b"), None);
+    assert_eq!(target_for(root, "c").as_deref(), Some("13.999"));
+    assert_eq!(target_for(root, "d").as_deref(), Some("13.999"));
+    assert_eq!(target_for(root, "e").as_deref(), Some("13.999"));
+    assert_eq!(target_for(root, "f").as_deref(), Some("13.999"));
+}
+
+#[test]
+fn includes_are_followed_relative_to_the_including_file_and_cycles_end() {
+    let dir = project();
+    let root = dir.path();
+    write(
+        root,
+        "svc/requirements.txt",
+        "-r ../shared/base.txt\nflask\n",
+    );
+    write(root, "shared/base.txt", "--requirement more/pins.txt\n");
+    write(
+        root,
+        "shared/more/pins.txt",
+        "-r ../base.txt\nwebsockets==13.1  # legacy\n",
+    );
+    let resolver = PinResolver::new(vec!["websockets".into()]);
+    let pin = resolver.pin_for(&root.join("svc"), "websockets").unwrap();
+    assert_eq!(pin.target.as_ref().unwrap().to_string(), "13.1");
+    let deciding = pin.deciding().unwrap();
+    assert!(deciding.file.ends_with("shared/more/pins.txt"));
+    assert_eq!(
+        (deciding.line, deciding.text.as_str()),
+        (2, "websockets==13.1")
+    );
+    // A file including itself.
+    write(
+        root,
+        "loop/requirements.txt",
+        "-r requirements.txt\nwebsockets<14\n",
+    );
+    assert_eq!(target_for(root, "loop").as_deref(), Some("13.999"));
+}
+
+#[test]
+fn each_folder_and_file_is_read_once() {
+    let dir = project();
+    let root = dir.path();
+    write(root, "requirements.txt", "websockets<14\n");
+    fs::create_dir_all(root.join("a/b")).unwrap();
+    let resolver = PinResolver::new(vec!["websockets".into()]);
+    let first = resolver.pin_for(&root.join("a/b"), "websockets").unwrap();
+    // Removing the file does not change the answer: it is not read again.
+    fs::remove_file(root.join("requirements.txt")).unwrap();
+    let again = resolver.pin_for(&root.join("a"), "websockets").unwrap();
+    assert!(Arc::ptr_eq(&first, &again));
+    let state = resolver.state.lock().unwrap();
+    assert_eq!(state.files.len(), 1);
+    assert_eq!(state.folders.len(), 3);
+}
+
+#[test]
+fn doctor_gets_every_declaration_of_the_folder() {
+    let dir = project();
+    let root = dir.path();
+    write(
+        root,
+        "requirements.txt",
+        "# runtime\nwebsockets>=10.4,<14\npytest\n",
+    );
+    write(root, "requirements-dev.txt", "websockets==13.1  # pinned\n");
+    write(root, "setup.txt", "websockets<1\n");
+    write(
+        root,
+        "uv.lock",
+        "[[package]]\nname = \"websockets\"\nversion = \"13.1\"\n",
+    );
+    let found: Vec<(String, usize, String, Option<bool>)> = declared_in(root, "websockets")
+        .into_iter()
+        .map(|r| {
+            let allows = r.allows("15.0.1");
+            let name = r.file.file_name().unwrap().to_string_lossy().into_owned();
+            (name, r.line, r.text, allows)
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "requirements-dev.txt".into(),
+                1,
+                "websockets==13.1".into(),
+                Some(false)
+            ),
+            (
+                "requirements.txt".into(),
+                2,
+                "websockets>=10.4,<14".into(),
+                Some(false)
+            ),
+        ]
+    );
+}
