@@ -35,7 +35,12 @@ impl Prefilter {
     }
 
     pub fn is_candidate(&self, bytes: &[u8]) -> bool {
-        self.matcher.as_ref().is_some_and(|m| m.is_match(bytes))
+        // UTF-16 text (or any NUL byte) hides the words from a byte search; such
+        // a file is not valid Python source, so it goes on to be reported as such.
+        let unreadable = bytes.starts_with(b"\xFF\xFE")
+            || bytes.starts_with(b"\xFE\xFF")
+            || memchr::memchr(0, bytes).is_some();
+        unreadable || self.matcher.as_ref().is_some_and(|m| m.is_match(bytes))
     }
 }
 
@@ -231,7 +236,9 @@ pub fn fix_source(
             .iter()
             .filter_map(|f| {
                 let fix = f.fix.as_ref()?;
-                allowed(fix.applicability).then_some((f.code, fix.edits.as_slice()))
+                // A fix without edits would "apply" forever without changing anything.
+                (allowed(fix.applicability) && !fix.edits.is_empty())
+                    .then_some((f.code, fix.edits.as_slice()))
             })
             .collect();
         fixes.sort_by_key(|(_, edits)| edits.iter().map(|e| e.range.start()).min());
@@ -497,5 +504,7 @@ mod tests {
         let prefilter = Prefilter::new(&[&pack]);
         assert!(prefilter.is_candidate(b"x = old"));
         assert!(!prefilter.is_candidate(b"x = new"));
+        // UTF-16 hides the words: let decoding report the file.
+        assert!(prefilter.is_candidate(b"\xFF\xFEx\x00=\x00"));
     }
 }

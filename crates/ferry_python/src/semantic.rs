@@ -317,7 +317,10 @@ impl<'a> SemanticModel<'a> {
                     let found = if deferred {
                         collect_back(bindings.iter(), |b| b.block == scope.body)
                     } else {
-                        collect_back(bindings.iter().filter(|b| b.offset <= offset), |b| {
+                        // Bindings are sorted by offset: cut at the use instead of
+                        // filtering, so a name rebound n times costs O(log n) here.
+                        let before = bindings.partition_point(|b| b.offset <= offset);
+                        collect_back(bindings[..before].iter(), |b| {
                             b.block.contains_inclusive(offset)
                         })
                     };

@@ -44,13 +44,16 @@ pub fn find_mentions(text: &str, parsed: &ParsedModule, words: &[&'static str]) 
     if words.is_empty() {
         return Vec::new();
     }
-    let docstrings = docstring_ranges(parsed.module().body.as_slice());
+    let mut docstrings = docstring_ranges(parsed.module().body.as_slice());
+    docstrings.sort_by_key(|r| r.start());
     let mut mentions = Vec::new();
     for token in parsed.tokens().iter() {
         let kind = match token.kind() {
             TokenKind::Comment => MentionKind::Comment,
             TokenKind::String | TokenKind::FStringMiddle | TokenKind::TStringMiddle => {
-                if docstrings.iter().any(|d| d.contains_range(token.range())) {
+                // Docstrings do not overlap: the only candidate is the last one starting before the token.
+                let candidate = docstrings.partition_point(|d| d.start() <= token.start());
+                if candidate > 0 && docstrings[candidate - 1].contains_range(token.range()) {
                     MentionKind::Docstring
                 } else {
                     MentionKind::String

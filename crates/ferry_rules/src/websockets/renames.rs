@@ -141,6 +141,15 @@ impl<'b> Visitor<'b> for Walker<'_, '_> {
         match expr {
             Expr::Name(name) if name.ctx == ExprContext::Load => {
                 if let Some((_, new_class)) = self.legacy(expr) {
+                    // Bound only by `from websockets import *`: WS050's case; nothing to rename.
+                    if self
+                        .checker
+                        .semantic
+                        .reaching(name.id.as_str(), name.start())
+                        .is_empty()
+                    {
+                        return;
+                    }
                     let imported_plain = matches!(
                         self.checker.semantic.reaching(name.id.as_str(), name.start()).as_slice(),
                         [BindingKind::Import(q)] if q.as_str().ends_with(&format!(".{}", name.id))
