@@ -6,7 +6,7 @@ use aho_corasick::AhoCorasick;
 use ferry_python::ast::visitor::{self, Visitor};
 use ferry_python::ast::{Expr, Stmt};
 use ferry_python::{
-    find_code_uses, find_mentions, parse, Mention, SemanticModel, SyntaxError, TextRange,
+    find_code_uses, find_mentions, parse, Mention, SemanticModel, SyntaxError, TextRange, TextSize,
 };
 
 use crate::edit::{apply_edits, Edit, EditError};
@@ -161,17 +161,45 @@ pub fn check_source(
         .iter()
         .flat_map(|p| p.mention_words.iter().copied())
         .collect();
-    let overlaps_finding =
-        |range: TextRange| findings.iter().any(|f| f.range.intersect(range).is_some());
+    let covered = Covered::new(&findings);
     let mut mentions = find_mentions(text, &parsed, &words);
-    mentions.retain(|m| !overlaps_finding(m.range));
+    mentions.retain(|m| !covered.overlaps(m.range));
     let mut unaffected = find_code_uses(text, &parsed, &words);
-    unaffected.retain(|r| !overlaps_finding(*r));
+    unaffected.retain(|r| !covered.overlaps(*r));
     Ok(FileCheck {
         findings,
         mentions,
         unaffected,
     })
+}
+
+/// The findings' ranges, for "does this range overlap a finding?" in
+/// O(log n): a file with thousands of findings and mentions stays linear.
+struct Covered {
+    /// Finding starts, sorted.
+    starts: Vec<TextSize>,
+    /// The largest end among the findings up to each index.
+    max_end: Vec<TextSize>,
+}
+
+impl Covered {
+    /// `findings` must be sorted by start.
+    fn new(findings: &[Finding]) -> Self {
+        let starts = findings.iter().map(|f| f.range.start()).collect();
+        let max_end = findings
+            .iter()
+            .scan(TextSize::new(0), |max, f| {
+                *max = (*max).max(f.range.end());
+                Some(*max)
+            })
+            .collect();
+        Self { starts, max_end }
+    }
+
+    fn overlaps(&self, range: TextRange) -> bool {
+        let before_end = self.starts.partition_point(|s| *s < range.end());
+        before_end > 0 && self.max_end[before_end - 1] > range.start()
+    }
 }
 
 /// Walks the tree once, handing every statement and expression to every rule.
@@ -490,6 +518,29 @@ mod tests {
         let pack = pack(&GROW);
         let err = fix_source("x = 1\n", &[&pack], &Settings::default(), false).unwrap_err();
         assert_eq!(err, CheckError::NoConvergence(MAX_FIX_PASSES));
+    }
+
+    #[test]
+    fn covered_answers_overlap_with_nested_and_disjoint_findings() {
+        let finding = |start: u32, end: u32| Finding {
+            code: "T000",
+            message: String::new(),
+            range: ferry_python::TextRange::new(start.into(), end.into()),
+            fix: None,
+        };
+        // Sorted by start; the second lies inside the first, the third stands alone.
+        let covered = Covered::new(&[finding(10, 50), finding(20, 25), finding(60, 70)]);
+        let overlaps =
+            |s: u32, e: u32| covered.overlaps(ferry_python::TextRange::new(s.into(), e.into()));
+        assert!(
+            overlaps(40, 45),
+            "inside the long finding, after the nested one"
+        );
+        assert!(overlaps(65, 80));
+        assert!(!overlaps(50, 60), "touching is not overlapping");
+        assert!(!overlaps(0, 10));
+        assert!(!overlaps(71, 90));
+        assert!(!Covered::new(&[]).overlaps(ferry_python::TextRange::new(0.into(), 5.into())));
     }
 
     #[test]

@@ -15,6 +15,8 @@ pub struct SourceLocation {
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     line_starts: Vec<TextSize>,
+    /// Per line: only ASCII, so a column is a byte difference (no counting).
+    ascii: Vec<bool>,
 }
 
 impl LineIndex {
@@ -32,7 +34,17 @@ impl LineIndex {
             line_starts.push(TextSize::try_from(next).expect("source larger than 4 GiB"));
             i = next;
         }
-        Self { line_starts }
+        let ascii = line_starts
+            .iter()
+            .enumerate()
+            .map(|(line, start)| {
+                let end = line_starts
+                    .get(line + 1)
+                    .map_or(bytes.len(), |e| usize::from(*e));
+                bytes[usize::from(*start)..end].is_ascii()
+            })
+            .collect();
+        Self { line_starts, ascii }
     }
 
     /// 0-based index of the line holding `offset`.
@@ -50,7 +62,11 @@ impl LineIndex {
     pub fn location(&self, text: &str, offset: TextSize) -> SourceLocation {
         let line = self.line_of(offset);
         let start = usize::from(self.line_starts[line]);
-        let column = text[start..usize::from(offset)].chars().count();
+        let column = if self.ascii[line] {
+            usize::from(offset) - start
+        } else {
+            text[start..usize::from(offset)].chars().count()
+        };
         SourceLocation {
             line: u32::try_from(line + 1).unwrap_or(u32::MAX),
             column: u32::try_from(column + 1).unwrap_or(u32::MAX),
