@@ -104,6 +104,19 @@ fn inputs(selection: &Selection) -> Result<Inputs> {
         exclude: selection.exclude.clone(),
     };
     let discovered = discover(&roots, &options)?;
+    if let Some(first) = discovered.skipped_notebooks.first() {
+        let count = discovered.skipped_notebooks.len();
+        let more = if count > 1 {
+            format!(" and {} more", count - 1)
+        } else {
+            String::new()
+        };
+        eprintln!(
+            "note: skipped {count} Jupyter notebook{} (.ipynb is not supported yet; they are never changed): {}{more}",
+            if count == 1 { "" } else { "s" },
+            ferry_workspace::display_path(first, &cwd)
+        );
+    }
     Ok(Inputs { discovered, cwd })
 }
 

@@ -51,6 +51,12 @@ pub struct Discovered {
     pub files: Vec<PathBuf>,
     /// Paths that could not be read while walking, with the reason.
     pub errors: Vec<(PathBuf, String)>,
+    /// Jupyter notebooks seen and skipped (not supported yet), sorted.
+    pub skipped_notebooks: Vec<PathBuf>,
+}
+
+fn is_notebook(path: &Path) -> bool {
+    path.extension().is_some_and(|ext| ext == "ipynb")
 }
 
 pub fn discover(roots: &[PathBuf], options: &DiscoverOptions) -> Result<Discovered, DiscoverError> {
@@ -60,12 +66,13 @@ pub fn discover(roots: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
         let meta =
             std::fs::symlink_metadata(root).map_err(|_| DiscoverError::Missing(root.clone()))?;
         if !meta.is_dir() {
-            // Named explicitly: taken as it is, even without a .py suffix.
-            found
-                .lock()
-                .expect("no panics while locked")
-                .files
-                .push(root.clone());
+            let mut found = found.lock().expect("no panics while locked");
+            if is_notebook(root) {
+                found.skipped_notebooks.push(root.clone());
+            } else {
+                // Named explicitly: taken as it is, even without a .py suffix.
+                found.files.push(root.clone());
+            }
             continue;
         }
         walk_dir(root, &excludes, &found);
@@ -74,6 +81,7 @@ pub fn discover(roots: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
     found.files.sort();
     found.files.dedup();
     found.errors.sort();
+    found.skipped_notebooks.sort();
     Ok(found)
 }
 
@@ -116,6 +124,12 @@ fn walk_dir(root: &Path, excludes: &GlobSet, found: &Mutex<Discovered>) {
                             .lock()
                             .expect("no panics while locked")
                             .files
+                            .push(entry.into_path());
+                    } else if is_file && is_notebook(entry.path()) {
+                        found
+                            .lock()
+                            .expect("no panics while locked")
+                            .skipped_notebooks
                             .push(entry.into_path());
                     }
                 }
