@@ -803,6 +803,20 @@ fn fifos_named_like_python_files_are_not_waited_on() {
         fs::read_to_string(dir.path().join("good.py")).unwrap(),
         GOOD_FIXED
     );
+    // Named explicitly, it is an error for that path, not a wait forever.
+    let child = ferry_command(dir.path(), &["scan", "pipe.py", "good.py"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let output = wait_at_most(child, Duration::from_secs(60), "ferry scan on a FIFO");
+    assert_clean_exit(&output);
+    assert_eq!(output.status.code(), Some(2), "{}", all_output(&output));
+    assert!(
+        all_output(&output).contains("pipe.py: error: cannot read: not a regular file"),
+        "{}",
+        all_output(&output)
+    );
     assert_eq!(
         snapshot(dir.path())[Path::new("pipe.py")],
         Node::Other,

@@ -67,7 +67,16 @@ pub fn discover(roots: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
             std::fs::symlink_metadata(root).map_err(|_| DiscoverError::Missing(root.clone()))?;
         if !meta.is_dir() {
             let mut found = found.lock().expect("no panics while locked");
-            if is_notebook(root) {
+            // Reading a FIFO or a device would block or never end: only regular files
+            // (or links to them) are read.
+            let regular = std::fs::metadata(root).is_ok_and(|m| m.is_file());
+            if !regular {
+                found.errors.push((
+                    root.clone(),
+                    "not a regular file (a FIFO, socket, device or broken link); not read"
+                        .to_string(),
+                ));
+            } else if is_notebook(root) {
                 found.skipped_notebooks.push(root.clone());
             } else {
                 // Named explicitly: taken as it is, even without a .py suffix.
