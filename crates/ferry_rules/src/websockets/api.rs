@@ -227,6 +227,35 @@ pub fn rename_unless_spread(
     (fix, message)
 }
 
+/// The functions defined in this file and passed as `keyword=` (e.g.
+/// `process_request`) to the new asyncio `serve`, each once, with the name of
+/// the `serve` they are passed to.
+pub fn new_serve_hooks<'a>(
+    module: &'a ModModule,
+    checker: &Checker<'a>,
+    keyword: &str,
+) -> Vec<(&'a StmtFunctionDef, String)> {
+    let mut hooks: Vec<(&'a StmtFunctionDef, String)> = Vec::new();
+    for call in all_calls(module) {
+        let Some(serve) = serve_call(call, checker) else {
+            continue;
+        };
+        if serve.only() != Some(Server::NewAsyncio) {
+            continue;
+        }
+        let Some(hook) = serve.keyword(keyword) else {
+            continue;
+        };
+        let Some(def) = local_function(&hook.value, checker) else {
+            continue;
+        };
+        if hooks.iter().all(|(seen, _)| seen.range != def.range) {
+            hooks.push((def, serve.shown_name().to_string()));
+        }
+    }
+    hooks
+}
+
 /// Every call in the module, in source order (for rules that look at the whole file).
 pub fn all_calls(module: &ModModule) -> Vec<&ExprCall> {
     struct Calls<'a>(Vec<&'a ExprCall>);

@@ -43,14 +43,14 @@
 //! module may call the function directly with the old arguments. Any other
 //! legacy hook is a review item.
 
-use std::collections::HashSet;
-
 use ferry_engine::{Applicability, Checker, Edit, Fix, Rule};
 use ferry_python::ast::visitor::{self, Visitor};
 use ferry_python::ast::{self, Expr, ModModule, Stmt, StmtFunctionDef};
 use ferry_python::{Ranged, TextRange};
 
-use super::api::{all_calls, first_statement_after_docstring, line_ending, local_function, own_line_indent, parameter_is_used, serve_call, Server};
+use super::api::{
+    first_statement_after_docstring, line_ending, new_serve_hooks, own_line_indent, parameter_is_used,
+};
 
 pub struct ProcessRequestSignature;
 
@@ -64,17 +64,8 @@ impl Rule for ProcessRequestSignature {
     }
 
     fn check_module(&self, module: &ModModule, checker: &mut Checker<'_>) {
-        let mut seen = HashSet::new();
-        for call in all_calls(module) {
-            let Some(serve) = serve_call(call, checker) else { continue };
-            if serve.only() != Some(Server::NewAsyncio) {
-                continue;
-            }
-            let Some(keyword) = serve.keyword("process_request") else { continue };
-            let Some(def) = local_function(&keyword.value, checker) else { continue };
-            if seen.insert(def.range) {
-                check_hook(def, serve.shown_name(), checker);
-            }
+        for (def, serve_name) in new_serve_hooks(module, checker, "process_request") {
+            check_hook(def, &serve_name, checker);
         }
     }
 }

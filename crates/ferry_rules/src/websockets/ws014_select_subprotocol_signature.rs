@@ -31,13 +31,11 @@
 //! function that reads the server's list must be rewritten (the list is the
 //! `subprotocols=` passed to `serve`): a review item.
 
-use std::collections::HashSet;
-
 use ferry_engine::{Applicability, Checker, Edit, Fix, Rule};
 use ferry_python::ast::ModModule;
 use ferry_python::{Ranged, TextRange};
 
-use super::api::{all_calls, local_function, parameter_is_used, serve_call, Server};
+use super::api::{new_serve_hooks, parameter_is_used};
 
 pub struct SelectSubprotocolSignature;
 
@@ -51,17 +49,7 @@ impl Rule for SelectSubprotocolSignature {
     }
 
     fn check_module(&self, module: &ModModule, checker: &mut Checker<'_>) {
-        let mut seen = HashSet::new();
-        for call in all_calls(module) {
-            let Some(serve) = serve_call(call, checker) else { continue };
-            if serve.only() != Some(Server::NewAsyncio) {
-                continue;
-            }
-            let Some(keyword) = serve.keyword("select_subprotocol") else { continue };
-            let Some(def) = local_function(&keyword.value, checker) else { continue };
-            if !seen.insert(def.range) {
-                continue;
-            }
+        for (def, serve_name) in new_serve_hooks(module, checker, "select_subprotocol") {
             let params = &def.parameters;
             let positional: Vec<_> = params.posonlyargs.iter().chain(params.args.iter()).collect();
             let [first, second] = positional.as_slice() else { continue };
@@ -70,8 +58,7 @@ impl Rule for SelectSubprotocolSignature {
             }
             let message = format!(
                 "`{}` is passed as `select_subprotocol` to `{}`, which calls it with `(connection, subprotocols)`: as written it gets the connection as the client's list and the client's list as the server's",
-                def.name,
-                serve.shown_name()
+                def.name, serve_name
             );
             if parameter_is_used(def, 1, checker) {
                 checker.report(
