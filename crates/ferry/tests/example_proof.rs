@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 mod common;
-use common::websockets_15;
+use common::{ferry, websockets_15};
 
 fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -40,14 +40,6 @@ fn pytest(python: &Path, project: &Path) -> Output {
 fn summary(output: &Output) -> String {
     let stdout = String::from_utf8_lossy(&output.stdout);
     stdout.lines().last().unwrap_or_default().to_string()
-}
-
-fn ferry(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ferry"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("ferry runs")
 }
 
 #[test]

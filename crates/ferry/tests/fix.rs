@@ -4,13 +4,8 @@ use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn ferry(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ferry"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("ferry runs")
-}
+mod common;
+use common::ferry;
 
 fn out(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()

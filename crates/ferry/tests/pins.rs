@@ -3,18 +3,12 @@
 //! target the user migrates to.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
-fn ferry(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ferry"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("VIRTUAL_ENV")
-        .output()
-        .expect("ferry runs")
-}
+mod common;
+use common::ferry;
 
 fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()

@@ -10,7 +10,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 mod common;
-use common::{websockets_13, websockets_15};
+use common::{ferry, websockets_13, websockets_15};
 
 /// How long one program may run before the test calls it hung.
 const PROGRAM_TIMEOUT: Duration = Duration::from_secs(30);
@@ -69,14 +69,6 @@ fn describe(output: &Output) -> String {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     )
-}
-
-fn ferry(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ferry"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("ferry runs")
 }
 
 #[test]

@@ -11,17 +11,7 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 mod common;
-use common::{websockets_13, websockets_15};
-
-fn ferry(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ferry"))
-        .args(args)
-        .current_dir(cwd)
-        // The interpreter must come from the arguments or the project.
-        .env_remove("VIRTUAL_ENV")
-        .output()
-        .expect("ferry runs")
-}
+use common::{ferry, websockets_13, websockets_15};
 
 fn with_python<'a>(python: &'a Path, args: &[&'a str]) -> Vec<&'a str> {
     let mut all = args.to_vec();

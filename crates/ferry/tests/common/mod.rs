@@ -1,12 +1,23 @@
-//! Real Python environments for the tests: virtual environments made by the
-//! project's own `scripts/python-env` (pinned packages from the package index,
+//! What the CLI tests share: running the built binary, and real Python
+//! environments: virtual environments made by the project's own `scripts/python-env` (pinned packages from the package index,
 //! built once under `target/` behind a lock, so parallel tests share them).
 
 #![allow(dead_code)] // Each test binary uses the part it needs.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 use std::sync::OnceLock;
+
+/// Runs the built `ferry` binary in `cwd`. `VIRTUAL_ENV` is removed so an
+/// interpreter can only come from the arguments or the project.
+pub fn ferry(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ferry"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("VIRTUAL_ENV")
+        .output()
+        .expect("ferry runs")
+}
 
 /// A virtual environment named `name` under `target/`, with `requirements` installed.
 pub fn venv(name: &str, requirements: &str) -> PathBuf {
