@@ -19,6 +19,20 @@ pub struct FindingReport {
     pub fix: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix_title: Option<String>,
+    /// The fix's edits (empty for a review item).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub edits: Vec<EditReport>,
+}
+
+/// One edit of a fix: replace the text from the start to the (exclusive)
+/// end position with `content`. Positions as in [`FindingReport`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EditReport {
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    pub content: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

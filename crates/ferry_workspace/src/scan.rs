@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use ferry_engine::{check_source, CheckError, FileCheck, FileStatus, Pack, Prefilter, Settings};
 use ferry_python::{decode, LineIndex, SourceLocation, TextSize};
-use ferry_report::{FileReport, FindingReport, MentionReport, Position, ScanReport};
+use ferry_report::{EditReport, FileReport, FindingReport, MentionReport, Position, ScanReport};
 use rayon::prelude::*;
 
 use crate::pins::{normalize_name, FileTargets, PinBump, RunPins};
@@ -126,6 +126,21 @@ pub fn to_file_report(path: String, text: &str, check: &FileCheck) -> FileReport
                 message: f.message.clone(),
                 fix: f.fix_kind().as_str(),
                 fix_title: f.fix.as_ref().map(|fix| fix.title.clone()),
+                edits: f
+                    .fix
+                    .iter()
+                    .flat_map(|fix| &fix.edits)
+                    .map(|edit| {
+                        let (start, end) = (at(edit.range.start()), at(edit.range.end()));
+                        EditReport {
+                            line: start.line,
+                            column: start.column,
+                            end_line: end.line,
+                            end_column: end.column,
+                            content: edit.content.clone(),
+                        }
+                    })
+                    .collect(),
             }
         })
         .collect();

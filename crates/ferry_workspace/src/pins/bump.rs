@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use ferry_engine::{FileStatus, Settings, Version};
 use ferry_python::{LineIndex, TextSize};
-use ferry_report::{FileReport, FindingReport};
+use ferry_report::{EditReport, FileReport, FindingReport};
 
 use super::{migration, FolderPin, PinResolver, Requirement, SourceKind};
 
@@ -139,6 +139,18 @@ fn report<'f>(
                     "none"
                 },
                 fix_title: finding.fix.as_ref().map(|(_, title)| title.clone()),
+                // With a fix, the span is exactly the bytes replaced.
+                edits: finding
+                    .fix
+                    .iter()
+                    .map(|(new, _)| EditReport {
+                        line: start.line,
+                        column: start.column,
+                        end_line: end.line,
+                        end_column: end.column,
+                        content: new.clone(),
+                    })
+                    .collect(),
             }
         })
         .collect();
