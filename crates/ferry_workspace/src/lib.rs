@@ -6,16 +6,22 @@
 //! as data. It also reads what the project pins (`pins`), which decides the
 //! library version each file is checked against.
 
+mod config;
 mod discover;
 mod fix;
 mod git;
+mod history;
+mod paths;
 pub mod pins;
 mod scan;
 mod write;
 
+pub use config::{find_config, load_config, Config, ConfigError, PhaseConfig, CONFIG_FILE};
 pub use discover::{discover, DiscoverError, DiscoverOptions, Discovered};
 pub use fix::{fix, FileFix, FixError, FixMode, FixOptions, FixRun};
 pub use git::{uncommitted, DirtyFile};
+pub use history::{findings_at, resolve_revision, HistoryError, Revision};
+pub use paths::{normalize, PathGlobs, Phase, PhasePlan, UNPHASED};
 pub use pins::{PIN_BUMP_CODE, PIN_BUMP_DOC};
 pub use scan::{describe_check_error, display_path, scan, to_file_report, ScanOptions};
 pub use write::{remove_stale_temp_files, write_atomically, WriteError};
