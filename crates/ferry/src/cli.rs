@@ -44,7 +44,24 @@ pub enum Command {
     /// Byte-compile Python files with the project's Python and collect test files with pytest.
     #[command(after_help = EXIT_CODES)]
     Verify(VerifyArgs),
+    /// Show, phase by phase, what is affected and what `ferry fix --phase` would do.
+    #[command(after_help = EXIT_CODES)]
+    Plan(PlanArgs),
+    /// Write the completion report: per-file table, summary, progress by phase, risks, next steps.
+    ///
+    /// Every number is computed from the code. With --since REV, findings resolved since that
+    /// git revision count as changes applied (old files are read through git; nothing is
+    /// checked out).
+    #[command(after_help = REPORT_EXIT_CODES)]
+    Report(ReportArgs),
+    /// Write a starting ferry.toml, with phases proposed from where the findings are.
+    #[command(after_help = EXIT_CODES)]
+    Init(InitArgs),
 }
+
+const REPORT_EXIT_CODES: &str = "Exit codes:
+  0  the report was written (whatever it says)
+  2  usage, configuration or IO error";
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
@@ -53,7 +70,25 @@ pub enum OutputFormat {
     Json,
 }
 
-#[derive(Debug, clap::Args)]
+/// `scan` also speaks SARIF, for code-scanning upload.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum ScanFormat {
+    #[default]
+    Text,
+    Json,
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    #[default]
+    Markdown,
+    Json,
+    Sarif,
+    Text,
+}
+
+#[derive(Debug, Default, clap::Args)]
 pub struct Selection {
     /// Files or folders to check (default: the current folder).
     pub paths: Vec<PathBuf>,
@@ -66,9 +101,18 @@ pub struct Selection {
     /// Skip paths matching this glob (repeatable), e.g. `legacy/**` or `*_pb2.py`.
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
-    /// The library version to migrate to, e.g. `websockets==15.0.1` (default: the newest).
+    /// The library version to migrate to, e.g. `websockets==15.0.1` (default: the
+    /// configuration's `target`, else what the project pins, else the newest).
     #[arg(long, value_name = "LIB==VERSION")]
     pub target: Vec<String>,
+    /// Only the files of these phases (repeatable or comma-separated; `unphased` is the
+    /// phase of files no configured phase matches).
+    #[arg(long, value_name = "NAME", value_delimiter = ',')]
+    pub phase: Vec<String>,
+    /// The configuration file (default: the nearest ferry.toml or pyproject.toml with
+    /// [tool.ferry] above the current folder, else above the given paths).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -76,7 +120,7 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub selection: Selection,
     #[arg(long, value_enum, default_value_t)]
-    pub format: OutputFormat,
+    pub format: ScanFormat,
     /// Also list every mention in comments, strings and docstrings.
     #[arg(long)]
     pub show_mentions: bool,
@@ -118,6 +162,52 @@ pub struct FixArgs {
     /// the project root, else python3 on PATH).
     #[arg(long, value_name = "PATH", requires = "verify")]
     pub python: Option<PathBuf>,
+    /// Also write the completion report of this run to FILE (its format from the
+    /// extension: .md, .json, .sarif or .txt; or --report-format).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["diff", "check"])]
+    pub report: Option<PathBuf>,
+    /// The format of --report.
+    #[arg(long, value_enum, requires = "report")]
+    pub report_format: Option<ReportFormat>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ReportFormat,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Count the findings resolved since this git revision as changes applied.
+    #[arg(long, value_name = "GIT_REV")]
+    pub since: Option<String>,
+    /// Also verify the report's files with the project's Python (py_compile, pytest
+    /// --collect-only) and put the results in the report.
+    #[arg(long)]
+    pub verify: bool,
+    /// With --verify: the project's Python (default: $VIRTUAL_ENV, else .venv/ or venv/ at
+    /// the project root, else python3 on PATH).
+    #[arg(long, value_name = "PATH", requires = "verify")]
+    pub python: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The project folder (default: the current folder).
+    pub path: Option<PathBuf>,
+    /// Print the proposed configuration instead of writing it.
+    #[arg(long)]
+    pub stdout: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -136,6 +226,12 @@ pub struct DoctorArgs {
 pub struct VerifyArgs {
     /// Files or folders to verify (default: the current folder); folders give their Python files.
     pub paths: Vec<PathBuf>,
+    /// Only the files of these phases (see `ferry plan`).
+    #[arg(long, value_name = "NAME", value_delimiter = ',')]
+    pub phase: Vec<String>,
+    /// The configuration file that defines the phases (default: the nearest one).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// The project's Python (default: $VIRTUAL_ENV, else .venv/ or venv/ at the project
     /// root, else python3 on PATH).
     #[arg(long, value_name = "PATH")]

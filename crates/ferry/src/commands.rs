@@ -1,20 +1,17 @@
 //! One function per subcommand.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
-use ferry_engine::{RuleSelection, Settings};
-use ferry_report::{render_json, render_text, FileReport, ScanReport, TextOptions};
-use ferry_workspace::{
-    discover, DiscoverOptions, Discovered, FixMode, FixOptions, FixRun, ScanOptions,
-};
+use ferry_report::{render_json, render_sarif, render_text, RuleInfo, SarifFile, TextOptions};
+use ferry_workspace::{FixMode, FixOptions, FixRun, ScanOptions};
 
 use crate::cli::{
-    Args, Command, ExplainArgs, FixArgs, OutputFormat, RulesArgs, ScanArgs, Selection,
+    Args, Command, ExplainArgs, FixArgs, OutputFormat, RulesArgs, ScanArgs, ScanFormat,
 };
 use crate::exit::ExitStatus;
-use crate::verify_cmd;
+use crate::project::{pin_bump_info, with_walk_errors, Project};
+use crate::{report_cmd, verify_cmd};
 
 pub fn run(args: Args) -> Result<ExitStatus> {
     match args.command {
@@ -24,6 +21,9 @@ pub fn run(args: Args) -> Result<ExitStatus> {
         Command::Explain(args) => explain(args),
         Command::Doctor(args) => verify_cmd::doctor(args),
         Command::Verify(args) => verify_cmd::verify(args),
+        Command::Plan(args) => report_cmd::plan(args),
+        Command::Report(args) => report_cmd::report(args),
+        Command::Init(args) => report_cmd::init(args),
     }
 }
 
@@ -36,126 +36,43 @@ pub(crate) fn print(text: &str) -> Result<()> {
     }
 }
 
-fn settings(selection: &Selection) -> Result<Settings> {
-    let mut settings = Settings {
-        selection: RuleSelection {
-            select: selection
-                .select
-                .iter()
-                .map(|s| s.trim().to_ascii_uppercase())
-                .collect(),
-            ignore: selection
-                .ignore
-                .iter()
-                .map(|s| s.trim().to_ascii_uppercase())
-                .collect(),
-        },
-        ..Settings::default()
-    };
-    for prefix in settings
-        .selection
-        .select
-        .iter()
-        .chain(&settings.selection.ignore)
-    {
-        let known = ferry_rules::all_packs()
-            .iter()
-            .flat_map(|p| p.rules.iter())
-            .map(|r| r.code())
-            .chain([ferry_workspace::PIN_BUMP_CODE])
-            .any(|code| code.starts_with(prefix.as_str()));
-        if !known {
-            bail!("no rule code starts with `{prefix}` (see `ferry rules`)");
-        }
-    }
-    for target in &selection.target {
-        let Some((library, version)) = target.split_once("==") else {
-            bail!("--target `{target}`: expected LIB==VERSION, e.g. websockets==15.0.1");
-        };
-        let library = library.trim();
-        if !ferry_rules::all_packs()
-            .iter()
-            .any(|p| p.library == library)
-        {
-            bail!("--target `{target}`: no pack migrates `{library}`");
-        }
-        let version = version
-            .parse()
-            .with_context(|| format!("--target `{target}`"))?;
-        settings.targets.insert(library.to_string(), version);
-    }
-    Ok(settings)
-}
-
-/// The files a command works on, and the current directory paths are shown relative to.
-struct Inputs {
-    discovered: Discovered,
-    cwd: PathBuf,
-}
-
-fn inputs(selection: &Selection) -> Result<Inputs> {
-    let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let roots = if selection.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        selection.paths.clone()
-    };
-    let options = DiscoverOptions {
-        exclude: selection.exclude.clone(),
-    };
-    let discovered = discover(&roots, &options)?;
-    if let Some(first) = discovered.skipped_notebooks.first() {
-        let count = discovered.skipped_notebooks.len();
-        let more = if count > 1 {
-            format!(" and {} more", count - 1)
-        } else {
-            String::new()
-        };
-        eprintln!(
-            "note: skipped {count} Jupyter notebook{} (.ipynb is not supported yet; they are never changed): {}{more}",
-            if count == 1 { "" } else { "s" },
-            ferry_workspace::display_path(first, &cwd)
-        );
-    }
-    Ok(Inputs { discovered, cwd })
-}
-
-/// Walk errors become error rows of the report, like unreadable files.
-fn with_walk_errors(report: ScanReport, inputs: &Inputs) -> ScanReport {
-    let mut files = report.files;
-    for (path, reason) in &inputs.discovered.errors {
-        files.push(FileReport::error(
-            ferry_workspace::display_path(path, &inputs.cwd),
-            format!("cannot read: {reason}"),
-        ));
-    }
-    ScanReport::new(files, report.files_scanned).with_pins(report.pins)
-}
-
 fn scan(args: ScanArgs) -> Result<ExitStatus> {
-    let settings = settings(&args.selection)?;
-    let inputs = inputs(&args.selection)?;
-    let packs = ferry_rules::all_packs();
+    let project = Project::load(&args.selection)?;
+    let inputs = project.inputs(&args.selection)?;
     let options = ScanOptions {
         prefilter: !args.no_prefilter,
         project_pins: true,
     };
     let report = ferry_workspace::scan(
         &inputs.discovered.files,
-        packs,
-        &settings,
-        &inputs.cwd,
+        &project.packs,
+        &project.settings,
+        &project.cwd,
         options,
     );
-    let report = with_walk_errors(report, &inputs);
+    let mut report = with_walk_errors(report, &inputs, &project.cwd);
+    // A pin bump's requirement file is in the phase its path is in.
+    report
+        .files
+        .retain(|f| project.in_phases(&f.path, &args.selection));
     match args.format {
-        OutputFormat::Text => print(&render_text(
+        ScanFormat::Text => print(&render_text(
             &report,
             TextOptions {
                 show_mentions: args.show_mentions,
             },
         ))?,
-        OutputFormat::Json => print(&render_json(&report))?,
+        ScanFormat::Json => print(&render_json(&report))?,
+        ScanFormat::Sarif => print(&render_sarif(
+            report.files.iter().map(|f| SarifFile {
+                path: &f.path,
+                findings: &f.findings,
+                error: f.error.as_deref(),
+            }),
+            &project.rule_infos(),
+            &report.pins,
+            env!("CARGO_PKG_VERSION"),
+        ))?,
     }
     Ok(if report.has_errors() {
         ExitStatus::Error
@@ -167,8 +84,9 @@ fn scan(args: ScanArgs) -> Result<ExitStatus> {
 }
 
 fn fix(args: FixArgs) -> Result<ExitStatus> {
-    let settings = settings(&args.selection)?;
-    let inputs = inputs(&args.selection)?;
+    let project = Project::load(&args.selection)?;
+    let inputs = project.inputs(&args.selection)?;
+    let (packs, settings) = (&project.packs[..], &project.settings);
     let mode = if args.diff {
         FixMode::Diff
     } else if args.check {
@@ -182,15 +100,14 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
         allow_dirty: args.allow_dirty,
         project_pins: true,
     };
-    let packs = ferry_rules::all_packs();
     // --verify measures the files about to change before anything is written.
     let verification = if args.verify {
         Some(verify_cmd::FixVerification::prepare(
             &args,
             &inputs.discovered.files,
             packs,
-            &settings,
-            &inputs.cwd,
+            settings,
+            &project.cwd,
             options,
         )?)
     } else {
@@ -199,8 +116,8 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
     let run = ferry_workspace::fix(
         &inputs.discovered.files,
         packs,
-        &settings,
-        &inputs.cwd,
+        settings,
+        &project.cwd,
         options,
     )?;
     let walk_errors: Vec<String> = inputs
@@ -210,7 +127,7 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
         .map(|(path, reason)| {
             format!(
                 "{}: error: cannot read: {reason}",
-                ferry_workspace::display_path(path, &inputs.cwd)
+                ferry_workspace::display_path(path, &project.cwd)
             )
         })
         .collect();
@@ -286,10 +203,21 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
     } else {
         ExitStatus::Success
     };
-    match verification {
-        Some(verification) => verification.finish(&run, status),
-        None => Ok(status),
+    let (status, verified) = match verification {
+        Some(verification) => verification.finish(&run, status)?,
+        None => (status, None),
+    };
+    if let Some(file) = &args.report {
+        report_cmd::write_fix_report(
+            &project,
+            &args.selection,
+            &run,
+            verified.as_ref(),
+            file,
+            args.report_format,
+        )?;
     }
+    Ok(status)
 }
 
 /// The numbers behind the summary line of `ferry fix`, all counted from the run.
@@ -376,22 +304,41 @@ fn plural(n: usize, noun: &str) -> String {
 
 fn rules(args: RulesArgs) -> Result<ExitStatus> {
     let packs = ferry_rules::all_packs();
+    // Each pack's rules, then the pin bump with the pack whose requirement it raises.
+    let listed = |pack: &'static ferry_engine::Pack| {
+        let mut rules: Vec<(RuleInfo, bool)> = pack
+            .rules
+            .iter()
+            .map(|rule| {
+                let info = RuleInfo {
+                    code: rule.code().to_string(),
+                    name: rule.rule.name().to_string(),
+                    pack: pack.name.to_string(),
+                    summary: rule.summary(),
+                    doc: String::new(),
+                };
+                (info, rule.rule.default_enabled())
+            })
+            .collect();
+        if pack.library == "websockets" {
+            rules.push((pin_bump_info(pack), true));
+        }
+        rules
+    };
     match args.format {
         OutputFormat::Text => {
             let mut out = String::new();
             for pack in packs {
                 out.push_str(&format!("{} — {}\n", pack.name, pack.summary));
-                for rule in pack.rules {
-                    let opt_in = if rule.rule.default_enabled() {
+                for (rule, default_enabled) in listed(pack) {
+                    let opt_in = if default_enabled {
                         ""
                     } else {
                         " (opt-in: --select it)"
                     };
                     out.push_str(&format!(
-                        "  {}  {:<24} {}{opt_in}\n",
-                        rule.code(),
-                        rule.rule.name(),
-                        rule.summary()
+                        "  {}  {:<25} {}{opt_in}\n",
+                        rule.code, rule.name, rule.summary
                     ));
                 }
             }
@@ -400,15 +347,14 @@ fn rules(args: RulesArgs) -> Result<ExitStatus> {
         OutputFormat::Json => {
             let rules: Vec<serde_json::Value> = packs
                 .iter()
-                .flat_map(|pack| {
-                    pack.rules.iter().map(move |rule| {
-                        serde_json::json!({
-                            "code": rule.code(),
-                            "name": rule.rule.name(),
-                            "pack": pack.name,
-                            "summary": rule.summary(),
-                            "default_enabled": rule.rule.default_enabled(),
-                        })
+                .flat_map(|pack| listed(pack))
+                .map(|(rule, default_enabled)| {
+                    serde_json::json!({
+                        "code": rule.code,
+                        "name": rule.name,
+                        "pack": rule.pack,
+                        "summary": rule.summary,
+                        "default_enabled": default_enabled,
                     })
                 })
                 .collect();
@@ -419,16 +365,15 @@ fn rules(args: RulesArgs) -> Result<ExitStatus> {
 }
 
 fn explain(args: ExplainArgs) -> Result<ExitStatus> {
-    // The pin bump is a finding of the workspace (it reads requirement
-    // files, which rules never see), so it is not in the packs' registry.
     if args
         .code
         .eq_ignore_ascii_case(ferry_workspace::PIN_BUMP_CODE)
     {
+        let pack = ferry_rules::pack("websockets").expect("the websockets pack is built in");
+        let info = pin_bump_info(pack);
         print(&format!(
-            "{} (RequirementExcludesTarget) — websockets pack\n\n{}\n",
-            ferry_workspace::PIN_BUMP_CODE,
-            ferry_workspace::PIN_BUMP_DOC
+            "{} ({}) — {} pack\n\n{}\n",
+            info.code, info.name, info.pack, info.doc
         ))?;
         return Ok(ExitStatus::Success);
     }

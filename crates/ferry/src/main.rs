@@ -5,6 +5,8 @@
 mod cli;
 mod commands;
 mod exit;
+mod project;
+mod report_cmd;
 mod verify_cmd;
 
 use std::process::ExitCode;

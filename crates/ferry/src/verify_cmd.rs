@@ -19,9 +19,10 @@ use ferry_workspace::{
     ScanOptions,
 };
 
-use crate::cli::{DoctorArgs, FixArgs, OutputFormat, VerifyArgs};
+use crate::cli::{DoctorArgs, FixArgs, OutputFormat, Selection, VerifyArgs};
 use crate::commands::print;
 use crate::exit::ExitStatus;
+use crate::project::Project;
 
 fn find_python(explicit: Option<PathBuf>, root: &Path) -> Result<Python> {
     let request = InterpreterRequest::from_env(explicit, root.to_path_buf());
@@ -312,7 +313,18 @@ pub fn verify(args: VerifyArgs) -> Result<ExitStatus> {
     } else {
         args.paths.clone()
     };
-    let discovered = discover(&roots, &DiscoverOptions::default())?;
+    let discovered = if args.phase.is_empty() {
+        discover(&roots, &DiscoverOptions::default())?
+    } else {
+        // Phases come from the configuration, as for scan and fix.
+        let selection = Selection {
+            paths: args.paths.clone(),
+            phase: args.phase.clone(),
+            config: args.config.clone(),
+            ..Selection::default()
+        };
+        Project::load(&selection)?.inputs(&selection)?.discovered
+    };
     for (path, reason) in &discovered.errors {
         eprintln!("{}: error: cannot read: {reason}", display_path(path, &cwd));
     }
@@ -514,12 +526,17 @@ impl FixVerification {
 
     /// Measures the files the fix wrote, compares them with before, restores
     /// the failing ones if asked, and prints the verdict. Returns the exit
-    /// status, made at least 1 by a failure and 2 by a failed restore.
-    pub fn finish(mut self, run: &FixRun, status: ExitStatus) -> Result<ExitStatus> {
+    /// status, made at least 1 by a failure and 2 by a failed restore, and
+    /// the verdicts (for `--report`).
+    pub fn finish(
+        mut self,
+        run: &FixRun,
+        status: ExitStatus,
+    ) -> Result<(ExitStatus, Option<VerifyReport>)> {
         let written = changed_files(run);
         if written.is_empty() {
             print("Verification: no file was changed, so there is nothing to verify.\n")?;
-            return Ok(status);
+            return Ok((status, None));
         }
         let mut fixed_bytes = Vec::new();
         for file in &written {
@@ -565,15 +582,14 @@ impl FixVerification {
         for line in &restore_errors {
             eprintln!("{line}");
         }
-        Ok(
-            if !restore_errors.is_empty() || status == ExitStatus::Error {
-                ExitStatus::Error
-            } else if report.has_failures() {
-                ExitStatus::Findings
-            } else {
-                status
-            },
-        )
+        let status = if !restore_errors.is_empty() || status == ExitStatus::Error {
+            ExitStatus::Error
+        } else if report.has_failures() {
+            ExitStatus::Findings
+        } else {
+            status
+        };
+        Ok((status, Some(report)))
     }
 }
 
@@ -590,4 +606,63 @@ fn changed_files(run: &FixRun) -> Vec<SourceFile> {
             shown: f.report.path.clone(),
         })
         .collect()
+}
+
+/// `ferry report --verify`: verifies `files` with the project's Python.
+pub fn verify_files(
+    files: Vec<SourceFile>,
+    python: Option<PathBuf>,
+    start: &Path,
+) -> Result<VerifyReport> {
+    let root = project_root(start);
+    let python = find_python(python, &root)?;
+    Ok(Verifier::new(python, root, CollectOptions::default()).verify(&files)?)
+}
+
+/// A verification as reports show it: one line per file.
+pub fn summarize(report: &VerifyReport) -> ferry_report::Verification {
+    let files = report
+        .files
+        .iter()
+        .map(|file| {
+            let tests_of = |state: &FileState| state.collection.as_ref().map(|c| c.tests);
+            let first_line = |text: &str| text.lines().next().unwrap_or_default().to_string();
+            let problem = file.failures.first().map(|failure| match failure {
+                Failure::DoesNotCompile { error } => {
+                    format!("does not compile: {}", first_line(&error.message))
+                }
+                Failure::CollectionError { errors } => format!(
+                    "pytest cannot collect it: {}",
+                    errors
+                        .first()
+                        .map(|e| first_line(&e.message))
+                        .unwrap_or_default()
+                ),
+                Failure::Regression {
+                    regression: Regression::NewError { errors, .. },
+                } => format!(
+                    "a new collection error: {}",
+                    errors
+                        .first()
+                        .map(|e| first_line(&e.message))
+                        .unwrap_or_default()
+                ),
+                Failure::Regression {
+                    regression: Regression::FewerTests { before, after, .. },
+                } => format!("fewer tests collected: {after}, {before} before the fix"),
+            });
+            ferry_report::VerifiedFile {
+                path: file.path.clone(),
+                passed: file.passed(),
+                tests: tests_of(&file.now),
+                tests_before: file.before.as_ref().and_then(tests_of),
+                problem,
+            }
+        })
+        .collect();
+    ferry_report::Verification {
+        python: format!("Python {}", python_line(&report.python)),
+        pytest: report.pytest_version.clone(),
+        files,
+    }
 }

@@ -56,3 +56,32 @@ pub fn websockets_15() -> &'static Path {
         )
     })
 }
+
+/// Copies a folder, leaving Python's caches behind.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if name == "__pycache__" || name == ".pytest_cache" {
+            continue;
+        }
+        let target = to.join(&name);
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The bundled example project.
+pub fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/chat-service")
+}
+
+/// Python with the official SARIF 2.1.0 schema and a JSON Schema validator.
+pub fn sarif_validator() -> &'static Path {
+    static PYTHON: OnceLock<PathBuf> = OnceLock::new();
+    PYTHON.get_or_init(|| venv("venv-sarif", "scripts/sarif-requirements.txt"))
+}

@@ -1,0 +1,347 @@
+//! What every command that reads the tree shares: the configuration (found
+//! above the current folder, else above the given paths), the packs and
+//! settings it and the flags select, the phases, and the files to work on.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use ferry_engine::{Pack, RuleSelection, Settings};
+use ferry_report::{FileReport, ReportPhase, RuleInfo, ScanReport};
+use ferry_workspace::{
+    discover, display_path, find_config, load_config, Config, DiscoverOptions, Discovered,
+    PhasePlan,
+};
+
+use crate::cli::Selection;
+
+/// The configuration, packs, settings and phases of one run.
+pub struct Project {
+    pub config: Option<Config>,
+    pub plan: PhasePlan,
+    pub packs: Vec<&'static Pack>,
+    pub settings: Settings,
+    pub cwd: PathBuf,
+}
+
+/// The files a command works on.
+pub struct Inputs {
+    pub discovered: Discovered,
+}
+
+impl Project {
+    pub fn load(selection: &Selection) -> Result<Self> {
+        let cwd = std::env::current_dir().context("cannot read the current directory")?;
+        let config = match &selection.config {
+            Some(file) => Some(load_config(file)?),
+            None => find_project_config(&selection.paths, &cwd)?,
+        };
+        let packs = packs(config.as_ref())?;
+        let settings = settings(selection, config.as_ref(), &packs)?;
+        let plan = PhasePlan::new(config.as_ref(), &cwd);
+        for name in &selection.phase {
+            if plan.index_of(name).is_none() {
+                let known: Vec<&str> = plan.phases().iter().map(|p| p.name.as_str()).collect();
+                match &config {
+                    Some(config) => bail!(
+                        "--phase `{name}`: no such phase in {} (phases: {})",
+                        display_path(&config.file, &cwd),
+                        known.join(", ")
+                    ),
+                    None => bail!(
+                        "--phase `{name}`: no ferry.toml or [tool.ferry] defines phases here (run `ferry init` to write one)"
+                    ),
+                }
+            }
+        }
+        Ok(Self {
+            config,
+            plan,
+            packs,
+            settings,
+            cwd,
+        })
+    }
+
+    /// The packs and settings of the flags alone: no configuration, no
+    /// phases (`ferry init`, which writes the first configuration).
+    pub fn load_without_config(selection: &Selection, cwd: &Path) -> Result<Self> {
+        let packs = packs(None)?;
+        let settings = settings(selection, None, &packs)?;
+        Ok(Self {
+            config: None,
+            plan: PhasePlan::new(None, cwd),
+            packs,
+            settings,
+            cwd: cwd.to_path_buf(),
+        })
+    }
+
+    /// Discovers the files, then drops what the configuration excludes and
+    /// what is outside the selected phases.
+    pub fn inputs(&self, selection: &Selection) -> Result<Inputs> {
+        let roots = if selection.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            selection.paths.clone()
+        };
+        let options = DiscoverOptions {
+            exclude: selection.exclude.clone(),
+        };
+        let mut discovered = discover(&roots, &options)?;
+        let phases: Vec<usize> = selection
+            .phase
+            .iter()
+            .filter_map(|name| self.plan.index_of(name))
+            .collect();
+        let keep = |path: &Path| {
+            !self.plan.is_excluded(path, &self.cwd)
+                && (phases.is_empty() || phases.contains(&self.plan.phase_of(path, &self.cwd)))
+        };
+        discovered.files.retain(|path| keep(path));
+        discovered.errors.retain(|(path, _)| keep(path));
+        if let Some(first) = discovered.skipped_notebooks.first() {
+            let count = discovered.skipped_notebooks.len();
+            let more = if count > 1 {
+                format!(" and {} more", count - 1)
+            } else {
+                String::new()
+            };
+            eprintln!(
+                "note: skipped {count} Jupyter notebook{} (.ipynb is not supported yet; they are never changed): {}{more}",
+                if count == 1 { "" } else { "s" },
+                display_path(first, &self.cwd)
+            );
+        }
+        Ok(Inputs { discovered })
+    }
+
+    /// Whether a row of a report (a path as shown) is in the selected phases.
+    pub fn in_phases(&self, shown: &str, selection: &Selection) -> bool {
+        selection.phase.is_empty()
+            || selection
+                .phase
+                .iter()
+                .any(|name| self.plan.index_of(name) == Some(self.phase_of_shown(shown)))
+    }
+
+    /// The phase of a path as reports show it (relative to the current folder).
+    pub fn phase_of_shown(&self, shown: &str) -> usize {
+        self.plan.phase_of(Path::new(shown), &self.cwd)
+    }
+
+    pub fn report_phases(&self) -> Vec<ReportPhase> {
+        self.plan
+            .phases()
+            .iter()
+            .map(|phase| ReportPhase {
+                name: phase.name.clone(),
+                impact: phase.impact.clone(),
+                description: phase.description.clone(),
+                paths: phase.paths.clone(),
+            })
+            .collect()
+    }
+
+    /// The packs' rules (and the pin bump) as reports explain them.
+    pub fn rule_infos(&self) -> Vec<RuleInfo> {
+        let mut rules: Vec<RuleInfo> = self
+            .packs
+            .iter()
+            .flat_map(|pack| {
+                pack.rules.iter().map(|rule| RuleInfo {
+                    code: rule.code().to_string(),
+                    name: rule.rule.name().to_string(),
+                    pack: pack.name.to_string(),
+                    summary: rule.summary().to_string(),
+                    doc: rule.doc().to_string(),
+                })
+            })
+            .collect();
+        if let Some(pack) = self.packs.iter().find(|p| p.library == "websockets") {
+            rules.push(pin_bump_info(pack));
+        }
+        rules
+    }
+
+    /// `library version` for each library, as reports name the target.
+    pub fn target_names(&self) -> Vec<String> {
+        self.packs
+            .iter()
+            .map(|pack| match self.settings.targets.get(pack.library) {
+                Some(version) => format!("{} {version}", pack.library),
+                None => format!(
+                    "{}: what each file's project pins, else the newest release",
+                    pack.library
+                ),
+            })
+            .collect()
+    }
+
+    /// The project folder as shown; the current folder by its name.
+    pub fn shown_root(&self) -> String {
+        let shown = display_path(self.plan.root(), &self.cwd);
+        if shown.is_empty() {
+            self.plan
+                .root()
+                .file_name()
+                .map_or_else(|| ".".to_string(), |n| n.to_string_lossy().to_string())
+        } else {
+            shown
+        }
+    }
+
+    pub fn shown_config(&self) -> Option<String> {
+        self.config
+            .as_ref()
+            .map(|c| display_path(&c.file, &self.cwd))
+    }
+}
+
+/// The pin bump is a finding of the workspace (it reads requirement files,
+/// which rules never see), so it is not in the packs' registry; it is listed
+/// and explained with the websockets pack.
+pub const PIN_BUMP_NAME: &str = "RequirementExcludesTarget";
+const PIN_BUMP_SUMMARY: &str = "A project requirement that excludes the version given with `--target`, raised so that it allows it (unsafe fix in the requirement file).";
+
+pub fn pin_bump_info(pack: &Pack) -> RuleInfo {
+    RuleInfo {
+        code: ferry_workspace::PIN_BUMP_CODE.to_string(),
+        name: PIN_BUMP_NAME.to_string(),
+        pack: pack.name.to_string(),
+        summary: PIN_BUMP_SUMMARY.to_string(),
+        doc: format!(
+            "{PIN_BUMP_SUMMARY}\n\n{}",
+            ferry_workspace::PIN_BUMP_DOC.trim()
+        ),
+    }
+}
+
+/// Walk errors become error rows of the report, like unreadable files.
+pub fn with_walk_errors(report: ScanReport, inputs: &Inputs, cwd: &Path) -> ScanReport {
+    let mut files = report.files;
+    for (path, reason) in &inputs.discovered.errors {
+        files.push(FileReport::error(
+            display_path(path, cwd),
+            format!("cannot read: {reason}"),
+        ));
+    }
+    ScanReport::new(files, report.files_scanned).with_pins(report.pins)
+}
+
+/// The configuration above the current folder; else the one above the
+/// given paths, if they agree on one.
+fn find_project_config(paths: &[PathBuf], cwd: &Path) -> Result<Option<Config>> {
+    if let Some(config) = find_config(cwd)? {
+        return Ok(Some(config));
+    }
+    let mut found: Option<Config> = None;
+    for path in paths {
+        let start = if path.is_dir() {
+            path.clone()
+        } else {
+            path.parent().map(Path::to_path_buf).unwrap_or_default()
+        };
+        let start = if start.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            start
+        };
+        let Some(config) = find_config(&start)? else {
+            continue;
+        };
+        match &found {
+            Some(previous) if previous.file != config.file => bail!(
+                "the paths belong to different configurations ({} and {}): run Ferry on one project at a time, or choose one with --config",
+                display_path(&previous.file, cwd),
+                display_path(&config.file, cwd)
+            ),
+            _ => found = Some(config),
+        }
+    }
+    Ok(found)
+}
+
+fn packs(config: Option<&Config>) -> Result<Vec<&'static Pack>> {
+    let all = ferry_rules::all_packs();
+    let Some(names) = config.and_then(|c| c.packs.as_ref()) else {
+        return Ok(all.to_vec());
+    };
+    names
+        .iter()
+        .map(|name| {
+            ferry_rules::pack(name).ok_or_else(|| {
+                let known: Vec<&str> = all.iter().map(|p| p.name).collect();
+                anyhow::anyhow!(
+                    "{}: packs: no pack named `{name}` (packs: {})",
+                    config
+                        .map(|c| c.file.display().to_string())
+                        .unwrap_or_default(),
+                    known.join(", ")
+                )
+            })
+        })
+        .collect()
+}
+
+fn settings(
+    selection: &Selection,
+    config: Option<&Config>,
+    packs: &[&'static Pack],
+) -> Result<Settings> {
+    let normalize = |codes: &[String]| -> Vec<String> {
+        codes
+            .iter()
+            .map(|s| s.trim().to_ascii_uppercase())
+            .collect()
+    };
+    let mut settings = Settings {
+        selection: RuleSelection {
+            select: normalize(&selection.select),
+            ignore: normalize(&selection.ignore),
+        },
+        ..Settings::default()
+    };
+    for prefix in settings
+        .selection
+        .select
+        .iter()
+        .chain(&settings.selection.ignore)
+    {
+        let known = packs
+            .iter()
+            .flat_map(|p| p.rules.iter())
+            .map(|r| r.code())
+            .chain([ferry_workspace::PIN_BUMP_CODE])
+            .any(|code| code.starts_with(prefix.as_str()));
+        if !known {
+            bail!("no rule code starts with `{prefix}` (see `ferry rules`)");
+        }
+    }
+    // The configuration's targets first; --target overrides them.
+    if let Some(config) = config {
+        for (library, version) in &config.target {
+            let shown = config.file.display();
+            if !packs.iter().any(|p| p.library == library) {
+                bail!("{shown}: target: no pack migrates `{library}`");
+            }
+            let version = version
+                .parse()
+                .with_context(|| format!("{shown}: target: `{library} = \"{version}\"`"))?;
+            settings.targets.insert(library.clone(), version);
+        }
+    }
+    for target in &selection.target {
+        let Some((library, version)) = target.split_once("==") else {
+            bail!("--target `{target}`: expected LIB==VERSION, e.g. websockets==15.0.1");
+        };
+        let library = library.trim();
+        if !packs.iter().any(|p| p.library == library) {
+            bail!("--target `{target}`: no pack migrates `{library}`");
+        }
+        let version = version
+            .parse()
+            .with_context(|| format!("--target `{target}`"))?;
+        settings.targets.insert(library.to_string(), version);
+    }
+    Ok(settings)
+}

@@ -1,0 +1,769 @@
+//! `ferry plan`, `ferry report`, `ferry init` and `ferry fix --report`:
+//! the phased view of a migration. Rows come from a scan (and, with
+//! `--since`, from the same files read at an older revision through git) or
+//! from a fix run; everything else is computed from the rows.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use ferry_report::{
+    render_json, render_markdown, render_sarif, Baseline, CompletionReport, CompletionRow,
+    FileReport, RowStatus, SarifFile, ScanReport,
+};
+use ferry_verify::SourceFile;
+use ferry_workspace::{
+    display_path, findings_at, resolve_revision, write_atomically, FixMode, FixOptions, FixRun,
+    ScanOptions, CONFIG_FILE,
+};
+
+use crate::cli::{InitArgs, OutputFormat, PlanArgs, ReportArgs, ReportFormat, Selection};
+use crate::commands::print;
+use crate::exit::ExitStatus;
+use crate::project::{with_walk_errors, Project};
+use crate::verify_cmd;
+
+/// The scan every phased command starts from, limited to the selected phases.
+fn scan(project: &Project, selection: &Selection) -> Result<(ScanReport, Vec<PathBuf>)> {
+    let inputs = project.inputs(selection)?;
+    let report = ferry_workspace::scan(
+        &inputs.discovered.files,
+        &project.packs,
+        &project.settings,
+        &project.cwd,
+        ScanOptions::default(),
+    );
+    let mut report = with_walk_errors(report, &inputs, &project.cwd);
+    report
+        .files
+        .retain(|f| project.in_phases(&f.path, selection));
+    Ok((report, inputs.discovered.files))
+}
+
+/// What suggested commands need after them to work on the same files from
+/// the same folder.
+fn command_suffix(selection: &Selection) -> String {
+    let mut suffix = String::new();
+    if let Some(config) = &selection.config {
+        suffix.push_str(&format!(
+            " --config {}",
+            shell_word(&config.to_string_lossy())
+        ));
+    }
+    for path in &selection.paths {
+        suffix.push(' ');
+        suffix.push_str(&shell_word(&path.to_string_lossy()));
+    }
+    suffix
+}
+
+fn shell_word(word: &str) -> String {
+    let plain = word
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c));
+    if plain && !word.is_empty() {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
+fn row_of(project: &Project, file: &FileReport) -> CompletionRow {
+    CompletionRow {
+        path: file.path.clone(),
+        phase: project.phase_of_shown(&file.path),
+        applied: BTreeMap::new(),
+        remaining: file.findings.clone(),
+        mentions: file.mentions.len(),
+        unaffected: file.unaffected.len(),
+        error: file.error.clone(),
+    }
+}
+
+fn sort_rows(rows: &mut [CompletionRow]) {
+    rows.sort_by(|a, b| (a.phase, &a.path).cmp(&(b.phase, &b.path)));
+}
+
+fn completion(
+    project: &Project,
+    selection: &Selection,
+    mut rows: Vec<CompletionRow>,
+    baseline: Baseline,
+    files_scanned: usize,
+    pins: Vec<ferry_report::PinNote>,
+) -> CompletionReport {
+    sort_rows(&mut rows);
+    CompletionReport {
+        project: project.shown_root(),
+        config: project.shown_config(),
+        baseline,
+        targets: project.target_names(),
+        files_scanned,
+        phases: project.report_phases(),
+        rows,
+        rules: project.rule_infos(),
+        pins,
+        verification: None,
+        command_suffix: command_suffix(selection),
+    }
+}
+
+fn render(report: &CompletionReport, format: ReportFormat) -> String {
+    match format {
+        ReportFormat::Markdown => render_markdown(report),
+        ReportFormat::Json => render_json(report),
+        ReportFormat::Text => render_completion_text(report),
+        ReportFormat::Sarif => render_sarif(
+            report.rows.iter().map(|row| SarifFile {
+                path: &row.path,
+                findings: &row.remaining,
+                error: row.error.as_deref(),
+            }),
+            &report.rules,
+            &report.pins,
+            env!("CARGO_PKG_VERSION"),
+        ),
+    }
+}
+
+/// Writes the report to `output`, or prints it.
+fn emit(text: &str, output: Option<&Path>) -> Result<()> {
+    match output {
+        None => print(text),
+        Some(path) => {
+            let old = std::fs::read(path).unwrap_or_default();
+            if old.is_empty() {
+                std::fs::write(path, text)
+                    .with_context(|| format!("cannot write {}", path.display()))
+            } else {
+                write_atomically(path, &old, text.as_bytes())
+                    .with_context(|| format!("cannot write {}", path.display()))
+            }
+        }
+    }
+}
+
+pub fn report(args: ReportArgs) -> Result<ExitStatus> {
+    let project = Project::load(&args.selection)?;
+    let (scan, files) = scan(&project, &args.selection)?;
+    let mut rows: BTreeMap<String, CompletionRow> = scan
+        .files
+        .iter()
+        .map(|file| (file.path.clone(), row_of(&project, file)))
+        .collect();
+    let baseline = match &args.since {
+        None => Baseline::Current,
+        Some(rev) => {
+            let revision = resolve_revision(rev, &project.cwd)?;
+            let old = findings_at(
+                &revision,
+                &files,
+                &project.packs,
+                &project.settings,
+                &project.cwd,
+            )?;
+            for (path, counts) in old {
+                let shown = display_path(&path, &project.cwd);
+                let row = rows.entry(shown.clone()).or_insert_with(|| CompletionRow {
+                    path: shown.clone(),
+                    phase: project.phase_of_shown(&shown),
+                    applied: BTreeMap::new(),
+                    remaining: Vec::new(),
+                    mentions: 0,
+                    unaffected: 0,
+                    error: None,
+                });
+                for (code, before) in counts {
+                    let now = row.remaining.iter().filter(|f| f.code == code).count();
+                    if before > now {
+                        row.applied.insert(code.to_string(), before - now);
+                    }
+                }
+            }
+            Baseline::Since {
+                rev: revision.rev,
+                commit: revision.commit,
+            }
+        }
+    };
+    // A file clean then and now, with nothing to say, is not a row.
+    let rows: Vec<CompletionRow> = rows
+        .into_values()
+        .filter(|row| {
+            row.error.is_some()
+                || !row.remaining.is_empty()
+                || row.applied_count() > 0
+                || row.mentions > 0
+                || row.unaffected > 0
+        })
+        .collect();
+    let mut report = completion(
+        &project,
+        &args.selection,
+        rows,
+        baseline,
+        scan.files_scanned,
+        scan.pins,
+    );
+    if args.verify {
+        let start = args
+            .selection
+            .paths
+            .first()
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from("."));
+        let files: Vec<SourceFile> = report
+            .rows
+            .iter()
+            .filter(|row| row.error.is_none() && is_python(&row.path))
+            .map(|row| SourceFile {
+                path: PathBuf::from(&row.path),
+                shown: row.path.clone(),
+            })
+            .collect();
+        let verified = verify_cmd::verify_files(files, args.python.clone(), &start)?;
+        report.verification = Some(verify_cmd::summarize(&verified));
+    }
+    emit(&render(&report, args.format), args.output.as_deref())?;
+    Ok(ExitStatus::Success)
+}
+
+fn is_python(path: &str) -> bool {
+    path.ends_with(".py") || path.ends_with(".pyi")
+}
+
+/// `ferry fix --report FILE`: the report of the run that just wrote.
+pub fn write_fix_report(
+    project: &Project,
+    selection: &Selection,
+    run: &FixRun,
+    verified: Option<&ferry_verify::VerifyReport>,
+    file: &Path,
+    format: Option<ReportFormat>,
+) -> Result<()> {
+    let format = match format {
+        Some(format) => format,
+        None => format_of(file)?,
+    };
+    let rows = run
+        .files
+        .iter()
+        .filter(|f| project.in_phases(&f.report.path, selection))
+        .map(|f| {
+            let mut row = row_of(project, &f.report);
+            row.applied = f
+                .applied
+                .iter()
+                .map(|(code, n)| (code.to_string(), *n))
+                .collect();
+            row
+        })
+        .collect();
+    let mut report = completion(
+        project,
+        selection,
+        rows,
+        Baseline::FixRun,
+        run.files_scanned,
+        run.pins.clone(),
+    );
+    report.verification = verified.map(verify_cmd::summarize);
+    emit(&render(&report, format), Some(file))?;
+    eprintln!("Wrote the report of this run to {}", file.display());
+    Ok(())
+}
+
+fn format_of(file: &Path) -> Result<ReportFormat> {
+    let name = file.to_string_lossy().to_ascii_lowercase();
+    Ok(if name.ends_with(".md") || name.ends_with(".markdown") {
+        ReportFormat::Markdown
+    } else if name.ends_with(".sarif") || name.ends_with(".sarif.json") {
+        ReportFormat::Sarif
+    } else if name.ends_with(".json") {
+        ReportFormat::Json
+    } else if name.ends_with(".txt") {
+        ReportFormat::Text
+    } else {
+        bail!(
+            "--report {}: cannot tell the format from the extension (.md, .json, .sarif, .txt); give --report-format",
+            file.display()
+        )
+    })
+}
+
+/// The report for a terminal: the same sections as the Markdown, as text.
+fn render_completion_text(report: &CompletionReport) -> String {
+    let mut out = String::new();
+    let summary = report.summary();
+    writeln!(
+        out,
+        "Project {} — target {}",
+        report.project,
+        report.targets.join(", ")
+    )
+    .unwrap();
+    match &report.baseline {
+        Baseline::Current => out.push_str("Changes counted against: nothing (use --since REV)\n"),
+        Baseline::Since { rev, commit } => writeln!(
+            out,
+            "Changes counted since {rev} ({})",
+            &commit[..12.min(commit.len())]
+        )
+        .unwrap(),
+        Baseline::FixRun => out.push_str("Changes counted: this fix run\n"),
+    }
+    out.push('\n');
+    for phase in report.progress() {
+        writeln!(
+            out,
+            "{:<20} {:>3} files, {:>3} done, {:>3} remaining, {:>3} changes applied  [{}]",
+            phase.name,
+            phase.files,
+            phase.done,
+            phase.remaining,
+            phase.changes_applied,
+            phase.state
+        )
+        .unwrap();
+    }
+    out.push('\n');
+    let width = report.rows.iter().map(|r| r.path.len()).max().unwrap_or(0);
+    for row in &report.rows {
+        writeln!(
+            out,
+            "{:<width$}  {:<16} {:<34} applied {:>3}  remaining {:>3}",
+            row.path,
+            report.phases[row.phase].name,
+            row.status().label(),
+            row.applied_count(),
+            row.remaining.len(),
+        )
+        .unwrap();
+    }
+    writeln!(
+        out,
+        "\n{} processed ({} scanned): {} fixed, {} need review, {} to fix, {} mentions only, {} not affected, {} errors; {} changes applied; {} review items and {} fixes left.",
+        summary.files_processed,
+        summary.files_scanned,
+        summary.files_fixed,
+        summary.files_need_review,
+        summary.files_to_fix,
+        summary.files_mentions_only,
+        summary.files_not_affected,
+        summary.files_error,
+        summary.changes_applied,
+        summary.review_items,
+        summary.safe_fixes_left + summary.unsafe_fixes_left,
+    )
+    .unwrap();
+    for group in report.risks() {
+        for item in &group.items {
+            writeln!(
+                out,
+                "review: {}:{}:{}: {} {}",
+                item.path, item.line, item.column, group.code, item.message
+            )
+            .unwrap();
+        }
+    }
+    for step in report.next_steps() {
+        match &step.command {
+            Some(command) => writeln!(out, "next: {} — {command}", step.what).unwrap(),
+            None => writeln!(out, "next: {}", step.what).unwrap(),
+        }
+    }
+    out
+}
+
+pub fn plan(args: PlanArgs) -> Result<ExitStatus> {
+    let project = Project::load(&args.selection)?;
+    let (scan, files) = scan(&project, &args.selection)?;
+    // What `ferry fix --phase` would apply: the fix itself, dry.
+    let dry = ferry_workspace::fix(
+        &files,
+        &project.packs,
+        &project.settings,
+        &project.cwd,
+        FixOptions {
+            mode: FixMode::Check,
+            unsafe_fixes: false,
+            allow_dirty: true,
+            project_pins: true,
+        },
+    )?;
+    let would_fix: BTreeMap<&str, usize> = dry
+        .files
+        .iter()
+        .map(|f| (f.report.path.as_str(), f.applied_count()))
+        .collect();
+    let rows: Vec<CompletionRow> = scan.files.iter().map(|f| row_of(&project, f)).collect();
+    let report = completion(
+        &project,
+        &args.selection,
+        rows,
+        Baseline::Current,
+        scan.files_scanned,
+        scan.pins.clone(),
+    );
+    let suffix = &report.command_suffix;
+    let mut phases = Vec::new();
+    for (index, phase) in report.phases.iter().enumerate() {
+        let rows: Vec<&CompletionRow> = report.rows.iter().filter(|r| r.phase == index).collect();
+        let is_last = index + 1 == report.phases.len();
+        if is_last && rows.is_empty() {
+            continue;
+        }
+        let count = |fix: &str| -> usize {
+            rows.iter()
+                .map(|r| r.remaining.iter().filter(|f| f.fix == fix).count())
+                .sum()
+        };
+        let fixes: usize = rows
+            .iter()
+            .map(|r| would_fix.get(r.path.as_str()).copied().unwrap_or(0))
+            .sum();
+        let fix_files = rows
+            .iter()
+            .filter(|r| would_fix.get(r.path.as_str()).copied().unwrap_or(0) > 0)
+            .count();
+        let name = &phase.name;
+        let mut commands = Vec::new();
+        if fixes > 0 {
+            commands.push(format!("ferry fix --phase {name} --diff{suffix}"));
+            commands.push(format!("ferry fix --phase {name}{suffix}"));
+        }
+        if count("unsafe") > 0 {
+            commands.push(format!(
+                "ferry fix --phase {name} --unsafe-fixes --diff{suffix}"
+            ));
+            commands.push(format!("ferry fix --phase {name} --unsafe-fixes{suffix}"));
+        }
+        if !rows.is_empty() {
+            commands.push(format!("ferry verify --phase {name}{suffix}"));
+        }
+        let file_rows: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "path": r.path,
+                    "status": plan_status(r),
+                    "safe": r.remaining.iter().filter(|f| f.fix == "safe").count(),
+                    "unsafe": r.remaining.iter().filter(|f| f.fix == "unsafe").count(),
+                    "review": r.remaining.iter().filter(|f| f.fix == "none").count(),
+                    "mentions": r.mentions,
+                    "would_fix": would_fix.get(r.path.as_str()).copied().unwrap_or(0),
+                    "error": r.error,
+                })
+            })
+            .collect();
+        phases.push(serde_json::json!({
+            "name": name,
+            "impact": phase.impact,
+            "description": phase.description,
+            "paths": phase.paths,
+            "files": file_rows,
+            "safe_fixes": count("safe"),
+            "unsafe_fixes": count("unsafe"),
+            "review_items": count("none"),
+            "mentions_only": rows.iter().filter(|r| r.status() == RowStatus::MentionsOnly).count(),
+            "would_fix": { "fixes": fixes, "files": fix_files },
+            "commands": commands,
+        }));
+    }
+    match args.format {
+        OutputFormat::Json => {
+            let document = serde_json::json!({
+                "version": ferry_report::JSON_VERSION,
+                "project": report.project,
+                "config": report.config,
+                "targets": report.targets,
+                "files_scanned": report.files_scanned,
+                "phases": phases,
+            });
+            print(&format!("{}\n", serde_json::to_string_pretty(&document)?))?;
+        }
+        OutputFormat::Text => print(&render_plan_text(&report, &phases))?,
+    }
+    Ok(if scan.has_errors() {
+        ExitStatus::Error
+    } else if scan.has_findings() {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Success
+    })
+}
+
+/// A file's state before any fix, as the plan shows it.
+fn plan_status(row: &CompletionRow) -> &'static str {
+    match row.status() {
+        RowStatus::Error => "error",
+        RowStatus::NeedsReview => "needs-review",
+        RowStatus::ToFix => "fixable",
+        RowStatus::Fixed => "fixed",
+        RowStatus::MentionsOnly => "mentions-only",
+        RowStatus::NotAffected => "not-affected",
+    }
+}
+
+fn render_plan_text(report: &CompletionReport, phases: &[serde_json::Value]) -> String {
+    let mut out = String::new();
+    write!(out, "Plan for {}", report.project).unwrap();
+    match &report.config {
+        Some(config) => writeln!(out, " ({config})").unwrap(),
+        None => {
+            out.push_str(" (no ferry.toml: every file is unphased; `ferry init` proposes phases)\n")
+        }
+    }
+    writeln!(out, "Target: {}\n", report.targets.join(", ")).unwrap();
+    let plural = |n: u64, noun: &str| {
+        if n == 1 {
+            format!("1 {noun}")
+        } else {
+            format!("{n} {noun}s")
+        }
+    };
+    for (index, phase) in phases.iter().enumerate() {
+        let n = |key: &str| phase[key].as_u64().unwrap_or(0);
+        writeln!(
+            out,
+            "{}. {} — {}",
+            index + 1,
+            phase["name"].as_str().unwrap_or_default(),
+            phase["impact"].as_str().unwrap_or_default()
+        )
+        .unwrap();
+        if let Some(description) = phase["description"].as_str() {
+            writeln!(out, "   {description}").unwrap();
+        }
+        let paths: Vec<&str> = phase["paths"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|p| p.as_str()).collect())
+            .unwrap_or_default();
+        if !paths.is_empty() {
+            writeln!(out, "   paths: {}", paths.join(", ")).unwrap();
+        }
+        let files = phase["files"].as_array().cloned().unwrap_or_default();
+        if files.is_empty() {
+            out.push_str("   nothing to do: no file of this phase uses or mentions the names\n\n");
+            continue;
+        }
+        writeln!(
+            out,
+            "   {}: {}, {}, {}, {} with mentions only",
+            plural(files.len() as u64, "file"),
+            plural(n("safe_fixes"), "safe fix").replace("fixs", "fixes"),
+            plural(n("unsafe_fixes"), "unsafe fix").replace("fixs", "fixes"),
+            plural(n("review_items"), "review item"),
+            n("mentions_only"),
+        )
+        .unwrap();
+        let width = files
+            .iter()
+            .filter_map(|f| f["path"].as_str())
+            .map(str::len)
+            .max()
+            .unwrap_or(0);
+        for file in &files {
+            let mut parts = Vec::new();
+            for (key, label) in [("safe", "safe"), ("unsafe", "unsafe"), ("review", "review")] {
+                let count = file[key].as_u64().unwrap_or(0);
+                if count > 0 {
+                    parts.push(format!("{count} {label}"));
+                }
+            }
+            if let Some(error) = file["error"].as_str() {
+                parts.push(format!("error: {error}"));
+            }
+            let mentions = file["mentions"].as_u64().unwrap_or(0);
+            if parts.is_empty() && mentions > 0 {
+                parts.push(format!("{} only", plural(mentions, "mention")));
+            }
+            if parts.is_empty() {
+                parts.push("not affected".to_string());
+            }
+            writeln!(
+                out,
+                "     {:<width$}  {}",
+                file["path"].as_str().unwrap_or_default(),
+                parts.join(", ")
+            )
+            .unwrap();
+        }
+        let fixes = phase["would_fix"]["fixes"].as_u64().unwrap_or(0);
+        let fix_files = phase["would_fix"]["files"].as_u64().unwrap_or(0);
+        let name = phase["name"].as_str().unwrap_or_default();
+        let mut would = if fixes == 0 {
+            format!("   `ferry fix --phase {name}` would change nothing")
+        } else {
+            format!(
+                "   `ferry fix --phase {name}` would apply {} in {}",
+                plural(fixes, "fix").replace("fixs", "fixes"),
+                plural(fix_files, "file")
+            )
+        };
+        if n("unsafe_fixes") > 0 {
+            write!(
+                would,
+                "; {} more with --unsafe-fixes",
+                plural(n("unsafe_fixes"), "unsafe fix").replace("fixs", "fixes")
+            )
+            .unwrap();
+        }
+        if n("review_items") > 0 {
+            write!(
+                would,
+                "; {} left for a human",
+                plural(n("review_items"), "review item")
+            )
+            .unwrap();
+        }
+        writeln!(out, "{would}.").unwrap();
+        if let Some(commands) = phase["commands"].as_array() {
+            for (i, command) in commands.iter().enumerate() {
+                let lead = if i == 0 { "   run: " } else { "        " };
+                writeln!(out, "{lead}{}", command.as_str().unwrap_or_default()).unwrap();
+            }
+        }
+        out.push('\n');
+    }
+    for pin in &report.pins {
+        writeln!(out, "Note: {}.", pin.message).unwrap();
+    }
+    let summary = report.summary();
+    writeln!(
+        out,
+        "Total: {} to fix ({} safe, {} unsafe), {} to review, in {} of {} scanned.",
+        plural(
+            (summary.safe_fixes_left + summary.unsafe_fixes_left) as u64,
+            "finding"
+        ),
+        summary.safe_fixes_left,
+        summary.unsafe_fixes_left,
+        plural(summary.review_items as u64, "item"),
+        plural(
+            (summary.files_to_fix + summary.files_need_review + summary.files_error) as u64,
+            "file"
+        ),
+        summary.files_scanned,
+    )
+    .unwrap();
+    out
+}
+
+pub fn init(args: InitArgs) -> Result<ExitStatus> {
+    let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    if !root.is_dir() {
+        bail!("`{}` is not a folder", root.display());
+    }
+    let target = root.join(CONFIG_FILE);
+    if !args.stdout {
+        if target.exists() {
+            bail!(
+                "{} already exists; edit it, or print a proposal with `ferry init --stdout`",
+                target.display()
+            );
+        }
+        let pyproject = root.join("pyproject.toml");
+        if std::fs::read_to_string(&pyproject).is_ok_and(|text| text.contains("[tool.ferry")) {
+            bail!(
+                "{} already has a [tool.ferry] table; edit it, or print a proposal with `ferry init --stdout`",
+                pyproject.display()
+            );
+        }
+    }
+    let selection = Selection {
+        paths: vec![root.clone()],
+        // The project's own file only: an outer configuration must not shape the proposal.
+        config: None,
+        ..Selection::default()
+    };
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let project = Project::load_without_config(&selection, &cwd)?;
+    let (scan, _) = scan(&project, &selection)?;
+    let text = proposal(&scan, &root, &cwd);
+    if args.stdout {
+        print(&text)?;
+    } else {
+        std::fs::write(&target, &text)
+            .with_context(|| format!("cannot write {}", target.display()))?;
+        eprintln!(
+            "Wrote {}; edit the phases and impacts, then run `ferry plan`.",
+            target.display()
+        );
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// A starting configuration: one phase per top folder that has findings,
+/// test folders first (they gate releases and are the cheapest to check),
+/// each with its count, and comments explaining every key.
+fn proposal(scan: &ScanReport, root: &Path, cwd: &Path) -> String {
+    let root_abs = ferry_workspace::normalize(root, cwd);
+    let mut by_top: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for file in &scan.files {
+        if file.findings.is_empty() {
+            continue;
+        }
+        let absolute = ferry_workspace::normalize(Path::new(&file.path), cwd);
+        let Ok(relative) = absolute.strip_prefix(&root_abs) else {
+            continue;
+        };
+        let mut components = relative.components();
+        let first = components.next();
+        let top = match (first, components.next()) {
+            (Some(first), Some(_)) => first.as_os_str().to_string_lossy().to_string(),
+            // A file at the top of the project.
+            _ => String::new(),
+        };
+        let entry = by_top.entry(top).or_default();
+        entry.0 += 1;
+        entry.1 += file.findings.len();
+    }
+    let is_test = |name: &str| name.contains("test");
+    let mut tops: Vec<(String, (usize, usize))> = by_top.into_iter().collect();
+    tops.sort_by_key(|(name, _)| (!is_test(name), name.is_empty(), name.clone()));
+    let mut out = String::from(
+        "# Ferry's configuration (see `ferry plan`). Keys:\n\
+         #   packs    the rule packs to run (default: all)\n\
+         #   exclude  globs of paths Ferry skips, relative to this file\n\
+         #   target   the version to migrate each library to (default: what the project pins,\n\
+         #            else the newest release); `--target` overrides it\n\
+         #   [[phase]] tables, in the order the work is done: `name`, `paths` (globs relative to\n\
+         #            this file; a folder takes everything under it; the first phase that\n\
+         #            matches a file wins), `impact` (shown in plans and reports: what breaks\n\
+         #            for users if this phase breaks) and an optional `description`. Files no\n\
+         #            phase matches are in a last phase named `unphased`.\n\
+         #\n\
+         # The phases below were proposed from where the findings are today, test folders\n\
+         # first; rename, merge and reorder them to match how your team ships.\n\n\
+         packs = [\"websockets\"]\n\
+         exclude = []\n\n",
+    );
+    if tops.is_empty() {
+        out.push_str("# No finding today, so no phase is proposed. A phase looks like:\n# [[phase]]\n# name = \"tests\"\n# paths = [\"tests/**\"]\n# impact = \"What breaks if this phase breaks\"\n");
+        return out;
+    }
+    for (top, (files, findings)) in tops {
+        let (name, paths) = if top.is_empty() {
+            ("top-level".to_string(), "[\"*.py\"]".to_string())
+        } else {
+            (
+                top.replace(
+                    |c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_',
+                    "-",
+                ),
+                format!("[\"{}/**\"]", top.replace('"', "\\\"")),
+            )
+        };
+        writeln!(
+            out,
+            "# {} with {} today.\n[[phase]]\nname = \"{name}\"\npaths = {paths}\nimpact = \"TODO: what breaks for users if {} breaks\"\n",
+            if files == 1 { "1 file".to_string() } else { format!("{files} files") },
+            if findings == 1 { "1 finding".to_string() } else { format!("{findings} findings") },
+            if top.is_empty() { "the top-level modules".to_string() } else { format!("`{top}/`") }
+        )
+        .unwrap();
+    }
+    out
+}
