@@ -50,11 +50,9 @@ fn scan(args: ScanArgs) -> Result<ExitStatus> {
         &project.cwd,
         options,
     );
-    let mut report = with_walk_errors(report, &inputs, &project.cwd);
-    // A pin bump's requirement file is in the phase its path is in.
-    report
-        .files
-        .retain(|f| project.in_phases(&f.path, &args.selection));
+    // With --phase, a requirement that the phase's files need raised (WS900)
+    // is shown even when its own path is in another phase: fix writes it too.
+    let report = with_walk_errors(report, &inputs, &project.cwd);
     match args.format {
         ScanFormat::Text => print(&render_text(
             &report,

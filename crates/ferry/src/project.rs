@@ -115,15 +115,6 @@ impl Project {
         Ok(Inputs { discovered })
     }
 
-    /// Whether a row of a report (a path as shown) is in the selected phases.
-    pub fn in_phases(&self, shown: &str, selection: &Selection) -> bool {
-        selection.phase.is_empty()
-            || selection
-                .phase
-                .iter()
-                .any(|name| self.plan.index_of(name) == Some(self.phase_of_shown(shown)))
-    }
-
     /// The phase of a path as reports show it (relative to the current folder).
     pub fn phase_of_shown(&self, shown: &str) -> usize {
         self.plan.phase_of(Path::new(shown), &self.cwd)

@@ -34,10 +34,8 @@ fn scan(project: &Project, selection: &Selection) -> Result<(ScanReport, Vec<Pat
         &project.cwd,
         ScanOptions::default(),
     );
-    let mut report = with_walk_errors(report, &inputs, &project.cwd);
-    report
-        .files
-        .retain(|f| project.in_phases(&f.path, selection));
+    // A pin bump (WS900) stays: the selected phases' files need it.
+    let report = with_walk_errors(report, &inputs, &project.cwd);
     Ok((report, inputs.discovered.files))
 }
 
@@ -249,7 +247,6 @@ pub fn write_fix_report(
     let rows = run
         .files
         .iter()
-        .filter(|f| project.in_phases(&f.report.path, selection))
         .map(|f| {
             let mut row = row_of(project, &f.report);
             row.applied = f

@@ -606,3 +606,76 @@ fn init_proposes_phases_from_where_the_findings_are() {
         written
     );
 }
+
+#[test]
+fn verification_results_appear_in_the_reports() {
+    let python = common::websockets_15().to_str().unwrap().to_string();
+    let (_dir, project) = example_repo();
+    let output = ferry(
+        &project,
+        &[
+            "fix",
+            "--unsafe-fixes",
+            "--verify",
+            "--python",
+            &python,
+            "--report",
+            "fix.json",
+        ],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "a review item is left: {}",
+        stderr(&output)
+    );
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(project.join("fix.json")).unwrap()).unwrap();
+    std::fs::remove_file(project.join("fix.json")).unwrap();
+    let verified = report["verification"]["files"].as_array().unwrap();
+    let mut fixed: Vec<&str> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["changes_applied"].as_u64().unwrap() > 0)
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    let mut checked: Vec<&str> = verified
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    fixed.sort();
+    checked.sort();
+    assert_eq!(checked, fixed, "every changed file is verified");
+    assert!(verified.iter().all(|f| f["passed"] == true), "{verified:?}");
+    let pipeline = verified
+        .iter()
+        .find(|f| f["path"] == "tests/mission_critical/test_agent_event_pipeline.py")
+        .unwrap();
+    assert!(pipeline["tests"].as_u64().unwrap() > 0);
+    assert_eq!(pipeline["tests"], pipeline["tests_before"]);
+
+    // report --verify checks the report's files now (the fixed ones are rows
+    // since the commit before the fix); verify --phase only the phase's.
+    let markdown = run_ok(
+        &project,
+        &["report", "--since", "HEAD", "--verify", "--python", &python],
+    );
+    check_markdown_adds_up(&markdown);
+    assert!(markdown.contains("\n## Verification\n"), "{markdown}");
+    assert!(
+        markdown.contains("| `tests/mission_critical/test_agent_event_pipeline.py` | ok | "),
+        "{markdown}"
+    );
+    let verify = ferry(
+        &project,
+        &["verify", "--phase", "mission-critical", "--python", &python],
+    );
+    assert_eq!(verify.status.code(), Some(0), "{}", stderr(&verify));
+    let text = stdout(&verify);
+    assert!(
+        text.contains("tests/mission_critical/test_agent_event_pipeline.py: ok"),
+        "{text}"
+    );
+    assert!(text.contains("Verified 1 file: 1 ok, 0 failed."), "{text}");
+}
