@@ -1,6 +1,7 @@
 //! The bundled example (`examples/chat-service`), end to end on the real
 //! library: its own test suite fails on websockets 15.0.1 as written, passes
-//! after `ferry fix --unsafe-fixes`, and a second fix changes nothing.
+//! after `ferry fix --unsafe-fixes` (which `ferry verify` confirms), a second
+//! fix changes nothing, and the completion report's numbers match the files.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -32,6 +33,9 @@ fn example_suite_fails_on_15_then_passes_after_ferry_fix() {
     let dir = tempfile::tempdir().unwrap();
     let project = dir.path().join("chat-service");
     copy_tree(&example, &project);
+    git(&project, &["init", "-q"]);
+    git(&project, &["add", "."]);
+    git(&project, &["commit", "-qm", "legacy"]);
 
     let before = pytest(python, &project);
     assert!(
@@ -54,10 +58,70 @@ fn example_suite_fails_on_15_then_passes_after_ferry_fix() {
         fix_out
     );
 
-    let again = ferry(&project, &["fix", "--unsafe-fixes"]);
+    let python_arg = python.to_str().unwrap();
+    let verify = ferry(&project, &["verify", "--python", python_arg]);
+    let verify_out = String::from_utf8_lossy(&verify.stdout).into_owned();
+    assert_eq!(verify.status.code(), Some(0), "{verify_out}");
+    assert!(verify_out.contains(", 0 failed."), "{verify_out}");
+
+    let again = ferry(&project, &["fix", "--unsafe-fixes", "--allow-dirty"]);
     assert!(
         String::from_utf8_lossy(&again.stdout).contains("Nothing to fix"),
         "{}",
         String::from_utf8_lossy(&again.stdout)
     );
+
+    // The report since the commit before the fix, against the files themselves.
+    let report = ferry(&project, &["report", "--since", "HEAD", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    let changed = git(&project, &["diff", "--name-only"]);
+    let mut changed: Vec<&str> = changed.lines().collect();
+    let mut with_changes: Vec<&str> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["changes_applied"].as_u64().unwrap() > 0)
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    changed.sort();
+    with_changes.sort();
+    assert_eq!(
+        with_changes, changed,
+        "the files with changes are the files that changed"
+    );
+    let fixed_count: u64 = fix_out
+        .lines()
+        .find_map(|l| l.strip_prefix("Fixed "))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert_eq!(
+        report["summary"]["changes_applied"].as_u64().unwrap(),
+        fixed_count
+    );
+    let left = report["summary"]["review_items"].as_u64().unwrap()
+        + report["summary"]["safe_fixes_left"].as_u64().unwrap()
+        + report["summary"]["unsafe_fixes_left"].as_u64().unwrap();
+    let scan = ferry(&project, &["scan", "--format", "json"]);
+    let scan: serde_json::Value = serde_json::from_slice(&scan.stdout).unwrap();
+    assert_eq!(
+        left,
+        scan["summary"]["findings"].as_u64().unwrap(),
+        "what is left is what scan finds"
+    );
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "git {args:?}");
+    String::from_utf8(output.stdout).unwrap()
 }
