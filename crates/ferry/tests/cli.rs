@@ -237,6 +237,21 @@ fn rules_and_explain() {
     let rules = stdout(&ferry(dir.path(), &["rules"]));
     assert!(rules.contains("WS001  ConnectExtraHeaders"));
     assert!(rules.contains("WS002  ConnectTimeout"));
+    // The pin bump is listed and explained with the pack whose requirement it raises.
+    assert!(
+        rules.contains("WS900  RequirementExcludesTarget"),
+        "{rules}"
+    );
+    let ws900 = stdout(&ferry(dir.path(), &["explain", "WS900"]));
+    assert!(ws900.starts_with("WS900 (RequirementExcludesTarget) — websockets pack"));
+    assert!(ws900.contains("## Fix safety"), "{ws900}");
+    let json: Value =
+        serde_json::from_str(&stdout(&ferry(dir.path(), &["rules", "--format", "json"]))).unwrap();
+    assert!(json
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["code"] == "WS900"));
     let explain = ferry(dir.path(), &["explain", "ws001"]);
     assert_eq!(explain.status.code(), Some(0));
     let text = stdout(&explain);

@@ -515,6 +515,42 @@ fn configuration_errors_name_the_key_and_the_file() {
     // Nothing was written.
     assert_eq!(git(&project, &["status", "--porcelain"]), "");
 
+    // --phase limits scan to the phase's files; --config names the file to read.
+    let scan: Value = serde_json::from_str(&run_ok(
+        &project,
+        &["scan", "--format", "json", "--phase", "mission-critical"],
+    ))
+    .unwrap();
+    let paths: Vec<&str> = scan["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        ["tests/mission_critical/test_agent_event_pipeline.py"]
+    );
+    std::fs::rename(&config, project.join("phases.toml")).unwrap();
+    let output = ferry(&project, &["scan", "--phase", "backend"]);
+    assert_eq!(output.status.code(), Some(2), "no configuration: no phases");
+    assert!(
+        stderr(&output).contains("run `ferry init`"),
+        "{}",
+        stderr(&output)
+    );
+    let plan: Value = serde_json::from_str(&run_ok(
+        &project,
+        &["plan", "--format", "json", "--config", "phases.toml"],
+    ))
+    .unwrap();
+    assert_eq!(plan["config"], "phases.toml");
+    assert!(plan["phases"][0]["commands"][0]
+        .as_str()
+        .unwrap()
+        .contains(" --config phases.toml"));
+    std::fs::rename(project.join("phases.toml"), &config).unwrap();
+
     // The same keys under [tool.ferry] in pyproject.toml.
     std::fs::remove_file(&config).unwrap();
     let body = original
