@@ -3,7 +3,9 @@
 use std::io::Write;
 
 use anyhow::{bail, Context, Result};
-use ferry_report::{render_json, render_sarif, render_text, RuleInfo, SarifFile, TextOptions};
+use ferry_report::{
+    count, render_json, render_sarif, render_text, RuleInfo, SarifFile, TextOptions,
+};
 use ferry_workspace::{FixMode, FixOptions, FixRun, ScanOptions};
 
 use crate::cli::{
@@ -141,7 +143,7 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
             for file in run.files.iter().filter(|f| f.applied_count() > 0) {
                 out.push_str(&format!(
                     "Would fix {}: {}\n",
-                    plural(file.applied_count(), "finding"),
+                    count(file.applied_count(), "finding"),
                     file.report.path
                 ));
             }
@@ -262,41 +264,31 @@ impl FixSummary {
         } else {
             format!(
                 "{verb} {} in {}",
-                plural(self.applied, "finding"),
-                plural(self.files_changed, "file")
+                count(self.applied, "finding"),
+                count(self.files_changed, "file")
             )
         };
         if self.review > 0 {
             let need = if self.review == 1 { "needs" } else { "need" };
             line.push_str(&format!(
                 "; {} {need} review",
-                plural(self.review, "finding")
+                count(self.review, "finding")
             ));
         }
         if self.unsafe_left > 0 {
             line.push_str(&format!(
                 "; {} not applied (use --unsafe-fixes)",
-                plural(self.unsafe_left, "unsafe fix")
+                count(self.unsafe_left, "unsafe fix")
             ));
         }
         if self.errors > 0 {
             line.push_str(&format!(
                 "; {} could not be fixed (see the errors above)",
-                plural(self.errors, "file")
+                count(self.errors, "file")
             ));
         }
         line.push('.');
         line
-    }
-}
-
-fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else if noun.ends_with('x') {
-        format!("{n} {noun}es")
-    } else {
-        format!("{n} {noun}s")
     }
 }
 

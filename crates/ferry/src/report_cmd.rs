@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use ferry_report::{
-    render_json, render_markdown, render_sarif, Baseline, CompletionReport, CompletionRow,
+    count, render_json, render_markdown, render_sarif, Baseline, CompletionReport, CompletionRow,
     FileReport, RowStatus, SarifFile, ScanReport,
 };
 use ferry_verify::SourceFile;
@@ -17,6 +17,7 @@ use ferry_workspace::{
     display_path, findings_at, resolve_revision, write_atomically, FixMode, FixOptions, FixRun,
     ScanOptions, CONFIG_FILE,
 };
+use serde::Serialize;
 
 use crate::cli::{InitArgs, OutputFormat, PlanArgs, ReportArgs, ReportFormat, Selection};
 use crate::commands::print;
@@ -373,6 +374,47 @@ fn render_completion_text(report: &CompletionReport) -> String {
     out
 }
 
+/// One phase of `ferry plan`, as JSON shows it and text renders it.
+#[derive(Serialize)]
+struct PlanPhase<'a> {
+    name: &'a str,
+    impact: &'a str,
+    description: Option<&'a str>,
+    paths: &'a [String],
+    files: Vec<PlanFile<'a>>,
+    safe_fixes: usize,
+    unsafe_fixes: usize,
+    review_items: usize,
+    mentions_only: usize,
+    would_fix: WouldFix,
+    commands: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct PlanFile<'a> {
+    path: &'a str,
+    /// Before any fix: `fixable`, `needs-review`, `mentions-only`, `not-affected` or `error`.
+    status: &'static str,
+    safe: usize,
+    #[serde(rename = "unsafe")]
+    unsafe_: usize,
+    review: usize,
+    mentions: usize,
+    would_fix: usize,
+    error: Option<&'a str>,
+}
+
+/// What `ferry fix --phase NAME` would apply (without `--unsafe-fixes`).
+#[derive(Serialize)]
+struct WouldFix {
+    fixes: usize,
+    files: usize,
+}
+
+fn count_fix(findings: &[ferry_report::FindingReport], fix: &str) -> usize {
+    findings.iter().filter(|f| f.fix == fix).count()
+}
+
 pub fn plan(args: PlanArgs) -> Result<ExitStatus> {
     let project = Project::load(&args.selection)?;
     let (scan, files) = scan(&project, &args.selection)?;
@@ -407,66 +449,58 @@ pub fn plan(args: PlanArgs) -> Result<ExitStatus> {
     let mut phases = Vec::new();
     for (index, phase) in report.phases.iter().enumerate() {
         let rows: Vec<&CompletionRow> = report.rows.iter().filter(|r| r.phase == index).collect();
-        let is_last = index + 1 == report.phases.len();
-        if is_last && rows.is_empty() {
+        if index + 1 == report.phases.len() && rows.is_empty() {
             continue;
         }
-        let count = |fix: &str| -> usize {
-            rows.iter()
-                .map(|r| r.remaining.iter().filter(|f| f.fix == fix).count())
-                .sum()
-        };
-        let fixes: usize = rows
+        let files: Vec<PlanFile<'_>> = rows
             .iter()
-            .map(|r| would_fix.get(r.path.as_str()).copied().unwrap_or(0))
-            .sum();
-        let fix_files = rows
-            .iter()
-            .filter(|r| would_fix.get(r.path.as_str()).copied().unwrap_or(0) > 0)
-            .count();
+            .map(|r| PlanFile {
+                path: &r.path,
+                status: plan_status(r),
+                safe: count_fix(&r.remaining, "safe"),
+                unsafe_: count_fix(&r.remaining, "unsafe"),
+                review: count_fix(&r.remaining, "none"),
+                mentions: r.mentions,
+                would_fix: would_fix.get(r.path.as_str()).copied().unwrap_or(0),
+                error: r.error.as_deref(),
+            })
+            .collect();
         let name = &phase.name;
+        let would = WouldFix {
+            fixes: files.iter().map(|f| f.would_fix).sum(),
+            files: files.iter().filter(|f| f.would_fix > 0).count(),
+        };
+        let unsafe_fixes = files.iter().map(|f| f.unsafe_).sum();
         let mut commands = Vec::new();
-        if fixes > 0 {
+        if would.fixes > 0 {
             commands.push(format!("ferry fix --phase {name} --diff{suffix}"));
             commands.push(format!("ferry fix --phase {name}{suffix}"));
         }
-        if count("unsafe") > 0 {
+        if unsafe_fixes > 0 {
             commands.push(format!(
                 "ferry fix --phase {name} --unsafe-fixes --diff{suffix}"
             ));
             commands.push(format!("ferry fix --phase {name} --unsafe-fixes{suffix}"));
         }
-        if !rows.is_empty() {
+        if !files.is_empty() {
             commands.push(format!("ferry verify --phase {name}{suffix}"));
         }
-        let file_rows: Vec<serde_json::Value> = rows
-            .iter()
-            .map(|r| {
-                serde_json::json!({
-                    "path": r.path,
-                    "status": plan_status(r),
-                    "safe": r.remaining.iter().filter(|f| f.fix == "safe").count(),
-                    "unsafe": r.remaining.iter().filter(|f| f.fix == "unsafe").count(),
-                    "review": r.remaining.iter().filter(|f| f.fix == "none").count(),
-                    "mentions": r.mentions,
-                    "would_fix": would_fix.get(r.path.as_str()).copied().unwrap_or(0),
-                    "error": r.error,
-                })
-            })
-            .collect();
-        phases.push(serde_json::json!({
-            "name": name,
-            "impact": phase.impact,
-            "description": phase.description,
-            "paths": phase.paths,
-            "files": file_rows,
-            "safe_fixes": count("safe"),
-            "unsafe_fixes": count("unsafe"),
-            "review_items": count("none"),
-            "mentions_only": rows.iter().filter(|r| r.status() == RowStatus::MentionsOnly).count(),
-            "would_fix": { "fixes": fixes, "files": fix_files },
-            "commands": commands,
-        }));
+        phases.push(PlanPhase {
+            name,
+            impact: &phase.impact,
+            description: phase.description.as_deref(),
+            paths: &phase.paths,
+            safe_fixes: files.iter().map(|f| f.safe).sum(),
+            unsafe_fixes,
+            review_items: files.iter().map(|f| f.review).sum(),
+            mentions_only: rows
+                .iter()
+                .filter(|r| r.status() == RowStatus::MentionsOnly)
+                .count(),
+            would_fix: would,
+            commands,
+            files,
+        });
     }
     match args.format {
         OutputFormat::Json => {
@@ -503,7 +537,7 @@ fn plan_status(row: &CompletionRow) -> &'static str {
     }
 }
 
-fn render_plan_text(report: &CompletionReport, phases: &[serde_json::Value]) -> String {
+fn render_plan_text(report: &CompletionReport, phases: &[PlanPhase<'_>]) -> String {
     let mut out = String::new();
     write!(out, "Plan for {}", report.project).unwrap();
     match &report.config {
@@ -513,114 +547,81 @@ fn render_plan_text(report: &CompletionReport, phases: &[serde_json::Value]) -> 
         }
     }
     writeln!(out, "Target: {}\n", report.targets.join(", ")).unwrap();
-    let plural = |n: u64, noun: &str| {
-        if n == 1 {
-            format!("1 {noun}")
-        } else {
-            format!("{n} {noun}s")
-        }
-    };
     for (index, phase) in phases.iter().enumerate() {
-        let n = |key: &str| phase[key].as_u64().unwrap_or(0);
-        writeln!(
-            out,
-            "{}. {} — {}",
-            index + 1,
-            phase["name"].as_str().unwrap_or_default(),
-            phase["impact"].as_str().unwrap_or_default()
-        )
-        .unwrap();
-        if let Some(description) = phase["description"].as_str() {
+        writeln!(out, "{}. {} — {}", index + 1, phase.name, phase.impact).unwrap();
+        if let Some(description) = phase.description {
             writeln!(out, "   {description}").unwrap();
         }
-        let paths: Vec<&str> = phase["paths"]
-            .as_array()
-            .map(|a| a.iter().filter_map(|p| p.as_str()).collect())
-            .unwrap_or_default();
-        if !paths.is_empty() {
-            writeln!(out, "   paths: {}", paths.join(", ")).unwrap();
+        if !phase.paths.is_empty() {
+            writeln!(out, "   paths: {}", phase.paths.join(", ")).unwrap();
         }
-        let files = phase["files"].as_array().cloned().unwrap_or_default();
-        if files.is_empty() {
+        if phase.files.is_empty() {
             out.push_str("   nothing to do: no file of this phase uses or mentions the names\n\n");
             continue;
         }
         writeln!(
             out,
             "   {}: {}, {}, {}, {} with mentions only",
-            plural(files.len() as u64, "file"),
-            plural(n("safe_fixes"), "safe fix").replace("fixs", "fixes"),
-            plural(n("unsafe_fixes"), "unsafe fix").replace("fixs", "fixes"),
-            plural(n("review_items"), "review item"),
-            n("mentions_only"),
+            count(phase.files.len(), "file"),
+            count(phase.safe_fixes, "safe fix"),
+            count(phase.unsafe_fixes, "unsafe fix"),
+            count(phase.review_items, "review item"),
+            phase.mentions_only,
         )
         .unwrap();
-        let width = files
-            .iter()
-            .filter_map(|f| f["path"].as_str())
-            .map(str::len)
-            .max()
-            .unwrap_or(0);
-        for file in &files {
+        let width = phase.files.iter().map(|f| f.path.len()).max().unwrap_or(0);
+        for file in &phase.files {
             let mut parts = Vec::new();
-            for (key, label) in [("safe", "safe"), ("unsafe", "unsafe"), ("review", "review")] {
-                let count = file[key].as_u64().unwrap_or(0);
-                if count > 0 {
-                    parts.push(format!("{count} {label}"));
+            for (n, label) in [
+                (file.safe, "safe"),
+                (file.unsafe_, "unsafe"),
+                (file.review, "review"),
+            ] {
+                if n > 0 {
+                    parts.push(format!("{n} {label}"));
                 }
             }
-            if let Some(error) = file["error"].as_str() {
+            if let Some(error) = file.error {
                 parts.push(format!("error: {error}"));
             }
-            let mentions = file["mentions"].as_u64().unwrap_or(0);
-            if parts.is_empty() && mentions > 0 {
-                parts.push(format!("{} only", plural(mentions, "mention")));
+            if parts.is_empty() && file.mentions > 0 {
+                parts.push(format!("{} only", count(file.mentions, "mention")));
             }
             if parts.is_empty() {
                 parts.push("not affected".to_string());
             }
-            writeln!(
-                out,
-                "     {:<width$}  {}",
-                file["path"].as_str().unwrap_or_default(),
-                parts.join(", ")
-            )
-            .unwrap();
+            writeln!(out, "     {:<width$}  {}", file.path, parts.join(", ")).unwrap();
         }
-        let fixes = phase["would_fix"]["fixes"].as_u64().unwrap_or(0);
-        let fix_files = phase["would_fix"]["files"].as_u64().unwrap_or(0);
-        let name = phase["name"].as_str().unwrap_or_default();
-        let mut would = if fixes == 0 {
+        let name = phase.name;
+        let mut would = if phase.would_fix.fixes == 0 {
             format!("   `ferry fix --phase {name}` would change nothing")
         } else {
             format!(
                 "   `ferry fix --phase {name}` would apply {} in {}",
-                plural(fixes, "fix").replace("fixs", "fixes"),
-                plural(fix_files, "file")
+                count(phase.would_fix.fixes, "fix"),
+                count(phase.would_fix.files, "file")
             )
         };
-        if n("unsafe_fixes") > 0 {
+        if phase.unsafe_fixes > 0 {
             write!(
                 would,
                 "; {} more with --unsafe-fixes",
-                plural(n("unsafe_fixes"), "unsafe fix").replace("fixs", "fixes")
+                count(phase.unsafe_fixes, "unsafe fix")
             )
             .unwrap();
         }
-        if n("review_items") > 0 {
+        if phase.review_items > 0 {
             write!(
                 would,
                 "; {} left for a human",
-                plural(n("review_items"), "review item")
+                count(phase.review_items, "review item")
             )
             .unwrap();
         }
         writeln!(out, "{would}.").unwrap();
-        if let Some(commands) = phase["commands"].as_array() {
-            for (i, command) in commands.iter().enumerate() {
-                let lead = if i == 0 { "   run: " } else { "        " };
-                writeln!(out, "{lead}{}", command.as_str().unwrap_or_default()).unwrap();
-            }
+        for (i, command) in phase.commands.iter().enumerate() {
+            let lead = if i == 0 { "   run: " } else { "        " };
+            writeln!(out, "{lead}{command}").unwrap();
         }
         out.push('\n');
     }
@@ -631,15 +632,15 @@ fn render_plan_text(report: &CompletionReport, phases: &[serde_json::Value]) -> 
     writeln!(
         out,
         "Total: {} to fix ({} safe, {} unsafe), {} to review, in {} of {} scanned.",
-        plural(
-            (summary.safe_fixes_left + summary.unsafe_fixes_left) as u64,
+        count(
+            summary.safe_fixes_left + summary.unsafe_fixes_left,
             "finding"
         ),
         summary.safe_fixes_left,
         summary.unsafe_fixes_left,
-        plural(summary.review_items as u64, "item"),
-        plural(
-            (summary.files_to_fix + summary.files_need_review + summary.files_error) as u64,
+        count(summary.review_items, "item"),
+        count(
+            summary.files_to_fix + summary.files_need_review + summary.files_error,
             "file"
         ),
         summary.files_scanned,

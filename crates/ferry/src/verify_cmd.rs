@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use ferry_engine::{Pack, Settings, Version};
+use ferry_report::count;
 use ferry_verify::{
     judge, probe, project_root, spec_for, CollectOptions, DeclaredRequirement, DoctorReport,
     FailingUse, Failure, FileState, FileVerification, InterpreterRequest, PackDoctor, Python,
@@ -241,7 +242,7 @@ fn render_verdict(out: &mut String, pack: &PackDoctor) {
     let runtime = &pack.runtime;
     out.push_str(&format!(
         "  {} for the newest {library} (`ferry scan`).\n",
-        plural(runtime.findings, "finding")
+        count(runtime.findings, "finding")
     ));
     match (&runtime.checked_against, &pack.probe.library_version) {
         (_, None) => out.push_str(&format!(
@@ -296,14 +297,6 @@ fn render_verdict(out: &mut String, pack: &PackDoctor) {
     } else {
         "  Nothing fails with what is installed.\n"
     });
-}
-
-fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
 }
 
 pub fn verify(args: VerifyArgs) -> Result<ExitStatus> {
@@ -370,7 +363,7 @@ fn render_verify(report: &VerifyReport) -> String {
     let failed = report.failed().count();
     out.push_str(&format!(
         "Verified {}: {} ok, {failed} failed.\n",
-        plural(report.files.len(), "file"),
+        count(report.files.len(), "file"),
         report.files.len() - failed
     ));
     out
@@ -379,7 +372,7 @@ fn render_verify(report: &VerifyReport) -> String {
 fn render_file(out: &mut String, file: &FileVerification) {
     let mut notes = Vec::new();
     if let Some(collection) = &file.now.collection {
-        let mut note = plural(collection.tests, "test") + " collected";
+        let mut note = count(collection.tests, "test") + " collected";
         if let Some(before) = file.before.as_ref().and_then(|b| b.collection.as_ref()) {
             note.push_str(&format!(" ({} before)", before.tests));
         }
@@ -428,7 +421,7 @@ fn render_file(out: &mut String, file: &FileVerification) {
             } => {
                 out.push_str(&format!(
                     "  a new collection error ({} collected before the fix, {tests_after} now):\n",
-                    plural(*tests_before, "test")
+                    count(*tests_before, "test")
                 ));
                 for error in errors {
                     indented(out, &error.message);
@@ -575,7 +568,7 @@ impl FixVerification {
         if restored > 0 {
             out.push_str(&format!(
                 "Restored {} to the original bytes.\n",
-                plural(restored, "file")
+                count(restored, "file")
             ));
         }
         print(&out)?;

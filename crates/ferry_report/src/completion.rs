@@ -440,7 +440,7 @@ impl CompletionReport {
 }
 
 /// `n noun`, with the noun in the plural unless n is 1.
-pub(crate) fn count(n: usize, noun: &str) -> String {
+pub fn count(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("1 {noun}")
     } else if noun.ends_with('x') {

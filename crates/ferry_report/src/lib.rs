@@ -12,7 +12,7 @@ mod sarif;
 mod text;
 
 pub use completion::{
-    Baseline, CompletionReport, CompletionRow, CompletionSummary, NextStep, PhaseProgress,
+    count, Baseline, CompletionReport, CompletionRow, CompletionSummary, NextStep, PhaseProgress,
     ReportPhase, RiskGroup, RiskItem, RowStatus, RuleInfo, Verification, VerifiedFile,
 };
 pub use markdown::render_markdown;
