@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 mod common;
-use common::{copy_tree, ferry, websockets_15};
+use common::{copy_tree, ferry, git, websockets_15};
 
 /// The example's own tests, with a clean environment (no proxies, no bytecode).
 fn pytest(python: &Path, project: &Path) -> Output {
@@ -109,19 +109,4 @@ fn example_suite_fails_on_15_then_passes_after_ferry_fix() {
         scan["summary"]["findings"].as_u64().unwrap(),
         "what is left is what scan finds"
     );
-}
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "git {args:?}");
-    String::from_utf8(output.stdout).unwrap()
 }

@@ -5,10 +5,9 @@
 //! `...` stands for any number of lines, and `...` inside a line for any text.
 
 use std::path::Path;
-use std::process::Command;
 
 mod common;
-use common::{copy_tree, example, ferry, websockets_15};
+use common::{copy_tree, example, ferry, git, websockets_15};
 
 /// `(command, expected output lines)` in the order the README gives them.
 fn tour_steps(readme: &str) -> Vec<(String, Vec<String>)> {
@@ -74,20 +73,6 @@ fn lines_match(expected: &[String], actual: &[&str]) -> bool {
         }
     }
     matches[0][0]
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
-        .status()
-        .unwrap();
-    assert!(status.success(), "git {args:?}");
 }
 
 #[test]

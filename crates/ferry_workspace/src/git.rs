@@ -101,11 +101,12 @@ fn status(top: &Path) -> HashMap<PathBuf, &'static str> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::fs;
 
-    fn git(dir: &Path, args: &[&str]) {
+    /// Runs git in `dir` with a fixed identity (for tests of this crate).
+    pub(crate) fn git(dir: &Path, args: &[&str]) {
         let status = Command::new("git")
             .arg("-C")
             .arg(dir)
