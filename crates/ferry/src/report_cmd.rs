@@ -14,7 +14,7 @@ use ferry_report::{
 };
 use ferry_verify::SourceFile;
 use ferry_workspace::{
-    display_path, findings_at, resolve_revision, write_atomically, FixMode, FixOptions, FixRun,
+    display_path, findings_at, resolve_revision, write_new_file, FixMode, FixOptions, FixRun,
     ScanOptions, CONFIG_FILE,
 };
 use serde::Serialize;
@@ -126,20 +126,12 @@ fn render(report: &CompletionReport, format: ReportFormat) -> String {
     }
 }
 
-/// Writes the report to `output`, or prints it.
+/// Writes the report to `output` (whole or not at all), or prints it.
 fn emit(text: &str, output: Option<&Path>) -> Result<()> {
     match output {
         None => print(text),
-        Some(path) => {
-            let old = std::fs::read(path).unwrap_or_default();
-            if old.is_empty() {
-                std::fs::write(path, text)
-                    .with_context(|| format!("cannot write {}", path.display()))
-            } else {
-                write_atomically(path, &old, text.as_bytes())
-                    .with_context(|| format!("cannot write {}", path.display()))
-            }
-        }
+        Some(path) => write_new_file(path, text.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display())),
     }
 }
 
@@ -683,7 +675,7 @@ pub fn init(args: InitArgs) -> Result<ExitStatus> {
     if args.stdout {
         print(&text)?;
     } else {
-        std::fs::write(&target, &text)
+        write_new_file(&target, text.as_bytes())
             .with_context(|| format!("cannot write {}", target.display()))?;
         eprintln!(
             "Wrote {}; edit the phases and impacts, then run `ferry plan`.",

@@ -24,4 +24,4 @@ pub use history::{findings_at, resolve_revision, HistoryError, Revision};
 pub use paths::{normalize, PathGlobs, Phase, PhasePlan, UNPHASED};
 pub use pins::{PIN_BUMP_CODE, PIN_BUMP_DOC};
 pub use scan::{describe_check_error, display_path, scan, to_file_report, ScanOptions};
-pub use write::{remove_stale_temp_files, write_atomically, WriteError};
+pub use write::{remove_stale_temp_files, write_atomically, write_new_file, WriteError};

@@ -98,6 +98,58 @@ fn is_alive(pid: u32) -> bool {
     }
 }
 
+/// Writes a file Ferry makes (a report, a new `ferry.toml`) whole or not at
+/// all: into a temporary file beside it, flushed, then renamed over it. A
+/// new file gets the default permissions (the umask applies), an existing
+/// one keeps its own; through a symbolic link, the file it points to is
+/// written, as a shell redirection would.
+pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    let io = |e: std::io::Error| WriteError::Io(e.to_string());
+    let path = match fs::canonicalize(path) {
+        Ok(target) => target,
+        Err(_) => path.to_path_buf(),
+    };
+    let existing = fs::metadata(&path).ok();
+    if existing
+        .as_ref()
+        .is_some_and(|m| m.permissions().readonly())
+    {
+        return Err(WriteError::ReadOnly);
+    }
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let temp = dir.join(format!(
+        ".{name}{TEMP_MARKER}{}-{nanos}{TEMP_SUFFIX}",
+        std::process::id()
+    ));
+    let result = (|| {
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+            .map_err(io)?;
+        file.write_all(bytes).map_err(io)?;
+        if let Some(meta) = &existing {
+            file.set_permissions(meta.permissions()).map_err(io)?;
+        }
+        file.sync_all().map_err(io)?;
+        fs::rename(&temp, &path).map_err(io)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result
+}
+
 /// Removes temporary files left in `dirs` by Ferry runs that were killed.
 /// Returns the files removed.
 pub fn remove_stale_temp_files<'a>(dirs: impl IntoIterator<Item = &'a Path>) -> Vec<PathBuf> {
@@ -210,5 +262,44 @@ mod tests {
         assert!(mine.exists() && unrelated.exists());
         assert_eq!(temp_owner(".a.py.ferry-12-abc.tmp"), Some(12));
         assert_eq!(temp_owner("a.py"), None);
+    }
+
+    #[test]
+    fn new_files_are_written_whole_and_keep_existing_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.md");
+        write_new_file(&path, b"first\n").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"first\n");
+        let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_ne!(
+            mode & 0o044,
+            0,
+            "a new file is readable by others as usual: {mode:o}"
+        );
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+        write_new_file(&path, b"second\n").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"second\n");
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
+        // Through a link, the target is written and the link stays.
+        let link = dir.path().join("latest.md");
+        std::os::unix::fs::symlink(&path, &link).unwrap();
+        write_new_file(&link, b"third\n").unwrap();
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read(&path).unwrap(), b"third\n");
+        // No temporary file is left behind.
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+        // A folder that does not exist is an error, not a panic.
+        assert!(write_new_file(&dir.path().join("nope/r.md"), b"x").is_err());
     }
 }
