@@ -295,24 +295,32 @@ fn render_completion_text(report: &CompletionReport) -> String {
     .unwrap();
     match &report.baseline {
         Baseline::Current => out.push_str("Changes counted against: nothing (use --since REV)\n"),
-        Baseline::Since { rev, commit } => writeln!(
-            out,
-            "Changes counted since {rev} ({})",
-            &commit[..12.min(commit.len())]
-        )
-        .unwrap(),
+        Baseline::Since { rev, commit } => {
+            let short = &commit[..12.min(commit.len())];
+            if rev == commit || rev == short {
+                writeln!(out, "Changes counted since {short}").unwrap();
+            } else {
+                writeln!(out, "Changes counted since {rev} ({short})").unwrap();
+            }
+        }
         Baseline::FixRun => out.push_str("Changes counted: this fix run\n"),
     }
     out.push('\n');
+    let name_width = report
+        .phases
+        .iter()
+        .map(|p| p.name.len())
+        .max()
+        .unwrap_or(0);
     for phase in report.progress() {
         writeln!(
             out,
-            "{:<20} {:>3} files, {:>3} done, {:>3} remaining, {:>3} changes applied  [{}]",
+            "{:<name_width$}  {}, {} done, {} remaining, {} applied  [{}]",
             phase.name,
-            phase.files,
+            count(phase.files, "file"),
             phase.done,
             phase.remaining,
-            phase.changes_applied,
+            count(phase.changes_applied, "change"),
             phase.state
         )
         .unwrap();
@@ -322,7 +330,7 @@ fn render_completion_text(report: &CompletionReport) -> String {
     for row in &report.rows {
         writeln!(
             out,
-            "{:<width$}  {:<16} {:<34} applied {:>3}  remaining {:>3}",
+            "{:<width$}  {:<name_width$}  {:<34} applied {:>3}  remaining {:>3}",
             row.path,
             report.phases[row.phase].name,
             row.status().label(),
@@ -333,18 +341,19 @@ fn render_completion_text(report: &CompletionReport) -> String {
     }
     writeln!(
         out,
-        "\n{} processed ({} scanned): {} fixed, {} need review, {} to fix, {} mentions only, {} not affected, {} errors; {} changes applied; {} review items and {} fixes left.",
-        summary.files_processed,
+        "\n{} processed ({} scanned): {} fixed, {} {} review, {} to fix, {} with mentions only, {} not affected, {} with errors; {} applied; {} and {} left.",
+        count(summary.files_processed, "file"),
         summary.files_scanned,
         summary.files_fixed,
         summary.files_need_review,
+        if summary.files_need_review == 1 { "needs" } else { "need" },
         summary.files_to_fix,
         summary.files_mentions_only,
         summary.files_not_affected,
         summary.files_error,
-        summary.changes_applied,
-        summary.review_items,
-        summary.safe_fixes_left + summary.unsafe_fixes_left,
+        count(summary.changes_applied, "change"),
+        count(summary.review_items, "review item"),
+        count(summary.safe_fixes_left + summary.unsafe_fixes_left, "fix"),
     )
     .unwrap();
     for group in report.risks() {

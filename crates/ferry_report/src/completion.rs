@@ -416,7 +416,7 @@ impl CompletionReport {
             if phase.review_items > 0 {
                 steps.push(step(
                     format!(
-                        "Resolve {} by hand (see Remaining risks)",
+                        "Resolve {} by hand (each says what to do)",
                         count(phase.review_items, "review item")
                     ),
                     None,
