@@ -63,10 +63,12 @@
 //! move with it, and their uses are renamed.
 //!
 //! ## Fix safety
-//! One fix per import (or per call spelled out from the package, which also
-//! gets `import websockets.asyncio.server`) rewrites the import and, in every
-//! call through it, the handler, the hooks and the keywords, reusing the
-//! rewrites of WS010–WS017: a `(websocket, path)` handler defined in the file
+//! One fix per import rewrites the import and, in every call through it, the
+//! handler, the hooks and the keywords, reusing the rewrites of WS010–WS017.
+//! (Calls spelled out from the package move together and need
+//! `import websockets.asyncio.server`: a lone `import websockets.legacy.server`
+//! that nothing else needs becomes it, else it is added.) A
+//! `(websocket, path)` handler defined in the file
 //! (directly, through `functools.partial(f, ...)` or as `self.method`) drops
 //! `path` and reads `websocket.request.path`; `extra_headers` becomes a
 //! `process_response` hook or `server_header`; `process_request` returns
@@ -390,8 +392,9 @@ fn plan(group: &Group, context: &Context<'_>, checker: &Checker<'_>) -> Plan {
         }
         Via::Chain => {
             for call in &group.calls {
-                plan_chain(call, context, checker, &mut plan);
+                plan_chain(call, &mut plan);
             }
+            plan_chain_import(&group.calls, context, checker, &mut plan);
         }
         Via::Unsupported(_) => plan.block(
             group.calls[0].func.range(),
@@ -610,32 +613,67 @@ fn check_moved_use(
     }
 }
 
-/// `websockets.legacy.server.serve(...)` → `websockets.asyncio.server.serve(...)`, importing the new module.
-fn plan_chain(call: &ExprCall, context: &Context<'_>, checker: &Checker<'_>, plan: &mut Plan) {
+/// `websockets.legacy.server.serve(...)` → `websockets.asyncio.server.serve(...)`.
+fn plan_chain(call: &ExprCall, plan: &mut Plan) {
     let Expr::Attribute(attr) = call.func.as_ref() else { return };
-    let mut root = attr.value.as_ref();
+    let Some(root) = chain_root(call) else { return };
+    plan.edits.push(Edit::replacement(
+        format!("{root}.asyncio.server.{}", attr.attr.as_str()),
+        call.func.range(),
+    ));
+}
+
+/// The name a `package.….serve` callee starts from.
+fn chain_root(call: &ExprCall) -> Option<&str> {
+    let mut root = call.func.as_ref();
     while let Expr::Attribute(inner) = root {
         root = inner.value.as_ref();
     }
-    let Expr::Name(root_name) = root else { return };
-    let root_id = root_name.id.as_str();
-    plan.edits.push(Edit::replacement(
-        format!("{root_id}.asyncio.server.{}", attr.attr.as_str()),
-        call.func.range(),
-    ));
+    match root {
+        Expr::Name(name) => Some(name.id.as_str()),
+        _ => None,
+    }
+}
+
+/// `websockets.asyncio.server` is reachable from the package only once
+/// imported (checked on 13.1 and 15.0.1: `import websockets` is not enough).
+/// A lone top-level `import websockets.legacy.server` that nothing else in the
+/// file needs becomes that import; otherwise it is added after the import
+/// that binds the calls' root name.
+fn plan_chain_import(calls: &[&ExprCall], context: &Context<'_>, checker: &Checker<'_>, plan: &mut Plan) {
     if imports_new_server(context.module) {
         return;
     }
-    // `websockets.asyncio.server` is loaded only when imported: add the import after the one binding the root.
+    let roots: Vec<&str> = calls.iter().filter_map(|c| chain_root(c)).collect();
+    let callees: HashSet<TextRange> = calls.iter().map(|c| c.func.range()).collect();
     let binds_root = |stmt: &Stmt| match stmt {
         Stmt::Import(import) => import.names.iter().any(|a| match &a.asname {
-            Some(asname) => asname.as_str() == root_id && a.name.as_str() == "websockets",
-            None => a.name.as_str().split('.').next() == Some(root_id),
+            Some(asname) => roots.contains(&asname.as_str()) && a.name.as_str() == "websockets",
+            None => a.name.as_str().split('.').next().is_some_and(|top| roots.contains(&top)),
         }),
         _ => false,
     };
+    let lone_legacy = context.module.body.iter().find_map(|stmt| match stmt {
+        Stmt::Import(import) if binds_root(stmt) => match import.names.as_slice() {
+            [alias] if alias.asname.is_none() && LEGACY_MODULES.contains(&alias.name.as_str()) => Some(alias),
+            _ => None,
+        },
+        _ => None,
+    });
+    if let Some(alias) = lone_legacy {
+        let prefix = if alias.name.as_str().starts_with("websockets.legacy") {
+            "websockets.legacy"
+        } else {
+            alias.name.as_str()
+        };
+        if !used_under(prefix, &callees, context.module, checker) {
+            plan.edits.push(Edit::replacement(NEW_MODULE, alias.name.range()));
+            return;
+        }
+    }
+    let first = calls[0].func.range();
     let Some(stmt) = context.module.body.iter().find(|s| binds_root(s)) else {
-        plan.block(call.func.range(), format!("`{root_id}` is not imported at the top of the file, where Ferry would add `import {NEW_MODULE}`: add it yourself, then rerun"));
+        plan.block(first, format!("the package is not imported at the top of the file, where Ferry would add `import {NEW_MODULE}`: add it yourself, then rerun"));
         return;
     };
     let source = checker.source;
@@ -643,7 +681,7 @@ fn plan_chain(call: &ExprCall, context: &Context<'_>, checker: &Checker<'_>, pla
     let rest_of_line = source[end..].split('\n').next().unwrap_or_default();
     let rest = rest_of_line.trim();
     if !(rest.is_empty() || rest.starts_with('#')) {
-        plan.block(stmt.range(), format!("the statement after `import {root_id}` shares its line, so Ferry cannot add `import {NEW_MODULE}` below it: put it on its own line, then rerun"));
+        plan.block(stmt.range(), format!("another statement shares this import's line, so Ferry cannot add `import {NEW_MODULE}` below it: put it on its own line, then rerun"));
         return;
     }
     let eol = line_ending(source);
@@ -654,6 +692,39 @@ fn plan_chain(call: &ExprCall, context: &Context<'_>, checker: &Checker<'_>, pla
         Edit::insertion(format!("{eol}import {NEW_MODULE}"), TextSize::try_from(line_end).unwrap_or_default())
     };
     plan.edits.push(edit);
+}
+
+/// Whether the file reaches `prefix` or a name under it other than through `except` (callee ranges).
+fn used_under(prefix: &str, except: &HashSet<TextRange>, module: &ModModule, checker: &Checker<'_>) -> bool {
+    struct Finder<'c, 'a> {
+        prefix: &'c str,
+        except: &'c HashSet<TextRange>,
+        checker: &'c Checker<'a>,
+        found: bool,
+    }
+    impl<'b> Visitor<'b> for Finder<'_, '_> {
+        fn visit_expr(&mut self, expr: &'b Expr) {
+            if matches!(expr, Expr::Name(_) | Expr::Attribute(_)) {
+                if let Resolution::One(q) = self.checker.semantic.resolve_expr(expr) {
+                    let q = q.as_str();
+                    let under = q == self.prefix || q.strip_prefix(self.prefix).is_some_and(|rest| rest.starts_with('.'));
+                    if under {
+                        self.found |= !self.except.contains(&expr.range());
+                        return;
+                    }
+                }
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut finder = Finder {
+        prefix,
+        except,
+        checker,
+        found: false,
+    };
+    finder.visit_body(&module.body);
+    finder.found
 }
 
 /// Whether a top-level statement imports `websockets.asyncio.server` (so `websockets.asyncio.server.X` works).

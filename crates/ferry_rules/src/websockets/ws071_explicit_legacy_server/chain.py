@@ -12,6 +12,7 @@ async def first():
 
 
 async def second():
-    # The deprecated alias module: legacy too. One import is added for both calls.
+    # The deprecated alias module: legacy too. The legacy import, needed by nothing
+    # else, becomes the import of the new module.
     async with websockets.server.serve(_handler, "127.0.0.1", 0, timeout=None):
         pass
