@@ -80,7 +80,7 @@
 //! default is left as it is: the legacy server already called it with the
 //! connection only. The fix is unsafe: the connections become
 //! `ServerConnection`s, whose legacy attributes (`.path`, `.request_headers`,
-//! `.open`) WS020 rewrites on the next round when it is selected too; its
+//! `.open`) WS020 rewrites (or reports) on the next round when it is selected too; its
 //! message lists what else to check (public handlers other modules may call
 //! with the path, `max_queue` counting frames, `subprotocols=` negotiation).
 //!
@@ -948,7 +948,7 @@ fn plan_handler(
     if let Some(websocket) = params.posonlyargs.iter().chain(params.args.iter()).nth(bound) {
         let websocket = websocket.parameter.name.as_str();
         if let Some(attr) = legacy_attribute_read(def, websocket) {
-            plan.note(format!("`{name}` reads `{websocket}.{attr}`, which `ServerConnection` does not have (`AttributeError`): WS020 rewrites it on the next round when selected too (`--select WS,WS071`)"));
+            plan.note(format!("`{name}` reads `{websocket}.{attr}`, which `ServerConnection` does not have (`AttributeError`): WS020 rewrites it (or, where it cannot prove the connection, reports it) on the next round when selected too (`--select WS,WS071`)"));
         }
     }
     let legacy = legacy_path_handler(def, bound, checker).filter(|h| h.path.default.is_none());
