@@ -1,10 +1,13 @@
 //! Which websockets object a call reaches, and whether it is the legacy or the
 //! new implementation, for the version the project targets.
 
-use ferry_engine::{Checker, Version};
+use ferry_engine::{Applicability, Checker, Edit, Fix, Version};
 use ferry_python::ast::visitor::{self, Visitor};
-use ferry_python::ast::{Expr, ExprCall, ExprContext, Keyword, ModModule, Stmt, StmtFunctionDef};
-use ferry_python::{BindingKind, Origin, QualifiedName, Ranged, Resolution, TextSize};
+use ferry_python::ast::{
+    self as ast, Expr, ExprCall, ExprContext, Keyword, ModModule, ParameterWithDefault, Stmt,
+    StmtFunctionDef,
+};
+use ferry_python::{BindingKind, Origin, QualifiedName, Ranged, Resolution, TextRange, TextSize};
 
 /// The release where `websockets.connect` and friends became the new implementation.
 const NEW_DEFAULT_SINCE: u64 = 14;
@@ -352,6 +355,643 @@ pub fn parameter_is_used(function: &StmtFunctionDef, index: usize, checker: &Che
     };
     uses.visit_body(&function.body);
     uses.found
+}
+
+// The parts of a `serve` call that differ between the legacy and the new
+// server. WS010–WS017 rewrite them on calls to the new `serve`; WS071 moves a
+// whole explicit legacy call, with all of them, in one fix.
+
+/// Where a call runs: module level (no event loop yet), or inside a function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallPlace {
+    /// Module level or a class body outside any function.
+    ModuleLevel,
+    /// Inside a plain `def` or a lambda.
+    PlainFunction,
+    /// Inside an `async def` (directly, not in a nested plain function).
+    AsyncFunction,
+}
+
+/// Every call in the module, in source order, with where it runs.
+pub fn call_places(module: &ModModule) -> Vec<(&ExprCall, CallPlace)> {
+    struct Walker<'a> {
+        functions: Vec<CallPlace>,
+        found: Vec<(&'a ExprCall, CallPlace)>,
+    }
+    impl<'a> Visitor<'a> for Walker<'a> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if let Stmt::FunctionDef(def) = stmt {
+                // Decorators, defaults and annotations run where the `def` is.
+                let place = if def.is_async {
+                    CallPlace::AsyncFunction
+                } else {
+                    CallPlace::PlainFunction
+                };
+                self.functions.push(place);
+                visitor::walk_stmt(self, stmt);
+                self.functions.pop();
+                return;
+            }
+            visitor::walk_stmt(self, stmt);
+        }
+
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Call(call) = expr {
+                let place = self
+                    .functions
+                    .last()
+                    .copied()
+                    .unwrap_or(CallPlace::ModuleLevel);
+                self.found.push((call, place));
+            }
+            if let Expr::Lambda(_) = expr {
+                self.functions.push(CallPlace::PlainFunction);
+                visitor::walk_expr(self, expr);
+                self.functions.pop();
+                return;
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut walker = Walker {
+        functions: Vec::new(),
+        found: Vec::new(),
+    };
+    walker.visit_body(&module.body);
+    walker.found
+}
+
+/// What to do instead of `create_protocol=` / `klass=`, which the new implementation does not take.
+pub fn protocol_class_advice(keyword: &Keyword, checker: &Checker<'_>) -> &'static str {
+    let basic_auth = matches!(&keyword.value, Expr::Call(factory)
+        if checker.semantic.resolve_expr(&factory.func).candidates().iter().any(|q| q.as_str().ends_with("basic_auth_protocol_factory")));
+    if basic_auth {
+        "replace `basic_auth_protocol_factory(...)` with `process_request=websockets.asyncio.server.basic_auth(...)` (same `credentials` / `check_credentials`; `realm` now defaults to `\"\"`), awaiting it inside your own `process_request` if you have one"
+    } else {
+        "re-implement the class on `ClientConnection` / `ServerConnection` and pass it as `create_connection=`, or move its overrides to `process_request` / `process_response`"
+    }
+}
+
+/// The `""` entries of a literal `origins=[...]`, which the new server spells `None`.
+pub fn empty_origins(keyword: &Keyword) -> Vec<&Expr> {
+    let elts = match &keyword.value {
+        Expr::List(list) => &list.elts,
+        Expr::Tuple(tuple) => &tuple.elts,
+        _ => return Vec::new(),
+    };
+    elts.iter()
+        .filter(|e| matches!(e, Expr::StringLiteral(s) if s.value.to_str().is_empty()))
+        .collect()
+}
+
+/// What the legacy server-side `extra_headers` value is.
+#[derive(Clone, Copy)]
+enum HeadersValue {
+    /// Headers known statically (a literal or a name bound to one).
+    Literal,
+    /// A legacy callable `(path, request_headers) -> headers`.
+    Callable,
+    /// Cannot tell.
+    Unknown,
+}
+
+/// What replaces a server-side `extra_headers=` on the new server.
+pub enum ServerHeaders {
+    /// The call already passes `process_response=`: the headers go there, by hand.
+    MergeByHand,
+    /// The fix that replaces the keyword, and what a finding's message adds
+    /// (it starts with `:`).
+    Rewrite { fix: Fix, note: &'static str },
+}
+
+/// The replacement of `keyword` (`extra_headers=`) in a `serve` call: a
+/// `process_response` hook that adds the same headers, or `server_header=`
+/// when the value only sets `Server`.
+pub fn server_extra_headers(
+    call: &ExprCall,
+    keyword: &Keyword,
+    checker: &Checker<'_>,
+) -> ServerHeaders {
+    if call.arguments.find_keyword("process_response").is_some() {
+        return ServerHeaders::MergeByHand;
+    }
+    let value = &keyword.value;
+    let value_text = checker.text(value.range()).to_string();
+    if let Some(server) = only_server_header(value) {
+        if call.arguments.find_keyword("server_header").is_none() {
+            let fix = Fix {
+                title: "Use `server_header=` for the `Server` header".to_string(),
+                edits: vec![Edit::replacement(
+                    format!("server_header={}", checker.text(server.range())),
+                    keyword.range(),
+                )],
+                applicability: Applicability::Safe,
+            };
+            return ServerHeaders::Rewrite {
+                fix,
+                note: ": use `server_header`",
+            };
+        }
+    }
+    let kind = classify_headers(value, checker);
+    let clashes = mentions_hook_names(value);
+    let hook = match kind {
+        HeadersValue::Callable => {
+            // A name can be called as it is; anything else (a lambda) needs parentheses.
+            let callee = if matches!(value, Expr::Name(_) | Expr::Attribute(_)) {
+                value_text.clone()
+            } else {
+                format!("({value_text})")
+            };
+            format!(
+                "process_response=lambda connection, request, response: response.headers.update({callee}(request.path, request.headers))"
+            )
+        }
+        HeadersValue::Literal | HeadersValue::Unknown => format!(
+            "process_response=lambda connection, request, response: response.headers.update({value_text})"
+        ),
+    };
+    let applicability = match kind {
+        HeadersValue::Literal | HeadersValue::Callable if !clashes => Applicability::Safe,
+        _ => Applicability::Unsafe,
+    };
+    let note = match (kind, clashes) {
+        (_, true) => ": set them in `process_response` (check the generated hook: the value uses the names `connection`, `request` or `response`)",
+        (HeadersValue::Unknown, false) => ": set them in `process_response` (check whether the value is headers or a legacy `(path, request_headers)` function)",
+        _ => ": set them in `process_response`",
+    };
+    let fix = Fix {
+        title: "Set the headers in `process_response`".to_string(),
+        edits: vec![Edit::replacement(hook, keyword.range())],
+        applicability,
+    };
+    ServerHeaders::Rewrite { fix, note }
+}
+
+/// `{"Server": v}` or `[("Server", v)]`: the value of the only header, `Server`.
+fn only_server_header(value: &Expr) -> Option<&Expr> {
+    let is_server = |key: &Expr| matches!(key, Expr::StringLiteral(s) if s.value.to_str().eq_ignore_ascii_case("server"));
+    match value {
+        Expr::Dict(dict) => match dict.items.as_slice() {
+            [ast::DictItem {
+                key: Some(key),
+                value,
+            }] if is_server(key) => Some(value),
+            _ => None,
+        },
+        Expr::List(ast::ExprList { elts, .. }) | Expr::Tuple(ast::ExprTuple { elts, .. }) => {
+            match elts.as_slice() {
+                [Expr::Tuple(pair)] => match pair.elts.as_slice() {
+                    [key, value] if is_server(key) => Some(value),
+                    _ => None,
+                },
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn is_header_literal(value: &Expr, checker: &Checker<'_>) -> bool {
+    match value {
+        Expr::Dict(_) | Expr::List(_) | Expr::Tuple(_) => true,
+        Expr::Call(call) => {
+            let callee = checker.semantic.resolve_expr(&call.func);
+            let builtin_dict = matches!(call.func.as_ref(), Expr::Name(n) if n.id.as_str() == "dict")
+                && callee == Resolution::Unresolved
+                && checker.semantic.reaching("dict", call.start()).is_empty();
+            builtin_dict
+                || callee.candidates().iter().any(|q| {
+                    matches!(
+                        q.as_str(),
+                        "websockets.datastructures.Headers"
+                            | "websockets.Headers"
+                            | "websockets.http.Headers"
+                    )
+                })
+        }
+        _ => false,
+    }
+}
+
+fn classify_headers(value: &Expr, checker: &Checker<'_>) -> HeadersValue {
+    if is_header_literal(value, checker) {
+        return HeadersValue::Literal;
+    }
+    match value {
+        Expr::Lambda(_) => HeadersValue::Callable,
+        Expr::Name(name) => {
+            let bindings = checker.semantic.reaching(name.id.as_str(), name.start());
+            let origins: Vec<&Origin<'_>> = bindings
+                .iter()
+                .filter_map(|b| match b {
+                    BindingKind::Opaque(origin) => Some(origin),
+                    _ => None,
+                })
+                .collect();
+            if origins.is_empty() || origins.len() != bindings.len() {
+                return HeadersValue::Unknown;
+            }
+            if origins.iter().all(|o| matches!(o, Origin::FunctionDef(_))) {
+                HeadersValue::Callable
+            } else if origins
+                .iter()
+                .all(|o| matches!(o, Origin::Assign { value } if is_header_literal(value, checker)))
+            {
+                HeadersValue::Literal
+            } else {
+                HeadersValue::Unknown
+            }
+        }
+        _ => HeadersValue::Unknown,
+    }
+}
+
+/// Whether the value's code uses a name the generated hook's parameters would shadow.
+fn mentions_hook_names(value: &Expr) -> bool {
+    struct Finder(bool);
+    impl<'a> Visitor<'a> for Finder {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Name(name) = expr {
+                if matches!(name.id.as_str(), "connection" | "request" | "response") {
+                    self.0 = true;
+                }
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut finder = Finder(false);
+    finder.visit_expr(value);
+    finder.0
+}
+
+/// A connection handler still written `(websocket, path)` for the legacy server.
+pub struct PathHandler<'a> {
+    pub websocket: &'a ParameterWithDefault,
+    pub path: &'a ParameterWithDefault,
+    /// The edits that drop `path` and, when the body reads it, bind it from
+    /// `websocket.request.path` on the body's first line; `None` when the body
+    /// starts on the `def` line.
+    pub edits: Option<Vec<Edit>>,
+}
+
+/// The handler's legacy `(websocket, path)` parameters, if it has them after
+/// its first `bound` positional ones (a bound method's `self`, a partial's
+/// arguments): exactly two more, no `*args`/`**kwargs`/keyword-only ones, and
+/// `path` without a default other than `None`.
+pub fn legacy_path_handler<'a>(
+    def: &'a StmtFunctionDef,
+    bound: usize,
+    checker: &Checker<'_>,
+) -> Option<PathHandler<'a>> {
+    let params = &def.parameters;
+    let positional: Vec<&ParameterWithDefault> = params
+        .posonlyargs
+        .iter()
+        .chain(params.args.iter())
+        .collect();
+    let [websocket, path] = positional.get(bound..)? else {
+        return None;
+    };
+    let (websocket, path) = (*websocket, *path);
+    if params.vararg.is_some() || params.kwarg.is_some() || !params.kwonlyargs.is_empty() {
+        return None;
+    }
+    if path
+        .default
+        .as_ref()
+        .is_some_and(|d| !d.is_none_literal_expr())
+    {
+        return None;
+    }
+    let mut edits = vec![Edit::deletion(TextRange::new(websocket.end(), path.end()))];
+    if parameter_is_used(def, bound + 1, checker) {
+        let first = first_statement_after_docstring(&def.body);
+        let Some((first, indent)) =
+            first.and_then(|f| own_line_indent(checker.source, f.start()).map(|i| (f, i)))
+        else {
+            return Some(PathHandler {
+                websocket,
+                path,
+                edits: None,
+            });
+        };
+        let binding = format!(
+            "{} = {}.request.path{}{indent}",
+            path.parameter.name.as_str(),
+            websocket.parameter.name.as_str(),
+            line_ending(checker.source)
+        );
+        edits.push(Edit::insertion(binding, first.start()));
+    }
+    Some(PathHandler {
+        websocket,
+        path,
+        edits: Some(edits),
+    })
+}
+
+/// The function behind a handler passed indirectly, when it is defined in this
+/// file, with how many of its leading positional parameters are already bound:
+/// `functools.partial(f, a, k=b)` (its arguments, keywords counted as bound) or
+/// a bound method `self.name` (`self`).
+pub fn indirect_handler<'a>(
+    handler: &Expr,
+    module: &'a ModModule,
+    checker: &Checker<'a>,
+) -> Option<(&'a StmtFunctionDef, usize)> {
+    match handler {
+        Expr::Call(call) => {
+            if !is_partial(&checker.semantic.resolve_expr(&call.func)) {
+                return None;
+            }
+            let def = local_function(call.arguments.args.first()?, checker)?;
+            Some((
+                def,
+                call.arguments.args.len() - 1 + call.arguments.keywords.len(),
+            ))
+        }
+        Expr::Attribute(attr) if matches!(attr.value.as_ref(), Expr::Name(n) if n.id.as_str() == "self") => {
+            method_named(module, handler.start(), attr.attr.as_str()).map(|def| (def, 1))
+        }
+        _ => None,
+    }
+}
+
+/// The method `name` of the class whose body holds `at`.
+pub fn method_named<'a>(
+    module: &'a ModModule,
+    at: TextSize,
+    name: &str,
+) -> Option<&'a StmtFunctionDef> {
+    fn find<'a>(body: &'a [Stmt], at: TextSize, name: &str) -> Option<&'a StmtFunctionDef> {
+        for stmt in body {
+            match stmt {
+                Stmt::ClassDef(class) if class.range.contains(at) => {
+                    let direct = class.body.iter().find_map(|s| match s {
+                        Stmt::FunctionDef(def) if def.name.as_str() == name => Some(def),
+                        _ => None,
+                    });
+                    return find(&class.body, at, name).or(direct);
+                }
+                Stmt::FunctionDef(def) if def.range.contains(at) => {
+                    return find(&def.body, at, name)
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+    find(&module.body, at, name)
+}
+
+pub fn is_module_level(def: &StmtFunctionDef, module: &ModModule) -> bool {
+    module.body.iter().any(|stmt| stmt.range() == def.range)
+}
+
+/// Ranges of every load of `name` in the module.
+pub fn name_uses(name: &str, module: &ModModule) -> Vec<TextRange> {
+    struct Uses<'n>(&'n str, Vec<TextRange>);
+    impl<'a> Visitor<'a> for Uses<'_> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Name(n) = expr {
+                if n.id.as_str() == self.0 {
+                    self.1.push(n.range);
+                }
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut uses = Uses(name, Vec::new());
+    uses.visit_body(&module.body);
+    uses.1
+}
+
+/// What a hook written for the legacy server (`process_request`,
+/// `select_subprotocol`) needs on the new one.
+pub enum HookRewrite {
+    /// Nothing to change: not written for the legacy server, or it never reads
+    /// the legacy arguments.
+    Unchanged,
+    /// Not two positional parameters: Ferry cannot tell what it expects.
+    OtherSignature,
+    /// Written for the legacy server, with no mechanical rewrite: why.
+    Review(&'static str),
+    /// Written for the legacy server: the edits of the rewrite (never safe:
+    /// other code may call the function with the old arguments).
+    Rewrite(Vec<Edit>),
+}
+
+/// `process_request(path, request_headers)` → `(connection, request)`, with
+/// `path`/`request_headers` bound from the request and `(status, [], b"text")`
+/// returns turned into `connection.respond(status, "text")`. Unless
+/// `assume_legacy` (the function is passed to the legacy server), a function
+/// counts as legacy when it returns a tuple or its parameters are named
+/// `(path, request_headers)`.
+pub fn process_request_rewrite(
+    def: &StmtFunctionDef,
+    assume_legacy: bool,
+    checker: &Checker<'_>,
+) -> HookRewrite {
+    let params = &def.parameters;
+    let positional: Vec<_> = params
+        .posonlyargs
+        .iter()
+        .chain(params.args.iter())
+        .collect();
+    let [first, second] = positional.as_slice() else {
+        return HookRewrite::OtherSignature;
+    };
+    let (first_name, second_name) = (
+        first.parameter.name.as_str(),
+        second.parameter.name.as_str(),
+    );
+    let returns = returns(&def.body);
+    if !assume_legacy {
+        let returns_tuple = returns
+            .iter()
+            .any(|r| matches!(r.value.as_deref(), Some(Expr::Tuple(_))));
+        let legacy_names =
+            first_name == "path" && matches!(second_name, "request_headers" | "headers");
+        if !(returns_tuple || legacy_names)
+            || matches!(first_name, "connection" | "conn" | "websocket" | "ws")
+        {
+            return HookRewrite::Unchanged;
+        }
+    }
+    let Some(responses) = returns
+        .iter()
+        .map(|r| respond_call(r, checker))
+        .collect::<Option<Vec<Option<(TextRange, String)>>>>()
+    else {
+        return HookRewrite::Review(
+            "it returns something other than `None` or a `(status, [], b\"text\")` tuple",
+        );
+    };
+    if uses_any(&def.body, &["connection", "request"]) {
+        return HookRewrite::Review("its body already uses the names `connection` or `request`");
+    }
+    let mut edits = vec![Edit::replacement(
+        "connection, request",
+        TextRange::new(first.start(), second.end()),
+    )];
+    let mut prologue = String::new();
+    let eol = line_ending(checker.source);
+    let Some(first_stmt) = first_statement_after_docstring(&def.body) else {
+        return HookRewrite::Unchanged;
+    };
+    let Some(indent) = own_line_indent(checker.source, first_stmt.start()) else {
+        return HookRewrite::Review("its body starts on the `def` line");
+    };
+    if parameter_is_used(def, 0, checker) {
+        prologue.push_str(&format!("{first_name} = request.path{eol}{indent}"));
+    }
+    if parameter_is_used(def, 1, checker) {
+        prologue.push_str(&format!("{second_name} = request.headers{eol}{indent}"));
+    }
+    if !prologue.is_empty() {
+        edits.push(Edit::insertion(prologue, first_stmt.start()));
+    }
+    edits.extend(
+        responses
+            .into_iter()
+            .flatten()
+            .map(|(range, text)| Edit::replacement(text, range)),
+    );
+    HookRewrite::Rewrite(edits)
+}
+
+/// `select_subprotocol(client_subprotocols, server_subprotocols)` →
+/// `(connection, client_subprotocols)`, when the server's list is not read.
+/// Unless `assume_legacy`, a function whose first parameter is named like a
+/// connection is taken as written for the new server.
+pub fn select_subprotocol_rewrite(
+    def: &StmtFunctionDef,
+    assume_legacy: bool,
+    checker: &Checker<'_>,
+) -> HookRewrite {
+    let params = &def.parameters;
+    let positional: Vec<_> = params
+        .posonlyargs
+        .iter()
+        .chain(params.args.iter())
+        .collect();
+    let [first, second] = positional.as_slice() else {
+        return HookRewrite::OtherSignature;
+    };
+    if !assume_legacy
+        && matches!(
+            first.parameter.name.as_str(),
+            "connection" | "conn" | "websocket" | "ws" | "self"
+        )
+    {
+        return HookRewrite::Unchanged;
+    }
+    if parameter_is_used(def, 1, checker) {
+        return HookRewrite::Review(
+            "it reads the server's list, which is now the `subprotocols=` given to `serve`",
+        );
+    }
+    HookRewrite::Rewrite(vec![Edit::replacement(
+        format!("connection, {}", first.parameter.name.as_str()),
+        TextRange::new(first.start(), second.end()),
+    )])
+}
+
+/// The `return` statements of a function, not of functions nested in it.
+fn returns(body: &[Stmt]) -> Vec<&ast::StmtReturn> {
+    struct Returns<'a>(Vec<&'a ast::StmtReturn>);
+    impl<'a> Visitor<'a> for Returns<'a> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            match stmt {
+                Stmt::Return(ret) => self.0.push(ret),
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                _ => visitor::walk_stmt(self, stmt),
+            }
+        }
+        fn visit_expr(&mut self, _: &'a Expr) {}
+    }
+    let mut found = Returns(Vec::new());
+    found.visit_body(body);
+    found.0
+}
+
+/// Whether the body reads any of `names` (so new parameters would shadow them).
+fn uses_any(body: &[Stmt], names: &[&str]) -> bool {
+    struct Uses<'n>(&'n [&'n str], bool);
+    impl<'a> Visitor<'a> for Uses<'_> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Name(name) = expr {
+                self.1 |= self.0.contains(&name.id.as_str());
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut uses = Uses(names, false);
+    uses.visit_body(body);
+    uses.1
+}
+
+/// For one `return`: `Some(None)` if it needs no change (`return` / `return None`),
+/// `Some(Some(edit))` for a convertible tuple, `None` if it cannot be converted.
+fn respond_call(
+    ret: &ast::StmtReturn,
+    checker: &Checker<'_>,
+) -> Option<Option<(TextRange, String)>> {
+    let Some(value) = ret.value.as_deref() else {
+        return Some(None);
+    };
+    if value.is_none_literal_expr() {
+        return Some(None);
+    }
+    let Expr::Tuple(tuple) = value else {
+        return None;
+    };
+    let [status, headers, body] = tuple.elts.as_slice() else {
+        return None;
+    };
+    if !plain_headers(headers) {
+        return None;
+    }
+    let Expr::BytesLiteral(bytes) = body else {
+        return None;
+    };
+    let source = checker.text(body.range());
+    let text = source
+        .strip_prefix('b')
+        .or_else(|| source.strip_prefix('B'))?;
+    let ascii = bytes.value.bytes().all(|b| b.is_ascii());
+    if !ascii || !(text.starts_with('"') || text.starts_with('\'')) {
+        return None;
+    }
+    let call = format!(
+        "connection.respond({}, {text})",
+        checker.text(status.range())
+    );
+    Some(Some((value.range(), call)))
+}
+
+/// `[]`, `()`, or only a `Content-Type: text/plain...` pair, which `respond` sets itself.
+fn plain_headers(headers: &Expr) -> bool {
+    let elts = match headers {
+        Expr::List(list) => &list.elts,
+        Expr::Tuple(tuple) => &tuple.elts,
+        _ => return false,
+    };
+    elts.iter().all(|pair| match pair {
+        Expr::Tuple(pair) => match pair.elts.as_slice() {
+            [Expr::StringLiteral(key), Expr::StringLiteral(value)] => {
+                key.value.to_str().eq_ignore_ascii_case("content-type")
+                    && value
+                        .value
+                        .to_str()
+                        .to_ascii_lowercase()
+                        .starts_with("text/plain")
+            }
+            _ => false,
+        },
+        _ => false,
+    })
 }
 
 fn is_partial(resolution: &Resolution) -> bool {

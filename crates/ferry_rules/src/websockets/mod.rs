@@ -41,6 +41,7 @@ register_rules! {
     ws061_type_error_fallback::TypeErrorFallback,
     ws062_mock_assertions::MockAssertions,
     ws070_explicit_legacy_client::ExplicitLegacyClient,
+    ws071_explicit_legacy_server::ExplicitLegacyServer,
 }
 
 pub static PACK: ferry_engine::Pack = ferry_engine::Pack {

@@ -33,7 +33,7 @@ use ferry_engine::{Checker, Rule};
 use ferry_python::ast::Expr;
 use ferry_python::Ranged as _;
 
-use super::api::new_asyncio_call;
+use super::api::{new_asyncio_call, protocol_class_advice};
 
 pub struct CustomProtocolClass;
 
@@ -57,13 +57,7 @@ impl Rule for CustomProtocolClass {
         let Some((_, shown)) = new_asyncio_call(call, checker) else { return };
         let Some(arg) = keyword.arg.as_ref() else { return };
         let name = arg.as_str();
-        let basic_auth = matches!(&keyword.value, Expr::Call(factory)
-            if checker.semantic.resolve_expr(&factory.func).candidates().iter().any(|q| q.as_str().ends_with("basic_auth_protocol_factory")));
-        let advice = if basic_auth {
-            "replace `basic_auth_protocol_factory(...)` with `process_request=websockets.asyncio.server.basic_auth(...)` (same `credentials` / `check_credentials`; `realm` now defaults to `\"\"`), awaiting it inside your own `process_request` if you have one"
-        } else {
-            "re-implement the class on `ClientConnection` / `ServerConnection` and pass it as `create_connection=`, or move its overrides to `process_request` / `process_response`"
-        };
+        let advice = protocol_class_advice(keyword, checker);
         checker.report(
             arg.range(),
             format!("`{shown}` (new implementation) has no `{name}`; it fails with `TypeError: ... unexpected keyword argument '{name}'`: {advice}"),

@@ -41,13 +41,12 @@
 
 use std::collections::HashSet;
 
-use ferry_engine::{Applicability, Checker, Edit, Fix, Rule};
+use ferry_engine::{Applicability, Checker, Fix, Rule};
 use ferry_python::ast::{Expr, ModModule, StmtFunctionDef};
 use ferry_python::{Ranged, TextRange};
 
 use super::api::{
-    all_calls, first_statement_after_docstring, line_ending, local_function, own_line_indent, parameter_is_used,
-    serve_call, Server,
+    all_calls, indirect_handler, is_module_level, legacy_path_handler, local_function, name_uses, serve_call, Server,
 };
 
 pub struct HandlerPathArgument;
@@ -94,36 +93,17 @@ fn check_handler(
     module: &ModModule,
     checker: &mut Checker<'_>,
 ) {
-    let params = &def.parameters;
-    let positional: Vec<_> = params.posonlyargs.iter().chain(params.args.iter()).collect();
-    let [websocket, path] = positional.as_slice() else { return };
-    if params.vararg.is_some() || params.kwarg.is_some() || !params.kwonlyargs.is_empty() {
-        return;
-    }
-    if path.default.as_ref().is_some_and(|d| !d.is_none_literal_expr()) {
-        return;
-    }
+    let Some(legacy) = legacy_path_handler(def, 0, checker) else { return };
     let name = def.name.as_str();
     let message = format!(
         "`{name}` is passed to `{serve_name}`, which calls it with the connection only; its `{}` parameter makes every connection fail with `TypeError: {name}() missing 1 required positional argument` (read `{}.request.path` instead)",
-        path.parameter.name.as_str(),
-        websocket.parameter.name.as_str(),
+        legacy.path.parameter.name.as_str(),
+        legacy.websocket.parameter.name.as_str(),
     );
-    let mut edits = vec![Edit::deletion(TextRange::new(websocket.end(), path.end()))];
-    if parameter_is_used(def, 1, checker) {
-        let Some(first) = first_statement_after_docstring(&def.body) else { return };
-        let Some(indent) = own_line_indent(checker.source, first.start()) else {
-            checker.report(path.parameter.name.range(), message, None);
-            return;
-        };
-        let binding = format!(
-            "{} = {}.request.path{}{indent}",
-            path.parameter.name.as_str(),
-            websocket.parameter.name.as_str(),
-            line_ending(checker.source)
-        );
-        edits.push(Edit::insertion(binding, first.start()));
-    }
+    let Some(edits) = legacy.edits else {
+        checker.report(legacy.path.parameter.name.range(), message, None);
+        return;
+    };
     let private = name.starts_with('_') || !is_module_level(def, module);
     let only_passed_to_serve = name_uses(name, module).iter().all(|r| handler_uses.contains(r));
     let applicability = if private && only_passed_to_serve {
@@ -132,11 +112,11 @@ fn check_handler(
         Applicability::Unsafe
     };
     let fix = Fix {
-        title: format!("Drop the `{}` parameter and read it from the connection", path.parameter.name.as_str()),
+        title: format!("Drop the `{}` parameter and read it from the connection", legacy.path.parameter.name.as_str()),
         edits,
         applicability,
     };
-    checker.report(path.parameter.name.range(), message, Some(fix));
+    checker.report(legacy.path.parameter.name.range(), message, Some(fix));
 }
 
 /// Handlers Ferry cannot rewrite safely, because other code may call them
@@ -144,20 +124,7 @@ fn check_handler(
 /// `self.handle`. Reported when the underlying function, defined in this
 /// file, still takes the path.
 fn check_indirect_handler(handler: &Expr, serve_name: &str, module: &ModModule, checker: &mut Checker<'_>) {
-    let (def, bound) = match handler {
-        Expr::Call(call) => {
-            let is_partial = matches!(checker.semantic.resolve_expr(&call.func), ferry_python::Resolution::One(q) if q.as_str() == "functools.partial");
-            let Some(def) = call.arguments.args.first().filter(|_| is_partial).and_then(|f| local_function(f, checker)) else {
-                return;
-            };
-            (def, call.arguments.args.len() - 1 + call.arguments.keywords.len())
-        }
-        Expr::Attribute(attr) if matches!(attr.value.as_ref(), Expr::Name(n) if n.id.as_str() == "self") => {
-            let Some(def) = method_named(module, handler.start(), attr.attr.as_str()) else { return };
-            (def, 1)
-        }
-        _ => return,
-    };
+    let Some((def, bound)) = indirect_handler(handler, module, checker) else { return };
     let params = &def.parameters;
     let positional = params.posonlyargs.len() + params.args.len();
     if params.vararg.is_some() || positional.saturating_sub(bound) != 2 {
@@ -171,49 +138,4 @@ fn check_indirect_handler(handler: &Expr, serve_name: &str, module: &ModModule, 
         ),
         None,
     );
-}
-
-/// The method `name` of the class whose body holds `at`.
-fn method_named<'a>(module: &'a ModModule, at: ferry_python::TextSize, name: &str) -> Option<&'a StmtFunctionDef> {
-    use ferry_python::ast::Stmt;
-    fn find<'a>(body: &'a [Stmt], at: ferry_python::TextSize, name: &str) -> Option<&'a StmtFunctionDef> {
-        for stmt in body {
-            match stmt {
-                Stmt::ClassDef(class) if class.range.contains(at) => {
-                    let direct = class.body.iter().find_map(|s| match s {
-                        Stmt::FunctionDef(def) if def.name.as_str() == name => Some(def),
-                        _ => None,
-                    });
-                    return find(&class.body, at, name).or(direct);
-                }
-                Stmt::FunctionDef(def) if def.range.contains(at) => return find(&def.body, at, name),
-                _ => {}
-            }
-        }
-        None
-    }
-    find(&module.body, at, name)
-}
-
-fn is_module_level(def: &StmtFunctionDef, module: &ModModule) -> bool {
-    module.body.iter().any(|stmt| stmt.range() == def.range)
-}
-
-/// Ranges of every load of `name` in the module.
-fn name_uses(name: &str, module: &ModModule) -> Vec<TextRange> {
-    use ferry_python::ast::visitor::{self, Visitor};
-    struct Uses<'n>(&'n str, Vec<TextRange>);
-    impl<'a> Visitor<'a> for Uses<'_> {
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            if let Expr::Name(n) = expr {
-                if n.id.as_str() == self.0 {
-                    self.1.push(n.range);
-                }
-            }
-            visitor::walk_expr(self, expr);
-        }
-    }
-    let mut uses = Uses(name, Vec::new());
-    uses.visit_body(&module.body);
-    uses.1
 }

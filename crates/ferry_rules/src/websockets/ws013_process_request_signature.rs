@@ -43,14 +43,11 @@
 //! module may call the function directly with the old arguments. Any other
 //! legacy hook is a review item.
 
-use ferry_engine::{Applicability, Checker, Edit, Fix, Rule};
-use ferry_python::ast::visitor::{self, Visitor};
-use ferry_python::ast::{self, Expr, ModModule, Stmt, StmtFunctionDef};
-use ferry_python::{Ranged, TextRange};
+use ferry_engine::{Applicability, Checker, Fix, Rule};
+use ferry_python::ast::{ModModule, StmtFunctionDef};
+use ferry_python::Ranged;
 
-use super::api::{
-    first_statement_after_docstring, line_ending, new_serve_hooks, own_line_indent, parameter_is_used,
-};
+use super::api::{new_serve_hooks, process_request_rewrite, HookRewrite};
 
 pub struct ProcessRequestSignature;
 
@@ -70,135 +67,22 @@ impl Rule for ProcessRequestSignature {
     }
 }
 
-/// The `return` statements of a function, not of functions nested in it.
-fn returns(body: &[Stmt]) -> Vec<&ast::StmtReturn> {
-    struct Returns<'a>(Vec<&'a ast::StmtReturn>);
-    impl<'a> Visitor<'a> for Returns<'a> {
-        fn visit_stmt(&mut self, stmt: &'a Stmt) {
-            match stmt {
-                Stmt::Return(ret) => self.0.push(ret),
-                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
-                _ => visitor::walk_stmt(self, stmt),
-            }
-        }
-        fn visit_expr(&mut self, _: &'a Expr) {}
-    }
-    let mut found = Returns(Vec::new());
-    found.visit_body(body);
-    found.0
-}
-
-/// Whether the body reads any of `names` (so new parameters would shadow them).
-fn uses_any(body: &[Stmt], names: &[&str]) -> bool {
-    struct Uses<'n>(&'n [&'n str], bool);
-    impl<'a> Visitor<'a> for Uses<'_> {
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            if let Expr::Name(name) = expr {
-                self.1 |= self.0.contains(&name.id.as_str());
-            }
-            visitor::walk_expr(self, expr);
-        }
-    }
-    let mut uses = Uses(names, false);
-    uses.visit_body(body);
-    uses.1
-}
-
 fn check_hook(def: &StmtFunctionDef, serve_name: &str, checker: &mut Checker<'_>) {
-    let params = &def.parameters;
-    let positional: Vec<_> = params.posonlyargs.iter().chain(params.args.iter()).collect();
-    let [first, second] = positional.as_slice() else { return };
-    let (first_name, second_name) = (first.parameter.name.as_str(), second.parameter.name.as_str());
-    let returns = returns(&def.body);
-    let returns_tuple = returns.iter().any(|r| matches!(r.value.as_deref(), Some(Expr::Tuple(_))));
-    let legacy_names = first_name == "path" && matches!(second_name, "request_headers" | "headers");
-    if !(returns_tuple || legacy_names) || matches!(first_name, "connection" | "conn" | "websocket" | "ws") {
+    let rewrite = process_request_rewrite(def, false, checker);
+    if matches!(rewrite, HookRewrite::Unchanged | HookRewrite::OtherSignature) {
         return;
     }
     let name = def.name.as_str();
     let message = format!(
         "`{name}` is passed as `process_request` to `{serve_name}`, which calls it with `(connection, request)` and expects `None` or a `Response`; as written every handshake fails (HTTP 500 or `InvalidMessage`): read `request.path` and `request.headers`, and return `connection.respond(status, text)`"
     );
-    let range = def.name.range();
-    let Some(responses) = returns
-        .iter()
-        .map(|r| respond_call(r, checker))
-        .collect::<Option<Vec<Option<(TextRange, String)>>>>()
-    else {
-        checker.report(range, message, None);
-        return;
+    let fix = match rewrite {
+        HookRewrite::Rewrite(edits) => Some(Fix {
+            title: "Rewrite as `process_request(connection, request)` returning `connection.respond(...)`".to_string(),
+            edits,
+            applicability: Applicability::Unsafe,
+        }),
+        _ => None,
     };
-    if uses_any(&def.body, &["connection", "request"]) {
-        checker.report(range, message, None);
-        return;
-    }
-    let mut edits = vec![Edit::replacement(
-        "connection, request",
-        TextRange::new(first.start(), second.end()),
-    )];
-    let mut prologue = String::new();
-    let eol = line_ending(checker.source);
-    let Some(first_stmt) = first_statement_after_docstring(&def.body) else { return };
-    let Some(indent) = own_line_indent(checker.source, first_stmt.start()) else {
-        checker.report(range, message, None);
-        return;
-    };
-    if parameter_is_used(def, 0, checker) {
-        prologue.push_str(&format!("{first_name} = request.path{eol}{indent}"));
-    }
-    if parameter_is_used(def, 1, checker) {
-        prologue.push_str(&format!("{second_name} = request.headers{eol}{indent}"));
-    }
-    if !prologue.is_empty() {
-        edits.push(Edit::insertion(prologue, first_stmt.start()));
-    }
-    edits.extend(responses.into_iter().flatten().map(|(range, text)| Edit::replacement(text, range)));
-    let fix = Fix {
-        title: "Rewrite as `process_request(connection, request)` returning `connection.respond(...)`".to_string(),
-        edits,
-        applicability: Applicability::Unsafe,
-    };
-    checker.report(range, message, Some(fix));
-}
-
-/// For one `return`: `Some(None)` if it needs no change (`return` / `return None`),
-/// `Some(Some(edit))` for a convertible tuple, `None` if it cannot be converted.
-fn respond_call(ret: &ast::StmtReturn, checker: &Checker<'_>) -> Option<Option<(TextRange, String)>> {
-    let Some(value) = ret.value.as_deref() else { return Some(None) };
-    if value.is_none_literal_expr() {
-        return Some(None);
-    }
-    let Expr::Tuple(tuple) = value else { return None };
-    let [status, headers, body] = tuple.elts.as_slice() else { return None };
-    if !plain_headers(headers) {
-        return None;
-    }
-    let Expr::BytesLiteral(bytes) = body else { return None };
-    let source = checker.text(body.range());
-    let text = source.strip_prefix('b').or_else(|| source.strip_prefix('B'))?;
-    let ascii = bytes.value.bytes().all(|b| b.is_ascii());
-    if !ascii || !(text.starts_with('"') || text.starts_with('\'')) {
-        return None;
-    }
-    let call = format!("connection.respond({}, {text})", checker.text(status.range()));
-    Some(Some((value.range(), call)))
-}
-
-/// `[]`, `()`, or only a `Content-Type: text/plain...` pair, which `respond` sets itself.
-fn plain_headers(headers: &Expr) -> bool {
-    let elts = match headers {
-        Expr::List(list) => &list.elts,
-        Expr::Tuple(tuple) => &tuple.elts,
-        _ => return false,
-    };
-    elts.iter().all(|pair| match pair {
-        Expr::Tuple(pair) => match pair.elts.as_slice() {
-            [Expr::StringLiteral(key), Expr::StringLiteral(value)] => {
-                key.value.to_str().eq_ignore_ascii_case("content-type")
-                    && value.value.to_str().to_ascii_lowercase().starts_with("text/plain")
-            }
-            _ => false,
-        },
-        _ => false,
-    })
+    checker.report(def.name.range(), message, fix);
 }

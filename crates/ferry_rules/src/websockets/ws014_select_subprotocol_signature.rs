@@ -31,11 +31,11 @@
 //! function that reads the server's list must be rewritten (the list is the
 //! `subprotocols=` passed to `serve`): a review item.
 
-use ferry_engine::{Applicability, Checker, Edit, Fix, Rule};
+use ferry_engine::{Applicability, Checker, Fix, Rule};
 use ferry_python::ast::ModModule;
-use ferry_python::{Ranged, TextRange};
+use ferry_python::Ranged;
 
-use super::api::{new_serve_hooks, parameter_is_used};
+use super::api::{new_serve_hooks, select_subprotocol_rewrite, HookRewrite};
 
 pub struct SelectSubprotocolSignature;
 
@@ -50,33 +50,24 @@ impl Rule for SelectSubprotocolSignature {
 
     fn check_module(&self, module: &ModModule, checker: &mut Checker<'_>) {
         for (def, serve_name) in new_serve_hooks(module, checker, "select_subprotocol") {
-            let params = &def.parameters;
-            let positional: Vec<_> = params.posonlyargs.iter().chain(params.args.iter()).collect();
-            let [first, second] = positional.as_slice() else { continue };
-            if matches!(first.parameter.name.as_str(), "connection" | "conn" | "websocket" | "ws" | "self") {
-                continue;
-            }
             let message = format!(
                 "`{}` is passed as `select_subprotocol` to `{}`, which calls it with `(connection, subprotocols)`: as written it gets the connection as the client's list and the client's list as the server's",
                 def.name, serve_name
             );
-            if parameter_is_used(def, 1, checker) {
-                checker.report(
-                    def.name.range(),
-                    format!("{message}; it reads the server's list, which is now the `subprotocols=` given to `serve`: rewrite it"),
-                    None,
-                );
-                continue;
+            match select_subprotocol_rewrite(def, false, checker) {
+                HookRewrite::Unchanged | HookRewrite::OtherSignature => {}
+                HookRewrite::Review(why) => {
+                    checker.report(def.name.range(), format!("{message}; {why}: rewrite it"), None);
+                }
+                HookRewrite::Rewrite(edits) => {
+                    let fix = Fix {
+                        title: "Take `(connection, client_subprotocols)`".to_string(),
+                        edits,
+                        applicability: Applicability::Unsafe,
+                    };
+                    checker.report(def.name.range(), message, Some(fix));
+                }
             }
-            let fix = Fix {
-                title: "Take `(connection, client_subprotocols)`".to_string(),
-                edits: vec![Edit::replacement(
-                    format!("connection, {}", first.parameter.name.as_str()),
-                    TextRange::new(first.start(), second.end()),
-                )],
-                applicability: Applicability::Unsafe,
-            };
-            checker.report(def.name.range(), message, Some(fix));
         }
     }
 }

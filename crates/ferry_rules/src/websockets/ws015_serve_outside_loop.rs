@@ -36,11 +36,10 @@
 //! and what else runs on that loop is the author's to decide.
 
 use ferry_engine::{Checker, Rule};
-use ferry_python::ast::visitor::{self, Visitor};
-use ferry_python::ast::{Expr, ModModule, Stmt};
-use ferry_python::{Ranged, TextRange};
+use ferry_python::ast::ModModule;
+use ferry_python::Ranged;
 
-use super::api::{serve_call, Server};
+use super::api::{call_places, serve_call, CallPlace, Server};
 
 pub struct ServeOutsideLoop;
 
@@ -54,56 +53,22 @@ impl Rule for ServeOutsideLoop {
     }
 
     fn check_module(&self, module: &ModModule, checker: &mut Checker<'_>) {
-        let mut walker = Walker {
-            checker,
-            depth: 0,
-            found: Vec::new(),
-        };
-        walker.visit_body(&module.body);
-        for (range, name) in walker.found {
+        for (call, place) in call_places(module) {
+            if place != CallPlace::ModuleLevel {
+                continue;
+            }
+            let Some(serve) = serve_call(call, checker) else { continue };
+            if serve.only() != Some(Server::NewAsyncio) {
+                continue;
+            }
+            let name = serve.shown_name().to_string();
             checker.report(
-                range,
+                call.func.range(),
                 format!(
                     "`{name}` (new implementation) is called at module level, where no event loop runs: it fails with `RuntimeError: no running event loop`; move it into `async def main(): async with {name}(...) as server: await server.serve_forever()` and start with `asyncio.run(main())`"
                 ),
                 None,
             );
         }
-    }
-}
-
-struct Walker<'c, 'a> {
-    checker: &'c Checker<'a>,
-    /// How many functions enclose the current node (0: module level).
-    depth: usize,
-    found: Vec<(TextRange, String)>,
-}
-
-impl<'b> Visitor<'b> for Walker<'_, '_> {
-    fn visit_stmt(&mut self, stmt: &'b Stmt) {
-        if let Stmt::FunctionDef(_) = stmt {
-            self.depth += 1;
-            visitor::walk_stmt(self, stmt);
-            self.depth -= 1;
-            return;
-        }
-        visitor::walk_stmt(self, stmt);
-    }
-
-    fn visit_expr(&mut self, expr: &'b Expr) {
-        if let (Expr::Call(call), 0) = (expr, self.depth) {
-            if let Some(serve) = serve_call(call, self.checker) {
-                if serve.only() == Some(Server::NewAsyncio) {
-                    self.found.push((call.func.range(), serve.shown_name().to_string()));
-                }
-            }
-        }
-        if let Expr::Lambda(_) = expr {
-            self.depth += 1;
-            visitor::walk_expr(self, expr);
-            self.depth -= 1;
-            return;
-        }
-        visitor::walk_expr(self, expr);
     }
 }

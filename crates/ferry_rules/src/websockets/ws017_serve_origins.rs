@@ -25,7 +25,7 @@ use ferry_engine::{Applicability, Checker, Edit, Fix, Rule};
 use ferry_python::ast::Expr;
 use ferry_python::Ranged;
 
-use super::api::{serve_call, Server};
+use super::api::{empty_origins, serve_call, Server};
 
 pub struct ServeOrigins;
 
@@ -43,15 +43,7 @@ impl Rule for ServeOrigins {
         let Some(keyword) = call.arguments.find_keyword("origins") else {
             return;
         };
-        let elts = match &keyword.value {
-            Expr::List(list) => &list.elts,
-            Expr::Tuple(tuple) => &tuple.elts,
-            _ => return,
-        };
-        let empties: Vec<&Expr> = elts
-            .iter()
-            .filter(|e| matches!(e, Expr::StringLiteral(s) if s.value.to_str().is_empty()))
-            .collect();
+        let empties = empty_origins(keyword);
         if empties.is_empty() {
             return;
         }
