@@ -382,3 +382,82 @@ fn pyproject_strings_are_bumped_and_other_files_only_reported() {
         "[options]\ninstall_requires =\n    websockets<14\n"
     );
 }
+
+#[test]
+fn every_clause_counts_and_only_upper_bounds_below_14_are_raised() {
+    let dir = project();
+    let root = dir.path();
+    write(root, "a/requirements.txt", "websockets>=16\n");
+    write(root, "a/client.py", CLIENT);
+    write(root, "b/requirements.txt", "websockets!=15.0.1\n");
+    write(root, "b/client.py", CLIENT);
+    write(
+        root,
+        "c/requirements.txt",
+        "websockets>=10,<14,!=15.0.0  # old API\n",
+    );
+    write(root, "c/client.py", CLIENT);
+    // Only together do these shut out every release from 14 on.
+    write(root, "d/requirements.txt", "websockets>=13,<15,!=14.*\n");
+    write(root, "d/client.py", CLIENT);
+    let target = ["--target", "websockets==15.0.1"];
+
+    let doc = json(&ferry(
+        root,
+        &[
+            &["scan", "--format", "json", "--select", "WS900"][..],
+            &target,
+        ]
+        .concat(),
+    ));
+    let finding = |path: &str| {
+        doc["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == path)
+            .map(|f| f["findings"][0].clone())
+            .unwrap_or_else(|| panic!("{path} is reported: {doc:#}"))
+    };
+    let above = finding("a/requirements.txt");
+    assert_eq!(above["fix"], "none");
+    assert_eq!(
+        above["message"],
+        "`websockets>=16` excludes the target websockets 15.0.1 (`>=16` allows only releases above the target); run with a --target it allows, or change the requirement by hand"
+    );
+    let hole = finding("b/requirements.txt");
+    assert_eq!(hole["fix"], "none");
+    assert!(hole["message"]
+        .as_str()
+        .unwrap()
+        .contains("(`!=15.0.1` rules the target out)"));
+    assert_eq!(finding("c/requirements.txt")["fix"], "unsafe");
+    assert_eq!(
+        finding("d/requirements.txt")["fix_title"],
+        "Raise the requirement to `websockets>=14.2,!=14.*`"
+    );
+
+    let output = ferry(
+        root,
+        &[&["fix", "--unsafe-fixes", "--allow-dirty"][..], &target].concat(),
+    );
+    assert_eq!(output.status.code(), Some(1), "two are left for review");
+    assert_eq!(read(root, "a/requirements.txt"), "websockets>=16\n");
+    assert_eq!(read(root, "b/requirements.txt"), "websockets!=15.0.1\n");
+    assert_eq!(
+        read(root, "c/requirements.txt"),
+        "websockets>=14.2,!=15.0.0  # old API\n"
+    );
+    assert_eq!(
+        read(root, "d/requirements.txt"),
+        "websockets>=14.2,!=14.*\n"
+    );
+
+    // Without a target, `>=13,<15,!=14.*` is a pin below 14.
+    write(root, "d/requirements.txt", "websockets>=13,<15,!=14.*\n");
+    write(root, "d/client.py", CLIENT);
+    let doc = json(&ferry(root, &["scan", "--format", "json", "d"]));
+    assert!(paths_with_findings(&doc).is_empty(), "{doc:#}");
+    assert_eq!(doc["pins"][0]["requirement"], "websockets>=13,<15,!=14.*");
+    assert_eq!(doc["pins"][0]["target"], "13.999");
+}

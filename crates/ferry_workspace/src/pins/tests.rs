@@ -216,3 +216,117 @@ fn doctor_gets_every_declaration_of_the_folder() {
         ]
     );
 }
+
+/// A pack with no rules: what the pins need of the websockets one.
+static PACK: Pack = Pack {
+    name: "websockets",
+    summary: "",
+    library: "websockets",
+    rules: &[],
+    triggers: &[],
+    mention_words: &[],
+};
+
+/// The pin bump findings for `file` holding `text`, under `--target
+/// websockets==target`: each message, and the file after the unsafe fixes.
+fn bumps(file: &str, text: &str, target: &str) -> (Vec<String>, String) {
+    let dir = project();
+    let root = dir.path();
+    write(root, file, text);
+    let mut settings = Settings::default();
+    settings
+        .targets
+        .insert("websockets".into(), target.parse().unwrap());
+    let packs = [&PACK];
+    let pins = RunPins::new(&settings, &packs, root, true);
+    pins.for_file(&root.join("app/client.py"));
+    let bumps = pins.bumps();
+    assert!(bumps.len() <= 1, "one requirement file");
+    let messages = bumps
+        .iter()
+        .flat_map(|b| b.findings.iter().map(|f| f.message.clone()))
+        .collect();
+    let fixed = bumps.first().map_or(text.to_string(), |b| b.fixed().0);
+    (messages, fixed)
+}
+
+#[test]
+fn upper_bounds_below_the_breaking_release_are_raised_keeping_the_other_clauses() {
+    let (messages, fixed) = bumps("requirements.txt", "websockets~=13.0\n", "15.0.1");
+    assert_eq!(
+        messages,
+        vec!["`websockets~=13.0` excludes the target websockets 15.0.1 (`~=13.0` allows only releases below the target); the requirement keeps websockets below 14, so `websockets.connect` is the legacy client there; raise the requirement to `websockets>=14.2`"]
+    );
+    assert_eq!(fixed, "websockets>=14.2\n");
+    // A lower bound the floor implies goes; an exclusion above it stays.
+    let (_, fixed) = bumps(
+        "requirements.txt",
+        "websockets>=10,<14,!=13.0,!=15.0.0  # old\n",
+        "15.0.1",
+    );
+    assert_eq!(fixed, "websockets>=14.2,!=15.0.0  # old\n");
+    // Held below the target but not below 14: the new API already, no fix.
+    let (_, fixed) = bumps("requirements.txt", "websockets>=14.5,<15\n", "15.0.1");
+    assert_eq!(fixed, "websockets>=14.5,<15\n");
+    let (_, fixed) = bumps("requirements.txt", "websockets==13.*,>=13.1\n", "14.0");
+    assert_eq!(
+        fixed, "websockets>=14.0\n",
+        "the floor never exceeds the target"
+    );
+    // Only exclusions and bounds together hold it below 14.
+    let (messages, fixed) = bumps("requirements.txt", "websockets>=13,<15,!=14.*\n", "15.0.1");
+    assert!(
+        messages[0].contains("(`<15` allows only releases below the target); the requirement keeps websockets below 14"),
+        "{messages:?}"
+    );
+    assert_eq!(fixed, "websockets>=14.2,!=14.*\n");
+}
+
+#[test]
+fn lower_bounds_and_exclusions_that_reject_the_target_are_reported_without_a_fix() {
+    let cases = [
+        (
+            "websockets>=16\n",
+            "`websockets>=16` excludes the target websockets 15.0.1 (`>=16` allows only releases above the target); run with a --target it allows, or change the requirement by hand",
+        ),
+        (
+            "websockets!=15.0.1\n",
+            "`websockets!=15.0.1` excludes the target websockets 15.0.1 (`!=15.0.1` rules the target out); run with a --target it allows, or change the requirement by hand",
+        ),
+        (
+            "websockets!=15.*\n",
+            "`websockets!=15.*` excludes the target websockets 15.0.1 (`!=15.*` rules the target out); run with a --target it allows, or change the requirement by hand",
+        ),
+        (
+            // New API all the same, but not the target.
+            "websockets<=15.0.0\n",
+            "`websockets<=15.0.0` excludes the target websockets 15.0.1 (`<=15.0.0` allows only releases below the target); run with a --target it allows, or change the requirement by hand",
+        ),
+        (
+            "websockets<14,!=15.0.1\n",
+            "`websockets<14,!=15.0.1` excludes the target websockets 15.0.1 (`<14` allows only releases below the target; `!=15.0.1` rules the target out); the requirement keeps websockets below 14, so `websockets.connect` is the legacy client there; run with a --target it allows, or change the requirement by hand",
+        ),
+        (
+            "websockets===15.0.0\n",
+            "`websockets===15.0.0` excludes the target websockets 15.0.1 (`===15.0.0` allows only releases below the target); run with a --target it allows, or change the requirement by hand",
+        ),
+    ];
+    for (text, message) in cases {
+        let (messages, fixed) = bumps("requirements.txt", text, "15.0.1");
+        assert_eq!(messages, vec![message.to_string()], "{text}");
+        assert_eq!(fixed, text, "no fix for {text}");
+    }
+    // What allows the target is not reported.
+    for text in [
+        "websockets>=14,!=15.0.0\n",
+        "websockets~=15.0\n",
+        "websockets===15.0.1\n",
+        "websockets\n",
+    ] {
+        assert_eq!(
+            bumps("requirements.txt", text, "15.0.1").0,
+            Vec::<String>::new(),
+            "{text}"
+        );
+    }
+}
