@@ -461,3 +461,47 @@ fn every_clause_counts_and_only_upper_bounds_below_14_are_raised() {
     assert_eq!(doc["pins"][0]["requirement"], "websockets>=13,<15,!=14.*");
     assert_eq!(doc["pins"][0]["target"], "13.999");
 }
+
+#[test]
+fn the_pin_bump_follows_select_and_ignore() {
+    let dir = project();
+    let root = dir.path();
+    write(root, "requirements.txt", "websockets<14\n");
+    write(root, "app/client.py", CLIENT);
+    let codes = |args: &[&str]| -> Vec<String> {
+        let all = [
+            &["scan", "--format", "json", "--target", "websockets==15.0.1"][..],
+            args,
+        ]
+        .concat();
+        let doc = json(&ferry(root, &all));
+        let mut codes: Vec<String> = doc["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|f| f["findings"].as_array().unwrap().clone())
+            .map(|f| f["code"].as_str().unwrap().to_string())
+            .collect();
+        codes.sort();
+        codes.dedup();
+        codes
+    };
+    assert_eq!(codes(&[]), vec!["WS001", "WS002", "WS900"]);
+    assert_eq!(codes(&["--ignore", "WS900"]), vec!["WS001", "WS002"]);
+    assert_eq!(codes(&["--select", "WS001"]), vec!["WS001"]);
+    assert_eq!(codes(&["--select", "WS9"]), vec!["WS900"]);
+    let output = ferry(
+        root,
+        &[
+            "fix",
+            "--unsafe-fixes",
+            "--allow-dirty",
+            "--ignore",
+            "WS900",
+            "--target",
+            "websockets==15.0.1",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert_eq!(read(root, "requirements.txt"), "websockets<14\n");
+}

@@ -170,6 +170,9 @@ pub(super) fn plan<'p>(
     resolver: &PinResolver,
     cwd: &std::path::Path,
 ) -> Vec<PinBump> {
+    if !settings.selection.is_enabled(PIN_BUMP_CODE, true) {
+        return Vec::new();
+    }
     let mut by_file: std::collections::BTreeMap<PathBuf, Vec<BumpFinding>> = Default::default();
     let mut seen = std::collections::HashSet::new();
     for pin in pins {
