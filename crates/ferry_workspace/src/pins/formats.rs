@@ -108,6 +108,9 @@ struct Pep508 {
 fn pep508(text: &str) -> Option<Pep508> {
     let start = text.len() - text.trim_start().len();
     let end = text.trim_end().len();
+    if start >= end {
+        return None;
+    }
     let name_len = text[start..]
         .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
         .unwrap_or(end - start);
@@ -627,6 +630,7 @@ mod tests {
         let p = pep508("websockets @ https://example.invalid/w.whl").unwrap();
         assert!(p.specifiers.is_none() && p.specifier_range.is_none());
         assert!(pep508("websockets foo").is_none());
+        assert!(pep508("").is_none() && pep508("   ").is_none());
         let p = pep508("websockets").unwrap();
         assert!(p.specifiers.unwrap().is_any());
     }

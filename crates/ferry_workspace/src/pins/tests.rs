@@ -330,3 +330,16 @@ fn lower_bounds_and_exclusions_that_reject_the_target_are_reported_without_a_fix
         );
     }
 }
+
+#[test]
+fn blank_and_indented_comment_lines_are_skipped() {
+    let dir = project();
+    let root = dir.path();
+    // pip-compile writes `    # via …` under each requirement.
+    write(
+        root,
+        "requirements.txt",
+        "websockets==13.1\n    # via chat\n   \n\t\n",
+    );
+    assert_eq!(target_for(root, "").as_deref(), Some("13.1"));
+}
