@@ -505,3 +505,33 @@ fn the_pin_bump_follows_select_and_ignore() {
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
     assert_eq!(read(root, "requirements.txt"), "websockets<14\n");
 }
+
+#[test]
+fn hashed_requirements_with_continuations_pin_and_are_bumped_in_place() {
+    let dir = project();
+    let root = dir.path();
+    let before = "# pip-compile output\nwebsockets==13.1 \\\n    --hash=sha256:0aa \\\n    --hash=sha256:0bb\n    # via chat\n";
+    write(root, "requirements.txt", before);
+    write(root, "app/client.py", CLIENT);
+    let doc = json(&ferry(root, &["scan", "--format", "json"]));
+    assert!(paths_with_findings(&doc).is_empty(), "{doc:#}");
+    assert_eq!(doc["pins"][0]["line"], 2);
+    assert_eq!(doc["pins"][0]["requirement"], "websockets==13.1");
+    assert_eq!(doc["pins"][0]["target"], "13.1");
+
+    let output = ferry(
+        root,
+        &[
+            "fix",
+            "--unsafe-fixes",
+            "--allow-dirty",
+            "--target",
+            "websockets==15.0.1",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert_eq!(
+        read(root, "requirements.txt"),
+        before.replace("==13.1", ">=14.2")
+    );
+}

@@ -323,7 +323,7 @@ fn why_no_fix(kind: SourceKind) -> &'static str {
         SourceKind::SetupPy => "Ferry never rewrites setup.py, which is code",
         SourceKind::Pipfile => "Ferry rewrites requirements*.txt lines and pyproject.toml strings only, not Pipfile; run `pipenv lock` afterwards",
         SourceKind::RequirementsTxt | SourceKind::Pep621 | SourceKind::Poetry => {
-            "its text in the file has escapes or no specifier Ferry can replace exactly"
+            "its specifier is split over lines or written with escapes, so Ferry cannot replace it exactly"
         }
         SourceKind::Lock => "Ferry does not edit lock files",
     }

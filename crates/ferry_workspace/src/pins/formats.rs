@@ -178,14 +178,79 @@ fn comment_start(line: &str) -> usize {
         .map_or(line.len(), |(i, _)| i)
 }
 
+/// A line of a requirements file after pip joins continuations: a line
+/// ending in `\` goes on with the next one (the backslash and the line
+/// break dropped), unless it is a comment line. Remembers where each
+/// piece sits in the file.
+struct LogicalLine<'t> {
+    text: String,
+    /// Each piece's offset in `text` and in the file, and the piece.
+    pieces: Vec<(usize, usize, &'t str)>,
+}
+
+impl LogicalLine<'_> {
+    /// The file offset of `at` in `text`.
+    fn file_offset(&self, at: usize) -> usize {
+        let (start, file_start, _) = self
+            .pieces
+            .iter()
+            .rev()
+            .find(|(start, _, _)| *start <= at)
+            .expect("the first piece starts at 0");
+        file_start + (at - start)
+    }
+
+    /// `range` of `text` in the file, when it lies within one piece.
+    fn file_range(&self, range: &Range<usize>) -> Option<Range<usize>> {
+        let (start, file_start, _) = self
+            .pieces
+            .iter()
+            .find(|(start, _, piece)| *start <= range.start && range.end <= start + piece.len())?;
+        Some(file_start + (range.start - start)..file_start + (range.end - start))
+    }
+}
+
+fn logical_lines(text: &str) -> Vec<LogicalLine<'_>> {
+    let mut lines = Vec::new();
+    let mut current: Option<LogicalLine<'_>> = None;
+    for (offset, line) in lines_with_offsets(text) {
+        let is_comment = line.trim_start().starts_with('#');
+        let continues = !is_comment && line.ends_with('\\');
+        let piece = if continues {
+            &line[..line.len() - 1]
+        } else {
+            line
+        };
+        let logical = current.get_or_insert_with(|| LogicalLine {
+            text: String::new(),
+            pieces: Vec::new(),
+        });
+        // A comment line ends a continuation and adds nothing to it.
+        if !is_comment || logical.pieces.is_empty() {
+            logical.pieces.push((logical.text.len(), offset, piece));
+            logical.text.push_str(piece);
+        }
+        if !continues {
+            lines.extend(current.take());
+        }
+    }
+    lines.extend(current);
+    lines
+}
+
 /// `requirements*.txt` (and files it includes): requirements, and the files
 /// named by `-r`/`--requirement` and `-c`/`--constraint`, resolved against
-/// the including file's folder.
+/// the including file's folder. As pip reads them: continuation lines are
+/// joined first, then a `#` at the start or after a space starts a comment,
+/// options that follow a requirement (`--hash=…`) are not part of it, and
+/// an environment marker (`; python_version < "3.9"`) is kept with it but
+/// not evaluated (the code must work wherever the line applies, so a marked
+/// pin counts like any other).
 pub(super) fn requirements_txt(sink: &mut Sink<'_>) -> Vec<PathBuf> {
     let mut includes = Vec::new();
     let folder = sink.path.parent().unwrap_or(Path::new("")).to_path_buf();
-    for (offset, line) in lines_with_offsets(sink.text) {
-        let content = &line[..comment_start(line)];
+    for line in logical_lines(sink.text) {
+        let content = &line.text[..comment_start(&line.text)];
         let trimmed = content.trim();
         if let Some(option) = trimmed.strip_prefix('-') {
             if let Some(included) = include_target(option) {
@@ -199,7 +264,26 @@ pub(super) fn requirements_txt(sink: &mut Sink<'_>) -> Vec<PathBuf> {
             .filter_map(|option| content.find(option))
             .min()
             .unwrap_or(content.len());
-        sink.pep508_at(&content[..end], offset, SourceKind::RequirementsTxt, true);
+        let requirement = &content[..end];
+        let Some(parsed) = pep508(requirement) else {
+            continue;
+        };
+        let Some(library) = sink.wanted(&parsed.name) else {
+            continue;
+        };
+        let span = line.file_offset(parsed.whole.start)..line.file_offset(parsed.whole.end);
+        sink.push(Draft {
+            library,
+            text: requirement.trim().to_string(),
+            kind: SourceKind::RequirementsTxt,
+            specifiers: parsed.specifiers,
+            locked: None,
+            span,
+            // A specifier split over lines is not rewritten.
+            rewritable: parsed
+                .specifier_range
+                .and_then(|range| line.file_range(&range)),
+        });
     }
     includes
 }

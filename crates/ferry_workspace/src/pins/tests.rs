@@ -331,6 +331,76 @@ fn lower_bounds_and_exclusions_that_reject_the_target_are_reported_without_a_fix
     }
 }
 
+/// The requirements `folder` decides with: file name, line and text.
+fn decided(root: &Path, folder: &str) -> Vec<(String, usize, String)> {
+    let resolver = PinResolver::new(vec!["websockets".into()]);
+    let Some(pin) = resolver.pin_for(&root.join(folder), "websockets") else {
+        return Vec::new();
+    };
+    pin.requirements
+        .iter()
+        .map(|r| {
+            let name = r.file.file_name().unwrap().to_string_lossy().into_owned();
+            (name, r.line, r.text.clone())
+        })
+        .collect()
+}
+
+#[test]
+fn requirements_files_join_continuations_and_drop_comments_options_and_hashes() {
+    let dir = project();
+    let root = dir.path();
+    write(
+        root,
+        "hashes/requirements.txt",
+        "aiohttp==3.9.0 \\\n    --hash=sha256:aaa\nwebsockets==13.1 \\\r\n    --hash=sha256:bbb \\\r\n    --hash=sha256:ccc\r\n",
+    );
+    assert_eq!(
+        decided(root, "hashes"),
+        vec![("requirements.txt".into(), 3, "websockets==13.1".into())]
+    );
+    assert_eq!(target_for(root, "hashes").as_deref(), Some("13.1"));
+    // A specifier split over lines; comments, markers and options around it.
+    write(
+        root,
+        "split/requirements.txt",
+        "# pinned \\\nwebsockets[speedups]>=12,\\\n<14 ; python_version >= \"3.9\"  # legacy API\n--index-url https://example.invalid/simple\n",
+    );
+    assert_eq!(
+        decided(root, "split"),
+        vec![(
+            "requirements.txt".into(),
+            2,
+            "websockets[speedups]>=12,<14 ; python_version >= \"3.9\"".into()
+        )]
+    );
+    assert_eq!(target_for(root, "split").as_deref(), Some("13.999"));
+    // A comment line ending in a backslash does not swallow the next line.
+    write(
+        root,
+        "comment/requirements.txt",
+        "# old pin: websockets<13 \\\nwebsockets<14  # \\\n",
+    );
+    assert_eq!(
+        decided(root, "comment"),
+        vec![("requirements.txt".into(), 2, "websockets<14".into())]
+    );
+}
+
+#[test]
+fn the_pin_bump_rewrites_a_specifier_on_a_continued_line_but_not_one_split_over_lines() {
+    let text = "websockets>=10,<14 \\\n    --hash=sha256:bbb\n";
+    let (_, fixed) = bumps("requirements.txt", text, "15.0.1");
+    assert_eq!(fixed, "websockets>=14.2 \\\n    --hash=sha256:bbb\n");
+    let text = "websockets>=10,\\\n<14\n";
+    let (messages, fixed) = bumps("requirements.txt", text, "15.0.1");
+    assert_eq!(fixed, text);
+    assert!(
+        messages[0].ends_with("by hand (its specifier is split over lines or written with escapes, so Ferry cannot replace it exactly)"),
+        "{messages:?}"
+    );
+}
+
 #[test]
 fn blank_and_indented_comment_lines_are_skipped() {
     let dir = project();
