@@ -535,3 +535,28 @@ fn hashed_requirements_with_continuations_pin_and_are_bumped_in_place() {
         before.replace("==13.1", ">=14.2")
     );
 }
+
+#[test]
+fn setup_py_install_requires_through_a_module_level_name() {
+    let dir = project();
+    let root = dir.path();
+    write(
+        root,
+        "setup.py",
+        "from setuptools import setup\n\nREQUIRES = [\n    \"aiohttp\",\n    \"websockets>=10,<14\",\n]\n\nsetup(name=\"x\", install_requires=REQUIRES)\n",
+    );
+    write(root, "x/client.py", CLIENT);
+    let doc = json(&ferry(root, &["scan", "--format", "json"]));
+    assert!(paths_with_findings(&doc).is_empty(), "{doc:#}");
+    assert_eq!(doc["pins"][0]["file"], "setup.py");
+    assert_eq!(doc["pins"][0]["line"], 5);
+    assert_eq!(doc["pins"][0]["requirement"], "websockets>=10,<14");
+    // Changed after the assignment: not read, so the newest release.
+    write(
+        root,
+        "setup.py",
+        "from setuptools import setup\n\nREQUIRES = [\"websockets>=10,<14\"]\nREQUIRES.append(\"flask\")\n\nsetup(name=\"x\", install_requires=REQUIRES)\n",
+    );
+    let doc = json(&ferry(root, &["scan", "--format", "json"]));
+    assert_eq!(paths_with_findings(&doc), vec!["x/client.py"]);
+}

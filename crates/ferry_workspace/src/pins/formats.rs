@@ -3,15 +3,17 @@
 //! the libraries asked for, with the line and byte range they sit at, so a
 //! note can cite them and the pin bump can rewrite exactly the specifier.
 //!
-//! Nothing is executed: `setup.py` is parsed and only literal lists are read.
+//! Nothing is executed: `setup.py` is parsed and only literal lists are
+//! read, directly or through a name assigned once in the module.
 //! A file that does not parse gives no requirement (it cannot be read, so it
 //! cannot decide anything).
 
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use ferry_python::ast::visitor::{self, Visitor};
-use ferry_python::ast::{Expr, ExprCall};
+use ferry_python::ast::{Expr, ExprCall, ExprContext};
 use ferry_python::{Ranged, TextRange};
 use toml_edit::{Document, Item, TableLike, Value};
 
@@ -592,13 +594,18 @@ pub(super) fn setup_cfg(sink: &mut Sink<'_>) {
 
 /// `setup.py`: string literals in literal lists passed as `install_requires=`
 /// or as the values of a literal `extras_require=` dict to a `setup(...)`
-/// call. The file is parsed, never run.
+/// call. The file is parsed, never run, so the only names followed are the
+/// ones [`module_literals`] can read without running anything.
 pub(super) fn setup_py(sink: &mut Sink<'_>) {
     let Ok(parsed) = ferry_python::parse(sink.text) else {
         return;
     };
-    let mut finder = SetupCalls::default();
-    for stmt in &parsed.module().body {
+    let module = parsed.module();
+    let mut finder = SetupCalls {
+        literals: module_literals(&module.body),
+        strings: Vec::new(),
+    };
+    for stmt in &module.body {
         finder.visit_stmt(stmt);
     }
     for (content, range) in finder.strings {
@@ -614,14 +621,130 @@ pub(super) fn setup_py(sink: &mut Sink<'_>) {
     }
 }
 
+/// The names of a module whose value Ferry reads without running it: a
+/// simple name assigned once, directly in the module body, a literal list,
+/// tuple or dict (`REQUIRES = ["websockets<14"]`, `REQUIRES: list[str] =
+/// […]`), and bound nowhere else in the file (no second assignment, `+=`,
+/// `for`, `with … as`, import, `def`, `class`, `except … as`, `global`) and
+/// never used through an attribute or a subscript, which could change the
+/// list (`REQUIRES.append(…)`, `REQUIRES[0] = …`).
+///
+/// Everything else stays unread, on purpose: a name assigned in a function
+/// or under an `if`, assigned twice, built by an expression (`BASE + […]`)
+/// or a call (`open("requirements.txt").read().split()`), or imported.
+/// Such a `setup.py` names no requirement for Ferry, and the walk goes on
+/// to the folders above.
+fn module_literals(body: &[ferry_python::ast::Stmt]) -> HashMap<&str, &Expr> {
+    use ferry_python::ast::Stmt;
+    let mut bindings = Bindings::default();
+    for stmt in body {
+        bindings.visit_stmt(stmt);
+    }
+    let mut literals = HashMap::new();
+    for stmt in body {
+        let (target, value) = match stmt {
+            Stmt::Assign(assign) if assign.targets.len() == 1 => {
+                (&assign.targets[0], assign.value.as_ref())
+            }
+            Stmt::AnnAssign(assign) => match &assign.value {
+                Some(value) => (assign.target.as_ref(), value.as_ref()),
+                None => continue,
+            },
+            _ => continue,
+        };
+        let Expr::Name(name) = target else { continue };
+        let name = name.id.as_str();
+        let literal = matches!(value, Expr::List(_) | Expr::Tuple(_) | Expr::Dict(_));
+        if literal && bindings.stores.get(name) == Some(&1) && !bindings.tainted.contains(name) {
+            literals.insert(name, value);
+        }
+    }
+    literals
+}
+
+/// How often each name is bound anywhere in a module, and the names that
+/// are bound in ways [`module_literals`] does not follow or may be changed
+/// in place.
 #[derive(Default)]
-struct SetupCalls {
+struct Bindings<'a> {
+    stores: HashMap<&'a str, usize>,
+    tainted: HashSet<&'a str>,
+}
+
+impl<'a> Visitor<'a> for Bindings<'a> {
+    fn visit_stmt(&mut self, stmt: &'a ferry_python::ast::Stmt) {
+        use ferry_python::ast::Stmt;
+        match stmt {
+            Stmt::FunctionDef(def) => {
+                self.tainted.insert(def.name.as_str());
+            }
+            Stmt::ClassDef(class) => {
+                self.tainted.insert(class.name.as_str());
+            }
+            Stmt::Global(global) => self.tainted.extend(global.names.iter().map(|n| n.as_str())),
+            Stmt::Nonlocal(nonlocal) => {
+                self.tainted
+                    .extend(nonlocal.names.iter().map(|n| n.as_str()));
+            }
+            _ => {}
+        }
+        visitor::walk_stmt(self, stmt);
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        let base = |value: &'a Expr| match value {
+            Expr::Name(name) => Some(name.id.as_str()),
+            _ => None,
+        };
+        match expr {
+            Expr::Name(name) if name.ctx != ExprContext::Load => {
+                *self.stores.entry(name.id.as_str()).or_default() += 1;
+            }
+            Expr::Attribute(attribute) => self.tainted.extend(base(&attribute.value)),
+            Expr::Subscript(subscript) if subscript.ctx != ExprContext::Load => {
+                self.tainted.extend(base(&subscript.value));
+            }
+            _ => {}
+        }
+        visitor::walk_expr(self, expr);
+    }
+
+    fn visit_alias(&mut self, alias: &'a ferry_python::ast::Alias) {
+        // `import a.b` binds `a`.
+        let bound = alias.asname.as_ref().unwrap_or(&alias.name).as_str();
+        self.tainted
+            .insert(bound.split('.').next().unwrap_or(bound));
+    }
+
+    fn visit_except_handler(&mut self, handler: &'a ferry_python::ast::ExceptHandler) {
+        let ferry_python::ast::ExceptHandler::ExceptHandler(handler_) = handler;
+        if let Some(name) = &handler_.name {
+            self.tainted.insert(name.as_str());
+        }
+        visitor::walk_except_handler(self, handler);
+    }
+}
+
+struct SetupCalls<'m> {
+    /// See [`module_literals`].
+    literals: HashMap<&'m str, &'m Expr>,
     strings: Vec<(String, TextRange)>,
 }
 
-impl SetupCalls {
+impl<'m> SetupCalls<'m> {
+    /// `expr`, or the literal a name stands for.
+    fn value<'e>(&self, expr: &'e Expr) -> &'e Expr
+    where
+        'm: 'e,
+    {
+        match expr {
+            Expr::Name(name) => self.literals.get(name.id.as_str()).copied().unwrap_or(expr),
+            _ => expr,
+        }
+    }
+
     fn literal_list(&mut self, list: &Expr) {
-        let elements = match list {
+        let elements = match self.value(list) {
             Expr::List(list) => &list.elts,
             Expr::Tuple(tuple) => &tuple.elts,
             _ => return,
@@ -647,7 +770,7 @@ impl SetupCalls {
             match keyword.arg.as_ref().map(|a| a.as_str()) {
                 Some("install_requires") => self.literal_list(&keyword.value),
                 Some("extras_require") => {
-                    if let Expr::Dict(dict) = &keyword.value {
+                    if let Expr::Dict(dict) = self.value(&keyword.value) {
                         for item in dict.iter() {
                             self.literal_list(&item.value);
                         }
@@ -659,7 +782,7 @@ impl SetupCalls {
     }
 }
 
-impl<'a> Visitor<'a> for SetupCalls {
+impl<'a> Visitor<'a> for SetupCalls<'_> {
     fn visit_expr(&mut self, expr: &'a Expr) {
         if let Expr::Call(call) = expr {
             self.setup_call(call);

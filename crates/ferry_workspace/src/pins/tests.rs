@@ -413,3 +413,52 @@ fn blank_and_indented_comment_lines_are_skipped() {
     );
     assert_eq!(target_for(root, "").as_deref(), Some("13.1"));
 }
+
+#[test]
+fn setup_py_follows_a_name_assigned_a_literal_once_at_module_level() {
+    let dir = project();
+    let root = dir.path();
+    let setup = |folder: &str, text: &str| {
+        write(root, &format!("{folder}/setup.py"), text);
+        decided(root, folder)
+    };
+    let read = vec![("setup.py".to_string(), 3, "websockets<14".to_string())];
+    assert_eq!(
+        setup(
+            "list",
+            "from setuptools import setup\n\nREQUIRES = [\"aiohttp\", \"websockets<14\"]\n\nsetup(name=\"x\", install_requires=REQUIRES)\n"
+        ),
+        read
+    );
+    assert_eq!(
+        setup(
+            "annotated",
+            "import setuptools\n\nREQUIRES: list = (\"websockets<14\",)\nsetuptools.setup(install_requires=REQUIRES)\n"
+        ),
+        read
+    );
+    assert_eq!(
+        setup(
+            "extras",
+            "from setuptools import setup\nSERVER = ['aiohttp']\nEXTRAS = {'server': SERVER, 'ws': ['websockets==13.1']}\nsetup(extras_require=EXTRAS)\n"
+        ),
+        vec![("setup.py".to_string(), 3, "websockets==13.1".to_string())]
+    );
+    assert_eq!(target_for(root, "list").as_deref(), Some("13.999"));
+    // Beyond one literal assignment, nothing is read.
+    for (folder, text) in [
+        ("twice", "REQUIRES = ['websockets<14']\nREQUIRES = ['websockets']\nsetup(install_requires=REQUIRES)\n"),
+        ("augmented", "REQUIRES = ['websockets<14']\nREQUIRES += ['x']\nsetup(install_requires=REQUIRES)\n"),
+        ("appended", "REQUIRES = ['websockets<14']\nREQUIRES.append('x')\nsetup(install_requires=REQUIRES)\n"),
+        ("item", "REQUIRES = ['websockets<14']\nREQUIRES[0] = 'websockets'\nsetup(install_requires=REQUIRES)\n"),
+        ("nested", "if True:\n    REQUIRES = ['websockets<14']\nsetup(install_requires=REQUIRES)\n"),
+        ("function", "def main():\n    REQUIRES = ['websockets<14']\n    setup(install_requires=REQUIRES)\n"),
+        ("global", "REQUIRES = ['websockets<14']\ndef f():\n    global REQUIRES\nsetup(install_requires=REQUIRES)\n"),
+        ("expression", "BASE = ['websockets<14']\nREQUIRES = BASE + []\nsetup(install_requires=REQUIRES)\n"),
+        ("alias", "BASE = ['websockets<14']\nREQUIRES = BASE\nsetup(install_requires=REQUIRES)\n"),
+        ("imported", "from deps import REQUIRES\nsetup(install_requires=REQUIRES)\n"),
+        ("loop", "REQUIRES = ['websockets<14']\nfor REQUIRES in []: pass\nsetup(install_requires=REQUIRES)\n"),
+    ] {
+        assert_eq!(setup(folder, text), Vec::new(), "{folder}");
+    }
+}
