@@ -560,3 +560,39 @@ fn setup_py_install_requires_through_a_module_level_name() {
     let doc = json(&ferry(root, &["scan", "--format", "json"]));
     assert_eq!(paths_with_findings(&doc), vec!["x/client.py"]);
 }
+
+#[test]
+fn pipfile_lock_wins_over_the_pipfile() {
+    let dir = project();
+    let root = dir.path();
+    write(root, "Pipfile", "[packages]\nwebsockets = \"*\"\n");
+    write(
+        root,
+        "Pipfile.lock",
+        "{\n    \"_meta\": {\"pipfile-spec\": 6},\n    \"default\": {\n        \"websockets\": {\n            \"hashes\": [\"sha256:0aa\"],\n            \"version\": \"==13.1\"\n        }\n    },\n    \"develop\": {}\n}\n",
+    );
+    write(root, "app/client.py", CLIENT);
+    let doc = json(&ferry(root, &["scan", "--format", "json"]));
+    assert!(paths_with_findings(&doc).is_empty(), "{doc:#}");
+    let pin = &doc["pins"][0];
+    assert_eq!(pin["file"], "Pipfile.lock");
+    assert_eq!(pin["line"], 6);
+    assert_eq!(pin["requirement"], "websockets 13.1");
+    assert_eq!(pin["target"], "13.1");
+    // With a target, the lock is reported: Ferry does not edit it.
+    let doc = json(&ferry(
+        root,
+        &["scan", "--format", "json", "--target", "websockets==15.0.1"],
+    ));
+    let lock = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "Pipfile.lock")
+        .expect("the lock is reported");
+    assert_eq!(lock["findings"][0]["fix"], "none");
+    assert!(lock["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("run `pipenv update websockets`"));
+}

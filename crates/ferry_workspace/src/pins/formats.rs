@@ -8,7 +8,7 @@
 //! A file that does not parse gives no requirement (it cannot be read, so it
 //! cannot decide anything).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -550,6 +550,54 @@ pub(super) fn lock(sink: &mut Sink<'_>) {
             span,
             rewritable: None,
         });
+    }
+}
+
+/// `Pipfile.lock`: the `default` and `develop` sections map each package
+/// to its locked `"version": "==13.1"`. JSON has no spans, so the values
+/// are read raw: they borrow from the text, and where one sits in the
+/// file is where its slice starts.
+pub(super) fn pipfile_lock(sink: &mut Sink<'_>) {
+    use serde_json::value::RawValue;
+    type Object<'t> = BTreeMap<String, &'t RawValue>;
+    let text = sink.text;
+    let offset_of = |raw: &RawValue| raw.get().as_ptr() as usize - text.as_ptr() as usize;
+    let Ok(top) = serde_json::from_str::<Object<'_>>(text) else {
+        return;
+    };
+    for section in ["default", "develop"] {
+        let Some(packages) = top
+            .get(section)
+            .and_then(|raw| serde_json::from_str::<Object<'_>>(raw.get()).ok())
+        else {
+            continue;
+        };
+        for (name, entry) in packages {
+            let Some(library) = sink.wanted(&name) else {
+                continue;
+            };
+            let Some(raw) = serde_json::from_str::<Object<'_>>(entry.get())
+                .ok()
+                .and_then(|entry| entry.get("version").copied())
+            else {
+                // A path, git or URL entry: no version to read.
+                continue;
+            };
+            let Ok(pinned) = serde_json::from_str::<String>(raw.get()) else {
+                continue;
+            };
+            let version = pinned.trim().trim_start_matches("==").trim();
+            let start = offset_of(raw);
+            sink.push(Draft {
+                library: library.clone(),
+                text: format!("{library} {version}"),
+                kind: SourceKind::Lock,
+                specifiers: SpecifierSet::parse_pep440(&format!("=={version}")),
+                locked: release_of(version),
+                span: start..start + raw.get().len(),
+                rewritable: None,
+            });
+        }
     }
 }
 

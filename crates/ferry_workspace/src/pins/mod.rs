@@ -8,8 +8,8 @@
 //!
 //! Sources, per folder: `requirements*.txt` (following `-r`/`-c` includes),
 //! `pyproject.toml` (PEP 621, PEP 735 groups, Poetry), `setup.cfg`,
-//! literal lists in `setup.py`, `Pipfile`, and the locks `uv.lock` and
-//! `poetry.lock`. Walking up from a source file's folder, the first folder
+//! literal lists in `setup.py`, `Pipfile`, and the locks `uv.lock`,
+//! `poetry.lock` and `Pipfile.lock`. Walking up from a source file's folder, the first folder
 //! whose sources name the library decides for it (a `pyproject.toml` that
 //! only configures tools does not hide a pin further up); the walk stops at
 //! the top of a git work tree or at the filesystem root. In that folder a
@@ -45,7 +45,7 @@ pub enum SourceKind {
     SetupCfg,
     SetupPy,
     Pipfile,
-    /// `uv.lock` or `poetry.lock`: the version that gets installed.
+    /// `uv.lock`, `poetry.lock` or `Pipfile.lock`: the version that gets installed.
     Lock,
 }
 
@@ -128,7 +128,10 @@ enum Reader {
     SetupCfg,
     SetupPy,
     Pipfile,
+    /// `uv.lock`, `poetry.lock` (TOML).
     Lock,
+    /// `Pipfile.lock` (JSON).
+    PipfileLock,
 }
 
 fn reader_for(name: &str) -> Option<Reader> {
@@ -138,6 +141,7 @@ fn reader_for(name: &str) -> Option<Reader> {
         "setup.py" => Reader::SetupPy,
         "Pipfile" => Reader::Pipfile,
         "uv.lock" | "poetry.lock" => Reader::Lock,
+        "Pipfile.lock" => Reader::PipfileLock,
         _ if name.starts_with("requirements") && name.ends_with(".txt") => Reader::RequirementsTxt,
         _ => return None,
     })
@@ -366,6 +370,7 @@ fn read_file(path: &Path, reader: Reader, libraries: &[String]) -> Option<ReadFi
         Reader::SetupPy => formats::setup_py(&mut sink),
         Reader::Pipfile => formats::pipfile(&mut sink),
         Reader::Lock => formats::lock(&mut sink),
+        Reader::PipfileLock => formats::pipfile_lock(&mut sink),
     }
     let mut requirements = sink.found;
     requirements.sort_by_key(|r| r.span.start);

@@ -462,3 +462,63 @@ fn setup_py_follows_a_name_assigned_a_literal_once_at_module_level() {
         assert_eq!(setup(folder, text), Vec::new(), "{folder}");
     }
 }
+
+const PIPFILE_LOCK: &str = r#"{
+    "_meta": {
+        "hash": {"sha256": "0"},
+        "pipfile-spec": 6,
+        "requires": {"python_version": "3.11"}
+    },
+    "default": {
+        "aiohttp": {"hashes": ["sha256:1"], "version": "==3.9.0"},
+        "websockets": {
+            "hashes": [
+                "sha256:2"
+            ],
+            "index": "pypi",
+            "markers": "python_version >= '3.8'",
+            "version": "==13.1"
+        }
+    },
+    "develop": {
+        "websockets-proxy": {"version": "==0.1"}
+    }
+}
+"#;
+
+#[test]
+fn pipfile_lock_gives_the_installed_version() {
+    let dir = project();
+    let root = dir.path();
+    write(root, "Pipfile", "[packages]\nwebsockets = \"*\"\n");
+    write(root, "Pipfile.lock", PIPFILE_LOCK);
+    let resolver = PinResolver::new(vec!["websockets".into()]);
+    let pin = resolver.pin_for(root, "websockets").unwrap();
+    assert_eq!(pin.target.as_ref().unwrap().to_string(), "13.1");
+    assert!(pin.holds_back());
+    let deciding = pin.deciding().unwrap();
+    assert!(deciding.file.ends_with("Pipfile.lock"));
+    assert_eq!(
+        (deciding.kind, deciding.line, deciding.text.as_str()),
+        (SourceKind::Lock, 15, "websockets 13.1")
+    );
+    assert_eq!(&PIPFILE_LOCK[deciding.span.clone()], "\"==13.1\"");
+    // In `develop` too; a broken lock names nothing, so the folder above decides.
+    write(
+        root,
+        "dev/Pipfile.lock",
+        "{\"default\": {}, \"develop\": {\"Websockets\": {\"version\": \"==12.0\"}}}",
+    );
+    assert_eq!(target_for(root, "dev").as_deref(), Some("12.0"));
+    write(
+        root,
+        "broken/Pipfile.lock",
+        "{\"default\": {\"websockets\": ",
+    );
+    assert_eq!(target_for(root, "broken").as_deref(), Some("13.1"));
+    let (messages, _) = bumps("Pipfile.lock", PIPFILE_LOCK, "15.0.1");
+    assert_eq!(
+        messages,
+        vec!["`Pipfile.lock` locks websockets 13.1, below the target 15.0.1 and below 14 (`websockets.connect` is the legacy client there); after raising the requirement, run `pipenv update websockets` (Ferry does not edit lock files)"]
+    );
+}
