@@ -596,3 +596,43 @@ fn pipfile_lock_wins_over_the_pipfile() {
         .unwrap()
         .contains("run `pipenv update websockets`"));
 }
+
+#[test]
+fn a_uv_workspace_member_is_checked_against_the_root_lock() {
+    let dir = project();
+    let root = dir.path();
+    write(
+        root,
+        "pyproject.toml",
+        "[project]\nname = \"chat\"\nversion = \"0\"\n\n[tool.uv.workspace]\nmembers = [\"packages/*\"]\n",
+    );
+    write(
+        root,
+        "uv.lock",
+        "version = 1\n\n[manifest]\nmembers = [\"chat\", \"chat-client\"]\n\n[[package]]\nname = \"chat\"\nversion = \"0\"\nsource = { virtual = \".\" }\n\n[[package]]\nname = \"chat-client\"\nversion = \"0\"\nsource = { editable = \"packages/client\" }\ndependencies = [{ name = \"websockets\" }]\n\n[[package]]\nname = \"websockets\"\nversion = \"13.1\"\nsource = { registry = \"https://pypi.org/simple\" }\n",
+    );
+    write(
+        root,
+        "packages/client/pyproject.toml",
+        "[project]\nname = \"chat-client\"\nversion = \"0\"\ndependencies = [\"websockets>=12\"]\n",
+    );
+    write(root, "packages/client/src/chat_client/ws.py", CLIENT);
+    let doc = json(&ferry(root, &["scan", "--format", "json"]));
+    assert!(paths_with_findings(&doc).is_empty(), "{doc:#}");
+    let pin = &doc["pins"][0];
+    assert_eq!(pin["file"], "uv.lock");
+    assert_eq!(pin["line"], 19);
+    assert_eq!(pin["target"], "13.1");
+    assert_eq!(pin["breaks_when_raised"], 2);
+    // Once the lock holds a new release, the member's code is migrated.
+    write(
+        root,
+        "uv.lock",
+        &read(root, "uv.lock").replace("\"13.1\"", "\"15.0.1\""),
+    );
+    let doc = json(&ferry(root, &["scan", "--format", "json"]));
+    assert_eq!(
+        paths_with_findings(&doc),
+        vec!["packages/client/src/chat_client/ws.py"]
+    );
+}

@@ -292,7 +292,7 @@ pub(super) fn requirements_txt(sink: &mut Sink<'_>) -> Vec<PathBuf> {
 
 /// `a/b/../c` as `a/c`, so an included file is shown (and cached) under
 /// one name. Lexical, like pip: a symlinked folder is not resolved.
-fn without_dot_segments(path: &Path) -> PathBuf {
+pub(super) fn without_dot_segments(path: &Path) -> PathBuf {
     use std::path::Component;
     let mut out = PathBuf::new();
     for component in path.components() {
@@ -514,24 +514,50 @@ pub(super) fn pipfile(sink: &mut Sink<'_>) {
     }
 }
 
-/// `uv.lock` and `poetry.lock`: `[[package]]` tables with `name` and `version`.
-pub(super) fn lock(sink: &mut Sink<'_>) {
+/// `uv.lock` and `poetry.lock`: `[[package]]` tables with `name` and
+/// `version`. Returns the folders of a uv workspace's members, relative to
+/// the lock's: uv locks a whole workspace in the one `uv.lock` at its root,
+/// which lists the members' names under `[manifest] members` and gives each
+/// member's package a `source = { editable = "packages/app" }` (or
+/// `virtual = …`) with its folder.
+pub(super) fn lock(sink: &mut Sink<'_>) -> Vec<String> {
     let Some(doc) = parse_toml(sink.text) else {
-        return;
+        return Vec::new();
     };
     let Some(packages) = doc
         .as_table()
         .get("package")
         .and_then(Item::as_array_of_tables)
     else {
-        return;
+        return Vec::new();
     };
+    let members: Vec<String> = doc
+        .as_table()
+        .get("manifest")
+        .and_then(Item::as_table_like)
+        .and_then(|manifest| manifest.get("members"))
+        .and_then(Item::as_array)
+        .map(|names| {
+            names
+                .iter()
+                .filter_map(Value::as_str)
+                .map(normalize_name)
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut member_folders = Vec::new();
     for package in packages.iter() {
-        let Some(library) = package
-            .get("name")
-            .and_then(Item::as_str)
-            .and_then(|n| sink.wanted(n))
-        else {
+        let Some(name) = package.get("name").and_then(Item::as_str) else {
+            continue;
+        };
+        if members.contains(&normalize_name(name)) {
+            let source = package.get("source").and_then(Item::as_table_like);
+            let folder = source
+                .and_then(|s| s.get("editable").or_else(|| s.get("virtual")))
+                .and_then(Item::as_str);
+            member_folders.extend(folder.map(str::to_string));
+        }
+        let Some(library) = sink.wanted(name) else {
             continue;
         };
         let Some(version_item) = package.get("version") else {
@@ -551,6 +577,7 @@ pub(super) fn lock(sink: &mut Sink<'_>) {
             rewritable: None,
         });
     }
+    member_folders
 }
 
 /// `Pipfile.lock`: the `default` and `develop` sections map each package

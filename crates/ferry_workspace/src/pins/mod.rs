@@ -154,12 +154,16 @@ pub(crate) struct ReadFile {
     pub text: Arc<str>,
     requirements: Vec<Requirement>,
     includes: Vec<PathBuf>,
+    /// For a `uv.lock`: the folders of the workspace members it locks.
+    members: Vec<PathBuf>,
 }
 
 /// What one folder's own files say.
 #[derive(Debug)]
 struct FolderSources {
     requirements: Vec<Requirement>,
+    /// The folders of the uv workspace members its `uv.lock` locks.
+    workspace_members: Vec<PathBuf>,
     /// The folder is the top of a git work tree: the walk up stops here.
     is_work_tree_top: bool,
 }
@@ -264,6 +268,10 @@ impl PinResolver {
                 .cloned()
                 .collect();
             if !requirements.is_empty() {
+                let mut requirements = requirements;
+                if !requirements.iter().any(|r| r.kind == SourceKind::Lock) {
+                    requirements.extend(self.workspace_lock(&mut state, dir, library));
+                }
                 break Some(Arc::new(FolderPin::decide(
                     library,
                     dir.to_path_buf(),
@@ -279,6 +287,38 @@ impl PinResolver {
             state.nearest.insert(key, found.clone());
         }
         found
+    }
+
+    /// The locked versions of `library` for a uv workspace member in
+    /// `member`: the `uv.lock` of the nearest folder above that lists it as
+    /// a member (a workspace has one lock, at its root). The member's own
+    /// declarations still say which library and specifier apply; the lock
+    /// says what gets installed. Empty when no such lock is found below the
+    /// top of the work tree.
+    fn workspace_lock(
+        &self,
+        state: &mut ResolverState,
+        member: &Path,
+        library: &str,
+    ) -> Vec<Requirement> {
+        let mut current = member;
+        while let Some(dir) = current.parent() {
+            let below_top = !self.folder(state, current).is_work_tree_top;
+            if !below_top {
+                break;
+            }
+            let sources = self.folder(state, dir);
+            if sources.workspace_members.iter().any(|m| m == member) {
+                return sources
+                    .requirements
+                    .iter()
+                    .filter(|r| r.library == library && r.kind == SourceKind::Lock)
+                    .cloned()
+                    .collect();
+            }
+            current = dir;
+        }
+        Vec::new()
     }
 
     /// The text a requirement was read from, as it was read.
@@ -309,12 +349,20 @@ impl PinResolver {
         names.sort();
         let mut requirements = Vec::new();
         let mut seen = HashSet::new();
-        for name in names {
-            let reader = reader_for(&name).expect("kept only readable names");
+        for name in &names {
+            let reader = reader_for(name).expect("kept only readable names");
             self.gather(state, &dir.join(name), reader, &mut seen, &mut requirements);
         }
+        let workspace_members = if names.iter().any(|n| n == "uv.lock") {
+            self.read(state, &dir.join("uv.lock"), Reader::Lock)
+                .map(|lock| lock.members.clone())
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         let sources = Arc::new(FolderSources {
             requirements,
+            workspace_members,
             is_work_tree_top,
         });
         state.folders.insert(dir.to_path_buf(), sources.clone());
@@ -363,21 +411,28 @@ fn read_file(path: &Path, reader: Reader, libraries: &[String]) -> Option<ReadFi
     let text: Arc<str> = std::fs::read_to_string(path).ok()?.into();
     let mut sink = Sink::new(path, &text, libraries);
     let mut includes = Vec::new();
+    let mut members = Vec::new();
     match reader {
         Reader::RequirementsTxt => includes = formats::requirements_txt(&mut sink),
         Reader::Pyproject => formats::pyproject(&mut sink),
         Reader::SetupCfg => formats::setup_cfg(&mut sink),
         Reader::SetupPy => formats::setup_py(&mut sink),
         Reader::Pipfile => formats::pipfile(&mut sink),
-        Reader::Lock => formats::lock(&mut sink),
+        Reader::Lock => members = formats::lock(&mut sink),
         Reader::PipfileLock => formats::pipfile_lock(&mut sink),
     }
+    let folder = path.parent().unwrap_or(Path::new(""));
+    let members = members
+        .iter()
+        .map(|member| formats::without_dot_segments(&folder.join(member)))
+        .collect();
     let mut requirements = sink.found;
     requirements.sort_by_key(|r| r.span.start);
     Some(ReadFile {
         text: text.clone(),
         requirements,
         includes,
+        members,
     })
 }
 

@@ -522,3 +522,88 @@ fn pipfile_lock_gives_the_installed_version() {
         vec!["`Pipfile.lock` locks websockets 13.1, below the target 15.0.1 and below 14 (`websockets.connect` is the legacy client there); after raising the requirement, run `pipenv update websockets` (Ferry does not edit lock files)"]
     );
 }
+
+/// A uv workspace: the root project, two members and a folder that is not
+/// one, all locked in the root's `uv.lock` (websockets 13.1 on line 24).
+fn uv_workspace(root: &Path) {
+    write(
+        root,
+        "pyproject.toml",
+        "[project]\nname = \"chat\"\nversion = \"0\"\n\n[tool.uv.workspace]\nmembers = [\"packages/*\"]\nexclude = [\"packages/tools\"]\n",
+    );
+    write(
+        root,
+        "uv.lock",
+        "version = 1\nrevision = 3\n\n[manifest]\nmembers = [\n    \"chat\",\n    \"chat-client\",\n    \"Chat_Server\",\n]\n\n[[package]]\nname = \"chat\"\nversion = \"0\"\nsource = { virtual = \".\" }\n\n[[package]]\nname = \"chat-client\"\nversion = \"0\"\nsource = { editable = \"packages/client\" }\ndependencies = [{ name = \"websockets\" }]\n\n[[package]]\nname = \"websockets\"\nversion = \"13.1\"\nsource = { registry = \"https://pypi.org/simple\" }\n\n[[package]]\nname = \"chat-server\"\nversion = \"0\"\nsource = { virtual = \"packages/server\" }\n",
+    );
+    write(
+        root,
+        "packages/client/pyproject.toml",
+        "[project]\nname = \"chat-client\"\nversion = \"0\"\ndependencies = [\"websockets>=12\"]\n",
+    );
+    write(
+        root,
+        "packages/server/pyproject.toml",
+        "[project]\nname = \"chat-server\"\nversion = \"0\"\ndependencies = [\"websockets\"]\n",
+    );
+    write(
+        root,
+        "packages/tools/pyproject.toml",
+        "[project]\nname = \"tools\"\nversion = \"0\"\ndependencies = [\"websockets>=12\"]\n",
+    );
+    for folder in ["client", "server", "tools"] {
+        fs::create_dir_all(root.join(format!("packages/{folder}/src/app"))).unwrap();
+    }
+}
+
+#[test]
+fn a_uv_workspace_member_gets_the_version_locked_at_the_workspace_root() {
+    let dir = project();
+    let root = dir.path();
+    uv_workspace(root);
+    let resolver = PinResolver::new(vec!["websockets".into()]);
+    let pin = resolver
+        .pin_for(&root.join("packages/client/src/app"), "websockets")
+        .unwrap();
+    // The member's declaration decides, with the lock of its workspace.
+    assert_eq!(pin.folder, root.join("packages/client"));
+    assert_eq!(pin.target.as_ref().unwrap().to_string(), "13.1");
+    assert!(pin.holds_back());
+    let deciding = pin.deciding().unwrap();
+    assert_eq!(deciding.file, root.join("uv.lock"));
+    assert_eq!((deciding.kind, deciding.line), (SourceKind::Lock, 24));
+    let kinds: Vec<SourceKind> = pin.requirements.iter().map(|r| r.kind).collect();
+    assert_eq!(kinds, vec![SourceKind::Pep621, SourceKind::Lock]);
+    // A member found through `virtual = …` and a name spelt differently.
+    assert_eq!(
+        target_for(root, "packages/server/src/app").as_deref(),
+        Some("13.1")
+    );
+    // Not a member: its own declaration, unlocked, means the newest.
+    assert_eq!(target_for(root, "packages/tools/src/app"), None);
+    // The root folder decides with its own lock.
+    assert_eq!(target_for(root, "").as_deref(), Some("13.1"));
+}
+
+#[test]
+fn a_uv_lock_that_does_not_list_the_folder_or_sits_above_the_work_tree_is_not_used() {
+    let outer = tempfile::tempdir().unwrap();
+    uv_workspace(outer.path());
+    // The member is the top of its own work tree: the lock above is not its.
+    fs::create_dir_all(outer.path().join("packages/client/.git")).unwrap();
+    assert_eq!(target_for(outer.path(), "packages/client/src/app"), None);
+    // Without `[manifest]`, a lock lists no members.
+    let dir = project();
+    let root = dir.path();
+    write(
+        root,
+        "uv.lock",
+        "[[package]]\nname = \"chat-client\"\nversion = \"0\"\nsource = { editable = \"packages/client\" }\n\n[[package]]\nname = \"websockets\"\nversion = \"13.1\"\n",
+    );
+    write(
+        root,
+        "packages/client/pyproject.toml",
+        "[project]\nname = \"chat-client\"\ndependencies = [\"websockets>=12\"]\n",
+    );
+    assert_eq!(target_for(root, "packages/client"), None);
+}
