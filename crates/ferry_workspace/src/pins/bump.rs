@@ -16,7 +16,7 @@ use ferry_python::{LineIndex, TextSize};
 use ferry_report::{FileReport, FindingReport};
 
 use super::specifier::Exclusion;
-use super::{migration, FolderPin, PinResolver, Requirement, SourceKind};
+use super::{FolderPin, PinResolver, Requirement, SourceKind};
 
 /// The code of a pin bump finding. It shares the pack's prefix, so
 /// `--select WS` includes it.
@@ -176,8 +176,7 @@ pub(super) fn plan<'p>(
     let mut by_file: std::collections::BTreeMap<PathBuf, Vec<BumpFinding>> = Default::default();
     let mut seen = std::collections::HashSet::new();
     for pin in pins {
-        let (Some(migration), Some(target)) =
-            (migration(&pin.library), settings.target(&pin.library))
+        let (Some(migration), Some(target)) = (&pin.migration, settings.target(&pin.library))
         else {
             continue;
         };
@@ -214,7 +213,7 @@ pub(super) fn plan<'p>(
 fn bump_finding(
     requirement: &Requirement,
     target: &Version,
-    migration: &super::Migration,
+    migration: &ferry_engine::Migration,
 ) -> Option<BumpFinding> {
     let library = &requirement.library;
     if let Some(locked) = &requirement.locked {

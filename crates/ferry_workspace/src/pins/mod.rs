@@ -26,7 +26,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use ferry_engine::{Pack, Settings, Version};
+use ferry_engine::{Migration, Pack, Settings, Version};
 use ferry_report::PinNote;
 
 pub use bump::{PinBump, PIN_BUMP_CODE, PIN_BUMP_DOC};
@@ -92,34 +92,6 @@ pub fn normalize_name(name: &str) -> String {
     out
 }
 
-/// What Ferry knows of a library's breaking release, to read pins against
-/// it. This belongs with each pack (see the report of the change that added
-/// it); until the engine's `Pack` carries it, it lives here.
-#[derive(Debug)]
-pub(crate) struct Migration {
-    pub library: &'static str,
-    /// The first major release the migration is for.
-    pub breaking_since: u64,
-    /// The floor a raised requirement gets (`>=14.2`).
-    pub recommended_floor: &'static str,
-    /// A release to name in `--target` advice.
-    pub example_target: &'static str,
-    /// What a pin below the breaking release means for the code.
-    pub below_means: &'static str,
-}
-
-const MIGRATIONS: &[Migration] = &[Migration {
-    library: "websockets",
-    breaking_since: 14,
-    recommended_floor: "14.2",
-    example_target: "15.0.1",
-    below_means: "`websockets.connect` is the legacy client there",
-}];
-
-pub(crate) fn migration(library: &str) -> Option<&'static Migration> {
-    MIGRATIONS.iter().find(|m| m.library == library)
-}
-
 /// The files of one folder that can declare dependencies, and how to read each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Reader {
@@ -172,6 +144,9 @@ struct FolderSources {
 #[derive(Debug)]
 pub struct FolderPin {
     pub library: String,
+    /// The library's breaking release, from its pack; `None`: the pin is
+    /// read (for `ferry doctor`) but decides nothing.
+    pub migration: Option<Migration>,
     pub folder: PathBuf,
     /// Every declaration and locked version of the library there, by file and line.
     pub requirements: Vec<Requirement>,
@@ -183,8 +158,13 @@ pub struct FolderPin {
 }
 
 impl FolderPin {
-    fn decide(library: &str, folder: PathBuf, requirements: Vec<Requirement>) -> Self {
-        let breaking = migration(library).map_or(u64::MAX, |m| m.breaking_since);
+    fn decide(
+        library: &str,
+        migration: Option<Migration>,
+        folder: PathBuf,
+        requirements: Vec<Requirement>,
+    ) -> Self {
+        let breaking = migration.map_or(u64::MAX, |m| m.breaking_since);
         let lock = requirements
             .iter()
             .enumerate()
@@ -203,6 +183,7 @@ impl FolderPin {
         };
         Self {
             library: library.to_string(),
+            migration,
             folder,
             requirements,
             target,
@@ -212,7 +193,7 @@ impl FolderPin {
 
     /// Whether the target keeps the migration from applying.
     pub fn holds_back(&self) -> bool {
-        match (migration(&self.library), &self.target) {
+        match (&self.migration, &self.target) {
             (Some(m), Some(target)) => target.major() < m.breaking_since,
             _ => false,
         }
@@ -236,14 +217,23 @@ struct ResolverState {
 /// file worth checking (and its ancestors).
 #[derive(Debug)]
 pub(crate) struct PinResolver {
+    /// The libraries read, by normalised name.
     libraries: Vec<String>,
+    /// Their packs' breaking releases.
+    migrations: HashMap<String, Migration>,
     state: Mutex<ResolverState>,
 }
 
 impl PinResolver {
-    pub fn new(libraries: Vec<String>) -> Self {
+    /// Reads the requirements of `libraries` (normalised names), each
+    /// decided against its migration.
+    pub fn new(libraries: Vec<(String, Option<Migration>)>) -> Self {
         Self {
-            libraries,
+            migrations: libraries
+                .iter()
+                .filter_map(|(library, m)| Some((library.clone(), (*m)?)))
+                .collect(),
+            libraries: libraries.into_iter().map(|(library, _)| library).collect(),
             state: Mutex::new(ResolverState::default()),
         }
     }
@@ -274,6 +264,7 @@ impl PinResolver {
                 }
                 break Some(Arc::new(FolderPin::decide(
                     library,
+                    self.migrations.get(library).copied(),
                     dir.to_path_buf(),
                     requirements,
                 )));
@@ -441,7 +432,7 @@ fn read_file(path: &Path, reader: Reader, libraries: &[String]) -> Option<ReadFi
 /// `ferry doctor` checks the installed version against.
 pub fn declared_in(folder: &Path, library: &str) -> Vec<Requirement> {
     let library = normalize_name(library);
-    let resolver = PinResolver::new(vec![library.clone()]);
+    let resolver = PinResolver::new(vec![(library.clone(), None)]);
     let mut state = resolver.state.lock().expect("no panics while locked");
     let sources = resolver.folder(&mut state, folder);
     let mut found: Vec<Requirement> = sources
@@ -475,6 +466,7 @@ pub(crate) struct FileTargets<'s> {
 pub(crate) struct RunPins<'s> {
     settings: &'s Settings,
     cwd: PathBuf,
+    /// The libraries whose pack names a migration, normalised.
     libraries: Vec<String>,
     resolver: Option<PinResolver>,
     held_back: Mutex<BTreeMap<(PathBuf, usize, String), HeldBack>>,
@@ -483,17 +475,16 @@ pub(crate) struct RunPins<'s> {
 
 impl<'s> RunPins<'s> {
     /// `enabled: false` gives every file the run's settings and reads nothing.
+    /// The packs' migrations are all it knows of their libraries.
     pub fn new(settings: &'s Settings, packs: &[&Pack], cwd: &Path, enabled: bool) -> Self {
-        let mut libraries: Vec<String> = packs
+        let mut migrations: Vec<(String, Option<Migration>)> = packs
             .iter()
-            .map(|p| p.library)
-            .filter(|library| migration(library).is_some())
-            .map(normalize_name)
+            .filter_map(|p| Some((normalize_name(p.library), Some(p.migration?))))
             .collect();
-        libraries.sort();
-        libraries.dedup();
-        let resolver =
-            (enabled && !libraries.is_empty()).then(|| PinResolver::new(libraries.clone()));
+        migrations.sort_by(|a, b| a.0.cmp(&b.0));
+        migrations.dedup_by(|a, b| a.0 == b.0);
+        let libraries: Vec<String> = migrations.iter().map(|(l, _)| l.clone()).collect();
+        let resolver = (enabled && !libraries.is_empty()).then(|| PinResolver::new(migrations));
         Self {
             settings,
             cwd: cwd.to_path_buf(),
@@ -566,7 +557,7 @@ impl<'s> RunPins<'s> {
         held.values()
             .filter_map(|held| {
                 let deciding = held.pin.deciding()?;
-                let migration = migration(&held.pin.library)?;
+                let migration = held.pin.migration.as_ref()?;
                 let target = held.pin.target.as_ref()?;
                 let file = crate::display_path(&deciding.file, &self.cwd);
                 let how = if deciding.kind == SourceKind::Lock {

@@ -20,8 +20,13 @@ fn project() -> tempfile::TempDir {
     dir
 }
 
+/// A resolver for websockets, with its migration.
+fn websockets_resolver() -> PinResolver {
+    PinResolver::new(vec![("websockets".into(), Some(WEBSOCKETS))])
+}
+
 fn target_for(root: &Path, folder: &str) -> Option<String> {
-    let resolver = PinResolver::new(vec!["websockets".into()]);
+    let resolver = websockets_resolver();
     resolver
         .pin_for(&root.join(folder), "websockets")?
         .target
@@ -75,7 +80,7 @@ fn a_lock_wins_over_the_declarations() {
         "uv.lock",
         "version = 1\n\n[[package]]\nname = \"websockets\"\nversion = \"13.1\"\n",
     );
-    let resolver = PinResolver::new(vec!["websockets".into()]);
+    let resolver = websockets_resolver();
     let pin = resolver.pin_for(root, "websockets").unwrap();
     assert_eq!(pin.target.as_ref().unwrap().to_string(), "13.1");
     assert!(pin.holds_back());
@@ -87,7 +92,7 @@ fn a_lock_wins_over_the_declarations() {
         "poetry.lock",
         "[[package]]\nname = \"websockets\"\nversion = \"15.0.1\"\n",
     );
-    let resolver = PinResolver::new(vec!["websockets".into()]);
+    let resolver = websockets_resolver();
     let pin = resolver.pin_for(root, "websockets").unwrap();
     assert_eq!(pin.target.as_ref().unwrap().to_string(), "15.0.1");
     assert!(!pin.holds_back());
@@ -139,7 +144,7 @@ fn includes_are_followed_relative_to_the_including_file_and_cycles_end() {
         "shared/more/pins.txt",
         "-r ../base.txt\nwebsockets==13.1  # legacy\n",
     );
-    let resolver = PinResolver::new(vec!["websockets".into()]);
+    let resolver = websockets_resolver();
     let pin = resolver.pin_for(&root.join("svc"), "websockets").unwrap();
     assert_eq!(pin.target.as_ref().unwrap().to_string(), "13.1");
     let deciding = pin.deciding().unwrap();
@@ -163,7 +168,7 @@ fn each_folder_and_file_is_read_once() {
     let root = dir.path();
     write(root, "requirements.txt", "websockets<14\n");
     fs::create_dir_all(root.join("a/b")).unwrap();
-    let resolver = PinResolver::new(vec!["websockets".into()]);
+    let resolver = websockets_resolver();
     let first = resolver.pin_for(&root.join("a/b"), "websockets").unwrap();
     // Removing the file does not change the answer: it is not read again.
     fs::remove_file(root.join("requirements.txt")).unwrap();
@@ -217,6 +222,14 @@ fn doctor_gets_every_declaration_of_the_folder() {
     );
 }
 
+/// The websockets pack's migration, as test data.
+const WEBSOCKETS: Migration = Migration {
+    breaking_since: 14,
+    recommended_floor: "14.2",
+    example_target: "15.0.1",
+    below_means: "`websockets.connect` is the legacy client there",
+};
+
 /// A pack with no rules: what the pins need of the websockets one.
 static PACK: Pack = Pack {
     name: "websockets",
@@ -225,6 +238,8 @@ static PACK: Pack = Pack {
     rules: &[],
     triggers: &[],
     mention_words: &[],
+    migration: Some(WEBSOCKETS),
+    probe: None,
 };
 
 /// The pin bump findings for `file` holding `text`, under `--target
@@ -333,7 +348,7 @@ fn lower_bounds_and_exclusions_that_reject_the_target_are_reported_without_a_fix
 
 /// The requirements `folder` decides with: file name, line and text.
 fn decided(root: &Path, folder: &str) -> Vec<(String, usize, String)> {
-    let resolver = PinResolver::new(vec!["websockets".into()]);
+    let resolver = websockets_resolver();
     let Some(pin) = resolver.pin_for(&root.join(folder), "websockets") else {
         return Vec::new();
     };
@@ -492,7 +507,7 @@ fn pipfile_lock_gives_the_installed_version() {
     let root = dir.path();
     write(root, "Pipfile", "[packages]\nwebsockets = \"*\"\n");
     write(root, "Pipfile.lock", PIPFILE_LOCK);
-    let resolver = PinResolver::new(vec!["websockets".into()]);
+    let resolver = websockets_resolver();
     let pin = resolver.pin_for(root, "websockets").unwrap();
     assert_eq!(pin.target.as_ref().unwrap().to_string(), "13.1");
     assert!(pin.holds_back());
@@ -561,7 +576,7 @@ fn a_uv_workspace_member_gets_the_version_locked_at_the_workspace_root() {
     let dir = project();
     let root = dir.path();
     uv_workspace(root);
-    let resolver = PinResolver::new(vec!["websockets".into()]);
+    let resolver = websockets_resolver();
     let pin = resolver
         .pin_for(&root.join("packages/client/src/app"), "websockets")
         .unwrap();
@@ -606,4 +621,59 @@ fn a_uv_lock_that_does_not_list_the_folder_or_sits_above_the_work_tree_is_not_us
         "[project]\nname = \"chat-client\"\ndependencies = [\"websockets>=12\"]\n",
     );
     assert_eq!(target_for(root, "packages/client"), None);
+}
+
+#[test]
+fn the_pins_know_a_library_only_through_its_pack() {
+    static OTHER: Pack = Pack {
+        name: "other",
+        summary: "",
+        library: "Other_Lib",
+        rules: &[],
+        triggers: &[],
+        mention_words: &[],
+        migration: Some(Migration {
+            breaking_since: 3,
+            recommended_floor: "3.1",
+            example_target: "3.2.0",
+            below_means: "`other_lib.run` is the old one there",
+        }),
+        probe: None,
+    };
+    static UNPINNED: Pack = Pack {
+        migration: None,
+        library: "websockets",
+        ..OTHER
+    };
+    let dir = project();
+    let root = dir.path();
+    write(root, "requirements.txt", "other-lib~=2.5\nwebsockets<14\n");
+    let settings = Settings::default();
+    let file = root.join("app/x.py");
+    let pins = RunPins::new(&settings, &[&OTHER, &UNPINNED], root, true);
+    let targets = pins.for_file(&file);
+    assert_eq!(
+        targets
+            .settings
+            .targets
+            .get("other-lib")
+            .map(Version::to_string),
+        Some("2.999".to_string())
+    );
+    assert!(!targets.settings.targets.contains_key("websockets"));
+    pins.count_breaks(&targets.held_back[0], 1);
+    let notes = pins.notes();
+    assert_eq!(
+        notes[0].message,
+        "other-lib is pinned below 3 in requirements.txt:1 (`other-lib~=2.5`): `other_lib.run` is the old one there; the migration applies once the pin is raised, and then 1 use would break (run with --target other-lib==3.2.0 to see what would break)"
+    );
+    // With a target, the bump raises to the pack's floor.
+    let mut settings = Settings::default();
+    settings
+        .targets
+        .insert("other-lib".into(), "3.2".parse().unwrap());
+    let pins = RunPins::new(&settings, &[&OTHER], root, true);
+    pins.for_file(&file);
+    let bumps = pins.bumps();
+    assert_eq!(bumps[0].fixed().0, "other-lib>=3.1\nwebsockets<14\n");
 }
