@@ -1,11 +1,13 @@
 //! The pin bump: when the user migrates to a release (`--target
 //! websockets==15.0.1`) that the project's own requirement excludes, the
 //! code fixes alone do not help — the installed library stays the old one.
-//! The requirement line gets a finding, with an unsafe fix that rewrites
-//! only its specifier (extras, markers, comments and line endings stay byte
-//! for byte) where Ferry can do that exactly: `requirements*.txt` lines and
-//! the strings of `pyproject.toml`. Other files, and locks, get the finding
-//! with the reason there is no fix.
+//! The requirement gets a finding that names the clauses excluding the
+//! target. When upper bounds alone hold the library below its breaking
+//! release, the finding has an unsafe fix that rewrites only the specifier
+//! (extras, markers, comments and line endings stay byte for byte) where
+//! Ferry can do that exactly: `requirements*.txt` lines and the strings of
+//! `pyproject.toml`. A lower bound or an exclusion that rejects the target,
+//! other files, and locks get the finding with the reason there is no fix.
 
 use std::ops::Range;
 use std::path::PathBuf;

@@ -4,18 +4,22 @@
 //! the version its project installs. This module reads that version from the
 //! requirement files nearest to each source file and turns it into the file's
 //! target (`--target` still overrides it), and serves `ferry doctor` the
-//! declared lines.
+//! declared lines. What a library's breaking release is comes from its pack
+//! (`ferry_engine::Migration`); nothing here names a library.
 //!
 //! Sources, per folder: `requirements*.txt` (following `-r`/`-c` includes),
 //! `pyproject.toml` (PEP 621, PEP 735 groups, Poetry), `setup.cfg`,
 //! literal lists in `setup.py`, `Pipfile`, and the locks `uv.lock`,
-//! `poetry.lock` and `Pipfile.lock`. Walking up from a source file's folder, the first folder
-//! whose sources name the library decides for it (a `pyproject.toml` that
-//! only configures tools does not hide a pin further up); the walk stops at
-//! the top of a git work tree or at the filesystem root. In that folder a
-//! lock wins (it is what gets installed); otherwise every declaration counts
-//! (they describe one environment), and the tightest upper bound below the
-//! breaking release decides. Each folder and each file is read once per run.
+//! `poetry.lock` and `Pipfile.lock`. Walking up from a source file's folder,
+//! the first folder whose sources name the library decides for it (a
+//! `pyproject.toml` that only configures tools does not hide a pin further
+//! up); the walk stops at the top of a git work tree or at the filesystem
+//! root. In that folder a lock wins (it is what gets installed); a uv
+//! workspace member without a lock of its own gets the one at its
+//! workspace's root. Otherwise every declaration counts (they describe one
+//! environment): one that allows no release from the breaking one on (every
+//! clause counted) holds the files back, and the tightest of those decides
+//! the target. Each folder and each file is read once per run.
 
 mod bump;
 mod formats;
