@@ -11,9 +11,10 @@ use anyhow::{Context, Result};
 use ferry_engine::{Pack, Settings, Version};
 use ferry_report::count;
 use ferry_verify::{
-    judge, probe, project_root, spec_for, CollectOptions, DeclaredRequirement, DoctorReport,
-    FailingUse, Failure, FileState, FileVerification, InterpreterRequest, PackDoctor, Python,
-    Regression, RequirementCheck, RuntimeVerdict, SourceFile, Verifier, VerifyReport,
+    judge, probe, project_root, CollectOptions, DeclaredRequirement, DoctorReport, FailingUse,
+    Failure, FileState, FileVerification, InterpreterRequest, ModuleImplementation, PackDoctor,
+    ProbeSpec, Python, Regression, RequirementCheck, RuntimeVerdict, SourceFile, Verifier,
+    VerifyReport,
 };
 use ferry_workspace::{
     discover, display_path, write_atomically, DiscoverOptions, FixMode, FixOptions, FixRun,
@@ -45,10 +46,26 @@ pub fn doctor(args: DoctorArgs) -> Result<ExitStatus> {
     let files = discover(std::slice::from_ref(&root), &DiscoverOptions::default())?.files;
     let mut packs = Vec::new();
     for pack in ferry_rules::all_packs() {
-        let Some(spec) = spec_for(pack.library) else {
+        let Some(facts) = &pack.probe else {
             continue;
         };
-        let probe = probe(&python, spec)?;
+        // The pack's data, handed to `ferry_verify`, which knows no library.
+        let implementations: Vec<ModuleImplementation<'_>> = facts
+            .implementations
+            .iter()
+            .map(|i| ModuleImplementation {
+                module: i.module,
+                id: i.id,
+                description: i.description,
+            })
+            .collect();
+        let spec = ProbeSpec {
+            library: pack.library,
+            functions: facts.functions,
+            keywords: facts.keywords,
+            implementations: &implementations,
+        };
+        let probe = probe(&python, &spec)?;
         let requirements =
             check_requirements(&root, pack.library, probe.library_version.as_deref());
 
@@ -210,10 +227,13 @@ fn render_function(out: &mut String, function: &ferry_verify::FunctionProbe) {
         out.push_str(&format!("{}: not available ({reason})\n", function.name));
         return;
     };
-    let what: Vec<&str> = [function.implementation.map(|i| i.describe()), function.kind]
-        .into_iter()
-        .flatten()
-        .collect();
+    let what: Vec<&str> = [
+        function.implementation.as_ref().map(|i| i.describe()),
+        function.kind,
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     out.push_str(&format!(
         "{} -> {resolved} ({})\n",
         function.name,

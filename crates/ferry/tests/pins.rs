@@ -382,3 +382,257 @@ fn pyproject_strings_are_bumped_and_other_files_only_reported() {
         "[options]\ninstall_requires =\n    websockets<14\n"
     );
 }
+
+#[test]
+fn every_clause_counts_and_only_upper_bounds_below_14_are_raised() {
+    let dir = project();
+    let root = dir.path();
+    write(root, "a/requirements.txt", "websockets>=16\n");
+    write(root, "a/client.py", CLIENT);
+    write(root, "b/requirements.txt", "websockets!=15.0.1\n");
+    write(root, "b/client.py", CLIENT);
+    write(
+        root,
+        "c/requirements.txt",
+        "websockets>=10,<14,!=15.0.0  # old API\n",
+    );
+    write(root, "c/client.py", CLIENT);
+    // Only together do these shut out every release from 14 on.
+    write(root, "d/requirements.txt", "websockets>=13,<15,!=14.*\n");
+    write(root, "d/client.py", CLIENT);
+    let target = ["--target", "websockets==15.0.1"];
+
+    let doc = json(&ferry(
+        root,
+        &[
+            &["scan", "--format", "json", "--select", "WS900"][..],
+            &target,
+        ]
+        .concat(),
+    ));
+    let finding = |path: &str| {
+        doc["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == path)
+            .map(|f| f["findings"][0].clone())
+            .unwrap_or_else(|| panic!("{path} is reported: {doc:#}"))
+    };
+    let above = finding("a/requirements.txt");
+    assert_eq!(above["fix"], "none");
+    assert_eq!(
+        above["message"],
+        "`websockets>=16` excludes the target websockets 15.0.1 (`>=16` allows only releases above the target); run with a --target it allows, or change the requirement by hand"
+    );
+    let hole = finding("b/requirements.txt");
+    assert_eq!(hole["fix"], "none");
+    assert!(hole["message"]
+        .as_str()
+        .unwrap()
+        .contains("(`!=15.0.1` rules the target out)"));
+    assert_eq!(finding("c/requirements.txt")["fix"], "unsafe");
+    assert_eq!(
+        finding("d/requirements.txt")["fix_title"],
+        "Raise the requirement to `websockets>=14.2,!=14.*`"
+    );
+
+    let output = ferry(
+        root,
+        &[&["fix", "--unsafe-fixes", "--allow-dirty"][..], &target].concat(),
+    );
+    assert_eq!(output.status.code(), Some(1), "two are left for review");
+    assert_eq!(read(root, "a/requirements.txt"), "websockets>=16\n");
+    assert_eq!(read(root, "b/requirements.txt"), "websockets!=15.0.1\n");
+    assert_eq!(
+        read(root, "c/requirements.txt"),
+        "websockets>=14.2,!=15.0.0  # old API\n"
+    );
+    assert_eq!(
+        read(root, "d/requirements.txt"),
+        "websockets>=14.2,!=14.*\n"
+    );
+
+    // Without a target, `>=13,<15,!=14.*` is a pin below 14.
+    write(root, "d/requirements.txt", "websockets>=13,<15,!=14.*\n");
+    write(root, "d/client.py", CLIENT);
+    let doc = json(&ferry(root, &["scan", "--format", "json", "d"]));
+    assert!(paths_with_findings(&doc).is_empty(), "{doc:#}");
+    assert_eq!(doc["pins"][0]["requirement"], "websockets>=13,<15,!=14.*");
+    assert_eq!(doc["pins"][0]["target"], "13.999");
+}
+
+#[test]
+fn the_pin_bump_follows_select_and_ignore() {
+    let dir = project();
+    let root = dir.path();
+    write(root, "requirements.txt", "websockets<14\n");
+    write(root, "app/client.py", CLIENT);
+    let codes = |args: &[&str]| -> Vec<String> {
+        let all = [
+            &["scan", "--format", "json", "--target", "websockets==15.0.1"][..],
+            args,
+        ]
+        .concat();
+        let doc = json(&ferry(root, &all));
+        let mut codes: Vec<String> = doc["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|f| f["findings"].as_array().unwrap().clone())
+            .map(|f| f["code"].as_str().unwrap().to_string())
+            .collect();
+        codes.sort();
+        codes.dedup();
+        codes
+    };
+    assert_eq!(codes(&[]), vec!["WS001", "WS002", "WS900"]);
+    assert_eq!(codes(&["--ignore", "WS900"]), vec!["WS001", "WS002"]);
+    assert_eq!(codes(&["--select", "WS001"]), vec!["WS001"]);
+    assert_eq!(codes(&["--select", "WS9"]), vec!["WS900"]);
+    let output = ferry(
+        root,
+        &[
+            "fix",
+            "--unsafe-fixes",
+            "--allow-dirty",
+            "--ignore",
+            "WS900",
+            "--target",
+            "websockets==15.0.1",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert_eq!(read(root, "requirements.txt"), "websockets<14\n");
+}
+
+#[test]
+fn hashed_requirements_with_continuations_pin_and_are_bumped_in_place() {
+    let dir = project();
+    let root = dir.path();
+    let before = "# pip-compile output\nwebsockets==13.1 \\\n    --hash=sha256:0aa \\\n    --hash=sha256:0bb\n    # via chat\n";
+    write(root, "requirements.txt", before);
+    write(root, "app/client.py", CLIENT);
+    let doc = json(&ferry(root, &["scan", "--format", "json"]));
+    assert!(paths_with_findings(&doc).is_empty(), "{doc:#}");
+    assert_eq!(doc["pins"][0]["line"], 2);
+    assert_eq!(doc["pins"][0]["requirement"], "websockets==13.1");
+    assert_eq!(doc["pins"][0]["target"], "13.1");
+
+    let output = ferry(
+        root,
+        &[
+            "fix",
+            "--unsafe-fixes",
+            "--allow-dirty",
+            "--target",
+            "websockets==15.0.1",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert_eq!(
+        read(root, "requirements.txt"),
+        before.replace("==13.1", ">=14.2")
+    );
+}
+
+#[test]
+fn setup_py_install_requires_through_a_module_level_name() {
+    let dir = project();
+    let root = dir.path();
+    write(
+        root,
+        "setup.py",
+        "from setuptools import setup\n\nREQUIRES = [\n    \"aiohttp\",\n    \"websockets>=10,<14\",\n]\n\nsetup(name=\"x\", install_requires=REQUIRES)\n",
+    );
+    write(root, "x/client.py", CLIENT);
+    let doc = json(&ferry(root, &["scan", "--format", "json"]));
+    assert!(paths_with_findings(&doc).is_empty(), "{doc:#}");
+    assert_eq!(doc["pins"][0]["file"], "setup.py");
+    assert_eq!(doc["pins"][0]["line"], 5);
+    assert_eq!(doc["pins"][0]["requirement"], "websockets>=10,<14");
+    // Changed after the assignment: not read, so the newest release.
+    write(
+        root,
+        "setup.py",
+        "from setuptools import setup\n\nREQUIRES = [\"websockets>=10,<14\"]\nREQUIRES.append(\"flask\")\n\nsetup(name=\"x\", install_requires=REQUIRES)\n",
+    );
+    let doc = json(&ferry(root, &["scan", "--format", "json"]));
+    assert_eq!(paths_with_findings(&doc), vec!["x/client.py"]);
+}
+
+#[test]
+fn pipfile_lock_wins_over_the_pipfile() {
+    let dir = project();
+    let root = dir.path();
+    write(root, "Pipfile", "[packages]\nwebsockets = \"*\"\n");
+    write(
+        root,
+        "Pipfile.lock",
+        "{\n    \"_meta\": {\"pipfile-spec\": 6},\n    \"default\": {\n        \"websockets\": {\n            \"hashes\": [\"sha256:0aa\"],\n            \"version\": \"==13.1\"\n        }\n    },\n    \"develop\": {}\n}\n",
+    );
+    write(root, "app/client.py", CLIENT);
+    let doc = json(&ferry(root, &["scan", "--format", "json"]));
+    assert!(paths_with_findings(&doc).is_empty(), "{doc:#}");
+    let pin = &doc["pins"][0];
+    assert_eq!(pin["file"], "Pipfile.lock");
+    assert_eq!(pin["line"], 6);
+    assert_eq!(pin["requirement"], "websockets 13.1");
+    assert_eq!(pin["target"], "13.1");
+    // With a target, the lock is reported: Ferry does not edit it.
+    let doc = json(&ferry(
+        root,
+        &["scan", "--format", "json", "--target", "websockets==15.0.1"],
+    ));
+    let lock = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "Pipfile.lock")
+        .expect("the lock is reported");
+    assert_eq!(lock["findings"][0]["fix"], "none");
+    assert!(lock["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("run `pipenv update websockets`"));
+}
+
+#[test]
+fn a_uv_workspace_member_is_checked_against_the_root_lock() {
+    let dir = project();
+    let root = dir.path();
+    write(
+        root,
+        "pyproject.toml",
+        "[project]\nname = \"chat\"\nversion = \"0\"\n\n[tool.uv.workspace]\nmembers = [\"packages/*\"]\n",
+    );
+    write(
+        root,
+        "uv.lock",
+        "version = 1\n\n[manifest]\nmembers = [\"chat\", \"chat-client\"]\n\n[[package]]\nname = \"chat\"\nversion = \"0\"\nsource = { virtual = \".\" }\n\n[[package]]\nname = \"chat-client\"\nversion = \"0\"\nsource = { editable = \"packages/client\" }\ndependencies = [{ name = \"websockets\" }]\n\n[[package]]\nname = \"websockets\"\nversion = \"13.1\"\nsource = { registry = \"https://pypi.org/simple\" }\n",
+    );
+    write(
+        root,
+        "packages/client/pyproject.toml",
+        "[project]\nname = \"chat-client\"\nversion = \"0\"\ndependencies = [\"websockets>=12\"]\n",
+    );
+    write(root, "packages/client/src/chat_client/ws.py", CLIENT);
+    let doc = json(&ferry(root, &["scan", "--format", "json"]));
+    assert!(paths_with_findings(&doc).is_empty(), "{doc:#}");
+    let pin = &doc["pins"][0];
+    assert_eq!(pin["file"], "uv.lock");
+    assert_eq!(pin["line"], 19);
+    assert_eq!(pin["target"], "13.1");
+    assert_eq!(pin["breaks_when_raised"], 2);
+    // Once the lock holds a new release, the member's code is migrated.
+    write(
+        root,
+        "uv.lock",
+        &read(root, "uv.lock").replace("\"13.1\"", "\"15.0.1\""),
+    );
+    let doc = json(&ferry(root, &["scan", "--format", "json"]));
+    assert_eq!(
+        paths_with_findings(&doc),
+        vec!["packages/client/src/chat_client/ws.py"]
+    );
+}

@@ -453,6 +453,8 @@ mod tests {
             rules,
             triggers: &["old"],
             mention_words: &["old"],
+            migration: None,
+            probe: None,
         }
     }
 

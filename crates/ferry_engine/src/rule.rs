@@ -62,7 +62,10 @@ impl RegisteredRule {
     }
 }
 
-/// The rules for one library, and the words that make a file worth parsing.
+/// The rules for one library, the words that make a file worth parsing,
+/// and the library's facts that code outside the rules reads as data: the
+/// pins (`ferry_workspace`) and `ferry doctor`'s probe (`ferry_verify`, fed
+/// by the CLI). Neither knows any library; a new pack brings its own.
 pub struct Pack {
     pub name: &'static str,
     pub summary: &'static str,
@@ -74,6 +77,55 @@ pub struct Pack {
     pub triggers: &'static [&'static str],
     /// Words reported as mentions when they appear in comments and strings.
     pub mention_words: &'static [&'static str],
+    /// The release the migration is for. `None`: the project's pins are
+    /// not read for this library (every file gets the run's target).
+    pub migration: Option<Migration>,
+    /// What `ferry doctor` asks the installed library. `None`: doctor
+    /// leaves the pack out.
+    pub probe: Option<ProbeSpec>,
+}
+
+/// A library's breaking release, as the pins read requirements against
+/// it: a project that pins the library below it runs the old API, where
+/// the rules' findings do not apply yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Migration {
+    /// The first major release the migration is for (`14`).
+    pub breaking_since: u64,
+    /// The floor a raised requirement gets (`"14.2"`): the first release
+    /// with every name the fixes use.
+    pub recommended_floor: &'static str,
+    /// A release to name in `--target` advice (`"15.0.1"`).
+    pub example_target: &'static str,
+    /// What a pin below the breaking release means for the code, to end a
+    /// sentence (`` "`websockets.connect` is the legacy client there" ``).
+    pub below_means: &'static str,
+}
+
+/// What `ferry doctor` asks the interpreter about a pack's library: which
+/// implementation each function the rules resolve really is, and which of
+/// the keywords the rules rename it takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProbeSpec {
+    /// Dotted names of the functions whose callers the pack rewrites
+    /// (`websockets.connect`).
+    pub functions: &'static [&'static str],
+    /// The keywords the pack renames, in their old and new spelling.
+    pub keywords: &'static [&'static str],
+    /// Which implementation a function is, by the module its object lives
+    /// in; the first match wins, anything else is `other`.
+    pub implementations: &'static [ModuleImplementation],
+}
+
+/// One implementation of a library's API, known by its modules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModuleImplementation {
+    /// A module, with its submodules (`websockets.legacy`).
+    pub module: &'static str,
+    /// Its name in JSON output (`legacy`).
+    pub id: &'static str,
+    /// Its name in text output (`legacy asyncio`).
+    pub description: &'static str,
 }
 
 /// What a rule sees while checking one file, and where it reports.

@@ -34,8 +34,8 @@ pub use interpreter::{
     locate, project_root, InterpreterRequest, InterpreterSource, Located, Python,
 };
 pub use probe::{
-    probe, spec_for, FunctionProbe, Implementation, KeywordSupport, ProbeReport, ProbeSpec,
-    SUPPORTED_MEANS, WEBSOCKETS,
+    probe, FunctionProbe, Implementation, KeywordSupport, ModuleImplementation, ProbeReport,
+    ProbeSpec, SUPPORTED_MEANS,
 };
 pub use requirements::{DeclaredRequirement, RequirementCheck};
 pub use verify::{judge, Failure, FileState, FileVerification, SourceFile, Verifier, VerifyReport};

@@ -18,78 +18,70 @@ use serde::{Deserialize, Serialize};
 use crate::error::VerifyError;
 use crate::interpreter::Python;
 
-/// What to ask the interpreter for one pack.
+/// What to ask the interpreter for one pack. The caller fills it from the
+/// pack's data (`ferry_engine::Pack::probe`): this crate knows no library.
 #[derive(Debug, Clone, Copy)]
-pub struct ProbeSpec {
+pub struct ProbeSpec<'a> {
     /// The distribution and top-level module, e.g. `websockets`.
-    pub library: &'static str,
+    pub library: &'a str,
     /// Dotted names of the functions whose callers the pack rewrites.
-    pub functions: &'static [&'static str],
+    pub functions: &'a [&'a str],
     /// The keywords the pack renames, in both their old and new spelling.
-    pub keywords: &'static [&'static str],
-    /// Module prefixes and the implementation they hold, first match wins.
-    pub implementations: &'static [(&'static str, Implementation)],
+    pub keywords: &'a [&'a str],
+    /// The implementations a function may be, by module; first match wins.
+    pub implementations: &'a [ModuleImplementation<'a>],
 }
 
-/// The websockets pack: every spelling of `connect` and `serve` that its rules
-/// resolve, and the keywords WS001 and WS002 rename.
-pub const WEBSOCKETS: ProbeSpec = ProbeSpec {
-    library: "websockets",
-    functions: &[
-        "websockets.connect",
-        "websockets.serve",
-        "websockets.asyncio.client.connect",
-        "websockets.asyncio.server.serve",
-        "websockets.sync.client.connect",
-        "websockets.sync.server.serve",
-        "websockets.legacy.client.connect",
-        "websockets.legacy.server.serve",
-        "websockets.client.connect",
-        "websockets.server.serve",
-    ],
-    keywords: &[
-        "extra_headers",
-        "additional_headers",
-        "timeout",
-        "close_timeout",
-    ],
-    implementations: &[
-        ("websockets.legacy", Implementation::Legacy),
-        ("websockets.asyncio", Implementation::NewAsyncio),
-        ("websockets.sync", Implementation::Sync),
-    ],
-};
-
-/// The probe for a pack's library, if Ferry knows what to ask about it.
-pub fn spec_for(library: &str) -> Option<&'static ProbeSpec> {
-    [&WEBSOCKETS].into_iter().find(|s| s.library == library)
+/// One implementation of the library's API, known by its modules.
+#[derive(Debug, Clone, Copy)]
+pub struct ModuleImplementation<'a> {
+    /// A module, with its submodules (`websockets.legacy`).
+    pub module: &'a str,
+    /// Its name in JSON (`legacy`).
+    pub id: &'a str,
+    /// Its name in text (`legacy asyncio`).
+    pub description: &'a str,
 }
 
 /// What "supported" means in a [`FunctionProbe`], for readers of the JSON.
 pub const SUPPORTED_MEANS: &str = "a named parameter in inspect.signature; keywords that would only reach **kwargs are not counted";
 
-/// Which implementation a name reaches, by the module its object lives in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Implementation {
-    /// The legacy asyncio implementation (`websockets.legacy.*`).
-    Legacy,
-    /// The new asyncio implementation (`websockets.asyncio.*`).
-    NewAsyncio,
-    /// The threading implementation (`websockets.sync.*`).
-    Sync,
-    /// Anything else.
-    Other,
+/// Which implementation a name reaches, by the module its object lives in
+/// (one of the spec's, or `other`). Serialised as its id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Implementation {
+    pub id: String,
+    pub description: String,
 }
 
 impl Implementation {
-    pub fn describe(self) -> &'static str {
-        match self {
-            Self::Legacy => "legacy asyncio",
-            Self::NewAsyncio => "new asyncio",
-            Self::Sync => "threading (sync)",
-            Self::Other => "other",
+    fn of(module: &str, spec: &ProbeSpec<'_>) -> Self {
+        let found = spec.implementations.iter().find(|i| {
+            module == i.module
+                || module
+                    .strip_prefix(i.module)
+                    .is_some_and(|rest| rest.starts_with('.'))
+        });
+        match found {
+            Some(i) => Self {
+                id: i.id.to_string(),
+                description: i.description.to_string(),
+            },
+            None => Self {
+                id: "other".to_string(),
+                description: "other".to_string(),
+            },
         }
+    }
+
+    pub fn describe(&self) -> &str {
+        &self.description
+    }
+}
+
+impl Serialize for Implementation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.id)
     }
 }
 
@@ -177,7 +169,7 @@ struct RawParameter {
 const PROBE_SCRIPT: &str = include_str!("probe.py");
 
 /// Asks `python` about `spec`'s library. Runs in an empty scratch folder.
-pub fn probe(python: &Python, spec: &ProbeSpec) -> Result<ProbeReport, VerifyError> {
+pub fn probe(python: &Python, spec: &ProbeSpec<'_>) -> Result<ProbeReport, VerifyError> {
     let request = Request {
         library: spec.library,
         functions: spec.functions,
@@ -208,7 +200,7 @@ pub fn probe(python: &Python, spec: &ProbeSpec) -> Result<ProbeReport, VerifyErr
     })
 }
 
-fn function_probe(raw: RawFunction, spec: &ProbeSpec) -> FunctionProbe {
+fn function_probe(raw: RawFunction, spec: &ProbeSpec<'_>) -> FunctionProbe {
     let parameters = raw.parameters.unwrap_or_default();
     let by_name = |keyword: &str| {
         parameters.iter().any(|p| {
@@ -216,17 +208,10 @@ fn function_probe(raw: RawFunction, spec: &ProbeSpec) -> FunctionProbe {
         })
     };
     let resolved = raw.module.is_some() || raw.qualname.is_some();
-    let implementation = raw.module.as_deref().map(|module| {
-        spec.implementations
-            .iter()
-            .find(|(prefix, _)| {
-                module == *prefix
-                    || module
-                        .strip_prefix(prefix)
-                        .is_some_and(|rest| rest.starts_with('.'))
-            })
-            .map_or(Implementation::Other, |(_, implementation)| *implementation)
-    });
+    let implementation = raw
+        .module
+        .as_deref()
+        .map(|module| Implementation::of(module, spec));
     FunctionProbe {
         resolves_to: resolved.then(|| {
             format!(
@@ -262,6 +247,39 @@ fn function_probe(raw: RawFunction, spec: &ProbeSpec) -> FunctionProbe {
 mod tests {
     use super::*;
 
+    /// The websockets pack's probe, as test data.
+    const WEBSOCKETS: ProbeSpec<'static> = ProbeSpec {
+        library: "websockets",
+        functions: &["websockets.connect"],
+        keywords: &[
+            "extra_headers",
+            "additional_headers",
+            "timeout",
+            "close_timeout",
+        ],
+        implementations: &[
+            ModuleImplementation {
+                module: "websockets.legacy",
+                id: "legacy",
+                description: "legacy asyncio",
+            },
+            ModuleImplementation {
+                module: "websockets.asyncio",
+                id: "new-asyncio",
+                description: "new asyncio",
+            },
+            ModuleImplementation {
+                module: "websockets.sync",
+                id: "sync",
+                description: "threading (sync)",
+            },
+        ],
+    };
+
+    fn id(probe: &FunctionProbe) -> Option<&str> {
+        probe.implementation.as_ref().map(|i| i.id.as_str())
+    }
+
     fn raw(module: &str, parameters: &[(&str, &str)]) -> RawFunction {
         RawFunction {
             name: "websockets.connect".into(),
@@ -296,7 +314,15 @@ mod tests {
             ),
             &WEBSOCKETS,
         );
-        assert_eq!(probe.implementation, Some(Implementation::Legacy));
+        assert_eq!(id(&probe), Some("legacy"));
+        assert_eq!(
+            probe.implementation.as_ref().unwrap().describe(),
+            "legacy asyncio"
+        );
+        assert_eq!(
+            serde_json::to_value(&probe).unwrap()["implementation"],
+            "legacy"
+        );
         assert_eq!(probe.supports("extra_headers"), Some(true));
         assert_eq!(probe.supports("timeout"), Some(false));
         assert_eq!(probe.supports("kwargs"), None);
@@ -309,16 +335,22 @@ mod tests {
 
     #[test]
     fn implementation_is_read_from_whole_module_names() {
-        let of = |module: &str| function_probe(raw(module, &[]), &WEBSOCKETS).implementation;
+        let probe = |module: &str| function_probe(raw(module, &[]), &WEBSOCKETS);
+        let of = |module: &str| id(&probe(module)).map(str::to_string);
         assert_eq!(
-            of("websockets.asyncio.client"),
-            Some(Implementation::NewAsyncio)
+            of("websockets.asyncio.client").as_deref(),
+            Some("new-asyncio")
         );
-        assert_eq!(of("websockets.sync.client"), Some(Implementation::Sync));
-        assert_eq!(of("websockets.legacy"), Some(Implementation::Legacy));
-        assert_eq!(of("websockets.legacyish"), Some(Implementation::Other));
-        assert_eq!(of("websockets.client"), Some(Implementation::Other));
-        assert!(spec_for("websockets").is_some());
-        assert!(spec_for("requests").is_none());
+        assert_eq!(of("websockets.sync.client").as_deref(), Some("sync"));
+        assert_eq!(of("websockets.legacy").as_deref(), Some("legacy"));
+        assert_eq!(of("websockets.legacyish").as_deref(), Some("other"));
+        assert_eq!(of("websockets.client").as_deref(), Some("other"));
+        assert_eq!(
+            probe("websockets.client")
+                .implementation
+                .unwrap()
+                .describe(),
+            "other"
+        );
     }
 }

@@ -51,4 +51,51 @@ pub static PACK: ferry_engine::Pack = ferry_engine::Pack {
     rules: RULES,
     triggers: &["websockets"],
     mention_words: &["extra_headers"],
+    // Top-level `websockets.connect` became the new asyncio client in 14.0;
+    // 14.2 is the first release with every name the fixes use.
+    migration: Some(ferry_engine::Migration {
+        breaking_since: 14,
+        recommended_floor: "14.2",
+        example_target: "15.0.1",
+        below_means: "`websockets.connect` is the legacy client there",
+    }),
+    // Every spelling of `connect` and `serve` the rules resolve, and the
+    // keywords WS001 and WS002 rename.
+    probe: Some(ferry_engine::ProbeSpec {
+        functions: &[
+            "websockets.connect",
+            "websockets.serve",
+            "websockets.asyncio.client.connect",
+            "websockets.asyncio.server.serve",
+            "websockets.sync.client.connect",
+            "websockets.sync.server.serve",
+            "websockets.legacy.client.connect",
+            "websockets.legacy.server.serve",
+            "websockets.client.connect",
+            "websockets.server.serve",
+        ],
+        keywords: &[
+            "extra_headers",
+            "additional_headers",
+            "timeout",
+            "close_timeout",
+        ],
+        implementations: &[
+            ferry_engine::ModuleImplementation {
+                module: "websockets.legacy",
+                id: "legacy",
+                description: "legacy asyncio",
+            },
+            ferry_engine::ModuleImplementation {
+                module: "websockets.asyncio",
+                id: "new-asyncio",
+                description: "new asyncio",
+            },
+            ferry_engine::ModuleImplementation {
+                module: "websockets.sync",
+                id: "sync",
+                description: "threading (sync)",
+            },
+        ],
+    }),
 };

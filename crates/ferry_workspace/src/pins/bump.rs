@@ -1,11 +1,13 @@
 //! The pin bump: when the user migrates to a release (`--target
 //! websockets==15.0.1`) that the project's own requirement excludes, the
 //! code fixes alone do not help — the installed library stays the old one.
-//! The requirement line gets a finding, with an unsafe fix that rewrites
-//! only its specifier (extras, markers, comments and line endings stay byte
-//! for byte) where Ferry can do that exactly: `requirements*.txt` lines and
-//! the strings of `pyproject.toml`. Other files, and locks, get the finding
-//! with the reason there is no fix.
+//! The requirement gets a finding that names the clauses excluding the
+//! target. When upper bounds alone hold the library below its breaking
+//! release, the finding has an unsafe fix that rewrites only the specifier
+//! (extras, markers, comments and line endings stay byte for byte) where
+//! Ferry can do that exactly: `requirements*.txt` lines and the strings of
+//! `pyproject.toml`. A lower bound or an exclusion that rejects the target,
+//! other files, and locks get the finding with the reason there is no fix.
 
 use std::ops::Range;
 use std::path::PathBuf;
@@ -15,7 +17,8 @@ use ferry_engine::{FileStatus, Settings, Version};
 use ferry_python::{LineIndex, TextSize};
 use ferry_report::{EditReport, FileReport, FindingReport};
 
-use super::{migration, FolderPin, PinResolver, Requirement, SourceKind};
+use super::specifier::Exclusion;
+use super::{FolderPin, PinResolver, Requirement, SourceKind};
 
 /// The code of a pin bump finding. It shares the pack's prefix, so
 /// `--select WS` includes it.
@@ -25,8 +28,10 @@ pub const PIN_BUMP_CODE: &str = "WS900";
 pub const PIN_BUMP_DOC: &str = "\
 ## What it does
 Finds the project's requirement on websockets (requirements*.txt, pyproject.toml, setup.cfg,
-setup.py, Pipfile, and uv.lock / poetry.lock) that excludes the version given with
-`--target websockets==X`. It is only reported when such a target (14 or later) is given.
+setup.py, Pipfile, and uv.lock / poetry.lock / Pipfile.lock) that excludes the version given with
+`--target websockets==X`. It is only reported when such a target (14 or later) is given. Every
+clause counts, and the message names the ones that exclude the target: an upper bound (`<14`,
+`~=13.0`, `==13.1`), a lower bound (`>=16`) or an exclusion (`!=15.0.1`).
 
 ## Why is this bad?
 Fixing the code for the new asyncio API while the requirement still says `websockets<14` breaks the
@@ -45,10 +50,14 @@ websockets[speedups]>=14.2 ; python_version >= \"3.9\"  # chat
 
 ## Fix safety
 Unsafe: raising a requirement changes what gets installed, and other dependencies may constrain
-websockets too. Only the specifier is rewritten, to `>=14.2` (the first release with every name the
-new API's fixes use), in requirements*.txt lines and pyproject.toml strings (PEP 621 and Poetry).
-Other files and lock files are reported without a fix: edit the line by hand, then update the lock
-(`uv lock --upgrade-package websockets`, `poetry update websockets`).";
+websockets too. A fix is offered only when upper bounds alone keep websockets below 14. Only the
+specifier is rewritten: its excluding clauses give way to `>=14.2` (the first release with every
+name the new API's fixes use), and the clauses that still narrow the releases from there stay
+(`>=10,<14,!=15.0.0` becomes `>=14.2,!=15.0.0`). This happens in requirements*.txt lines and
+pyproject.toml strings (PEP 621 and Poetry). A requirement that excludes the target from above or by
+an exclusion is reported without a fix (lowering a bound or dropping an exclusion is a decision Ferry
+cannot make), and so are other files and lock files: edit the line by hand, then update the lock
+(`uv lock --upgrade-package websockets`, `poetry update websockets`, `pipenv update websockets`).";
 
 /// One finding of a pin bump, with its replacement when it has a fix.
 #[derive(Debug, Clone)]
@@ -175,11 +184,13 @@ pub(super) fn plan<'p>(
     resolver: &PinResolver,
     cwd: &std::path::Path,
 ) -> Vec<PinBump> {
+    if !settings.selection.is_enabled(PIN_BUMP_CODE, true) {
+        return Vec::new();
+    }
     let mut by_file: std::collections::BTreeMap<PathBuf, Vec<BumpFinding>> = Default::default();
     let mut seen = std::collections::HashSet::new();
     for pin in pins {
-        let (Some(migration), Some(target)) =
-            (migration(&pin.library), settings.target(&pin.library))
+        let (Some(migration), Some(target)) = (&pin.migration, settings.target(&pin.library))
         else {
             continue;
         };
@@ -216,7 +227,7 @@ pub(super) fn plan<'p>(
 fn bump_finding(
     requirement: &Requirement,
     target: &Version,
-    migration: &super::Migration,
+    migration: &ferry_engine::Migration,
 ) -> Option<BumpFinding> {
     let library = &requirement.library;
     if let Some(locked) = &requirement.locked {
@@ -227,27 +238,77 @@ fn bump_finding(
             .file
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let update = match file.as_str() {
+            "poetry.lock" => format!("`poetry update {library}`"),
+            "Pipfile.lock" => format!("`pipenv update {library}`"),
+            _ => format!("`uv lock --upgrade-package {library}`"),
+        };
         return Some(BumpFinding {
             span: requirement.span.clone(),
             message: format!(
-                "`{file}` locks {library} {locked}, below the target {target}: `{library}.connect` stays the legacy client until the lock is updated; after raising the requirement run `uv lock --upgrade-package {library}` or `poetry update {library}` (Ferry does not edit lock files)"
+                "`{file}` locks {library} {locked}, below the target {target} and below {} ({}); after raising the requirement, run {update} (Ferry does not edit lock files)",
+                migration.breaking_since, migration.below_means
             ),
             fix: None,
         });
     }
-    if requirement.allows(&target.to_string()) != Some(false) {
+    let specifiers = requirement.specifiers.as_ref()?;
+    if specifiers.allows(&target.to_string()) != Some(false) {
         return None;
     }
+    let excluding = specifiers.clauses_excluding(target);
+    let held_back = specifiers.highest_below(migration.breaking_since).is_some();
+    let clauses = |how: Exclusion| {
+        let quoted: Vec<String> = excluding
+            .iter()
+            .filter(|(_, h)| *h == how)
+            .map(|(written, _)| format!("`{written}`"))
+            .collect();
+        (!quoted.is_empty()).then(|| quoted.join(", "))
+    };
+    let mut reasons = Vec::new();
+    if let Some(below) = clauses(Exclusion::Below) {
+        reasons.push(format!("{below} allows only releases below the target"));
+    }
+    if let Some(above) = clauses(Exclusion::Above) {
+        reasons.push(format!("{above} allows only releases above the target"));
+    }
+    if let Some(hole) = clauses(Exclusion::Hole) {
+        reasons.push(format!("{hole} rules the target out"));
+    }
+    let mut message = format!(
+        "`{}` excludes the target {library} {target} ({})",
+        requirement.text,
+        reasons.join("; ")
+    );
+    if held_back {
+        message.push_str(&format!(
+            "; the requirement keeps {library} below {}, so {}",
+            migration.breaking_since, migration.below_means
+        ));
+    }
+    // Only a requirement that holds the library below the breaking
+    // release, and only by its upper bounds, is raised: lowering a bound
+    // or dropping an exclusion undoes a decision Ferry knows nothing of.
     let floor: Version = migration.recommended_floor.parse().ok()?;
     let floor = if *target < floor {
         target.clone()
     } else {
         floor
     };
-    let message = format!(
-        "`{}` excludes the target {library} {target}: the installed {library} stays below it, where `{library}.connect` is the legacy client; raise the requirement to `{library}>={floor}`",
-        requirement.text
-    );
+    let raised = held_back
+        .then(|| specifiers.raised(&floor, target))
+        .flatten();
+    let Some(raised) = raised else {
+        return Some(BumpFinding {
+            span: requirement.span.clone(),
+            message: format!(
+                "{message}; run with a --target it allows, or change the requirement by hand"
+            ),
+            fix: None,
+        });
+    };
+    let message = format!("{message}; raise the requirement to `{library}{raised}`");
     let rewritable = matches!(
         requirement.kind,
         SourceKind::RequirementsTxt | SourceKind::Pep621 | SourceKind::Poetry
@@ -257,8 +318,8 @@ fn bump_finding(
             span: span.clone(),
             message,
             fix: Some((
-                format!(">={floor}"),
-                format!("Raise the requirement to `{library}>={floor}`"),
+                raised.clone(),
+                format!("Raise the requirement to `{library}{raised}`"),
             )),
         },
         _ => BumpFinding {
@@ -275,7 +336,7 @@ fn why_no_fix(kind: SourceKind) -> &'static str {
         SourceKind::SetupPy => "Ferry never rewrites setup.py, which is code",
         SourceKind::Pipfile => "Ferry rewrites requirements*.txt lines and pyproject.toml strings only, not Pipfile; run `pipenv lock` afterwards",
         SourceKind::RequirementsTxt | SourceKind::Pep621 | SourceKind::Poetry => {
-            "its text in the file has escapes or no specifier Ferry can replace exactly"
+            "its specifier is split over lines or written with escapes, so Ferry cannot replace it exactly"
         }
         SourceKind::Lock => "Ferry does not edit lock files",
     }

@@ -3,15 +3,17 @@
 //! the libraries asked for, with the line and byte range they sit at, so a
 //! note can cite them and the pin bump can rewrite exactly the specifier.
 //!
-//! Nothing is executed: `setup.py` is parsed and only literal lists are read.
+//! Nothing is executed: `setup.py` is parsed and only literal lists are
+//! read, directly or through a name assigned once in the module.
 //! A file that does not parse gives no requirement (it cannot be read, so it
 //! cannot decide anything).
 
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use ferry_python::ast::visitor::{self, Visitor};
-use ferry_python::ast::{Expr, ExprCall};
+use ferry_python::ast::{Expr, ExprCall, ExprContext};
 use ferry_python::{Ranged, TextRange};
 use toml_edit::{Document, Item, TableLike, Value};
 
@@ -108,6 +110,9 @@ struct Pep508 {
 fn pep508(text: &str) -> Option<Pep508> {
     let start = text.len() - text.trim_start().len();
     let end = text.trim_end().len();
+    if start >= end {
+        return None;
+    }
     let name_len = text[start..]
         .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
         .unwrap_or(end - start);
@@ -175,14 +180,79 @@ fn comment_start(line: &str) -> usize {
         .map_or(line.len(), |(i, _)| i)
 }
 
+/// A line of a requirements file after pip joins continuations: a line
+/// ending in `\` goes on with the next one (the backslash and the line
+/// break dropped), unless it is a comment line. Remembers where each
+/// piece sits in the file.
+struct LogicalLine<'t> {
+    text: String,
+    /// Each piece's offset in `text` and in the file, and the piece.
+    pieces: Vec<(usize, usize, &'t str)>,
+}
+
+impl LogicalLine<'_> {
+    /// The file offset of `at` in `text`.
+    fn file_offset(&self, at: usize) -> usize {
+        let (start, file_start, _) = self
+            .pieces
+            .iter()
+            .rev()
+            .find(|(start, _, _)| *start <= at)
+            .expect("the first piece starts at 0");
+        file_start + (at - start)
+    }
+
+    /// `range` of `text` in the file, when it lies within one piece.
+    fn file_range(&self, range: &Range<usize>) -> Option<Range<usize>> {
+        let (start, file_start, _) = self
+            .pieces
+            .iter()
+            .find(|(start, _, piece)| *start <= range.start && range.end <= start + piece.len())?;
+        Some(file_start + (range.start - start)..file_start + (range.end - start))
+    }
+}
+
+fn logical_lines(text: &str) -> Vec<LogicalLine<'_>> {
+    let mut lines = Vec::new();
+    let mut current: Option<LogicalLine<'_>> = None;
+    for (offset, line) in lines_with_offsets(text) {
+        let is_comment = line.trim_start().starts_with('#');
+        let continues = !is_comment && line.ends_with('\\');
+        let piece = if continues {
+            &line[..line.len() - 1]
+        } else {
+            line
+        };
+        let logical = current.get_or_insert_with(|| LogicalLine {
+            text: String::new(),
+            pieces: Vec::new(),
+        });
+        // A comment line ends a continuation and adds nothing to it.
+        if !is_comment || logical.pieces.is_empty() {
+            logical.pieces.push((logical.text.len(), offset, piece));
+            logical.text.push_str(piece);
+        }
+        if !continues {
+            lines.extend(current.take());
+        }
+    }
+    lines.extend(current);
+    lines
+}
+
 /// `requirements*.txt` (and files it includes): requirements, and the files
 /// named by `-r`/`--requirement` and `-c`/`--constraint`, resolved against
-/// the including file's folder.
+/// the including file's folder. As pip reads them: continuation lines are
+/// joined first, then a `#` at the start or after a space starts a comment,
+/// options that follow a requirement (`--hash=…`) are not part of it, and
+/// an environment marker (`; python_version < "3.9"`) is kept with it but
+/// not evaluated (the code must work wherever the line applies, so a marked
+/// pin counts like any other).
 pub(super) fn requirements_txt(sink: &mut Sink<'_>) -> Vec<PathBuf> {
     let mut includes = Vec::new();
     let folder = sink.path.parent().unwrap_or(Path::new("")).to_path_buf();
-    for (offset, line) in lines_with_offsets(sink.text) {
-        let content = &line[..comment_start(line)];
+    for line in logical_lines(sink.text) {
+        let content = &line.text[..comment_start(&line.text)];
         let trimmed = content.trim();
         if let Some(option) = trimmed.strip_prefix('-') {
             if let Some(included) = include_target(option) {
@@ -196,14 +266,33 @@ pub(super) fn requirements_txt(sink: &mut Sink<'_>) -> Vec<PathBuf> {
             .filter_map(|option| content.find(option))
             .min()
             .unwrap_or(content.len());
-        sink.pep508_at(&content[..end], offset, SourceKind::RequirementsTxt, true);
+        let requirement = &content[..end];
+        let Some(parsed) = pep508(requirement) else {
+            continue;
+        };
+        let Some(library) = sink.wanted(&parsed.name) else {
+            continue;
+        };
+        let span = line.file_offset(parsed.whole.start)..line.file_offset(parsed.whole.end);
+        sink.push(Draft {
+            library,
+            text: requirement.trim().to_string(),
+            kind: SourceKind::RequirementsTxt,
+            specifiers: parsed.specifiers,
+            locked: None,
+            span,
+            // A specifier split over lines is not rewritten.
+            rewritable: parsed
+                .specifier_range
+                .and_then(|range| line.file_range(&range)),
+        });
     }
     includes
 }
 
 /// `a/b/../c` as `a/c`, so an included file is shown (and cached) under
 /// one name. Lexical, like pip: a symlinked folder is not resolved.
-fn without_dot_segments(path: &Path) -> PathBuf {
+pub(super) fn without_dot_segments(path: &Path) -> PathBuf {
     use std::path::Component;
     let mut out = PathBuf::new();
     for component in path.components() {
@@ -425,24 +514,50 @@ pub(super) fn pipfile(sink: &mut Sink<'_>) {
     }
 }
 
-/// `uv.lock` and `poetry.lock`: `[[package]]` tables with `name` and `version`.
-pub(super) fn lock(sink: &mut Sink<'_>) {
+/// `uv.lock` and `poetry.lock`: `[[package]]` tables with `name` and
+/// `version`. Returns the folders of a uv workspace's members, relative to
+/// the lock's: uv locks a whole workspace in the one `uv.lock` at its root,
+/// which lists the members' names under `[manifest] members` and gives each
+/// member's package a `source = { editable = "packages/app" }` (or
+/// `virtual = …`) with its folder.
+pub(super) fn lock(sink: &mut Sink<'_>) -> Vec<String> {
     let Some(doc) = parse_toml(sink.text) else {
-        return;
+        return Vec::new();
     };
     let Some(packages) = doc
         .as_table()
         .get("package")
         .and_then(Item::as_array_of_tables)
     else {
-        return;
+        return Vec::new();
     };
+    let members: Vec<String> = doc
+        .as_table()
+        .get("manifest")
+        .and_then(Item::as_table_like)
+        .and_then(|manifest| manifest.get("members"))
+        .and_then(Item::as_array)
+        .map(|names| {
+            names
+                .iter()
+                .filter_map(Value::as_str)
+                .map(normalize_name)
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut member_folders = Vec::new();
     for package in packages.iter() {
-        let Some(library) = package
-            .get("name")
-            .and_then(Item::as_str)
-            .and_then(|n| sink.wanted(n))
-        else {
+        let Some(name) = package.get("name").and_then(Item::as_str) else {
+            continue;
+        };
+        if members.contains(&normalize_name(name)) {
+            let source = package.get("source").and_then(Item::as_table_like);
+            let folder = source
+                .and_then(|s| s.get("editable").or_else(|| s.get("virtual")))
+                .and_then(Item::as_str);
+            member_folders.extend(folder.map(str::to_string));
+        }
+        let Some(library) = sink.wanted(name) else {
             continue;
         };
         let Some(version_item) = package.get("version") else {
@@ -461,6 +576,55 @@ pub(super) fn lock(sink: &mut Sink<'_>) {
             span,
             rewritable: None,
         });
+    }
+    member_folders
+}
+
+/// `Pipfile.lock`: the `default` and `develop` sections map each package
+/// to its locked `"version": "==13.1"`. JSON has no spans, so the values
+/// are read raw: they borrow from the text, and where one sits in the
+/// file is where its slice starts.
+pub(super) fn pipfile_lock(sink: &mut Sink<'_>) {
+    use serde_json::value::RawValue;
+    type Object<'t> = BTreeMap<String, &'t RawValue>;
+    let text = sink.text;
+    let offset_of = |raw: &RawValue| raw.get().as_ptr() as usize - text.as_ptr() as usize;
+    let Ok(top) = serde_json::from_str::<Object<'_>>(text) else {
+        return;
+    };
+    for section in ["default", "develop"] {
+        let Some(packages) = top
+            .get(section)
+            .and_then(|raw| serde_json::from_str::<Object<'_>>(raw.get()).ok())
+        else {
+            continue;
+        };
+        for (name, entry) in packages {
+            let Some(library) = sink.wanted(&name) else {
+                continue;
+            };
+            let Some(raw) = serde_json::from_str::<Object<'_>>(entry.get())
+                .ok()
+                .and_then(|entry| entry.get("version").copied())
+            else {
+                // A path, git or URL entry: no version to read.
+                continue;
+            };
+            let Ok(pinned) = serde_json::from_str::<String>(raw.get()) else {
+                continue;
+            };
+            let version = pinned.trim().trim_start_matches("==").trim();
+            let start = offset_of(raw);
+            sink.push(Draft {
+                library: library.clone(),
+                text: format!("{library} {version}"),
+                kind: SourceKind::Lock,
+                specifiers: SpecifierSet::parse_pep440(&format!("=={version}")),
+                locked: release_of(version),
+                span: start..start + raw.get().len(),
+                rewritable: None,
+            });
+        }
     }
 }
 
@@ -505,13 +669,18 @@ pub(super) fn setup_cfg(sink: &mut Sink<'_>) {
 
 /// `setup.py`: string literals in literal lists passed as `install_requires=`
 /// or as the values of a literal `extras_require=` dict to a `setup(...)`
-/// call. The file is parsed, never run.
+/// call. The file is parsed, never run, so the only names followed are the
+/// ones [`module_literals`] can read without running anything.
 pub(super) fn setup_py(sink: &mut Sink<'_>) {
     let Ok(parsed) = ferry_python::parse(sink.text) else {
         return;
     };
-    let mut finder = SetupCalls::default();
-    for stmt in &parsed.module().body {
+    let module = parsed.module();
+    let mut finder = SetupCalls {
+        literals: module_literals(&module.body),
+        strings: Vec::new(),
+    };
+    for stmt in &module.body {
         finder.visit_stmt(stmt);
     }
     for (content, range) in finder.strings {
@@ -527,14 +696,130 @@ pub(super) fn setup_py(sink: &mut Sink<'_>) {
     }
 }
 
+/// The names of a module whose value Ferry reads without running it: a
+/// simple name assigned once, directly in the module body, a literal list,
+/// tuple or dict (`REQUIRES = ["websockets<14"]`, `REQUIRES: list[str] =
+/// […]`), and bound nowhere else in the file (no second assignment, `+=`,
+/// `for`, `with … as`, import, `def`, `class`, `except … as`, `global`) and
+/// never used through an attribute or a subscript, which could change the
+/// list (`REQUIRES.append(…)`, `REQUIRES[0] = …`).
+///
+/// Everything else stays unread, on purpose: a name assigned in a function
+/// or under an `if`, assigned twice, built by an expression (`BASE + […]`)
+/// or a call (`open("requirements.txt").read().split()`), or imported.
+/// Such a `setup.py` names no requirement for Ferry, and the walk goes on
+/// to the folders above.
+fn module_literals(body: &[ferry_python::ast::Stmt]) -> HashMap<&str, &Expr> {
+    use ferry_python::ast::Stmt;
+    let mut bindings = Bindings::default();
+    for stmt in body {
+        bindings.visit_stmt(stmt);
+    }
+    let mut literals = HashMap::new();
+    for stmt in body {
+        let (target, value) = match stmt {
+            Stmt::Assign(assign) if assign.targets.len() == 1 => {
+                (&assign.targets[0], assign.value.as_ref())
+            }
+            Stmt::AnnAssign(assign) => match &assign.value {
+                Some(value) => (assign.target.as_ref(), value.as_ref()),
+                None => continue,
+            },
+            _ => continue,
+        };
+        let Expr::Name(name) = target else { continue };
+        let name = name.id.as_str();
+        let literal = matches!(value, Expr::List(_) | Expr::Tuple(_) | Expr::Dict(_));
+        if literal && bindings.stores.get(name) == Some(&1) && !bindings.tainted.contains(name) {
+            literals.insert(name, value);
+        }
+    }
+    literals
+}
+
+/// How often each name is bound anywhere in a module, and the names that
+/// are bound in ways [`module_literals`] does not follow or may be changed
+/// in place.
 #[derive(Default)]
-struct SetupCalls {
+struct Bindings<'a> {
+    stores: HashMap<&'a str, usize>,
+    tainted: HashSet<&'a str>,
+}
+
+impl<'a> Visitor<'a> for Bindings<'a> {
+    fn visit_stmt(&mut self, stmt: &'a ferry_python::ast::Stmt) {
+        use ferry_python::ast::Stmt;
+        match stmt {
+            Stmt::FunctionDef(def) => {
+                self.tainted.insert(def.name.as_str());
+            }
+            Stmt::ClassDef(class) => {
+                self.tainted.insert(class.name.as_str());
+            }
+            Stmt::Global(global) => self.tainted.extend(global.names.iter().map(|n| n.as_str())),
+            Stmt::Nonlocal(nonlocal) => {
+                self.tainted
+                    .extend(nonlocal.names.iter().map(|n| n.as_str()));
+            }
+            _ => {}
+        }
+        visitor::walk_stmt(self, stmt);
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        let base = |value: &'a Expr| match value {
+            Expr::Name(name) => Some(name.id.as_str()),
+            _ => None,
+        };
+        match expr {
+            Expr::Name(name) if name.ctx != ExprContext::Load => {
+                *self.stores.entry(name.id.as_str()).or_default() += 1;
+            }
+            Expr::Attribute(attribute) => self.tainted.extend(base(&attribute.value)),
+            Expr::Subscript(subscript) if subscript.ctx != ExprContext::Load => {
+                self.tainted.extend(base(&subscript.value));
+            }
+            _ => {}
+        }
+        visitor::walk_expr(self, expr);
+    }
+
+    fn visit_alias(&mut self, alias: &'a ferry_python::ast::Alias) {
+        // `import a.b` binds `a`.
+        let bound = alias.asname.as_ref().unwrap_or(&alias.name).as_str();
+        self.tainted
+            .insert(bound.split('.').next().unwrap_or(bound));
+    }
+
+    fn visit_except_handler(&mut self, handler: &'a ferry_python::ast::ExceptHandler) {
+        let ferry_python::ast::ExceptHandler::ExceptHandler(handler_) = handler;
+        if let Some(name) = &handler_.name {
+            self.tainted.insert(name.as_str());
+        }
+        visitor::walk_except_handler(self, handler);
+    }
+}
+
+struct SetupCalls<'m> {
+    /// See [`module_literals`].
+    literals: HashMap<&'m str, &'m Expr>,
     strings: Vec<(String, TextRange)>,
 }
 
-impl SetupCalls {
+impl<'m> SetupCalls<'m> {
+    /// `expr`, or the literal a name stands for.
+    fn value<'e>(&self, expr: &'e Expr) -> &'e Expr
+    where
+        'm: 'e,
+    {
+        match expr {
+            Expr::Name(name) => self.literals.get(name.id.as_str()).copied().unwrap_or(expr),
+            _ => expr,
+        }
+    }
+
     fn literal_list(&mut self, list: &Expr) {
-        let elements = match list {
+        let elements = match self.value(list) {
             Expr::List(list) => &list.elts,
             Expr::Tuple(tuple) => &tuple.elts,
             _ => return,
@@ -560,7 +845,7 @@ impl SetupCalls {
             match keyword.arg.as_ref().map(|a| a.as_str()) {
                 Some("install_requires") => self.literal_list(&keyword.value),
                 Some("extras_require") => {
-                    if let Expr::Dict(dict) = &keyword.value {
+                    if let Expr::Dict(dict) = self.value(&keyword.value) {
                         for item in dict.iter() {
                             self.literal_list(&item.value);
                         }
@@ -572,7 +857,7 @@ impl SetupCalls {
     }
 }
 
-impl<'a> Visitor<'a> for SetupCalls {
+impl<'a> Visitor<'a> for SetupCalls<'_> {
     fn visit_expr(&mut self, expr: &'a Expr) {
         if let Expr::Call(call) = expr {
             self.setup_call(call);
@@ -627,6 +912,7 @@ mod tests {
         let p = pep508("websockets @ https://example.invalid/w.whl").unwrap();
         assert!(p.specifiers.is_none() && p.specifier_range.is_none());
         assert!(pep508("websockets foo").is_none());
+        assert!(pep508("").is_none() && pep508("   ").is_none());
         let p = pep508("websockets").unwrap();
         assert!(p.specifiers.unwrap().is_any());
     }

@@ -4,18 +4,22 @@
 //! the version its project installs. This module reads that version from the
 //! requirement files nearest to each source file and turns it into the file's
 //! target (`--target` still overrides it), and serves `ferry doctor` the
-//! declared lines.
+//! declared lines. What a library's breaking release is comes from its pack
+//! (`ferry_engine::Migration`); nothing here names a library.
 //!
 //! Sources, per folder: `requirements*.txt` (following `-r`/`-c` includes),
 //! `pyproject.toml` (PEP 621, PEP 735 groups, Poetry), `setup.cfg`,
-//! literal lists in `setup.py`, `Pipfile`, and the locks `uv.lock` and
-//! `poetry.lock`. Walking up from a source file's folder, the first folder
-//! whose sources name the library decides for it (a `pyproject.toml` that
-//! only configures tools does not hide a pin further up); the walk stops at
-//! the top of a git work tree or at the filesystem root. In that folder a
-//! lock wins (it is what gets installed); otherwise every declaration counts
-//! (they describe one environment), and the tightest upper bound below the
-//! breaking release decides. Each folder and each file is read once per run.
+//! literal lists in `setup.py`, `Pipfile`, and the locks `uv.lock`,
+//! `poetry.lock` and `Pipfile.lock`. Walking up from a source file's folder,
+//! the first folder whose sources name the library decides for it (a
+//! `pyproject.toml` that only configures tools does not hide a pin further
+//! up); the walk stops at the top of a git work tree or at the filesystem
+//! root. In that folder a lock wins (it is what gets installed); a uv
+//! workspace member without a lock of its own gets the one at its
+//! workspace's root. Otherwise every declaration counts (they describe one
+//! environment): one that allows no release from the breaking one on (every
+//! clause counted) holds the files back, and the tightest of those decides
+//! the target. Each folder and each file is read once per run.
 
 mod bump;
 mod formats;
@@ -26,7 +30,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use ferry_engine::{Pack, Settings, Version};
+use ferry_engine::{Migration, Pack, Settings, Version};
 use ferry_report::PinNote;
 
 pub use bump::{PinBump, PIN_BUMP_CODE, PIN_BUMP_DOC};
@@ -45,7 +49,7 @@ pub enum SourceKind {
     SetupCfg,
     SetupPy,
     Pipfile,
-    /// `uv.lock` or `poetry.lock`: the version that gets installed.
+    /// `uv.lock`, `poetry.lock` or `Pipfile.lock`: the version that gets installed.
     Lock,
 }
 
@@ -92,34 +96,6 @@ pub fn normalize_name(name: &str) -> String {
     out
 }
 
-/// What Ferry knows of a library's breaking release, to read pins against
-/// it. This belongs with each pack (see the report of the change that added
-/// it); until the engine's `Pack` carries it, it lives here.
-#[derive(Debug)]
-pub(crate) struct Migration {
-    pub library: &'static str,
-    /// The first major release the migration is for.
-    pub breaking_since: u64,
-    /// The floor a raised requirement gets (`>=14.2`).
-    pub recommended_floor: &'static str,
-    /// A release to name in `--target` advice.
-    pub example_target: &'static str,
-    /// What a pin below the breaking release means for the code.
-    pub below_means: &'static str,
-}
-
-const MIGRATIONS: &[Migration] = &[Migration {
-    library: "websockets",
-    breaking_since: 14,
-    recommended_floor: "14.2",
-    example_target: "15.0.1",
-    below_means: "`websockets.connect` is the legacy client there",
-}];
-
-pub(crate) fn migration(library: &str) -> Option<&'static Migration> {
-    MIGRATIONS.iter().find(|m| m.library == library)
-}
-
 /// The files of one folder that can declare dependencies, and how to read each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Reader {
@@ -128,7 +104,10 @@ enum Reader {
     SetupCfg,
     SetupPy,
     Pipfile,
+    /// `uv.lock`, `poetry.lock` (TOML).
     Lock,
+    /// `Pipfile.lock` (JSON).
+    PipfileLock,
 }
 
 fn reader_for(name: &str) -> Option<Reader> {
@@ -138,6 +117,7 @@ fn reader_for(name: &str) -> Option<Reader> {
         "setup.py" => Reader::SetupPy,
         "Pipfile" => Reader::Pipfile,
         "uv.lock" | "poetry.lock" => Reader::Lock,
+        "Pipfile.lock" => Reader::PipfileLock,
         _ if name.starts_with("requirements") && name.ends_with(".txt") => Reader::RequirementsTxt,
         _ => return None,
     })
@@ -150,12 +130,16 @@ pub(crate) struct ReadFile {
     pub text: Arc<str>,
     requirements: Vec<Requirement>,
     includes: Vec<PathBuf>,
+    /// For a `uv.lock`: the folders of the workspace members it locks.
+    members: Vec<PathBuf>,
 }
 
 /// What one folder's own files say.
 #[derive(Debug)]
 struct FolderSources {
     requirements: Vec<Requirement>,
+    /// The folders of the uv workspace members its `uv.lock` locks.
+    workspace_members: Vec<PathBuf>,
     /// The folder is the top of a git work tree: the walk up stops here.
     is_work_tree_top: bool,
 }
@@ -164,6 +148,9 @@ struct FolderSources {
 #[derive(Debug)]
 pub struct FolderPin {
     pub library: String,
+    /// The library's breaking release, from its pack; `None`: the pin is
+    /// read (for `ferry doctor`) but decides nothing.
+    pub migration: Option<Migration>,
     pub folder: PathBuf,
     /// Every declaration and locked version of the library there, by file and line.
     pub requirements: Vec<Requirement>,
@@ -175,8 +162,13 @@ pub struct FolderPin {
 }
 
 impl FolderPin {
-    fn decide(library: &str, folder: PathBuf, requirements: Vec<Requirement>) -> Self {
-        let breaking = migration(library).map_or(u64::MAX, |m| m.breaking_since);
+    fn decide(
+        library: &str,
+        migration: Option<Migration>,
+        folder: PathBuf,
+        requirements: Vec<Requirement>,
+    ) -> Self {
+        let breaking = migration.map_or(u64::MAX, |m| m.breaking_since);
         let lock = requirements
             .iter()
             .enumerate()
@@ -195,6 +187,7 @@ impl FolderPin {
         };
         Self {
             library: library.to_string(),
+            migration,
             folder,
             requirements,
             target,
@@ -204,7 +197,7 @@ impl FolderPin {
 
     /// Whether the target keeps the migration from applying.
     pub fn holds_back(&self) -> bool {
-        match (migration(&self.library), &self.target) {
+        match (&self.migration, &self.target) {
             (Some(m), Some(target)) => target.major() < m.breaking_since,
             _ => false,
         }
@@ -228,14 +221,23 @@ struct ResolverState {
 /// file worth checking (and its ancestors).
 #[derive(Debug)]
 pub(crate) struct PinResolver {
+    /// The libraries read, by normalised name.
     libraries: Vec<String>,
+    /// Their packs' breaking releases.
+    migrations: HashMap<String, Migration>,
     state: Mutex<ResolverState>,
 }
 
 impl PinResolver {
-    pub fn new(libraries: Vec<String>) -> Self {
+    /// Reads the requirements of `libraries` (normalised names), each
+    /// decided against its migration.
+    pub fn new(libraries: Vec<(String, Option<Migration>)>) -> Self {
         Self {
-            libraries,
+            migrations: libraries
+                .iter()
+                .filter_map(|(library, m)| Some((library.clone(), (*m)?)))
+                .collect(),
+            libraries: libraries.into_iter().map(|(library, _)| library).collect(),
             state: Mutex::new(ResolverState::default()),
         }
     }
@@ -260,8 +262,13 @@ impl PinResolver {
                 .cloned()
                 .collect();
             if !requirements.is_empty() {
+                let mut requirements = requirements;
+                if !requirements.iter().any(|r| r.kind == SourceKind::Lock) {
+                    requirements.extend(self.workspace_lock(&mut state, dir, library));
+                }
                 break Some(Arc::new(FolderPin::decide(
                     library,
+                    self.migrations.get(library).copied(),
                     dir.to_path_buf(),
                     requirements,
                 )));
@@ -275,6 +282,38 @@ impl PinResolver {
             state.nearest.insert(key, found.clone());
         }
         found
+    }
+
+    /// The locked versions of `library` for a uv workspace member in
+    /// `member`: the `uv.lock` of the nearest folder above that lists it as
+    /// a member (a workspace has one lock, at its root). The member's own
+    /// declarations still say which library and specifier apply; the lock
+    /// says what gets installed. Empty when no such lock is found below the
+    /// top of the work tree.
+    fn workspace_lock(
+        &self,
+        state: &mut ResolverState,
+        member: &Path,
+        library: &str,
+    ) -> Vec<Requirement> {
+        let mut current = member;
+        while let Some(dir) = current.parent() {
+            let below_top = !self.folder(state, current).is_work_tree_top;
+            if !below_top {
+                break;
+            }
+            let sources = self.folder(state, dir);
+            if sources.workspace_members.iter().any(|m| m == member) {
+                return sources
+                    .requirements
+                    .iter()
+                    .filter(|r| r.library == library && r.kind == SourceKind::Lock)
+                    .cloned()
+                    .collect();
+            }
+            current = dir;
+        }
+        Vec::new()
     }
 
     /// The text a requirement was read from, as it was read.
@@ -305,12 +344,20 @@ impl PinResolver {
         names.sort();
         let mut requirements = Vec::new();
         let mut seen = HashSet::new();
-        for name in names {
-            let reader = reader_for(&name).expect("kept only readable names");
+        for name in &names {
+            let reader = reader_for(name).expect("kept only readable names");
             self.gather(state, &dir.join(name), reader, &mut seen, &mut requirements);
         }
+        let workspace_members = if names.iter().any(|n| n == "uv.lock") {
+            self.read(state, &dir.join("uv.lock"), Reader::Lock)
+                .map(|lock| lock.members.clone())
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         let sources = Arc::new(FolderSources {
             requirements,
+            workspace_members,
             is_work_tree_top,
         });
         state.folders.insert(dir.to_path_buf(), sources.clone());
@@ -359,20 +406,28 @@ fn read_file(path: &Path, reader: Reader, libraries: &[String]) -> Option<ReadFi
     let text: Arc<str> = std::fs::read_to_string(path).ok()?.into();
     let mut sink = Sink::new(path, &text, libraries);
     let mut includes = Vec::new();
+    let mut members = Vec::new();
     match reader {
         Reader::RequirementsTxt => includes = formats::requirements_txt(&mut sink),
         Reader::Pyproject => formats::pyproject(&mut sink),
         Reader::SetupCfg => formats::setup_cfg(&mut sink),
         Reader::SetupPy => formats::setup_py(&mut sink),
         Reader::Pipfile => formats::pipfile(&mut sink),
-        Reader::Lock => formats::lock(&mut sink),
+        Reader::Lock => members = formats::lock(&mut sink),
+        Reader::PipfileLock => formats::pipfile_lock(&mut sink),
     }
+    let folder = path.parent().unwrap_or(Path::new(""));
+    let members = members
+        .iter()
+        .map(|member| formats::without_dot_segments(&folder.join(member)))
+        .collect();
     let mut requirements = sink.found;
     requirements.sort_by_key(|r| r.span.start);
     Some(ReadFile {
         text: text.clone(),
         requirements,
         includes,
+        members,
     })
 }
 
@@ -381,7 +436,7 @@ fn read_file(path: &Path, reader: Reader, libraries: &[String]) -> Option<ReadFi
 /// `ferry doctor` checks the installed version against.
 pub fn declared_in(folder: &Path, library: &str) -> Vec<Requirement> {
     let library = normalize_name(library);
-    let resolver = PinResolver::new(vec![library.clone()]);
+    let resolver = PinResolver::new(vec![(library.clone(), None)]);
     let mut state = resolver.state.lock().expect("no panics while locked");
     let sources = resolver.folder(&mut state, folder);
     let mut found: Vec<Requirement> = sources
@@ -415,6 +470,7 @@ pub(crate) struct FileTargets<'s> {
 pub(crate) struct RunPins<'s> {
     settings: &'s Settings,
     cwd: PathBuf,
+    /// The libraries whose pack names a migration, normalised.
     libraries: Vec<String>,
     resolver: Option<PinResolver>,
     held_back: Mutex<BTreeMap<(PathBuf, usize, String), HeldBack>>,
@@ -423,17 +479,16 @@ pub(crate) struct RunPins<'s> {
 
 impl<'s> RunPins<'s> {
     /// `enabled: false` gives every file the run's settings and reads nothing.
+    /// The packs' migrations are all it knows of their libraries.
     pub fn new(settings: &'s Settings, packs: &[&Pack], cwd: &Path, enabled: bool) -> Self {
-        let mut libraries: Vec<String> = packs
+        let mut migrations: Vec<(String, Option<Migration>)> = packs
             .iter()
-            .map(|p| p.library)
-            .filter(|library| migration(library).is_some())
-            .map(normalize_name)
+            .filter_map(|p| Some((normalize_name(p.library), Some(p.migration?))))
             .collect();
-        libraries.sort();
-        libraries.dedup();
-        let resolver =
-            (enabled && !libraries.is_empty()).then(|| PinResolver::new(libraries.clone()));
+        migrations.sort_by(|a, b| a.0.cmp(&b.0));
+        migrations.dedup_by(|a, b| a.0 == b.0);
+        let libraries: Vec<String> = migrations.iter().map(|(l, _)| l.clone()).collect();
+        let resolver = (enabled && !libraries.is_empty()).then(|| PinResolver::new(migrations));
         Self {
             settings,
             cwd: cwd.to_path_buf(),
@@ -506,7 +561,7 @@ impl<'s> RunPins<'s> {
         held.values()
             .filter_map(|held| {
                 let deciding = held.pin.deciding()?;
-                let migration = migration(&held.pin.library)?;
+                let migration = held.pin.migration.as_ref()?;
                 let target = held.pin.target.as_ref()?;
                 let file = crate::display_path(&deciding.file, &self.cwd);
                 let how = if deciding.kind == SourceKind::Lock {
