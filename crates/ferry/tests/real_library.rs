@@ -11,6 +11,10 @@
 //! `-W error::DeprecationWarning`, for programs whose legacy calls still work
 //! there (explicit `websockets.legacy` imports) but only with warnings (the
 //! test checks that they do work without it).
+//!
+//! `ws070_fixed_fixtures_import_and_their_chains_resolve` checks the WS070
+//! fixtures the same way, without a server: fixed, each must import, and
+//! every `websockets.asyncio.client.…` chain the fix wrote must resolve.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -161,4 +165,84 @@ fn legacy_programs_pass_on_15_after_ferry_fix() {
             describe(&again)
         );
     }
+}
+
+/// Imports the file `sys.argv[1]`, then evaluates, in its namespace, every
+/// `<name>.asyncio.client.connect` / `unix_connect` in it whose `<name>` is the
+/// websockets package there; each must be the new client's object. Prints how
+/// many it evaluated.
+const RESOLVE_CHAINS: &str = r#"
+import ast, importlib.util, sys, types
+path = sys.argv[1]
+spec = importlib.util.spec_from_file_location("fixed_fixture", path)
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+namespace = vars(module)
+count = 0
+with open(path, encoding="utf-8") as f:
+    tree = ast.parse(f.read())
+for node in ast.walk(tree):
+    if not (isinstance(node, ast.Attribute) and node.attr in ("connect", "unix_connect")):
+        continue
+    chain = ast.unparse(node)
+    root = chain.split(".")[0]
+    if chain != root + ".asyncio.client." + node.attr:
+        continue
+    package = namespace.get(root)
+    assert isinstance(package, types.ModuleType) and package.__name__ == "websockets", (chain, package)
+    value = eval(compile(ast.Expression(node), path, "eval"), namespace)
+    assert value.__module__ == "websockets.asyncio.client", (chain, value)
+    count += 1
+print("resolved", count)
+"#;
+
+/// The WS070 fixtures, fixed with `ferry fix --unsafe-fixes --select WS070`,
+/// import on websockets 13.1 and 15.0.1, and each `….asyncio.client.connect`
+/// the fix wrote resolves there. Each file runs in its own interpreter: an
+/// import of `websockets.asyncio.client` in one would make the next resolve.
+/// (`import websockets` alone does not make `websockets.asyncio` an attribute.)
+#[test]
+fn ws070_fixed_fixtures_import_and_their_chains_resolve() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../ferry_rules/src/websockets/ws070_explicit_legacy_client");
+    let dir = tempfile::tempdir().unwrap();
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(&fixtures).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "py") {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            std::fs::copy(&path, dir.path().join(&name)).unwrap();
+            names.push(name);
+        }
+    }
+    names.sort();
+    assert!(names.len() >= 6, "WS070 fixtures: {names:?}");
+    let fixed = ferry(dir.path(), &["fix", "--unsafe-fixes", "--select", "WS070"]);
+    assert!(
+        matches!(fixed.status.code(), Some(0 | 1)),
+        "ferry fix failed:\n{}",
+        describe(&fixed)
+    );
+    let mut total = 0;
+    for name in &names {
+        let file = dir.path().join(name);
+        let text = std::fs::read_to_string(&file).unwrap();
+        let written = text.matches(".asyncio.client.connect(").count()
+            + text.matches(".asyncio.client.unix_connect(").count();
+        total += written;
+        for python in [websockets_13(), websockets_15()] {
+            let output = run(python, &file, &["-c", RESOLVE_CHAINS]);
+            assert!(
+                output.status.success()
+                    && String::from_utf8_lossy(&output.stdout).trim() == format!("resolved {written}"),
+                "{name} fixed by WS070 must import and its {written} `….asyncio.client` calls resolve with {}:\n{}\n--- fixed file ---\n{text}",
+                python.display(),
+                describe(&output)
+            );
+        }
+    }
+    assert!(
+        total >= 8,
+        "the fixes wrote only {total} `….asyncio.client` calls"
+    );
 }

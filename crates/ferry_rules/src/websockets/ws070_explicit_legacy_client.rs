@@ -33,16 +33,30 @@
 //! fix round). A `from ... import connect` that imports other names too, or a
 //! call passing `create_protocol=`, `klass=` or a non-literal `legacy_recv=`,
 //! gets no fix: a review item.
+//!
+//! Calls spelled from the package (`websockets.legacy.client.connect(...)`,
+//! `websockets.client.connect(...)`) move together, in one fix that also
+//! imports the new module: `import websockets` alone does not make
+//! `websockets.asyncio` an attribute (`AttributeError: module 'websockets'
+//! has no attribute 'asyncio'`). A lone top-level `import
+//! websockets.legacy.client` (or `import websockets.client`) that nothing
+//! else in the file needs becomes `import websockets.asyncio.client`;
+//! otherwise that import is added below the one that binds the package. A
+//! file whose top level already imports the new module (`from
+//! websockets.asyncio.client import ClientConnection`) gets no second import.
 
 use ferry_engine::{remove_argument, Applicability, Checker, Edit, Fix, Rule};
 use ferry_python::ast::{Expr, ExprCall, ModModule, Stmt};
 use ferry_python::{BindingKind, Ranged, Resolution, TextRange};
 
-use super::api::all_calls;
+use super::api::{all_calls, chain_import, ChainImport};
 
 pub struct ExplicitLegacyClient;
 
 const LEGACY_MODULES: &[&str] = &["websockets.legacy.client", "websockets.client"];
+
+/// The new client's module.
+const NEW_MODULE: &str = "websockets.asyncio.client";
 
 impl Rule for ExplicitLegacyClient {
     fn code(&self) -> &'static str {
@@ -60,6 +74,8 @@ impl Rule for ExplicitLegacyClient {
     fn check_module(&self, module: &ModModule, checker: &mut Checker<'_>) {
         // Calls through a from-imported name share one fix with their import.
         let mut by_import: Vec<(TextRange, Vec<&ExprCall>)> = Vec::new();
+        // Calls spelled from the package share one fix with the import of the new module.
+        let mut chains: Vec<(&ExprCall, Vec<Edit>)> = Vec::new();
         for call in all_calls(module) {
             let Resolution::One(name) = checker.semantic.resolve_expr(&call.func) else { continue };
             let Some((module_path, function)) = name.as_str().rsplit_once('.') else { continue };
@@ -74,7 +90,7 @@ impl Rule for ExplicitLegacyClient {
                             Some((_, calls)) => calls.push(call),
                             None => by_import.push((range, vec![call])),
                         },
-                        None => report(checker, call, None, "it is imported in a way Ferry cannot rewrite"),
+                        None => report(checker, call.func.range(), None, "it is imported in a way Ferry cannot rewrite"),
                     }
                 }
                 Expr::Attribute(_) => {
@@ -84,12 +100,15 @@ impl Rule for ExplicitLegacyClient {
                             edits
                         }));
                     match fix {
-                        Some(edits) => report(checker, call, Some(edits), ""),
-                        None => report(checker, call, None, "a keyword or the call's path has no mechanical equivalent"),
+                        Some(edits) => chains.push((call, edits)),
+                        None => report(checker, call.func.range(), None, "a keyword or the call's path has no mechanical equivalent"),
                     }
                 }
                 _ => {}
             }
+        }
+        if !chains.is_empty() {
+            report_chains(module, &chains, checker);
         }
         for (import_range, calls) in by_import {
             let Some(Stmt::ImportFrom(import)) = module.body.iter().chain(nested_imports(module)).find(|s| s.range() == import_range) else {
@@ -108,7 +127,7 @@ impl Rule for ExplicitLegacyClient {
                     None => convertible = false,
                 }
             }
-            let first = calls[0];
+            let first = calls[0].func.range();
             if convertible {
                 report(checker, first, Some(edits), "");
             } else {
@@ -118,7 +137,7 @@ impl Rule for ExplicitLegacyClient {
     }
 }
 
-fn report(checker: &mut Checker<'_>, call: &ExprCall, edits: Option<Vec<Edit>>, why_not: &str) {
+fn report(checker: &mut Checker<'_>, at: TextRange, edits: Option<Vec<Edit>>, why_not: &str) {
     let mut message = "explicit legacy client (deprecated since websockets 14, to be removed): `websockets.asyncio.client.connect` is its replacement, with `additional_headers`/`close_timeout` and no `loop`/`read_limit`/`legacy_recv`".to_string();
     if !why_not.is_empty() {
         message.push_str(&format!("; no fix here: {why_not}"));
@@ -128,7 +147,26 @@ fn report(checker: &mut Checker<'_>, call: &ExprCall, edits: Option<Vec<Edit>>, 
         edits,
         applicability: Applicability::Unsafe,
     });
-    checker.report(call.func.range(), message, fix);
+    checker.report(at, message, fix);
+}
+
+/// One fix for every convertible call spelled from the package, reported at
+/// the first: their callees, their keywords, and the import that makes
+/// `websockets.asyncio.client` reachable from the package (see `chain_import`).
+fn report_chains(module: &ModModule, chains: &[(&ExprCall, Vec<Edit>)], checker: &mut Checker<'_>) {
+    let calls: Vec<&ExprCall> = chains.iter().map(|(call, _)| *call).collect();
+    let first = calls[0].func.range();
+    let mut edits: Vec<Edit> = chains.iter().flat_map(|(_, edits)| edits.iter().cloned()).collect();
+    match chain_import(&calls, LEGACY_MODULES, NEW_MODULE, module, checker) {
+        ChainImport::Present => {}
+        ChainImport::Edit(edit) => edits.push(edit),
+        ChainImport::Blocked(at, why) => return report(checker, at, None, &why),
+    }
+    edits.sort();
+    if edits.windows(2).any(|w| w[0].conflicts_with(&w[1])) {
+        return report(checker, first, None, "the edits of these calls overlap (a call inside another's arguments): move them by hand");
+    }
+    report(checker, first, Some(edits), "");
 }
 
 /// The single-name `from <legacy module> import connect` binding `name`, if that is what binds it.

@@ -103,10 +103,10 @@ use ferry_python::ast::{
 use ferry_python::{BindingKind, Ranged, Resolution, TextRange, TextSize};
 
 use super::api::{
-    call_places, empty_origins, is_module_level, legacy_path_handler, line_ending,
+    call_places, chain_import, chain_root, empty_origins, is_module_level, legacy_path_handler,
     local_function, method_named, name_uses, process_request_rewrite, protocol_class_advice,
-    select_subprotocol_rewrite, serve_call, server_extra_headers, CallPlace, HookRewrite, Server,
-    ServerHeaders,
+    select_subprotocol_rewrite, serve_call, server_extra_headers, CallPlace, ChainImport,
+    HookRewrite, Server, ServerHeaders,
 };
 
 pub struct ExplicitLegacyServer;
@@ -623,120 +623,14 @@ fn plan_chain(call: &ExprCall, plan: &mut Plan) {
     ));
 }
 
-/// The name a `package.….serve` callee starts from.
-fn chain_root(call: &ExprCall) -> Option<&str> {
-    let mut root = call.func.as_ref();
-    while let Expr::Attribute(inner) = root {
-        root = inner.value.as_ref();
-    }
-    match root {
-        Expr::Name(name) => Some(name.id.as_str()),
-        _ => None,
-    }
-}
-
 /// `websockets.asyncio.server` is reachable from the package only once
-/// imported (checked on 13.1 and 15.0.1: `import websockets` is not enough).
-/// A lone top-level `import websockets.legacy.server` that nothing else in the
-/// file needs becomes that import; otherwise it is added after the import
-/// that binds the calls' root name.
+/// imported: see [`chain_import`].
 fn plan_chain_import(calls: &[&ExprCall], context: &Context<'_>, checker: &Checker<'_>, plan: &mut Plan) {
-    if imports_new_server(context.module) {
-        return;
+    match chain_import(calls, LEGACY_MODULES, NEW_MODULE, context.module, checker) {
+        ChainImport::Present => {}
+        ChainImport::Edit(edit) => plan.edits.push(edit),
+        ChainImport::Blocked(range, why) => plan.block(range, why),
     }
-    let roots: Vec<&str> = calls.iter().filter_map(|c| chain_root(c)).collect();
-    let callees: HashSet<TextRange> = calls.iter().map(|c| c.func.range()).collect();
-    let binds_root = |stmt: &Stmt| match stmt {
-        Stmt::Import(import) => import.names.iter().any(|a| match &a.asname {
-            Some(asname) => roots.contains(&asname.as_str()) && a.name.as_str() == "websockets",
-            None => a.name.as_str().split('.').next().is_some_and(|top| roots.contains(&top)),
-        }),
-        _ => false,
-    };
-    let lone_legacy = context.module.body.iter().find_map(|stmt| match stmt {
-        Stmt::Import(import) if binds_root(stmt) => match import.names.as_slice() {
-            [alias] if alias.asname.is_none() && LEGACY_MODULES.contains(&alias.name.as_str()) => Some(alias),
-            _ => None,
-        },
-        _ => None,
-    });
-    if let Some(alias) = lone_legacy {
-        let prefix = if alias.name.as_str().starts_with("websockets.legacy") {
-            "websockets.legacy"
-        } else {
-            alias.name.as_str()
-        };
-        if !used_under(prefix, &callees, context.module, checker) {
-            plan.edits.push(Edit::replacement(NEW_MODULE, alias.name.range()));
-            return;
-        }
-    }
-    let first = calls[0].func.range();
-    let Some(stmt) = context.module.body.iter().find(|s| binds_root(s)) else {
-        plan.block(first, format!("the package is not imported at the top of the file, where Ferry would add `import {NEW_MODULE}`: add it yourself, then rerun"));
-        return;
-    };
-    let source = checker.source;
-    let end = usize::from(stmt.end());
-    let rest_of_line = source[end..].split('\n').next().unwrap_or_default();
-    let rest = rest_of_line.trim();
-    if !(rest.is_empty() || rest.starts_with('#')) {
-        plan.block(stmt.range(), format!("another statement shares this import's line, so Ferry cannot add `import {NEW_MODULE}` below it: put it on its own line, then rerun"));
-        return;
-    }
-    let eol = line_ending(source);
-    let line_end = end + rest_of_line.len();
-    let edit = if line_end < source.len() {
-        Edit::insertion(format!("import {NEW_MODULE}{eol}"), TextSize::try_from(line_end + 1).unwrap_or_default())
-    } else {
-        Edit::insertion(format!("{eol}import {NEW_MODULE}"), TextSize::try_from(line_end).unwrap_or_default())
-    };
-    plan.edits.push(edit);
-}
-
-/// Whether the file reaches `prefix` or a name under it other than through `except` (callee ranges).
-fn used_under(prefix: &str, except: &HashSet<TextRange>, module: &ModModule, checker: &Checker<'_>) -> bool {
-    struct Finder<'c, 'a> {
-        prefix: &'c str,
-        except: &'c HashSet<TextRange>,
-        checker: &'c Checker<'a>,
-        found: bool,
-    }
-    impl<'b> Visitor<'b> for Finder<'_, '_> {
-        fn visit_expr(&mut self, expr: &'b Expr) {
-            if matches!(expr, Expr::Name(_) | Expr::Attribute(_)) {
-                if let Resolution::One(q) = self.checker.semantic.resolve_expr(expr) {
-                    let q = q.as_str();
-                    let under = q == self.prefix || q.strip_prefix(self.prefix).is_some_and(|rest| rest.starts_with('.'));
-                    if under {
-                        self.found |= !self.except.contains(&expr.range());
-                        return;
-                    }
-                }
-            }
-            visitor::walk_expr(self, expr);
-        }
-    }
-    let mut finder = Finder {
-        prefix,
-        except,
-        checker,
-        found: false,
-    };
-    finder.visit_body(&module.body);
-    finder.found
-}
-
-/// Whether a top-level statement imports `websockets.asyncio.server` (so `websockets.asyncio.server.X` works).
-fn imports_new_server(module: &ModModule) -> bool {
-    module.body.iter().any(|stmt| match stmt {
-        Stmt::Import(import) => import.names.iter().any(|a| a.name.as_str() == NEW_MODULE),
-        Stmt::ImportFrom(import) if import.level == 0 => {
-            let from = import.module.as_ref().map_or("", |m| m.as_str());
-            from == NEW_MODULE || (from == "websockets.asyncio" && import.names.iter().any(|a| a.name.as_str() == "server"))
-        }
-        _ => false,
-    })
 }
 
 /// Legacy `broadcast` reached in the file other than through the moved import:
