@@ -310,9 +310,7 @@ fn rules(args: RulesArgs) -> Result<ExitStatus> {
                 (info, rule.rule.default_enabled())
             })
             .collect();
-        if pack.library == "websockets" {
-            rules.push((pin_bump_info(pack), true));
-        }
+        rules.extend(pin_bump_info(pack).map(|info| (info, true)));
         rules
     };
     match args.format {
@@ -355,12 +353,11 @@ fn rules(args: RulesArgs) -> Result<ExitStatus> {
 }
 
 fn explain(args: ExplainArgs) -> Result<ExitStatus> {
-    if args
-        .code
-        .eq_ignore_ascii_case(ferry_workspace::PIN_BUMP_CODE)
-    {
-        let pack = ferry_rules::pack("websockets").expect("the websockets pack is built in");
-        let info = pin_bump_info(pack);
+    let bump = ferry_rules::all_packs()
+        .iter()
+        .filter_map(|pack| pin_bump_info(pack))
+        .find(|info| info.code.eq_ignore_ascii_case(&args.code));
+    if let Some(info) = bump {
         print(&format!(
             "{} ({}) — {} pack\n\n{}\n",
             info.code, info.name, info.pack, info.doc

@@ -148,9 +148,7 @@ impl Project {
                 })
             })
             .collect();
-        if let Some(pack) = self.packs.iter().find(|p| p.library == "websockets") {
-            rules.push(pin_bump_info(pack));
-        }
+        rules.extend(self.packs.iter().filter_map(|pack| pin_bump_info(pack)));
         rules
     }
 
@@ -188,23 +186,16 @@ impl Project {
     }
 }
 
-/// The pin bump is a finding of the workspace (it reads requirement files,
-/// which rules never see), so it is not in the packs' registry; it is listed
-/// and explained with the websockets pack.
-pub const PIN_BUMP_NAME: &str = "RequirementExcludesTarget";
-const PIN_BUMP_SUMMARY: &str = "A project requirement that excludes the version given with `--target`, raised so that it allows it (unsafe fix in the requirement file).";
-
-pub fn pin_bump_info(pack: &Pack) -> RuleInfo {
-    RuleInfo {
-        code: ferry_workspace::PIN_BUMP_CODE.to_string(),
-        name: PIN_BUMP_NAME.to_string(),
+/// A pack's pin bump (`WS900`), listed and explained with its rules.
+pub fn pin_bump_info(pack: &Pack) -> Option<RuleInfo> {
+    let bump = pack.migration?.pin_bump;
+    Some(RuleInfo {
+        code: bump.code.to_string(),
+        name: bump.name.to_string(),
         pack: pack.name.to_string(),
-        summary: PIN_BUMP_SUMMARY.to_string(),
-        doc: format!(
-            "{PIN_BUMP_SUMMARY}\n\n{}",
-            ferry_workspace::PIN_BUMP_DOC.trim()
-        ),
-    }
+        summary: bump.summary.to_string(),
+        doc: format!("{}\n\n{}", bump.summary, bump.doc.trim()),
+    })
 }
 
 /// Walk errors become error rows of the report, like unreadable files.
@@ -302,7 +293,11 @@ fn settings(
             .iter()
             .flat_map(|p| p.rules.iter())
             .map(|r| r.code())
-            .chain([ferry_workspace::PIN_BUMP_CODE])
+            .chain(
+                packs
+                    .iter()
+                    .filter_map(|p| Some(p.migration?.pin_bump.code)),
+            )
             .any(|code| code.starts_with(prefix.as_str()));
         if !known {
             bail!("no rule code starts with `{prefix}` (see `ferry rules`)");

@@ -613,7 +613,7 @@ fn changed_files(run: &FixRun) -> Vec<SourceFile> {
     run.files
         .iter()
         .filter(|f| f.applied_count() > 0 && f.report.error.is_none())
-        .filter(|f| !f.applied.contains_key(ferry_workspace::PIN_BUMP_CODE))
+        .filter(|f| !f.applied.keys().all(|code| is_pin_bump(code)))
         .map(|f| SourceFile {
             path: f.path.clone(),
             shown: f.report.path.clone(),
@@ -678,4 +678,12 @@ pub fn summarize(report: &VerifyReport) -> ferry_report::Verification {
         pytest: report.pytest_version.clone(),
         files,
     }
+}
+
+/// Whether `code` is a pack's requirement bump, which changes a requirement
+/// file rather than Python.
+fn is_pin_bump(code: &str) -> bool {
+    ferry_rules::all_packs()
+        .iter()
+        .any(|pack| pack.migration.is_some_and(|m| m.pin_bump.code == code))
 }

@@ -18,5 +18,7 @@ pub use check::{
 };
 pub use edit::{apply_edits, remove_argument, Edit, EditError};
 pub use finding::{Applicability, Finding, Fix, FixKind};
-pub use rule::{Checker, Migration, ModuleImplementation, Pack, ProbeSpec, RegisteredRule, Rule};
+pub use rule::{
+    Checker, Migration, ModuleImplementation, Pack, PinBumpRule, ProbeSpec, RegisteredRule, Rule,
+};
 pub use settings::{RuleSelection, Settings, Version, VersionParseError};

@@ -100,6 +100,22 @@ pub struct Migration {
     /// What a pin below the breaking release means for the code, to end a
     /// sentence (`` "`websockets.connect` is the legacy client there" ``).
     pub below_means: &'static str,
+    /// The finding for a requirement that excludes an explicit target.
+    pub pin_bump: PinBumpRule,
+}
+
+/// The finding the workspace reports in a requirement file that excludes
+/// the version given with `--target` (it reads requirement files, which
+/// rules never see). Listed and explained with the pack's rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PinBumpRule {
+    /// A code with the pack's prefix (`WS900`), so `--select WS` takes it.
+    pub code: &'static str,
+    pub name: &'static str,
+    /// One sentence.
+    pub summary: &'static str,
+    /// Markdown with the sections every rule's documentation has.
+    pub doc: &'static str,
 }
 
 /// What `ferry doctor` asks the interpreter about a pack's library: which

@@ -18,7 +18,7 @@ use ferry_report::{FileReport, PinNote};
 use rayon::prelude::*;
 
 use crate::git::{uncommitted, DirtyFile};
-use crate::pins::{PinBump, RunPins, PIN_BUMP_CODE};
+use crate::pins::{PinBump, RunPins};
 use crate::scan::{count_breaks_when_raised, describe_check_error, display_path, to_file_report};
 use crate::write::{remove_stale_temp_files, write_atomically};
 
@@ -244,10 +244,10 @@ fn plan_bump(bump: &PinBump, options: FixOptions) -> (FileFix, Option<Planned>) 
         return (file, None);
     }
     let (fixed, applied, remaining) = bump.fixed();
-    if applied == 0 {
+    if applied.is_empty() {
         return (file, None);
     }
-    file.applied.insert(PIN_BUMP_CODE, applied);
+    file.applied = applied;
     file.report = remaining;
     if options.mode == FixMode::Diff {
         file.diff = Some(unified_diff(&bump.shown, &bump.original, &fixed));

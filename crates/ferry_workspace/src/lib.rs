@@ -22,6 +22,5 @@ pub use fix::{fix, FileFix, FixError, FixMode, FixOptions, FixRun};
 pub use git::{uncommitted, DirtyFile};
 pub use history::{findings_at, resolve_revision, HistoryError, Revision};
 pub use paths::{normalize, PathGlobs, Phase, PhasePlan, UNPHASED};
-pub use pins::{PIN_BUMP_CODE, PIN_BUMP_DOC};
 pub use scan::{describe_check_error, display_path, scan, to_file_report, ScanOptions};
 pub use write::{remove_stale_temp_files, write_atomically, write_new_file, WriteError};

@@ -58,6 +58,12 @@ pub static PACK: ferry_engine::Pack = ferry_engine::Pack {
         recommended_floor: "14.2",
         example_target: "15.0.1",
         below_means: "`websockets.connect` is the legacy client there",
+        pin_bump: ferry_engine::PinBumpRule {
+            code: "WS900",
+            name: "RequirementExcludesTarget",
+            summary: "A websockets requirement that excludes the version given with `--target`, raised so that it allows it (unsafe fix in the requirement file).",
+            doc: include_str!("ws900_requirement_excludes_target.md"),
+        },
     }),
     // Every spelling of `connect` and `serve` the rules resolve, and the
     // keywords WS001 and WS002 rename.

@@ -9,6 +9,7 @@
 //! `pyproject.toml`. A lower bound or an exclusion that rejects the target,
 //! other files, and locks get the finding with the reason there is no fix.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -20,48 +21,11 @@ use ferry_report::{EditReport, FileReport, FindingReport};
 use super::specifier::Exclusion;
 use super::{FolderPin, PinResolver, Requirement, SourceKind};
 
-/// The code of a pin bump finding. It shares the pack's prefix, so
-/// `--select WS` includes it.
-pub const PIN_BUMP_CODE: &str = "WS900";
-
-/// `ferry explain WS900`.
-pub const PIN_BUMP_DOC: &str = "\
-## What it does
-Finds the project's requirement on websockets (requirements*.txt, pyproject.toml, setup.cfg,
-setup.py, Pipfile, and uv.lock / poetry.lock / Pipfile.lock) that excludes the version given with
-`--target websockets==X`. It is only reported when such a target (14 or later) is given. Every
-clause counts, and the message names the ones that exclude the target: an upper bound (`<14`,
-`~=13.0`, `==13.1`), a lower bound (`>=16`) or an exclusion (`!=15.0.1`).
-
-## Why is this bad?
-Fixing the code for the new asyncio API while the requirement still says `websockets<14` breaks the
-project the other way round: the installed 13.x `websockets.connect` is the legacy client, and
-`additional_headers=` fails with `TypeError: BaseEventLoop.create_connection() got an unexpected
-keyword argument 'additional_headers'` when the connection opens.
-
-## Example
-```text
-websockets[speedups]>=10,<14 ; python_version >= \"3.9\"  # chat
-```
-becomes
-```text
-websockets[speedups]>=14.2 ; python_version >= \"3.9\"  # chat
-```
-
-## Fix safety
-Unsafe: raising a requirement changes what gets installed, and other dependencies may constrain
-websockets too. A fix is offered only when upper bounds alone keep websockets below 14. Only the
-specifier is rewritten: its excluding clauses give way to `>=14.2` (the first release with every
-name the new API's fixes use), and the clauses that still narrow the releases from there stay
-(`>=10,<14,!=15.0.0` becomes `>=14.2,!=15.0.0`). This happens in requirements*.txt lines and
-pyproject.toml strings (PEP 621 and Poetry). A requirement that excludes the target from above or by
-an exclusion is reported without a fix (lowering a bound or dropping an exclusion is a decision Ferry
-cannot make), and so are other files and lock files: edit the line by hand, then update the lock
-(`uv lock --upgrade-package websockets`, `poetry update websockets`, `pipenv update websockets`).";
-
 /// One finding of a pin bump, with its replacement when it has a fix.
 #[derive(Debug, Clone)]
 pub struct BumpFinding {
+    /// The pack's code for it (`WS900`).
+    pub code: &'static str,
     /// What the finding points at; with a fix, exactly the bytes replaced.
     pub span: Range<usize>,
     pub message: String,
@@ -92,12 +56,15 @@ impl PinBump {
 
     /// Applies every fix: the new text, how many were applied, and the
     /// findings left (without a fix), positioned in the new text.
-    pub fn fixed(&self) -> (String, usize, FileReport) {
-        let mut edits: Vec<(&Range<usize>, &str)> = self
-            .findings
-            .iter()
-            .filter_map(|f| f.fix.as_ref().map(|(new, _)| (&f.span, new.as_str())))
-            .collect();
+    pub fn fixed(&self) -> (String, BTreeMap<&'static str, usize>, FileReport) {
+        let mut applied: BTreeMap<&'static str, usize> = BTreeMap::new();
+        let mut edits: Vec<(&Range<usize>, &str)> = Vec::new();
+        for finding in &self.findings {
+            if let Some((new, _)) = &finding.fix {
+                edits.push((&finding.span, new.as_str()));
+                *applied.entry(finding.code).or_default() += 1;
+            }
+        }
         edits.sort_by_key(|(span, _)| span.start);
         let mut text = String::with_capacity(self.original.len());
         let mut at = 0;
@@ -121,7 +88,7 @@ impl PinBump {
             .filter(|f| f.fix.is_none())
             .map(|f| (f, shift(f.span.start)..shift(f.span.end)));
         let remaining = report(&self.shown, &text, left);
-        (text, edits.len(), remaining)
+        (text, applied, remaining)
     }
 }
 
@@ -136,7 +103,7 @@ fn report<'f>(
         .map(|(finding, span)| {
             let (start, end) = (at(span.start), at(span.end));
             FindingReport {
-                code: PIN_BUMP_CODE,
+                code: finding.code,
                 line: start.line,
                 column: start.column,
                 end_line: end.line,
@@ -184,9 +151,6 @@ pub(super) fn plan<'p>(
     resolver: &PinResolver,
     cwd: &std::path::Path,
 ) -> Vec<PinBump> {
-    if !settings.selection.is_enabled(PIN_BUMP_CODE, true) {
-        return Vec::new();
-    }
     let mut by_file: std::collections::BTreeMap<PathBuf, Vec<BumpFinding>> = Default::default();
     let mut seen = std::collections::HashSet::new();
     for pin in pins {
@@ -194,7 +158,9 @@ pub(super) fn plan<'p>(
         else {
             continue;
         };
-        if target.major() < migration.breaking_since {
+        if target.major() < migration.breaking_since
+            || !settings.selection.is_enabled(migration.pin_bump.code, true)
+        {
             continue;
         }
         for requirement in &pin.requirements {
@@ -244,6 +210,7 @@ fn bump_finding(
             _ => format!("`uv lock --upgrade-package {library}`"),
         };
         return Some(BumpFinding {
+            code: migration.pin_bump.code,
             span: requirement.span.clone(),
             message: format!(
                 "`{file}` locks {library} {locked}, below the target {target} and below {} ({}); after raising the requirement, run {update} (Ferry does not edit lock files)",
@@ -301,6 +268,7 @@ fn bump_finding(
         .flatten();
     let Some(raised) = raised else {
         return Some(BumpFinding {
+            code: migration.pin_bump.code,
             span: requirement.span.clone(),
             message: format!(
                 "{message}; run with a --target it allows, or change the requirement by hand"
@@ -315,6 +283,7 @@ fn bump_finding(
     );
     Some(match (&requirement.rewritable, rewritable) {
         (Some(span), true) => BumpFinding {
+            code: migration.pin_bump.code,
             span: span.clone(),
             message,
             fix: Some((
@@ -323,6 +292,7 @@ fn bump_finding(
             )),
         },
         _ => BumpFinding {
+            code: migration.pin_bump.code,
             span: requirement.span.clone(),
             message: format!("{message} by hand ({})", why_no_fix(requirement.kind)),
             fix: None,

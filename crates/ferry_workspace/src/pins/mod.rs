@@ -33,7 +33,7 @@ use std::sync::{Arc, Mutex};
 use ferry_engine::{Migration, Pack, Settings, Version};
 use ferry_report::PinNote;
 
-pub use bump::{PinBump, PIN_BUMP_CODE, PIN_BUMP_DOC};
+pub use bump::PinBump;
 pub use specifier::SpecifierSet;
 
 use formats::Sink;

@@ -5,6 +5,7 @@ use std::fs;
 use std::path::Path;
 
 use super::*;
+use ferry_engine::PinBumpRule;
 
 fn write(root: &Path, rel: &str, text: &str) {
     let path = root.join(rel);
@@ -228,6 +229,12 @@ const WEBSOCKETS: Migration = Migration {
     recommended_floor: "14.2",
     example_target: "15.0.1",
     below_means: "`websockets.connect` is the legacy client there",
+    pin_bump: PinBumpRule {
+        code: "WS900",
+        name: "RequirementExcludesTarget",
+        summary: "",
+        doc: "",
+    },
 };
 
 /// A pack with no rules: what the pins need of the websockets one.
@@ -637,6 +644,12 @@ fn the_pins_know_a_library_only_through_its_pack() {
             recommended_floor: "3.1",
             example_target: "3.2.0",
             below_means: "`other_lib.run` is the old one there",
+            pin_bump: PinBumpRule {
+                code: "OL900",
+                name: "OtherRequirement",
+                summary: "",
+                doc: "",
+            },
         }),
         probe: None,
     };
