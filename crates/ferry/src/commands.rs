@@ -12,6 +12,7 @@ use crate::cli::{
     Args, Command, ExplainArgs, FixArgs, OutputFormat, RulesArgs, ScanArgs, ScanFormat,
 };
 use crate::exit::ExitStatus;
+use crate::progress_bar::TerminalProgress;
 use crate::project::{pin_bump_info, with_walk_errors, Project};
 use crate::{report_cmd, verify_cmd};
 
@@ -45,12 +46,13 @@ fn scan(args: ScanArgs) -> Result<ExitStatus> {
         prefilter: !args.no_prefilter,
         project_pins: true,
     };
-    let report = ferry_workspace::scan(
+    let report = ferry_workspace::scan_with_progress(
         &inputs.discovered.files,
         &project.packs,
         &project.settings,
         &project.cwd,
         options,
+        &TerminalProgress::on_stderr(),
     );
     // With --phase, a requirement that the phase's files need raised (WS900)
     // is shown even when its own path is in another phase: fix writes it too.
@@ -113,12 +115,13 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
     } else {
         None
     };
-    let run = ferry_workspace::fix(
+    let run = ferry_workspace::fix_with_progress(
         &inputs.discovered.files,
         packs,
         settings,
         &project.cwd,
         options,
+        &TerminalProgress::on_stderr(),
     )?;
     let walk_errors: Vec<String> = inputs
         .discovered

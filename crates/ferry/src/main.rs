@@ -5,6 +5,7 @@
 mod cli;
 mod commands;
 mod exit;
+mod progress_bar;
 mod project;
 mod report_cmd;
 mod verify_cmd;

@@ -22,18 +22,20 @@ use serde::Serialize;
 use crate::cli::{InitArgs, OutputFormat, PlanArgs, ReportArgs, ReportFormat, Selection};
 use crate::commands::print;
 use crate::exit::ExitStatus;
+use crate::progress_bar::TerminalProgress;
 use crate::project::{with_walk_errors, Project};
 use crate::verify_cmd;
 
 /// The scan every phased command starts from, limited to the selected phases.
 fn scan(project: &Project, selection: &Selection) -> Result<(ScanReport, Vec<PathBuf>)> {
     let inputs = project.inputs(selection)?;
-    let report = ferry_workspace::scan(
+    let report = ferry_workspace::scan_with_progress(
         &inputs.discovered.files,
         &project.packs,
         &project.settings,
         &project.cwd,
         ScanOptions::default(),
+        &TerminalProgress::on_stderr(),
     );
     // A pin bump (WS900) stays: the selected phases' files need it.
     let report = with_walk_errors(report, &inputs, &project.cwd);

@@ -19,6 +19,7 @@ use rayon::prelude::*;
 
 use crate::git::{uncommitted, DirtyFile};
 use crate::pins::{PinBump, RunPins};
+use crate::progress::{NoProgress, Progress};
 use crate::scan::{count_breaks_when_raised, describe_check_error, display_path, to_file_report};
 use crate::write::{remove_stale_temp_files, write_atomically};
 
@@ -112,12 +113,30 @@ pub fn fix(
     cwd: &Path,
     options: FixOptions,
 ) -> Result<FixRun, FixError> {
+    fix_with_progress(files, packs, settings, cwd, options, &NoProgress)
+}
+
+/// [`fix`], telling `progress` of each file planned.
+pub fn fix_with_progress(
+    files: &[PathBuf],
+    packs: &[&Pack],
+    settings: &Settings,
+    cwd: &Path,
+    options: FixOptions,
+    progress: &dyn Progress,
+) -> Result<FixRun, FixError> {
     let prefilter = Prefilter::new(packs);
     let pins = RunPins::new(settings, packs, cwd, options.project_pins);
+    progress.start(files.len(), "fixing");
     let mut planned: Vec<(FileFix, Option<Planned>)> = files
         .par_iter()
-        .filter_map(|path| plan_file(path, packs, &pins, &prefilter, cwd, options))
+        .filter_map(|path| {
+            let plan = plan_file(path, packs, &pins, &prefilter, cwd, options);
+            progress.advance();
+            plan
+        })
         .collect();
+    progress.finish();
     let bumps = pins.bumps();
     planned.extend(bumps.iter().map(|bump| plan_bump(bump, options)));
     planned.sort_by(|a, b| a.0.report.path.cmp(&b.0.report.path));

@@ -13,14 +13,18 @@ mod git;
 mod history;
 mod paths;
 pub mod pins;
+mod progress;
 mod scan;
 mod write;
 
 pub use config::{find_config, load_config, Config, ConfigError, PhaseConfig, CONFIG_FILE};
 pub use discover::{discover, DiscoverError, DiscoverOptions, Discovered};
-pub use fix::{fix, FileFix, FixError, FixMode, FixOptions, FixRun};
+pub use fix::{fix, fix_with_progress, FileFix, FixError, FixMode, FixOptions, FixRun};
 pub use git::{uncommitted, DirtyFile};
 pub use history::{findings_at, resolve_revision, HistoryError, Revision};
 pub use paths::{normalize, PathGlobs, Phase, PhasePlan, UNPHASED};
-pub use scan::{describe_check_error, display_path, scan, to_file_report, ScanOptions};
+pub use progress::{NoProgress, Progress};
+pub use scan::{
+    describe_check_error, display_path, scan, scan_with_progress, to_file_report, ScanOptions,
+};
 pub use write::{remove_stale_temp_files, write_atomically, write_new_file, WriteError};

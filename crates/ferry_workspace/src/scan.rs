@@ -9,6 +9,7 @@ use ferry_report::{EditReport, FileReport, FindingReport, MentionReport, Positio
 use rayon::prelude::*;
 
 use crate::pins::{normalize_name, FileTargets, PinBump, RunPins};
+use crate::progress::{NoProgress, Progress};
 
 /// How a scan runs.
 #[derive(Debug, Clone, Copy)]
@@ -42,12 +43,30 @@ pub fn scan(
     cwd: &Path,
     options: ScanOptions,
 ) -> ScanReport {
+    scan_with_progress(files, packs, settings, cwd, options, &NoProgress)
+}
+
+/// [`scan`], telling `progress` of each file done.
+pub fn scan_with_progress(
+    files: &[PathBuf],
+    packs: &[&Pack],
+    settings: &Settings,
+    cwd: &Path,
+    options: ScanOptions,
+    progress: &dyn Progress,
+) -> ScanReport {
     let prefilter = options.prefilter.then(|| Prefilter::new(packs));
     let pins = RunPins::new(settings, packs, cwd, options.project_pins);
+    progress.start(files.len(), "scanning");
     let mut reports: Vec<FileReport> = files
         .par_iter()
-        .filter_map(|path| scan_file(path, packs, &pins, prefilter.as_ref(), cwd))
+        .filter_map(|path| {
+            let report = scan_file(path, packs, &pins, prefilter.as_ref(), cwd);
+            progress.advance();
+            report
+        })
         .collect();
+    progress.finish();
     let bumps: Vec<FileReport> = pins.bumps().iter().map(PinBump::report).collect();
     let files_scanned = files.len() + bumps.len();
     reports.extend(bumps);

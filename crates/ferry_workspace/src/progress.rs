@@ -1,0 +1,73 @@
+//! Progress of a run over many files, reported to whoever shows it: the CLI
+//! draws a bar on a terminal; libraries and tests pass [`NoProgress`]. This
+//! crate never touches the terminal itself.
+
+/// Told how far a run over files has got. Called from many threads at once.
+pub trait Progress: Sync {
+    /// A run over `total` files starts; `what` names it (`scanning`, `fixing`).
+    fn start(&self, _total: usize, _what: &'static str) {}
+    /// One more file is done.
+    fn advance(&self) {}
+    /// The run is over (before anything is printed).
+    fn finish(&self) {}
+}
+
+/// Reports nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[derive(Default)]
+    struct Counting {
+        total: AtomicUsize,
+        done: AtomicUsize,
+        finished: AtomicUsize,
+    }
+
+    impl Progress for Counting {
+        fn start(&self, total: usize, _what: &'static str) {
+            self.total.store(total, Ordering::SeqCst);
+        }
+        fn advance(&self) {
+            self.done.fetch_add(1, Ordering::SeqCst);
+        }
+        fn finish(&self) {
+            self.finished.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    #[test]
+    fn scan_and_fix_report_every_file_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut files = Vec::new();
+        for i in 0..37 {
+            let path = dir.path().join(format!("m{i}.py"));
+            std::fs::write(&path, "import websockets\nx = 1\n").unwrap();
+            files.push(path);
+        }
+        let settings = ferry_engine::Settings::default();
+        let counting = Counting::default();
+        let options = crate::ScanOptions::default();
+        crate::scan_with_progress(&files, &[], &settings, dir.path(), options, &counting);
+        assert_eq!(counting.total.load(Ordering::SeqCst), 37);
+        assert_eq!(counting.done.load(Ordering::SeqCst), 37);
+        assert_eq!(counting.finished.load(Ordering::SeqCst), 1);
+
+        let counting = Counting::default();
+        let options = crate::FixOptions {
+            mode: crate::FixMode::Check,
+            unsafe_fixes: false,
+            allow_dirty: true,
+            project_pins: false,
+        };
+        crate::fix_with_progress(&files, &[], &settings, dir.path(), options, &counting).unwrap();
+        assert_eq!(counting.done.load(Ordering::SeqCst), 37);
+        assert_eq!(counting.finished.load(Ordering::SeqCst), 1);
+    }
+}
