@@ -174,7 +174,8 @@ struct Candidate<'a> {
     legacy: Vec<LegacyAlias>,
 }
 
-/// The name an alias binds: its `as` name, else (for `import a.b`) `a`, or (for `from m import n`) `n`.
+/// The name an alias binds: its `as` name, else (for `import a.b`) `a`, or
+/// (for `from m import n`) `n`.
 fn bound_name(alias: &Alias, from: bool) -> &str {
     match &alias.asname {
         Some(asname) => asname.as_str(),
@@ -277,7 +278,8 @@ impl Rule for UnusedLegacyImport {
         for (index, candidate) in candidates.iter().enumerate() {
             let mut removed = vec![false; candidate.aliases.len()];
             for legacy in &candidate.legacy {
-                removed[legacy.index] = judge.unused(candidate, legacy, &removed, &gone, &candidates);
+                removed[legacy.index] =
+                    judge.unused(candidate, legacy, &removed, &gone, &candidates);
             }
             gone.note(index, candidate, &removed, &*checker);
             let unused: Vec<&LegacyAlias> = candidate
@@ -495,11 +497,9 @@ fn exports(body: &[Stmt]) -> Option<HashSet<String>> {
             Stmt::Assign(assign) if assign.targets.iter().any(is_all) => {
                 assign.targets.len() == 1 && strings(&assign.value, into)
             }
-            Stmt::Assign(assign) => !assign
-                .targets
-                .iter()
-                .any(|t| matches!(t, Expr::Tuple(_) | Expr::List(_) | Expr::Starred(_))
-                    && mentions_all(t)),
+            Stmt::Assign(assign) => !assign.targets.iter().any(|t| {
+                matches!(t, Expr::Tuple(_) | Expr::List(_) | Expr::Starred(_)) && mentions_all(t)
+            }),
             Stmt::AugAssign(assign) if is_all(&assign.target) => strings(&assign.value, into),
             Stmt::AnnAssign(assign) if is_all(&assign.target) => {
                 assign.value.as_deref().is_none_or(|v| strings(v, into))
@@ -569,12 +569,20 @@ struct Gone {
 }
 
 impl Gone {
-    fn note(&mut self, index: usize, candidate: &Candidate<'_>, removed: &[bool], checker: &Checker<'_>) {
+    fn note(
+        &mut self,
+        index: usize,
+        candidate: &Candidate<'_>,
+        removed: &[bool],
+        checker: &Checker<'_>,
+    ) {
         let mut binds = candidate
             .aliases
             .iter()
             .enumerate()
-            .filter(|(_, a)| candidate.from.is_none() && a.asname.is_none() && bound_name(a, false) == PACKAGE)
+            .filter(|(_, a)| {
+                candidate.from.is_none() && a.asname.is_none() && bound_name(a, false) == PACKAGE
+            })
             .peekable();
         if binds.peek().is_some() && binds.all(|(i, _)| removed[i]) {
             if let Some(binding) = binding_of(checker, PACKAGE, candidate.stmt) {
@@ -660,7 +668,12 @@ impl Judge<'_, '_> {
     /// Whether every binding of `websockets` that reaches `at` is an
     /// `import websockets…` that stays, looking past the statements that go
     /// (to what was bound before them).
-    fn package_bound_before(&self, at: TextSize, gone: &Gone, candidates: &[Candidate<'_>]) -> bool {
+    fn package_bound_before(
+        &self,
+        at: TextSize,
+        gone: &Gone,
+        candidates: &[Candidate<'_>],
+    ) -> bool {
         let before = self.checker.semantic.reaching(PACKAGE, at);
         !before.is_empty()
             && before.iter().all(|kind| {
@@ -741,9 +754,13 @@ fn report(
 /// Whether a `# noqa` comment sits on the statement's lines.
 fn marked_noqa(stmt: &Stmt, source: &str) -> bool {
     let end = usize::from(stmt.end());
-    let line_end = source[end..].find(['\n', '\r']).map_or(source.len(), |p| end + p);
+    let line_end = source[end..]
+        .find(['\n', '\r'])
+        .map_or(source.len(), |p| end + p);
     let text = source[usize::from(stmt.start())..line_end].to_ascii_lowercase();
-    text.split('#').skip(1).any(|comment| comment.trim_start().starts_with("noqa"))
+    text.split('#')
+        .skip(1)
+        .any(|comment| comment.trim_start().starts_with("noqa"))
 }
 
 /// Where the line holding `at` starts.
@@ -803,14 +820,17 @@ fn remove_statement(position: usize, body: &[Stmt], source: &str) -> Option<Edit
 /// separate it from the names kept.
 fn remove_names(candidate: &Candidate<'_>, remove: &[bool], source: &str) -> Vec<Edit> {
     let aliases = candidate.aliases;
-    let parenthesized = source[usize::from(candidate.stmt.start())..usize::from(aliases[0].start())]
-        .contains('(');
+    let parenthesized =
+        source[usize::from(candidate.stmt.start())..usize::from(aliases[0].start())].contains('(');
     let own_lines: Option<Vec<Edit>> = parenthesized
         .then(|| {
             (0..aliases.len())
                 .filter(|&i| remove[i])
                 .map(|i| {
-                    let (start, end) = (usize::from(aliases[i].start()), usize::from(aliases[i].end()));
+                    let (start, end) = (
+                        usize::from(aliases[i].start()),
+                        usize::from(aliases[i].end()),
+                    );
                     let line = line_start(source, start);
                     let alone = source[line..start].trim_matches([' ', '\t']).is_empty();
                     let stop = rest_of_line_is_blank(source, end, ',')?;
@@ -835,9 +855,15 @@ fn remove_names(candidate: &Candidate<'_>, remove: &[bool], source: &str) -> Vec
         }
         let edit = match aliases.get(i) {
             // Up to the next name kept.
-            Some(next) => range(usize::from(aliases[first].start()), usize::from(next.start())),
+            Some(next) => range(
+                usize::from(aliases[first].start()),
+                usize::from(next.start()),
+            ),
             // The run ends the list: from the end of the last name kept.
-            None => range(usize::from(aliases[first - 1].end()), usize::from(aliases[i - 1].end())),
+            None => range(
+                usize::from(aliases[first - 1].end()),
+                usize::from(aliases[i - 1].end()),
+            ),
         };
         edits.push(Edit::deletion(edit));
     }
