@@ -265,6 +265,7 @@ fn ws053_fixed_fixtures_import_without_deprecation_warnings() {
         "statement_shapes.py",
         "crlf.py",
         "unused_name.py",
+        "later_import.py",
     ];
     let strict = ["-W", "error::DeprecationWarning"];
     let python = websockets_15();
