@@ -15,6 +15,10 @@
 //! `ws070_fixed_fixtures_import_and_their_chains_resolve` checks the WS070
 //! fixtures the same way, without a server: fixed, each must import, and
 //! every `websockets.asyncio.client.…` chain the fix wrote must resolve.
+//! `ws053_fixed_fixtures_import_without_deprecation_warnings` runs the WS053
+//! fixtures that import legacy modules nothing uses: each fails on 15.0.1
+//! under `-W error::DeprecationWarning` as written, and imports cleanly
+//! there once fixed.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -245,4 +249,52 @@ fn ws070_fixed_fixtures_import_and_their_chains_resolve() {
         total >= 8,
         "the fixes wrote only {total} `….asyncio.client` calls"
     );
+}
+
+/// The WS053 fixtures whose every legacy import is left behind: on
+/// websockets 15.0.1 each fails under `-W error::DeprecationWarning` as
+/// written, and runs cleanly once `ferry fix --unsafe-fixes --select WS053`
+/// has removed them (Ferry's fixture tests check that the fixed text
+/// parses; this checks that Python runs it without a legacy import).
+#[test]
+fn ws053_fixed_fixtures_import_without_deprecation_warnings() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../ferry_rules/src/websockets/ws053_unused_legacy_import");
+    let names = [
+        "left_behind.py",
+        "statement_shapes.py",
+        "crlf.py",
+        "unused_name.py",
+        "later_import.py",
+    ];
+    let strict = ["-W", "error::DeprecationWarning"];
+    let python = websockets_15();
+    let dir = tempfile::tempdir().unwrap();
+    for name in names {
+        let copy = dir.path().join(name);
+        std::fs::copy(fixtures.join(name), &copy).unwrap();
+        let before = run(python, &copy, &strict);
+        assert!(
+            !before.status.success()
+                && String::from_utf8_lossy(&before.stderr).contains("DeprecationWarning"),
+            "{name} as written must fail on websockets 15.0.1 with a DeprecationWarning as an error:\n{}",
+            describe(&before)
+        );
+    }
+    let fixed = ferry(dir.path(), &["fix", "--unsafe-fixes", "--select", "WS053"]);
+    assert!(
+        matches!(fixed.status.code(), Some(0 | 1)),
+        "ferry fix failed:\n{}",
+        describe(&fixed)
+    );
+    for name in names {
+        let copy = dir.path().join(name);
+        let text = std::fs::read_to_string(&copy).unwrap();
+        let after = run(python, &copy, &strict);
+        assert!(
+            after.status.success() && after.stderr.is_empty(),
+            "{name} fixed by WS053 must import on websockets 15.0.1 with DeprecationWarnings as errors:\n{}\n--- fixed file ---\n{text}",
+            describe(&after)
+        );
+    }
 }

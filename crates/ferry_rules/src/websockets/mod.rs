@@ -37,6 +37,7 @@ register_rules! {
     ws050_star_import_legacy_names::StarImportLegacyNames,
     ws051_removed_aliases::RemovedAliases,
     ws052_removed_legacy_modules::RemovedLegacyModules,
+    ws053_unused_legacy_import::UnusedLegacyImport,
     ws060_version_checks::VersionChecks,
     ws061_type_error_fallback::TypeErrorFallback,
     ws062_mock_assertions::MockAssertions,
