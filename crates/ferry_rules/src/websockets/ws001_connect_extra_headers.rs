@@ -88,7 +88,8 @@ impl Rule for ConnectExtraHeaders {
                         None,
                     );
                 } else {
-                    let (fix, message) = rename_unless_spread(call, arg, "additional_headers", message);
+                    let (fix, message) =
+                        rename_unless_spread(call, arg, "additional_headers", message);
                     checker.report(arg.range(), message, Some(fix));
                 }
             }

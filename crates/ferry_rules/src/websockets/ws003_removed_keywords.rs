@@ -49,11 +49,11 @@ impl Rule for RemovedKeywords {
 
     fn check_expr(&self, expr: &Expr, checker: &mut Checker<'_>) {
         let Expr::Call(call) = expr else { return };
-        let has_any = call
-            .arguments
-            .keywords
-            .iter()
-            .any(|k| k.arg.as_ref().is_some_and(|a| matches!(a.as_str(), "loop" | "read_limit" | "legacy_recv")));
+        let has_any = call.arguments.keywords.iter().any(|k| {
+            k.arg
+                .as_ref()
+                .is_some_and(|a| matches!(a.as_str(), "loop" | "read_limit" | "legacy_recv"))
+        });
         if !has_any {
             return;
         }
@@ -61,18 +61,26 @@ impl Rule for RemovedKeywords {
             return;
         };
         for keyword in keywords {
-            let Some(arg) = keyword.arg.as_ref() else { continue };
+            let Some(arg) = keyword.arg.as_ref() else {
+                continue;
+            };
             let name = arg.as_str();
             let why = match name {
                 "loop" => "the new implementation always uses the running loop",
-                "read_limit" => "there is no stream reader any more (`max_queue` is the only read buffer)",
-                "legacy_recv" => "`recv()` always raises `ConnectionClosed` once the connection is closed",
+                "read_limit" => {
+                    "there is no stream reader any more (`max_queue` is the only read buffer)"
+                }
+                "legacy_recv" => {
+                    "`recv()` always raises `ConnectionClosed` once the connection is closed"
+                }
                 _ => continue,
             };
             let message = format!(
                 "`{shown}` (new implementation) has no `{name}`; it fails with `TypeError: ... unexpected keyword argument '{name}'`: {why}"
             );
-            let removable = name != "legacy_recv" || keyword.value.is_boolean_literal_expr() && checker.text(keyword.value.range()) == "False";
+            let removable = name != "legacy_recv"
+                || keyword.value.is_boolean_literal_expr()
+                    && checker.text(keyword.value.range()) == "False";
             let fix = removable
                 .then(|| remove_argument(&call.arguments, keyword.range()))
                 .flatten()

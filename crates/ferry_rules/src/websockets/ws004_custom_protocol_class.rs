@@ -48,14 +48,18 @@ impl Rule for CustomProtocolClass {
 
     fn check_expr(&self, expr: &Expr, checker: &mut Checker<'_>) {
         let Expr::Call(call) = expr else { return };
-        let keyword = call
-            .arguments
-            .keywords
-            .iter()
-            .find(|k| k.arg.as_ref().is_some_and(|a| matches!(a.as_str(), "create_protocol" | "klass")));
+        let keyword = call.arguments.keywords.iter().find(|k| {
+            k.arg
+                .as_ref()
+                .is_some_and(|a| matches!(a.as_str(), "create_protocol" | "klass"))
+        });
         let Some(keyword) = keyword else { return };
-        let Some((_, shown)) = new_asyncio_call(call, checker) else { return };
-        let Some(arg) = keyword.arg.as_ref() else { return };
+        let Some((_, shown)) = new_asyncio_call(call, checker) else {
+            return;
+        };
+        let Some(arg) = keyword.arg.as_ref() else {
+            return;
+        };
         let name = arg.as_str();
         let advice = protocol_class_advice(keyword, checker);
         checker.report(

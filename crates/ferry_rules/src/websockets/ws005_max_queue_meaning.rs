@@ -46,7 +46,9 @@ impl Rule for MaxQueueMeaning {
         let Some((_, shown)) = new_asyncio_call(call, checker) else {
             return;
         };
-        let Some(arg) = keyword.arg.as_ref() else { return };
+        let Some(arg) = keyword.arg.as_ref() else {
+            return;
+        };
         checker.report(
             arg.range(),
             format!(

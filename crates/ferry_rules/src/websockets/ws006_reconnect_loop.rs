@@ -49,9 +49,15 @@ impl Rule for ReconnectLoop {
         if !stmt_for.is_async {
             return;
         }
-        let Expr::Call(call) = stmt_for.iter.as_ref() else { return };
-        let Some(client) = client_call(call, checker) else { return };
-        if client.only() != Some(Client::NewAsyncio) || client.keyword("process_exception").is_some() {
+        let Expr::Call(call) = stmt_for.iter.as_ref() else {
+            return;
+        };
+        let Some(client) = client_call(call, checker) else {
+            return;
+        };
+        if client.only() != Some(Client::NewAsyncio)
+            || client.keyword("process_exception").is_some()
+        {
             return;
         }
         checker.report(

@@ -50,10 +50,16 @@ impl Rule for ProxyFromEnvironment {
 
     fn check_expr(&self, expr: &Expr, checker: &mut Checker<'_>) {
         let Expr::Call(call) = expr else { return };
-        if checker.settings.target(super::PACK.library).is_some_and(|v| v.major() < 15) {
+        if checker
+            .settings
+            .target(super::PACK.library)
+            .is_some_and(|v| v.major() < 15)
+        {
             return;
         }
-        let Some(client) = client_call(call, checker) else { return };
+        let Some(client) = client_call(call, checker) else {
+            return;
+        };
         if client.only() != Some(Client::NewAsyncio) || client.keyword("proxy").is_some() {
             return;
         }

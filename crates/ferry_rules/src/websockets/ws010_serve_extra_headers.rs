@@ -61,7 +61,9 @@ impl Rule for ServeExtraHeaders {
         let Some(serve) = serve_call(call, checker) else {
             return;
         };
-        let Some(arg) = keyword.arg.as_ref() else { return };
+        let Some(arg) = keyword.arg.as_ref() else {
+            return;
+        };
         let name = serve.shown_name().to_string();
         match serve.only() {
             Some(Server::NewAsyncio) => {}

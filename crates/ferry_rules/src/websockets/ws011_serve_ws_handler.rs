@@ -52,7 +52,9 @@ impl Rule for ServeWsHandler {
         if serve.only() != Some(Server::NewAsyncio) {
             return;
         }
-        let Some(arg) = keyword.arg.as_ref() else { return };
+        let Some(arg) = keyword.arg.as_ref() else {
+            return;
+        };
         let fix = (serve.keyword("handler").is_none()).then(|| rename_keyword(arg, "handler"));
         checker.report(
             arg.range(),

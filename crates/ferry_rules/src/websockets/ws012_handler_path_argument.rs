@@ -46,7 +46,8 @@ use ferry_python::ast::{Expr, ModModule, StmtFunctionDef};
 use ferry_python::{Ranged, TextRange};
 
 use super::api::{
-    all_calls, indirect_handler, is_module_level, legacy_path_handler, local_function, name_uses, serve_call, Server,
+    all_calls, indirect_handler, is_module_level, legacy_path_handler, local_function, name_uses,
+    serve_call, Server,
 };
 
 pub struct HandlerPathArgument;
@@ -66,11 +67,15 @@ impl Rule for HandlerPathArgument {
         let mut seen = HashSet::new();
         let mut handler_uses = HashSet::new();
         for call in &calls {
-            let Some(serve) = serve_call(call, checker) else { continue };
+            let Some(serve) = serve_call(call, checker) else {
+                continue;
+            };
             if serve.only() != Some(Server::NewAsyncio) {
                 continue;
             }
-            let Some(handler) = serve.handler() else { continue };
+            let Some(handler) = serve.handler() else {
+                continue;
+            };
             let Some(def) = local_function(handler, checker) else {
                 check_indirect_handler(handler, serve.shown_name(), module, checker);
                 continue;
@@ -93,7 +98,9 @@ fn check_handler(
     module: &ModModule,
     checker: &mut Checker<'_>,
 ) {
-    let Some(legacy) = legacy_path_handler(def, 0, checker) else { return };
+    let Some(legacy) = legacy_path_handler(def, 0, checker) else {
+        return;
+    };
     let name = def.name.as_str();
     let message = format!(
         "`{name}` is passed to `{serve_name}`, which calls it with the connection only; its `{}` parameter makes every connection fail with `TypeError: {name}() missing 1 required positional argument` (read `{}.request.path` instead)",
@@ -105,14 +112,19 @@ fn check_handler(
         return;
     };
     let private = name.starts_with('_') || !is_module_level(def, module);
-    let only_passed_to_serve = name_uses(name, module).iter().all(|r| handler_uses.contains(r));
+    let only_passed_to_serve = name_uses(name, module)
+        .iter()
+        .all(|r| handler_uses.contains(r));
     let applicability = if private && only_passed_to_serve {
         Applicability::Safe
     } else {
         Applicability::Unsafe
     };
     let fix = Fix {
-        title: format!("Drop the `{}` parameter and read it from the connection", legacy.path.parameter.name.as_str()),
+        title: format!(
+            "Drop the `{}` parameter and read it from the connection",
+            legacy.path.parameter.name.as_str()
+        ),
         edits,
         applicability,
     };
@@ -123,8 +135,15 @@ fn check_handler(
 /// with two arguments: `functools.partial(handler, ...)` and bound methods
 /// `self.handle`. Reported when the underlying function, defined in this
 /// file, still takes the path.
-fn check_indirect_handler(handler: &Expr, serve_name: &str, module: &ModModule, checker: &mut Checker<'_>) {
-    let Some((def, bound)) = indirect_handler(handler, module, checker) else { return };
+fn check_indirect_handler(
+    handler: &Expr,
+    serve_name: &str,
+    module: &ModModule,
+    checker: &mut Checker<'_>,
+) {
+    let Some((def, bound)) = indirect_handler(handler, module, checker) else {
+        return;
+    };
     let params = &def.parameters;
     let positional = params.posonlyargs.len() + params.args.len();
     if params.vararg.is_some() || positional.saturating_sub(bound) != 2 {

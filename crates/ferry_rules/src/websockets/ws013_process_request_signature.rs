@@ -69,7 +69,10 @@ impl Rule for ProcessRequestSignature {
 
 fn check_hook(def: &StmtFunctionDef, serve_name: &str, checker: &mut Checker<'_>) {
     let rewrite = process_request_rewrite(def, false, checker);
-    if matches!(rewrite, HookRewrite::Unchanged | HookRewrite::OtherSignature) {
+    if matches!(
+        rewrite,
+        HookRewrite::Unchanged | HookRewrite::OtherSignature
+    ) {
         return;
     }
     let name = def.name.as_str();

@@ -57,7 +57,11 @@ impl Rule for SelectSubprotocolSignature {
             match select_subprotocol_rewrite(def, false, checker) {
                 HookRewrite::Unchanged | HookRewrite::OtherSignature => {}
                 HookRewrite::Review(why) => {
-                    checker.report(def.name.range(), format!("{message}; {why}: rewrite it"), None);
+                    checker.report(
+                        def.name.range(),
+                        format!("{message}; {why}: rewrite it"),
+                        None,
+                    );
                 }
                 HookRewrite::Rewrite(edits) => {
                     let fix = Fix {

@@ -57,7 +57,9 @@ impl Rule for ServeOutsideLoop {
             if place != CallPlace::ModuleLevel {
                 continue;
             }
-            let Some(serve) = serve_call(call, checker) else { continue };
+            let Some(serve) = serve_call(call, checker) else {
+                continue;
+            };
             if serve.only() != Some(Server::NewAsyncio) {
                 continue;
             }

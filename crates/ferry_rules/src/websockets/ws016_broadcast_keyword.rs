@@ -46,7 +46,9 @@ impl Rule for BroadcastKeyword {
         let Some(keyword) = call.arguments.find_keyword("websockets") else {
             return;
         };
-        let Resolution::One(name) = checker.semantic.resolve_expr(&call.func) else { return };
+        let Resolution::One(name) = checker.semantic.resolve_expr(&call.func) else {
+            return;
+        };
         let top_level_is_new = checker
             .settings
             .target(super::PACK.library)
@@ -56,7 +58,9 @@ impl Rule for BroadcastKeyword {
             "websockets.asyncio.server.broadcast" => true,
             _ => false,
         };
-        let Some(arg) = keyword.arg.as_ref().filter(|_| new) else { return };
+        let Some(arg) = keyword.arg.as_ref().filter(|_| new) else {
+            return;
+        };
         let fix = call
             .arguments
             .find_keyword("connections")

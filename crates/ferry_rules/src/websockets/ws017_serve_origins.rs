@@ -47,7 +47,9 @@ impl Rule for ServeOrigins {
         if empties.is_empty() {
             return;
         }
-        let Some(serve) = serve_call(call, checker) else { return };
+        let Some(serve) = serve_call(call, checker) else {
+            return;
+        };
         if serve.only() != Some(Server::NewAsyncio) {
             return;
         }

@@ -162,15 +162,24 @@ impl AttributeWalker<'_, '_, '_> {
         let gone = format!("`{receiver}` is a new-implementation `{class}`, which has no `{name}` (`AttributeError`)");
         let (new_text, title) = match name {
             "path" => (format!("{receiver}.request.path"), "Read `request.path`"),
-            "request_headers" => (format!("{receiver}.request.headers"), "Read `request.headers`"),
-            "response_headers" => (format!("{receiver}.response.headers"), "Read `response.headers`"),
+            "request_headers" => (
+                format!("{receiver}.request.headers"),
+                "Read `request.headers`",
+            ),
+            "response_headers" => (
+                format!("{receiver}.response.headers"),
+                "Read `response.headers`",
+            ),
             "host" | "port" => {
                 let address = match side {
                     Side::Client => "remote_address",
                     Side::Server => "local_address",
                 };
                 let index = if name == "host" { 0 } else { 1 };
-                (format!("{receiver}.{address}[{index}]"), "Read the address tuple")
+                (
+                    format!("{receiver}.{address}[{index}]"),
+                    "Read the address tuple",
+                )
             }
             "open" | "closed" => {
                 let state = if name == "open" { "OPEN" } else { "CLOSED" };
@@ -204,28 +213,45 @@ impl AttributeWalker<'_, '_, '_> {
             edits: vec![Edit::replacement(new_text.clone(), expr.range())],
             applicability: Applicability::Safe,
         };
-        self.reports.push((attr.attr.range(), format!("{gone}: use `{new_text}`"), Some(fix)));
+        self.reports.push((
+            attr.attr.range(),
+            format!("{gone}: use `{new_text}`"),
+            Some(fix),
+        ));
     }
 
     /// A receiver Ferry cannot type, but whose name says it is a connection
     /// (`ws`, `websocket`, `conn`, `self.ws`, ...). `.open` / `.closed` get an
     /// unsafe fix, because `state` works on both implementations; the others
     /// are review items, because their replacements do not exist on legacy objects.
-    fn check_unknown_receiver(&mut self, expr: &Expr, attr: &ExprAttribute, receiver: &str, parent: Option<&Expr>) {
+    fn check_unknown_receiver(
+        &mut self,
+        expr: &Expr,
+        attr: &ExprAttribute,
+        receiver: &str,
+        parent: Option<&Expr>,
+    ) {
         let name = attr.attr.as_str();
         let last = match attr.value.as_ref() {
             Expr::Name(n) => n.id.as_str(),
             Expr::Attribute(a) => a.attr.as_str(),
             _ => return,
         };
-        if !looks_like_connection(last) || !matches!(name, "open" | "closed" | "path" | "request_headers" | "response_headers") {
+        if !looks_like_connection(last)
+            || !matches!(
+                name,
+                "open" | "closed" | "path" | "request_headers" | "response_headers"
+            )
+        {
             return;
         }
         let unsure = format!("if `{receiver}` is a websockets connection of the new implementation, it has no `{name}` (`AttributeError`)");
         match name {
             "open" | "closed" => {
                 let state = if name == "open" { "OPEN" } else { "CLOSED" };
-                let Some(import) = self.state_import() else { return };
+                let Some(import) = self.state_import() else {
+                    return;
+                };
                 let fix = state_fix(expr, parent, receiver, state, import, Applicability::Unsafe);
                 self.reports.push((
                     attr.attr.range(),
@@ -253,7 +279,12 @@ impl AttributeWalker<'_, '_, '_> {
     fn state_import(&self) -> Option<Option<Edit>> {
         let end = self.module.range.end();
         match self.checker.semantic.resolve_name("State", end) {
-            Resolution::One(name) if matches!(name.as_str(), "websockets.protocol.State" | "websockets.State") => {
+            Resolution::One(name)
+                if matches!(
+                    name.as_str(),
+                    "websockets.protocol.State" | "websockets.State"
+                ) =>
+            {
                 return Some(None);
             }
             Resolution::Unresolved if self.checker.semantic.reaching("State", end).is_empty() => {}
@@ -272,7 +303,9 @@ impl AttributeWalker<'_, '_, '_> {
         let at = match last_import {
             Some(stmt) => {
                 let after = &source[usize::from(stmt.end())..];
-                let line_end = after.find('\n').map_or(source.len(), |p| usize::from(stmt.end()) + p + 1);
+                let line_end = after
+                    .find('\n')
+                    .map_or(source.len(), |p| usize::from(stmt.end()) + p + 1);
                 TextSize::try_from(line_end).ok()?
             }
             None => TextSize::new(0),
@@ -327,7 +360,14 @@ fn looks_like_connection(name: &str) -> bool {
 fn needs_parentheses(parent: Option<&Expr>, expr: &Expr) -> bool {
     match parent {
         None => false,
-        Some(Expr::BoolOp(_) | Expr::If(_) | Expr::Lambda(_) | Expr::List(_) | Expr::Tuple(_) | Expr::Set(_)) => false,
+        Some(
+            Expr::BoolOp(_)
+            | Expr::If(_)
+            | Expr::Lambda(_)
+            | Expr::List(_)
+            | Expr::Tuple(_)
+            | Expr::Set(_),
+        ) => false,
         Some(Expr::UnaryOp(unary)) => unary.op != UnaryOp::Not,
         Some(Expr::Call(call)) => call.func.range() == expr.range(),
         Some(Expr::Named(_)) => false,

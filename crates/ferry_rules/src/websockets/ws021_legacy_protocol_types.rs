@@ -62,14 +62,19 @@ fn replacement(qualified: &str) -> Option<(&'static str, &'static str)> {
         return None;
     }
     match (module, class) {
-        (_, "WebSocketClientProtocol") if module != "websockets.server" => Some(("websockets.asyncio.client", "ClientConnection")),
-        (_, "WebSocketServerProtocol") if module != "websockets.client" => Some(("websockets.asyncio.server", "ServerConnection")),
+        (_, "WebSocketClientProtocol") if module != "websockets.server" => {
+            Some(("websockets.asyncio.client", "ClientConnection"))
+        }
+        (_, "WebSocketServerProtocol") if module != "websockets.client" => {
+            Some(("websockets.asyncio.server", "ServerConnection"))
+        }
         ("websockets" | "websockets.legacy.server" | "websockets.server", "WebSocketServer") => {
             Some(("websockets.asyncio.server", "Server"))
         }
-        ("websockets" | "websockets.legacy.protocol" | "websockets.protocol", "WebSocketCommonProtocol") => {
-            Some(("websockets.asyncio.connection", "Connection"))
-        }
+        (
+            "websockets" | "websockets.legacy.protocol" | "websockets.protocol",
+            "WebSocketCommonProtocol",
+        ) => Some(("websockets.asyncio.connection", "Connection")),
         _ => None,
     }
 }

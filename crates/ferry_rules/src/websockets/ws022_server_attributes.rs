@@ -54,17 +54,17 @@ fn server_object(expr: &Expr, checker: &Checker<'_>) -> Option<ServerObject> {
             let mut kind = None;
             for binding in bindings {
                 let this = match binding {
-                    BindingKind::Opaque(Origin::WithItem { context: Expr::Call(call) }) if is_new_serve(call, checker) => {
+                    BindingKind::Opaque(Origin::WithItem {
+                        context: Expr::Call(call),
+                    }) if is_new_serve(call, checker) => ServerObject::Server,
+                    BindingKind::Opaque(Origin::Assign {
+                        value: Expr::Await(awaited),
+                    }) if matches!(awaited.value.as_ref(), Expr::Call(call) if is_new_serve(call, checker)) => {
                         ServerObject::Server
                     }
-                    BindingKind::Opaque(Origin::Assign { value: Expr::Await(awaited) })
-                        if matches!(awaited.value.as_ref(), Expr::Call(call) if is_new_serve(call, checker)) =>
-                    {
-                        ServerObject::Server
-                    }
-                    BindingKind::Opaque(Origin::Assign { value: Expr::Call(call) }) if is_new_serve(call, checker) => {
-                        ServerObject::Serve
-                    }
+                    BindingKind::Opaque(Origin::Assign {
+                        value: Expr::Call(call),
+                    }) if is_new_serve(call, checker) => ServerObject::Serve,
                     _ => return None,
                 };
                 if kind.as_ref().is_some_and(|k| *k != this) {

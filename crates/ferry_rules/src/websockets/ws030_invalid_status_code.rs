@@ -83,7 +83,11 @@ impl Rule for InvalidStatusCode {
             attribute_reads,
             ..
         } = walker;
-        let Some(first) = imports.first().map(|(r, _)| *r).or_else(|| references.first().map(|(r, _)| *r)) else {
+        let Some(first) = imports
+            .first()
+            .map(|(r, _)| *r)
+            .or_else(|| references.first().map(|(r, _)| *r))
+        else {
             return;
         };
         let count = references.len() + imports.len();
@@ -95,7 +99,10 @@ impl Rule for InvalidStatusCode {
         // as it is), or both (a person decides). Where no client call is visible
         // in the guarded code (it is in a helper), the file's own calls decide.
         let (mut file_new, mut file_legacy) = (false, false);
-        for client in all_calls(checker.module).into_iter().filter_map(|c| client_call(c, checker)) {
+        for client in all_calls(checker.module)
+            .into_iter()
+            .filter_map(|c| client_call(c, checker))
+        {
             match client.only() {
                 Some(Client::NewAsyncio | Client::Sync) => file_new = true,
                 _ => file_legacy = true,
@@ -109,10 +116,20 @@ impl Rule for InvalidStatusCode {
             },
             other => other,
         };
-        let verdicts: Vec<(Guarded, TextRange)> = catchers.iter().map(|c| (verdict(c.guarded), c.range)).collect();
-        let any_new = verdicts.iter().any(|(v, _)| *v == Guarded::New) || (catchers.is_empty() && file_new);
-        let mixed = verdicts.iter().find(|(v, _)| *v == Guarded::Mixed).map(|(_, r)| *r);
-        let legacy = verdicts.iter().find(|(v, _)| *v == Guarded::Legacy).map(|(_, r)| *r);
+        let verdicts: Vec<(Guarded, TextRange)> = catchers
+            .iter()
+            .map(|c| (verdict(c.guarded), c.range))
+            .collect();
+        let any_new =
+            verdicts.iter().any(|(v, _)| *v == Guarded::New) || (catchers.is_empty() && file_new);
+        let mixed = verdicts
+            .iter()
+            .find(|(v, _)| *v == Guarded::Mixed)
+            .map(|(_, r)| *r);
+        let legacy = verdicts
+            .iter()
+            .find(|(v, _)| *v == Guarded::Legacy)
+            .map(|(_, r)| *r);
         if !any_new && mixed.is_none() {
             // Only legacy code: `InvalidStatusCode` is what it raises.
             return;
@@ -135,21 +152,34 @@ impl Rule for InvalidStatusCode {
         }
         let name_taken = !imports.is_empty()
             && !matches!(
-                checker.semantic.resolve_name("InvalidStatus", checker.module.range.end()),
+                checker
+                    .semantic
+                    .resolve_name("InvalidStatus", checker.module.range.end()),
                 Resolution::Unresolved
             );
         if name_taken {
-            checker.report(first, format!("{base}; the name `InvalidStatus` is already used in this file"), None);
+            checker.report(
+                first,
+                format!("{base}; the name `InvalidStatus` is already used in this file"),
+                None,
+            );
             return;
         }
         let mut edits: Vec<Edit> = Vec::new();
-        edits.extend(imports.iter().map(|(range, _)| Edit::replacement("InvalidStatus", *range)));
+        edits.extend(
+            imports
+                .iter()
+                .map(|(range, _)| Edit::replacement("InvalidStatus", *range)),
+        );
         for (range, replacement) in &references {
             edits.push(Edit::replacement(replacement.clone(), *range));
         }
         for read in &attribute_reads {
             if catchers.iter().any(|c| c.binding == read.binding) {
-                edits.push(Edit::replacement(format!("response.{}", read.attribute), read.range));
+                edits.push(Edit::replacement(
+                    format!("response.{}", read.attribute),
+                    read.range,
+                ));
             }
         }
         edits.sort();
@@ -249,8 +279,15 @@ impl Walker<'_, '_> {
 
     /// The catcher binding a name, if it catches the legacy class.
     fn catcher_of(&self, name: &ast::ExprName) -> Option<TextRange> {
-        match self.checker.semantic.reaching(name.id.as_str(), name.start()).as_slice() {
-            [BindingKind::Opaque(Origin::ExceptHandler { type_: Some(type_) })] => Some(type_.range()),
+        match self
+            .checker
+            .semantic
+            .reaching(name.id.as_str(), name.start())
+            .as_slice()
+        {
+            [BindingKind::Opaque(Origin::ExceptHandler { type_: Some(type_) })] => {
+                Some(type_.range())
+            }
             [BindingKind::Opaque(Origin::WithItem { context })] => Some(context.range()),
             _ => None,
         }
@@ -273,9 +310,13 @@ impl<'a> Visitor<'a> for Walker<'_, '_> {
             Stmt::Try(stmt_try) => {
                 for handler in &stmt_try.handlers {
                     let ast::ExceptHandler::ExceptHandler(handler) = handler;
-                    let (Some(type_), Some(_)) = (&handler.type_, &handler.name) else { continue };
+                    let (Some(type_), Some(_)) = (&handler.type_, &handler.name) else {
+                        continue;
+                    };
                     let (direct, in_tuple) = match type_.as_ref() {
-                        Expr::Tuple(tuple) => (false, tuple.elts.iter().any(|e| self.is_legacy_class(e))),
+                        Expr::Tuple(tuple) => {
+                            (false, tuple.elts.iter().any(|e| self.is_legacy_class(e)))
+                        }
                         other => (self.is_legacy_class(other), false),
                     };
                     if direct || in_tuple {
@@ -290,9 +331,18 @@ impl<'a> Visitor<'a> for Walker<'_, '_> {
             }
             Stmt::With(with) => {
                 for item in &with.items {
-                    let Expr::Call(call) = &item.context_expr else { continue };
+                    let Expr::Call(call) = &item.context_expr else {
+                        continue;
+                    };
                     let raises = matches!(self.checker.semantic.resolve_expr(&call.func), Resolution::One(q) if q.as_str() == "pytest.raises");
-                    if raises && item.optional_vars.is_some() && call.arguments.args.first().is_some_and(|a| self.is_legacy_class(a)) {
+                    if raises
+                        && item.optional_vars.is_some()
+                        && call
+                            .arguments
+                            .args
+                            .first()
+                            .is_some_and(|a| self.is_legacy_class(a))
+                    {
                         self.catchers.push(Catcher {
                             binding: item.context_expr.range(),
                             range: item.context_expr.range(),
@@ -312,19 +362,29 @@ impl<'a> Visitor<'a> for Walker<'_, '_> {
             Expr::Name(name) if name.ctx == ExprContext::Load && self.is_legacy_class(expr) => {
                 // An alias (`import InvalidStatusCode as E`) keeps its name; the import changes.
                 if name.id.as_str() == "InvalidStatusCode" {
-                    self.references.push((name.range, "InvalidStatus".to_string()));
+                    self.references
+                        .push((name.range, "InvalidStatus".to_string()));
                 }
                 return;
             }
-            Expr::Attribute(attr) if attr.ctx == ExprContext::Load && self.is_legacy_class(expr) => {
+            Expr::Attribute(attr)
+                if attr.ctx == ExprContext::Load && self.is_legacy_class(expr) =>
+            {
                 let replacement = match self.checker.semantic.resolve_expr(expr) {
-                    Resolution::One(q) if q.as_str() == "websockets.legacy.exceptions.InvalidStatusCode" => None,
+                    Resolution::One(q)
+                        if q.as_str() == "websockets.legacy.exceptions.InvalidStatusCode" =>
+                    {
+                        None
+                    }
                     _ => Some("InvalidStatus".to_string()),
                 };
                 match replacement {
                     Some(text) => self.references.push((attr.attr.range(), text)),
                     // websockets.legacy.exceptions.X: the class lives elsewhere in the new API.
-                    None => self.references.push((expr.range(), "websockets.exceptions.InvalidStatus".to_string())),
+                    None => self.references.push((
+                        expr.range(),
+                        "websockets.exceptions.InvalidStatus".to_string(),
+                    )),
                 }
                 return;
             }
@@ -332,10 +392,12 @@ impl<'a> Visitor<'a> for Walker<'_, '_> {
                 let receiver = match attr.value.as_ref() {
                     Expr::Name(name) => Some(name),
                     // excinfo.value.status_code
-                    Expr::Attribute(inner) if inner.attr.as_str() == "value" => match inner.value.as_ref() {
-                        Expr::Name(name) => Some(name),
-                        _ => None,
-                    },
+                    Expr::Attribute(inner) if inner.attr.as_str() == "value" => {
+                        match inner.value.as_ref() {
+                            Expr::Name(name) => Some(name),
+                            _ => None,
+                        }
+                    }
                     _ => None,
                 };
                 if let Some(binding) = receiver.and_then(|n| self.catcher_of(n)) {

@@ -47,9 +47,16 @@ impl Rule for HandshakeExceptions {
         if !matches!(expr, Expr::Name(_) | Expr::Attribute(_)) {
             return;
         }
-        let Resolution::One(name) = checker.semantic.resolve_expr(expr) else { return };
-        let Some((module, class)) = name.as_str().rsplit_once('.') else { return };
-        let legacy_module = matches!(module, "websockets" | "websockets.exceptions" | "websockets.legacy.exceptions");
+        let Resolution::One(name) = checker.semantic.resolve_expr(expr) else {
+            return;
+        };
+        let Some((module, class)) = name.as_str().rsplit_once('.') else {
+            return;
+        };
+        let legacy_module = matches!(
+            module,
+            "websockets" | "websockets.exceptions" | "websockets.legacy.exceptions"
+        );
         if !legacy_module || !matches!(class, "AbortHandshake" | "RedirectHandshake") {
             return;
         }

@@ -54,8 +54,14 @@ impl Rule for ConnectionClosedCode {
         if !matches!(property, "code" | "reason") {
             return;
         }
-        let Expr::Name(name) = attr.value.as_ref() else { return };
-        let caught = match checker.semantic.reaching(name.id.as_str(), name.start()).as_slice() {
+        let Expr::Name(name) = attr.value.as_ref() else {
+            return;
+        };
+        let caught = match checker
+            .semantic
+            .reaching(name.id.as_str(), name.start())
+            .as_slice()
+        {
             [BindingKind::Opaque(Origin::ExceptHandler { type_: Some(type_) })] => {
                 matches!(checker.semantic.resolve_expr(type_), Resolution::One(q) if CLOSED.contains(&q.as_str()))
             }

@@ -41,8 +41,13 @@ impl Rule for PayloadTooBigArguments {
         if call.arguments.args.len() != 1 || !call.arguments.keywords.is_empty() {
             return;
         }
-        let Resolution::One(name) = checker.semantic.resolve_expr(&call.func) else { return };
-        if !matches!(name.as_str(), "websockets.exceptions.PayloadTooBig" | "websockets.PayloadTooBig") {
+        let Resolution::One(name) = checker.semantic.resolve_expr(&call.func) else {
+            return;
+        };
+        if !matches!(
+            name.as_str(),
+            "websockets.exceptions.PayloadTooBig" | "websockets.PayloadTooBig"
+        ) {
             return;
         }
         checker.report(

@@ -52,15 +52,28 @@ impl Rule for KeywordDict {
     fn check_module(&self, module: &ModModule, checker: &mut Checker<'_>) {
         let functions = functions(module);
         for call in all_calls(module) {
-            let Some(client) = client_call(call, checker) else { continue };
+            let Some(client) = client_call(call, checker) else {
+                continue;
+            };
             let renames: &[(&str, &str)] = match client.only() {
-                Some(Client::NewAsyncio) => &[("extra_headers", "additional_headers"), ("timeout", "close_timeout")],
+                Some(Client::NewAsyncio) => &[
+                    ("extra_headers", "additional_headers"),
+                    ("timeout", "close_timeout"),
+                ],
                 Some(Client::Sync) => &[("extra_headers", "additional_headers")],
                 _ => continue,
             };
             let shown = client.shown_name().to_string();
             for keyword in call.arguments.keywords.iter().filter(|k| k.arg.is_none()) {
-                check_double_star(&keyword.value, keyword.range(), call, &shown, renames, &functions, checker);
+                check_double_star(
+                    &keyword.value,
+                    keyword.range(),
+                    call,
+                    &shown,
+                    renames,
+                    &functions,
+                    checker,
+                );
             }
         }
     }
@@ -82,9 +95,17 @@ fn check_double_star(
         Expr::Name(name) => {
             let bindings = checker.semantic.reaching(name.id.as_str(), name.start());
             let dict = match bindings.as_slice() {
-                [BindingKind::Opaque(Origin::Assign { value })] if is_dict_builder(value, checker) => *value,
+                [BindingKind::Opaque(Origin::Assign { value })]
+                    if is_dict_builder(value, checker) =>
+                {
+                    *value
+                }
                 [BindingKind::Opaque(Origin::Parameter { function, .. })]
-                    if function.parameters.kwarg.as_ref().is_some_and(|k| k.name.as_str() == name.id.as_str()) =>
+                    if function
+                        .parameters
+                        .kwarg
+                        .as_ref()
+                        .is_some_and(|k| k.name.as_str() == name.id.as_str()) =>
                 {
                     let message = format!(
                         "`**{}` forwards the callers' keywords to `{shown}`, the new client: a caller passing `extra_headers` or `timeout` gets `TypeError` when the connection opens; check the callers of `{}`",
@@ -153,7 +174,11 @@ fn check_double_star(
                 edits: key_edits,
                 applicability: Applicability::Safe,
             };
-            checker.report(first_range, format!("{first_message} (through `**{}`)", name.id), Some(fix));
+            checker.report(
+                first_range,
+                format!("{first_message} (through `**{}`)", name.id),
+                Some(fix),
+            );
         }
         _ => {}
     }
@@ -196,13 +221,21 @@ fn is_builtin_dict(call: &ExprCall, checker: &Checker<'_>) -> bool {
 }
 
 /// The renames inside a dict literal or `dict(...)` call: (range, message, edit).
-fn literal_renames(value: &Expr, renames: &[(&str, &str)], checker: &Checker<'_>) -> Vec<(TextRange, String, Edit)> {
+fn literal_renames(
+    value: &Expr,
+    renames: &[(&str, &str)],
+    checker: &Checker<'_>,
+) -> Vec<(TextRange, String, Edit)> {
     let mut found = Vec::new();
     match value {
         Expr::Dict(dict) => {
             for key in dict.items.iter().filter_map(|i| i.key.as_ref()) {
                 if let Some((old, edit)) = key_rename(key, renames, checker) {
-                    let new = renames.iter().find(|(o, _)| *o == old).map(|(_, n)| *n).unwrap_or_default();
+                    let new = renames
+                        .iter()
+                        .find(|(o, _)| *o == old)
+                        .map(|(_, n)| *n)
+                        .unwrap_or_default();
                     found.push((key.range(), format!("the key `\"{old}\"` is passed as a keyword to the new client, which takes `{new}`"), edit));
                 }
             }
@@ -225,9 +258,17 @@ fn literal_renames(value: &Expr, renames: &[(&str, &str)], checker: &Checker<'_>
 }
 
 /// For a plain string literal key naming a renamed keyword: the old name and the edit.
-fn key_rename<'r>(key: &Expr, renames: &[(&'r str, &'r str)], checker: &Checker<'_>) -> Option<(&'r str, Edit)> {
-    let Expr::StringLiteral(literal) = key else { return None };
-    let (old, new) = renames.iter().find(|(old, _)| literal.value.to_str() == *old)?;
+fn key_rename<'r>(
+    key: &Expr,
+    renames: &[(&'r str, &'r str)],
+    checker: &Checker<'_>,
+) -> Option<(&'r str, Edit)> {
+    let Expr::StringLiteral(literal) = key else {
+        return None;
+    };
+    let (old, new) = renames
+        .iter()
+        .find(|(old, _)| literal.value.to_str() == *old)?;
     let text = checker.text(key.range());
     // Only a single plain literal: `"extra_headers"` or `'extra_headers'`.
     let quote = text.chars().next().filter(|c| *c == '"' || *c == '\'')?;
@@ -235,7 +276,10 @@ fn key_rename<'r>(key: &Expr, renames: &[(&'r str, &'r str)], checker: &Checker<
         return None;
     }
     let start = key.start() + TextSize::new(1);
-    Some((old, Edit::replacement(*new, TextRange::at(start, TextSize::of(*old)))))
+    Some((
+        old,
+        Edit::replacement(*new, TextRange::at(start, TextSize::of(*old))),
+    ))
 }
 
 enum NameUse {
@@ -259,8 +303,10 @@ fn name_uses(function: &StmtFunctionDef, name: &str) -> Vec<NameUse> {
             if let Stmt::Assign(assign) = stmt {
                 for target in &assign.targets {
                     if let Expr::Subscript(sub) = target {
-                        if matches!(sub.value.as_ref(), Expr::Name(n) if n.id.as_str() == self.name) {
-                            self.found.push(NameUse::SubscriptStore(sub.slice.as_ref().clone()));
+                        if matches!(sub.value.as_ref(), Expr::Name(n) if n.id.as_str() == self.name)
+                        {
+                            self.found
+                                .push(NameUse::SubscriptStore(sub.slice.as_ref().clone()));
                             self.skip.push(sub.value.range());
                         }
                     }
@@ -278,7 +324,10 @@ fn name_uses(function: &StmtFunctionDef, name: &str) -> Vec<NameUse> {
                 }
             }
             if let Expr::Name(n) = expr {
-                if n.id.as_str() == self.name && n.ctx == ExprContext::Load && !self.skip.contains(&n.range) {
+                if n.id.as_str() == self.name
+                    && n.ctx == ExprContext::Load
+                    && !self.skip.contains(&n.range)
+                {
                     self.found.push(NameUse::Other);
                 }
             }

@@ -65,14 +65,24 @@ impl Rule for StarImportLegacyNames {
             return;
         }
         // Bound by nothing but a star import.
-        if !checker.semantic.reaching(name.id.as_str(), name.start()).is_empty() {
+        if !checker
+            .semantic
+            .reaching(name.id.as_str(), name.start())
+            .is_empty()
+        {
             return;
         }
         // Up to 13.x the star import still provides them.
-        if checker.settings.target(super::PACK.library).is_some_and(|v| v.major() < 14) {
+        if checker
+            .settings
+            .target(super::PACK.library)
+            .is_some_and(|v| v.major() < 14)
+        {
             return;
         }
-        let Resolution::One(qualified) = checker.semantic.resolve_expr(expr) else { return };
+        let Resolution::One(qualified) = checker.semantic.resolve_expr(expr) else {
+            return;
+        };
         if qualified.as_str() != format!("websockets.{}", name.id) {
             return;
         }

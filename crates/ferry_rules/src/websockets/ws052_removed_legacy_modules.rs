@@ -78,7 +78,8 @@ impl Rule for RemovedLegacyModules {
         if !matches!(attr.attr.as_str(), "framing" | "handshake") {
             return;
         }
-        if matches!(checker.semantic.resolve_expr(expr), Resolution::One(q) if removed(q.as_str())) {
+        if matches!(checker.semantic.resolve_expr(expr), Resolution::One(q) if removed(q.as_str()))
+        {
             checker.report(expr.range(), MESSAGE, None);
         }
     }

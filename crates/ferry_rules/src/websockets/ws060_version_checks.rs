@@ -44,7 +44,9 @@ impl Rule for VersionChecks {
     fn check_expr(&self, expr: &Expr, checker: &mut Checker<'_>) {
         match expr {
             Expr::Compare(compare) => {
-                let operands: Vec<&Expr> = std::iter::once(compare.left.as_ref()).chain(compare.comparators.iter()).collect();
+                let operands: Vec<&Expr> = std::iter::once(compare.left.as_ref())
+                    .chain(compare.comparators.iter())
+                    .collect();
                 let resolved = |e: &Expr| match checker.semantic.resolve_expr(e) {
                     Resolution::One(q) => Some(q.as_str().to_string()),
                     _ => None,
@@ -79,7 +81,8 @@ impl Rule for VersionChecks {
                 let pair = (literal(&if_expr.body), literal(&if_expr.orelse));
                 let picks_header_keyword = matches!(
                     (pair.0.as_deref(), pair.1.as_deref()),
-                    (Some("extra_headers"), Some("additional_headers")) | (Some("additional_headers"), Some("extra_headers"))
+                    (Some("extra_headers"), Some("additional_headers"))
+                        | (Some("additional_headers"), Some("extra_headers"))
                 );
                 if picks_header_keyword {
                     checker.report(

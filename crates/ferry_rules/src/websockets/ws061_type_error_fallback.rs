@@ -49,7 +49,9 @@ impl Rule for TypeErrorFallback {
         let Stmt::Try(stmt_try) = stmt else { return };
         for handler in &stmt_try.handlers {
             let ast::ExceptHandler::ExceptHandler(handler) = handler;
-            let Some(type_) = &handler.type_ else { continue };
+            let Some(type_) = &handler.type_ else {
+                continue;
+            };
             let catches_type_error = match type_.as_ref() {
                 Expr::Tuple(tuple) => tuple.elts.iter().any(|e| is_builtin_type_error(e, checker)),
                 other => is_builtin_type_error(other, checker),
@@ -57,7 +59,9 @@ impl Rule for TypeErrorFallback {
             if !catches_type_error {
                 continue;
             }
-            let Some(awaited) = header_call_in(&stmt_try.body, checker) else { continue };
+            let Some(awaited) = header_call_in(&stmt_try.body, checker) else {
+                continue;
+            };
             let message = if awaited {
                 "this `except TypeError` catches a wrong header keyword only because the `await` is inside the `try`, and it also swallows unrelated `TypeError`s: pass the keyword the installed implementation takes (`additional_headers` from websockets 14) and drop the fallback"
             } else {

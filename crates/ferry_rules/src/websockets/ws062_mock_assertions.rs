@@ -38,7 +38,10 @@ use super::api::{all_calls, rename_keyword};
 
 pub struct MockAssertions;
 
-const RENAMES: &[(&str, &str)] = &[("extra_headers", "additional_headers"), ("timeout", "close_timeout")];
+const RENAMES: &[(&str, &str)] = &[
+    ("extra_headers", "additional_headers"),
+    ("timeout", "close_timeout"),
+];
 
 const ASSERTING: &[&str] = &[
     "assert_called_with",
@@ -75,7 +78,8 @@ impl Rule for MockAssertions {
             is_patch
                 && match target.as_str() {
                     "websockets.connect" | "websockets.unix_connect" => top_level_is_new,
-                    "websockets.asyncio.client.connect" | "websockets.asyncio.client.unix_connect" => true,
+                    "websockets.asyncio.client.connect"
+                    | "websockets.asyncio.client.unix_connect" => true,
                     _ => false,
                 }
         });
@@ -88,7 +92,10 @@ impl Rule for MockAssertions {
         };
         walker.visit_body(&module.body);
         for (range, old, fix) in walker.found {
-            let new = RENAMES.iter().find(|(o, _)| *o == old).map_or("", |(_, n)| *n);
+            let new = RENAMES
+                .iter()
+                .find(|(o, _)| *o == old)
+                .map_or("", |(_, n)| *n);
             checker.report(
                 range,
                 format!("this file mocks the new `connect`, which now receives `{new}`, not `{old}`: the assertion fails once the code is migrated"),
@@ -115,7 +122,8 @@ impl<'b> Visitor<'b> for Walker<'_, '_> {
                             && text[1..text.len() - 1] == **old
                             && (text.starts_with('"') || text.starts_with('\''));
                         if quoted {
-                            let range = TextRange::at(key.start() + TextSize::new(1), TextSize::of(*old));
+                            let range =
+                                TextRange::at(key.start() + TextSize::new(1), TextSize::of(*old));
                             let fix = Fix {
                                 title: format!("Assert on `{new}`"),
                                 edits: vec![Edit::replacement(*new, range)],
@@ -136,7 +144,8 @@ impl<'b> Visitor<'b> for Walker<'_, '_> {
                     for keyword in &call.arguments.keywords {
                         let Some(arg) = &keyword.arg else { continue };
                         if let Some((old, new)) = RENAMES.iter().find(|(o, _)| *o == arg.as_str()) {
-                            self.found.push((arg.range(), old, rename_keyword(arg, new)));
+                            self.found
+                                .push((arg.range(), old, rename_keyword(arg, new)));
                         }
                     }
                 }
@@ -158,9 +167,7 @@ fn reads_call_kwargs(expr: &Expr) -> bool {
     };
     match expr {
         Expr::Attribute(attr) => attr.attr.as_str() == "kwargs" && is_args(&attr.value),
-        Expr::Subscript(sub) => {
-            is_one(&sub.slice) && is_args(&sub.value)
-        }
+        Expr::Subscript(sub) => is_one(&sub.slice) && is_args(&sub.value),
         _ => false,
     }
 }

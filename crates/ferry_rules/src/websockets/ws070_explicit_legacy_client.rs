@@ -77,9 +77,15 @@ impl Rule for ExplicitLegacyClient {
         // Calls spelled from the package share one fix with the import of the new module.
         let mut chains: Vec<(&ExprCall, Vec<Edit>)> = Vec::new();
         for call in all_calls(module) {
-            let Resolution::One(name) = checker.semantic.resolve_expr(&call.func) else { continue };
-            let Some((module_path, function)) = name.as_str().rsplit_once('.') else { continue };
-            if !LEGACY_MODULES.contains(&module_path) || !matches!(function, "connect" | "unix_connect") {
+            let Resolution::One(name) = checker.semantic.resolve_expr(&call.func) else {
+                continue;
+            };
+            let Some((module_path, function)) = name.as_str().rsplit_once('.') else {
+                continue;
+            };
+            if !LEGACY_MODULES.contains(&module_path)
+                || !matches!(function, "connect" | "unix_connect")
+            {
                 continue;
             }
             match call.func.as_ref() {
@@ -90,18 +96,29 @@ impl Rule for ExplicitLegacyClient {
                             Some((_, calls)) => calls.push(call),
                             None => by_import.push((range, vec![call])),
                         },
-                        None => report(checker, call.func.range(), None, "it is imported in a way Ferry cannot rewrite"),
+                        None => report(
+                            checker,
+                            call.func.range(),
+                            None,
+                            "it is imported in a way Ferry cannot rewrite",
+                        ),
                     }
                 }
                 Expr::Attribute(_) => {
-                    let fix = chain_fix(call, function, checker)
-                        .and_then(|edit| keyword_edits(call, checker).map(|mut edits| {
+                    let fix = chain_fix(call, function, checker).and_then(|edit| {
+                        keyword_edits(call, checker).map(|mut edits| {
                             edits.push(edit);
                             edits
-                        }));
+                        })
+                    });
                     match fix {
                         Some(edits) => chains.push((call, edits)),
-                        None => report(checker, call.func.range(), None, "a keyword or the call's path has no mechanical equivalent"),
+                        None => report(
+                            checker,
+                            call.func.range(),
+                            None,
+                            "a keyword or the call's path has no mechanical equivalent",
+                        ),
                     }
                 }
                 _ => {}
@@ -111,13 +128,25 @@ impl Rule for ExplicitLegacyClient {
             report_chains(module, &chains, checker);
         }
         for (import_range, calls) in by_import {
-            let Some(Stmt::ImportFrom(import)) = module.body.iter().chain(nested_imports(module)).find(|s| s.range() == import_range) else {
+            let Some(Stmt::ImportFrom(import)) = module
+                .body
+                .iter()
+                .chain(nested_imports(module))
+                .find(|s| s.range() == import_range)
+            else {
                 continue;
             };
             let alias = &import.names[0];
-            let bound = alias.asname.as_ref().map(|a| format!(" as {}", a.as_str())).unwrap_or_default();
+            let bound = alias
+                .asname
+                .as_ref()
+                .map(|a| format!(" as {}", a.as_str()))
+                .unwrap_or_default();
             let mut edits = vec![Edit::replacement(
-                format!("from websockets.asyncio.client import {}{bound}", alias.name.as_str()),
+                format!(
+                    "from websockets.asyncio.client import {}{bound}",
+                    alias.name.as_str()
+                ),
                 import_range,
             )];
             let mut convertible = true;
@@ -131,7 +160,12 @@ impl Rule for ExplicitLegacyClient {
             if convertible {
                 report(checker, first, Some(edits), "");
             } else {
-                report(checker, first, None, "a call through this import passes a keyword with no mechanical equivalent");
+                report(
+                    checker,
+                    first,
+                    None,
+                    "a call through this import passes a keyword with no mechanical equivalent",
+                );
             }
         }
     }
@@ -156,7 +190,10 @@ fn report(checker: &mut Checker<'_>, at: TextRange, edits: Option<Vec<Edit>>, wh
 fn report_chains(module: &ModModule, chains: &[(&ExprCall, Vec<Edit>)], checker: &mut Checker<'_>) {
     let calls: Vec<&ExprCall> = chains.iter().map(|(call, _)| *call).collect();
     let first = calls[0].func.range();
-    let mut edits: Vec<Edit> = chains.iter().flat_map(|(_, edits)| edits.iter().cloned()).collect();
+    let mut edits: Vec<Edit> = chains
+        .iter()
+        .flat_map(|(_, edits)| edits.iter().cloned())
+        .collect();
     match chain_import(&calls, LEGACY_MODULES, NEW_MODULE, module, checker) {
         ChainImport::Present => {}
         ChainImport::Edit(edit) => edits.push(edit),
@@ -170,19 +207,37 @@ fn report_chains(module: &ModModule, chains: &[(&ExprCall, Vec<Edit>)], checker:
 }
 
 /// The single-name `from <legacy module> import connect` binding `name`, if that is what binds it.
-fn import_of(module: &ModModule, at: ferry_python::TextSize, name: &str, checker: &Checker<'_>) -> Option<TextRange> {
-    let [BindingKind::Import(_)] = checker.semantic.reaching(name, at).as_slice() else { return None };
-    module.body.iter().chain(nested_imports(module)).find_map(|stmt| match stmt {
-        Stmt::ImportFrom(import)
-            if import.level == 0
-                && import.names.len() == 1
-                && import.module.as_ref().is_some_and(|m| LEGACY_MODULES.contains(&m.as_str()))
-                && import.names[0].asname.as_ref().map_or(import.names[0].name.as_str(), |a| a.as_str()) == name =>
-        {
-            Some(stmt.range())
-        }
-        _ => None,
-    })
+fn import_of(
+    module: &ModModule,
+    at: ferry_python::TextSize,
+    name: &str,
+    checker: &Checker<'_>,
+) -> Option<TextRange> {
+    let [BindingKind::Import(_)] = checker.semantic.reaching(name, at).as_slice() else {
+        return None;
+    };
+    module
+        .body
+        .iter()
+        .chain(nested_imports(module))
+        .find_map(|stmt| match stmt {
+            Stmt::ImportFrom(import)
+                if import.level == 0
+                    && import.names.len() == 1
+                    && import
+                        .module
+                        .as_ref()
+                        .is_some_and(|m| LEGACY_MODULES.contains(&m.as_str()))
+                    && import.names[0]
+                        .asname
+                        .as_ref()
+                        .map_or(import.names[0].name.as_str(), |a| a.as_str())
+                        == name =>
+            {
+                Some(stmt.range())
+            }
+            _ => None,
+        })
 }
 
 /// Imports inside function bodies (one level deep is where they live in practice).
@@ -199,9 +254,16 @@ fn chain_fix(call: &ExprCall, function: &str, checker: &Checker<'_>) -> Option<E
     while let Expr::Attribute(attr) = root {
         root = attr.value.as_ref();
     }
-    let Expr::Name(root_name) = root else { return None };
+    let Expr::Name(root_name) = root else {
+        return None;
+    };
     let package = matches!(checker.semantic.resolve_expr(root), Resolution::One(q) if q.as_str() == "websockets");
-    package.then(|| Edit::replacement(format!("{}.asyncio.client.{function}", root_name.id), call.func.range()))
+    package.then(|| {
+        Edit::replacement(
+            format!("{}.asyncio.client.{function}", root_name.id),
+            call.func.range(),
+        )
+    })
 }
 
 /// The keyword edits that make a legacy call valid on the new client, or `None`.
@@ -211,13 +273,19 @@ fn keyword_edits(call: &ExprCall, checker: &Checker<'_>) -> Option<Vec<Edit>> {
     for keyword in &call.arguments.keywords {
         let Some(arg) = &keyword.arg else { continue };
         match arg.as_str() {
-            "extra_headers" if !has("additional_headers") => edits.push(Edit::replacement("additional_headers", arg.range())),
-            "timeout" if !has("close_timeout") => edits.push(Edit::replacement("close_timeout", arg.range())),
+            "extra_headers" if !has("additional_headers") => {
+                edits.push(Edit::replacement("additional_headers", arg.range()))
+            }
+            "timeout" if !has("close_timeout") => {
+                edits.push(Edit::replacement("close_timeout", arg.range()))
+            }
             "loop" | "read_limit" => edits.push(remove_argument(&call.arguments, keyword.range())?),
             "legacy_recv" if checker.text(keyword.value.range()) == "False" => {
                 edits.push(remove_argument(&call.arguments, keyword.range())?);
             }
-            "extra_headers" | "timeout" | "create_protocol" | "klass" | "legacy_recv" => return None,
+            "extra_headers" | "timeout" | "create_protocol" | "klass" | "legacy_recv" => {
+                return None
+            }
             _ => {}
         }
     }

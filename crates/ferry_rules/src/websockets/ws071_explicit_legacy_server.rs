@@ -98,7 +98,8 @@ use std::collections::{HashMap, HashSet};
 use ferry_engine::{Applicability, Checker, Edit, Fix, Rule};
 use ferry_python::ast::visitor::{self, Visitor};
 use ferry_python::ast::{
-    Arguments, Expr, ExprAttribute, ExprCall, ExprContext, Keyword, ModModule, Stmt, StmtFunctionDef,
+    Arguments, Expr, ExprAttribute, ExprCall, ExprContext, Keyword, ModModule, Stmt,
+    StmtFunctionDef,
 };
 use ferry_python::{BindingKind, Ranged, Resolution, TextRange, TextSize};
 
@@ -208,7 +209,9 @@ impl Rule for ExplicitLegacyServer {
         let imports = import_statements(module);
         let mut groups: Vec<Group> = Vec::new();
         for (call, _) in &places {
-            let Some(serve) = serve_call(call, checker) else { continue };
+            let Some(serve) = serve_call(call, checker) else {
+                continue;
+            };
             if serve.only() != Some(Server::Legacy) {
                 continue;
             }
@@ -254,12 +257,17 @@ struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    fn new(module: &'a ModModule, places: &[(&'a ExprCall, CallPlace)], imports: &'a [&'a Stmt]) -> Self {
+    fn new(
+        module: &'a ModModule,
+        places: &[(&'a ExprCall, CallPlace)],
+        imports: &'a [&'a Stmt],
+    ) -> Self {
         let mut run_until_complete_args = HashSet::new();
         let mut calls_by_func = HashMap::new();
         for (call, _) in places {
             calls_by_func.insert(call.func.range(), *call);
-            if matches!(call.func.as_ref(), Expr::Attribute(a) if a.attr.as_str() == "run_until_complete") {
+            if matches!(call.func.as_ref(), Expr::Attribute(a) if a.attr.as_str() == "run_until_complete")
+            {
                 if let Some(arg) = call.arguments.args.first() {
                     run_until_complete_args.insert(arg.range());
                 }
@@ -308,13 +316,19 @@ fn base_classes(module: &ModModule) -> HashSet<TextRange> {
 }
 
 /// The statements that bind `bound` to the qualified name `qualified`, and the alias index.
-fn binding_imports<'a>(imports: &[&'a Stmt], bound: &str, qualified: &str) -> Vec<(&'a Stmt, usize)> {
+fn binding_imports<'a>(
+    imports: &[&'a Stmt],
+    bound: &str,
+    qualified: &str,
+) -> Vec<(&'a Stmt, usize)> {
     let mut found = Vec::new();
     for stmt in imports {
         match stmt {
             Stmt::Import(import) => {
                 for (i, alias) in import.names.iter().enumerate() {
-                    if alias.asname.as_ref().is_some_and(|a| a.as_str() == bound) && alias.name.as_str() == qualified {
+                    if alias.asname.as_ref().is_some_and(|a| a.as_str() == bound)
+                        && alias.name.as_str() == qualified
+                    {
                         found.push((*stmt, i));
                     }
                 }
@@ -340,7 +354,10 @@ fn via(call: &ExprCall, imports: &[&Stmt], checker: &Checker<'_>) -> Via {
     let unsupported = Via::Unsupported(call.range());
     match call.func.as_ref() {
         Expr::Name(name) => {
-            let [BindingKind::Import(qualified)] = checker.semantic.reaching(name.id.as_str(), name.start()).as_slice()
+            let [BindingKind::Import(qualified)] = checker
+                .semantic
+                .reaching(name.id.as_str(), name.start())
+                .as_slice()
             else {
                 return unsupported;
             };
@@ -354,16 +371,24 @@ fn via(call: &ExprCall, imports: &[&Stmt], checker: &Checker<'_>) -> Via {
             while let Expr::Attribute(inner) = root {
                 root = inner.value.as_ref();
             }
-            let Expr::Name(root_name) = root else { return unsupported };
-            let Resolution::One(root_module) = checker.semantic.resolve_expr(root) else { return unsupported };
+            let Expr::Name(root_name) = root else {
+                return unsupported;
+            };
+            let Resolution::One(root_module) = checker.semantic.resolve_expr(root) else {
+                return unsupported;
+            };
             if root_module.as_str() == "websockets" {
                 return Via::Chain;
             }
             // A module alias: `wls.serve`, with `wls` bound by an import of the legacy module.
-            if !std::ptr::eq(root, attr.value.as_ref()) || !LEGACY_MODULES.contains(&root_module.as_str()) {
+            if !std::ptr::eq(root, attr.value.as_ref())
+                || !LEGACY_MODULES.contains(&root_module.as_str())
+            {
                 return unsupported;
             }
-            let bindings = checker.semantic.reaching(root_name.id.as_str(), root_name.start());
+            let bindings = checker
+                .semantic
+                .reaching(root_name.id.as_str(), root_name.start());
             if !matches!(bindings.as_slice(), [BindingKind::Import(_)]) {
                 return unsupported;
             }
@@ -460,10 +485,15 @@ fn plan_from_import(
     checker: &Checker<'_>,
     plan: &mut Plan,
 ) {
-    let Some(Stmt::ImportFrom(import)) = context.imports.iter().find(|s| s.range() == range) else { return };
-    let Some(module_id) = import.module.as_ref() else { return };
+    let Some(Stmt::ImportFrom(import)) = context.imports.iter().find(|s| s.range() == range) else {
+        return;
+    };
+    let Some(module_id) = import.module.as_ref() else {
+        return;
+    };
     let module_name = module_id.as_str();
-    plan.edits.push(Edit::replacement(NEW_MODULE, module_id.range()));
+    plan.edits
+        .push(Edit::replacement(NEW_MODULE, module_id.range()));
     for alias in &import.names {
         let old = alias.name.as_str();
         let Some(new) = moved_name(old) else {
@@ -499,7 +529,16 @@ fn plan_from_import(
                 }
                 _ => continue,
             }
-            check_moved_use(old, new, bound, load.name, callees, covered_broadcasts, context, plan);
+            check_moved_use(
+                old,
+                new,
+                bound,
+                load.name,
+                callees,
+                covered_broadcasts,
+                context,
+                plan,
+            );
             if rename {
                 plan.edits.push(Edit::replacement(new, load.name));
             }
@@ -517,16 +556,24 @@ fn plan_module_alias(
     checker: &Checker<'_>,
     plan: &mut Plan,
 ) {
-    let Some(stmt) = context.imports.iter().find(|s| s.range() == range) else { return };
+    let Some(stmt) = context.imports.iter().find(|s| s.range() == range) else {
+        return;
+    };
     let (bound, qualified) = match stmt {
         Stmt::Import(import) => {
             let alias = &import.names[index];
-            plan.edits.push(Edit::replacement(NEW_MODULE, alias.name.range()));
-            let bound = alias.asname.as_ref().map_or(alias.name.as_str(), |a| a.as_str());
+            plan.edits
+                .push(Edit::replacement(NEW_MODULE, alias.name.range()));
+            let bound = alias
+                .asname
+                .as_ref()
+                .map_or(alias.name.as_str(), |a| a.as_str());
             (bound, alias.name.as_str().to_string())
         }
         Stmt::ImportFrom(import) => {
-            let Some(module_id) = import.module.as_ref() else { return };
+            let Some(module_id) = import.module.as_ref() else {
+                return;
+            };
             let alias = &import.names[index];
             if import.names.len() > 1 {
                 plan.block(
@@ -535,9 +582,16 @@ fn plan_module_alias(
                 );
             }
             // `from websockets import server` / `from websockets.legacy import server`.
-            plan.edits.push(Edit::replacement("websockets.asyncio", module_id.range()));
-            let bound = alias.asname.as_ref().map_or(alias.name.as_str(), |a| a.as_str());
-            (bound, format!("{}.{}", module_id.as_str(), alias.name.as_str()))
+            plan.edits
+                .push(Edit::replacement("websockets.asyncio", module_id.range()));
+            let bound = alias
+                .asname
+                .as_ref()
+                .map_or(alias.name.as_str(), |a| a.as_str());
+            (
+                bound,
+                format!("{}.{}", module_id.as_str(), alias.name.as_str()),
+            )
         }
         _ => return,
     };
@@ -569,7 +623,16 @@ fn plan_module_alias(
             plan.edits.push(Edit::replacement(new, attr.attr.range()));
         }
         let shown = format!("{bound}.{old}");
-        check_moved_use(old, new, &shown, attr.range(), callees, covered_broadcasts, context, plan);
+        check_moved_use(
+            old,
+            new,
+            &shown,
+            attr.range(),
+            callees,
+            covered_broadcasts,
+            context,
+            plan,
+        );
     }
 }
 
@@ -615,7 +678,9 @@ fn check_moved_use(
 
 /// `websockets.legacy.server.serve(...)` → `websockets.asyncio.server.serve(...)`.
 fn plan_chain(call: &ExprCall, plan: &mut Plan) {
-    let Expr::Attribute(attr) = call.func.as_ref() else { return };
+    let Expr::Attribute(attr) = call.func.as_ref() else {
+        return;
+    };
     let Some(root) = chain_root(call) else { return };
     plan.edits.push(Edit::replacement(
         format!("{root}.asyncio.server.{}", attr.attr.as_str()),
@@ -625,7 +690,12 @@ fn plan_chain(call: &ExprCall, plan: &mut Plan) {
 
 /// `websockets.asyncio.server` is reachable from the package only once
 /// imported: see [`chain_import`].
-fn plan_chain_import(calls: &[&ExprCall], context: &Context<'_>, checker: &Checker<'_>, plan: &mut Plan) {
+fn plan_chain_import(
+    calls: &[&ExprCall],
+    context: &Context<'_>,
+    checker: &Checker<'_>,
+    plan: &mut Plan,
+) {
     match chain_import(calls, LEGACY_MODULES, NEW_MODULE, context.module, checker) {
         ChainImport::Present => {}
         ChainImport::Edit(edit) => plan.edits.push(edit),
@@ -635,7 +705,12 @@ fn plan_chain_import(calls: &[&ExprCall], context: &Context<'_>, checker: &Check
 
 /// Legacy `broadcast` reached in the file other than through the moved import:
 /// it raises `TypeError` on the new connections.
-fn check_other_broadcasts(covered: &HashSet<TextRange>, context: &Context<'_>, checker: &Checker<'_>, plan: &mut Plan) {
+fn check_other_broadcasts(
+    covered: &HashSet<TextRange>,
+    context: &Context<'_>,
+    checker: &Checker<'_>,
+    plan: &mut Plan,
+) {
     struct Finder<'c, 'a> {
         checker: &'c Checker<'a>,
         found: Vec<TextRange>,
@@ -646,7 +721,9 @@ fn check_other_broadcasts(covered: &HashSet<TextRange>, context: &Context<'_>, c
                 if let Resolution::One(q) = self.checker.semantic.resolve_expr(expr) {
                     if matches!(
                         q.as_str(),
-                        "websockets.legacy.server.broadcast" | "websockets.server.broadcast" | "websockets.legacy.protocol.broadcast"
+                        "websockets.legacy.server.broadcast"
+                            | "websockets.server.broadcast"
+                            | "websockets.legacy.protocol.broadcast"
                     ) {
                         self.found.push(expr.range());
                         return;
@@ -697,7 +774,9 @@ fn name_loads<'a>(wanted: &str, module: &'a ModModule) -> Vec<NameLoad<'a>> {
                         }
                     }
                 }
-                Expr::Name(name) if name.id.as_str() == self.wanted && name.ctx == ExprContext::Load => {
+                Expr::Name(name)
+                    if name.id.as_str() == self.wanted && name.ctx == ExprContext::Load =>
+                {
                     self.found.push(NameLoad {
                         name: name.range,
                         attribute: None,
@@ -839,7 +918,12 @@ fn plan_handler(
 ) -> Result<(Vec<Edit>, Option<String>), String> {
     let name = def.name.as_str();
     let params = &def.parameters;
-    if let Some(websocket) = params.posonlyargs.iter().chain(params.args.iter()).nth(bound) {
+    if let Some(websocket) = params
+        .posonlyargs
+        .iter()
+        .chain(params.args.iter())
+        .nth(bound)
+    {
         let websocket = websocket.parameter.name.as_str();
         if let Some(attr) = legacy_attribute_read(def, websocket) {
             plan.note(format!("`{name}` reads `{websocket}.{attr}`, which `ServerConnection` does not have (`AttributeError`): WS020 rewrites it (or, where it cannot prove the connection, reports it) on the next round when selected too (`--select WS,WS071`)"));
@@ -866,7 +950,12 @@ fn plan_handler(
 /// Whether a function (after `bound` leading positional parameters) can be called with one argument.
 fn accepts_one_argument(def: &StmtFunctionDef, bound: usize) -> bool {
     let params = &def.parameters;
-    let positional: Vec<_> = params.posonlyargs.iter().chain(params.args.iter()).skip(bound).collect();
+    let positional: Vec<_> = params
+        .posonlyargs
+        .iter()
+        .chain(params.args.iter())
+        .skip(bound)
+        .collect();
     let required = positional.iter().filter(|p| p.default.is_none()).count();
     let takes_one = !positional.is_empty() || params.vararg.is_some();
     let kwonly_required = params.kwonlyargs.iter().any(|p| p.default.is_none());
@@ -895,7 +984,13 @@ fn legacy_attribute_read<'a>(def: &'a StmtFunctionDef, param: &str) -> Option<&'
 }
 
 /// The keywords, handler and hooks of one call.
-fn plan_call<'a>(call: &ExprCall, context: &Context<'a>, checker: &Checker<'a>, hooks: &mut Hooks<'a>, plan: &mut Plan) {
+fn plan_call<'a>(
+    call: &ExprCall,
+    context: &Context<'a>,
+    checker: &Checker<'a>,
+    hooks: &mut Hooks<'a>,
+    plan: &mut Plan,
+) {
     let func = call.func.range();
     match context.places.get(&call.range()) {
         Some(CallPlace::ModuleLevel) => plan.block(func, "it runs at module level, where the new server fails with `RuntimeError: no running event loop`: move it into `async def main(): async with serve(...) as server: await server.serve_forever()` started by `asyncio.run(main())`, then rerun"),
@@ -903,7 +998,9 @@ fn plan_call<'a>(call: &ExprCall, context: &Context<'a>, checker: &Checker<'a>, 
         Some(CallPlace::PlainFunction) => plan.note("the call is in a plain `def`: the new server must be created while an event loop runs (`RuntimeError: no running event loop` otherwise)"),
         _ => {}
     }
-    if call.arguments.args.iter().any(Expr::is_starred_expr) || call.arguments.keywords.iter().any(|k| k.arg.is_none()) {
+    if call.arguments.args.iter().any(Expr::is_starred_expr)
+        || call.arguments.keywords.iter().any(|k| k.arg.is_none())
+    {
         plan.block(func, "it passes `*args` or `**kwargs`, which may hold the handler or legacy keywords (`extra_headers`, `create_protocol`, `timeout`, ...) that fail on the new server with `TypeError: ... unexpected keyword argument`: pass them explicitly, then rerun");
     }
     let has = |name: &str| call.arguments.find_keyword(name).is_some();
@@ -940,10 +1037,14 @@ fn plan_call<'a>(call: &ExprCall, context: &Context<'a>, checker: &Checker<'a>, 
         }
     }
     plan_timeouts(call, &mut removals, plan);
-    plan.edits.extend(remove_arguments(&call.arguments, &removals));
+    plan.edits
+        .extend(remove_arguments(&call.arguments, &removals));
     match serve_call(call, checker).and_then(|s| s.handler()) {
         Some(handler) => plan_handler_expr(handler, context, checker, hooks, plan),
-        None => plan.block(func, "Ferry cannot find its handler: pass it as the first argument, then rerun"),
+        None => plan.block(
+            func,
+            "Ferry cannot find its handler: pass it as the first argument, then rerun",
+        ),
     }
 }
 
@@ -975,7 +1076,9 @@ fn remove_arguments(arguments: &Arguments, removed: &[TextRange]) -> Vec<Edit> {
             // The last arguments: from the end of the previous kept one.
             (Some(previous), None) => TextRange::new(all[previous].end(), all[i - 1].end()),
             // Every argument: up to the closing parenthesis, with a trailing comma.
-            (None, None) => TextRange::new(all[run_start].start(), arguments.end() - TextSize::new(1)),
+            (None, None) => {
+                TextRange::new(all[run_start].start(), arguments.end() - TextSize::new(1))
+            }
         };
         edits.push(Edit::deletion(range));
     }
@@ -996,7 +1099,8 @@ fn plan_timeouts(call: &ExprCall, removals: &mut Vec<TextRange>, plan: &mut Plan
     if (close.is_some() && !close_is_none) || timeout.value.is_none_literal_expr() {
         removals.push(timeout.range());
     } else {
-        plan.edits.push(Edit::replacement("close_timeout", arg.range()));
+        plan.edits
+            .push(Edit::replacement("close_timeout", arg.range()));
     }
 }
 
@@ -1031,9 +1135,23 @@ fn plan_hook<'a>(keyword: &Keyword, hooks: &mut Hooks<'a>, checker: &Checker<'a>
 
 /// The handler expression: a function of this file (directly, through
 /// `functools.partial`, or `self.method`), a lambda, or a review item.
-fn plan_handler_expr<'a>(handler: &Expr, context: &Context<'a>, checker: &Checker<'a>, hooks: &mut Hooks<'a>, plan: &mut Plan) {
+fn plan_handler_expr<'a>(
+    handler: &Expr,
+    context: &Context<'a>,
+    checker: &Checker<'a>,
+    hooks: &mut Hooks<'a>,
+    plan: &mut Plan,
+) {
     if let Some(def) = local_function(handler, checker) {
-        hooks.add(def, Passed::Handler { bound: 0, rewritable: true }, handler.range(), plan);
+        hooks.add(
+            def,
+            Passed::Handler {
+                bound: 0,
+                rewritable: true,
+            },
+            handler.range(),
+            plan,
+        );
         return;
     }
     let unknown = |plan: &mut Plan| {
@@ -1060,7 +1178,12 @@ fn plan_handler_expr<'a>(handler: &Expr, context: &Context<'a>, checker: &Checke
             if partial.arguments.args.iter().any(Expr::is_starred_expr) {
                 return unknown(plan);
             }
-            hooks.add(def, Passed::Handler { bound, rewritable }, function.range(), plan);
+            hooks.add(
+                def,
+                Passed::Handler { bound, rewritable },
+                function.range(),
+                plan,
+            );
         }
         Expr::Attribute(attr) if matches!(attr.value.as_ref(), Expr::Name(n) if n.id.as_str() == "self") => {
             match method_named(context.module, handler.start(), attr.attr.as_str()) {
