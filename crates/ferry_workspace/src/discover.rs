@@ -87,8 +87,7 @@ pub fn discover(roots: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
         walk_dir(root, &excludes, &found);
     }
     let mut found = found.into_inner().expect("no panics while locked");
-    found.files.sort();
-    found.files.dedup();
+    sort_and_dedup(&mut found.files);
     found.errors.sort();
     found.skipped_notebooks.sort();
     Ok(found)
@@ -155,6 +154,55 @@ fn walk_dir(root: &Path, excludes: &GlobSet, found: &Mutex<Discovered>) {
             WalkState::Continue
         })
     });
+}
+
+/// Sorts paths as `Path`'s own order does (component by component) and drops
+/// duplicates, comparing a byte key per path made once, instead of splitting
+/// both paths into components at every comparison (which took a fifth of a
+/// whole scan on a large tree).
+fn sort_and_dedup(paths: &mut Vec<PathBuf>) {
+    let keys: Option<Vec<Vec<u8>>> = paths.iter().map(|p| order_key(p)).collect();
+    let Some(keys) = keys else {
+        paths.sort();
+        paths.dedup();
+        return;
+    };
+    let mut order: Vec<usize> = (0..paths.len()).collect();
+    // Stable, so of equal paths (`a/b`, `a//b`) the first one given stays, as
+    // with `sort` and `dedup`.
+    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+    order.dedup_by(|a, b| keys[*a] == keys[*b]);
+    let mut slots: Vec<Option<PathBuf>> = std::mem::take(paths).into_iter().map(Some).collect();
+    *paths = order
+        .into_iter()
+        .map(|i| slots[i].take().expect("each index once"))
+        .collect();
+}
+
+/// Bytes that compare as the path's components do: each component is a tag
+/// (in `Component`'s variant order) and, for a name, its bytes; components are
+/// separated by a 0 byte, which sorts below any name byte, so a path sorts
+/// before its extensions and `a/b` before `a-b`, as `Path::cmp` has it. `None`
+/// for a path with a Windows prefix, whose order is not plain bytes.
+fn order_key(path: &Path) -> Option<Vec<u8>> {
+    use std::path::Component;
+    let mut key = Vec::with_capacity(path.as_os_str().len() + 8);
+    for (i, component) in path.components().enumerate() {
+        if i > 0 {
+            key.push(0);
+        }
+        match component {
+            Component::Prefix(_) => return None,
+            Component::RootDir => key.push(1),
+            Component::CurDir => key.push(2),
+            Component::ParentDir => key.push(3),
+            Component::Normal(name) => {
+                key.push(4);
+                key.extend_from_slice(name.as_encoded_bytes());
+            }
+        }
+    }
+    Some(key)
 }
 
 fn build_globs(globs: &[String]) -> Result<GlobSet, DiscoverError> {
@@ -247,6 +295,32 @@ mod tests {
             names(&found, root),
             vec![".github/scripts/check.py", "app/main.py", "app/types.pyi"]
         );
+    }
+
+    #[test]
+    fn sorting_by_key_is_path_order() {
+        let names = [
+            "a", "a-b", "a/b", "a/b/c", "a.b", "/a", "/a/b", "./a", "../a", "./a/b", "-x", "a/-b",
+            "a//b", "a/./b", "a/", "ab", "a b", "é", "z/a", "a/b-c", "a/b/c/d", "a/b.py", "a/b",
+            ".", "..", "/", "b/../a",
+        ];
+        let mut paths: Vec<PathBuf> = names.iter().map(PathBuf::from).collect();
+        // Every rotation of the input, so the result cannot depend on the start.
+        for shift in 0..paths.len() {
+            paths.rotate_left(shift);
+            let mut expected = paths.clone();
+            expected.sort();
+            expected.dedup();
+            let mut got = paths.clone();
+            sort_and_dedup(&mut got);
+            // Spelled the same, not only equal as paths (`a//b` == `a/b`).
+            let spelled = |v: &[PathBuf]| {
+                v.iter()
+                    .map(|p| p.as_os_str().to_owned())
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(spelled(&got), spelled(&expected));
+        }
     }
 
     #[test]
