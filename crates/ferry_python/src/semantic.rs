@@ -43,7 +43,11 @@ impl QualifiedName {
     }
 
     fn join(&self, attr: &str) -> Self {
-        Self(format!("{}.{attr}", self.0))
+        let mut dotted = String::with_capacity(self.0.len() + 1 + attr.len());
+        dotted.push_str(&self.0);
+        dotted.push('.');
+        dotted.push_str(attr);
+        Self(dotted)
     }
 }
 
@@ -255,13 +259,27 @@ impl<'a> SemanticModel<'a> {
     }
 
     fn resolve_expr_depth(&self, expr: &Expr, depth: usize) -> Resolution {
-        match expr {
-            Expr::Name(name) => self.resolve_name_depth(name.id.as_str(), name.start(), depth),
-            Expr::Attribute(attr) => self
-                .resolve_expr_depth(&attr.value, depth)
-                .map(|q| q.join(attr.attr.as_str())),
-            _ => Resolution::Unresolved,
+        // `a.b.c`: resolve the name at the root, then append the attributes
+        // to each candidate in one string.
+        let mut root = expr;
+        let mut extra = 0;
+        while let Expr::Attribute(attr) = root {
+            extra += 1 + attr.attr.len();
+            root = &attr.value;
         }
+        let Expr::Name(name) = root else {
+            return Resolution::Unresolved;
+        };
+        let base = self.resolve_name_depth(name.id.as_str(), name.start(), depth);
+        if extra == 0 {
+            return base;
+        }
+        base.map(|q| {
+            let mut dotted = String::with_capacity(q.0.len() + extra);
+            dotted.push_str(&q.0);
+            push_attributes(expr, &mut dotted);
+            QualifiedName(dotted)
+        })
     }
 
     /// Resolves the name `name` as used at `offset`.
@@ -407,6 +425,15 @@ impl<'a> SemanticModel<'a> {
             }
             scope_id = parent;
         }
+    }
+}
+
+/// Appends `.b.c` of the chain `a.b.c`, outermost last.
+fn push_attributes(expr: &Expr, dotted: &mut String) {
+    if let Expr::Attribute(attr) = expr {
+        push_attributes(&attr.value, dotted);
+        dotted.push('.');
+        dotted.push_str(attr.attr.as_str());
     }
 }
 
