@@ -577,7 +577,7 @@ def commands(tools, tree, restore_path):
     found.append(("ferry-scan-json", "ferry scan --format json", ferry_scan + ["--format", "json", tree],
                   None, False))
     found.append(("ferry-no-prefilter", "ferry scan --no-prefilter", ferry_scan + ["--no-prefilter", tree],
-                  None, False))
+                  None, True))
     restore_cmd = [sys.executable, str(BENCH / "restore.py"), str(restore_path)]
     found.append(("ferry-fix", "ferry fix (on a copy)", [tools.ferry, "fix", "--target", TARGET, tree],
                   restore_cmd, False))
@@ -792,7 +792,8 @@ def main():
     parser.add_argument("--ferry", help="the ferry binary to measure (default: a release build of this tree)")
     parser.add_argument("--rounds", type=int, help="rounds over all tools (default 3; quick 1)")
     parser.add_argument("--runs", type=int, help="runs per round of each fast tool (default 5; quick 1)")
-    parser.add_argument("--slow-runs", type=int, help="runs per round of ast-grep and the Python script (default 1)")
+    parser.add_argument("--slow-runs", type=int, help="runs per round of the slow commands: ast-grep, the Python script, "
+                             "ferry scan --no-prefilter (default 1)")
     parser.add_argument("--scales", help="corpus sizes, as copies (default 1,2,4; quick 1,2)")
     parser.add_argument("--planted", type=int, help="planted files (default 300; quick 40)")
     parser.add_argument("--seed", type=int, default=1)
