@@ -18,6 +18,7 @@
 //! So `try: from a import f` / `except ImportError: from b import f` resolves
 //! `f` to both candidates, and a rule can decide what an ambiguous name means.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -219,6 +220,9 @@ pub struct SemanticModel<'a> {
     /// Every name bound or declared `global`/`nonlocal` in the module. A name
     /// missing here is bound nowhere (a builtin, or undefined).
     names: HashMap<&'a str, NameId>,
+    /// The last [`Self::scope_at`] search: offsets in `[low, high)` have the
+    /// first `after` regions starting at or before them.
+    last_cut: Cell<Option<(TextSize, TextSize, usize)>>,
 }
 
 /// How deep alias chains (`a = b`, `b = websockets`) are followed.
@@ -338,7 +342,23 @@ impl<'a> SemanticModel<'a> {
     }
 
     fn scope_at(&self, offset: TextSize) -> ScopeId {
-        let after = self.regions.partition_point(|r| r.range.start() <= offset);
+        // Rules ask in source order, so most lookups fall between the same two
+        // region starts as the one before: then the binary search is skipped.
+        let after = match self.last_cut.get() {
+            Some((low, high, after)) if low <= offset && offset < high => after,
+            _ => {
+                let after = self.regions.partition_point(|r| r.range.start() <= offset);
+                let low = after
+                    .checked_sub(1)
+                    .map_or(TextSize::new(0), |i| self.regions[i].range.start());
+                let high = self
+                    .regions
+                    .get(after)
+                    .map_or(TextSize::new(u32::MAX), |r| r.range.start());
+                self.last_cut.set(Some((low, high, after)));
+                after
+            }
+        };
         let mut candidate = after.checked_sub(1);
         while let Some(i) = candidate {
             let region = &self.regions[i];
@@ -476,6 +496,7 @@ impl<'a> Builder<'a> {
                 scopes: vec![module],
                 regions: Vec::new(),
                 names: HashMap::new(),
+                last_cut: Cell::new(None),
             },
             scope: 0,
             blocks: vec![module_range],
