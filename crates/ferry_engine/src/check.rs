@@ -19,18 +19,44 @@ use crate::settings::Settings;
 /// Parsing is the expensive step; most files of a large tree never mention
 /// the library, and a byte search tells so at the speed of `grep`.
 pub struct Prefilter {
-    matcher: Option<AhoCorasick>,
+    matcher: Matcher,
 }
+
+/// How the words are searched for.
+enum Matcher {
+    /// No pack has words: nothing is a candidate.
+    Nothing,
+    /// A few words: one SIMD substring search each (`memchr::memmem`), which
+    /// skips along the words' rarest bytes. Aho-Corasick's own prefilter
+    /// would stop at every byte that starts a word (`e`, `w`: most of any
+    /// text) and run several times slower.
+    Few(Vec<memchr::memmem::Finder<'static>>),
+    /// Many words: one automaton pass.
+    Many(AhoCorasick),
+}
+
+/// Up to this many words, one substring search per word is the faster.
+const FEW_WORDS: usize = 4;
 
 impl Prefilter {
     pub fn new(packs: &[&Pack]) -> Self {
-        let words: Vec<&str> = packs
+        let mut words: Vec<&str> = packs
             .iter()
             .flat_map(|p| p.triggers.iter().chain(p.mention_words))
             .copied()
             .collect();
-        let matcher = (!words.is_empty())
-            .then(|| AhoCorasick::new(&words).expect("trigger words are plain literals"));
+        words.sort_unstable();
+        words.dedup();
+        let matcher = match words.len() {
+            0 => Matcher::Nothing,
+            n if n <= FEW_WORDS => Matcher::Few(
+                words
+                    .iter()
+                    .map(|w| memchr::memmem::Finder::new(w.as_bytes()).into_owned())
+                    .collect(),
+            ),
+            _ => Matcher::Many(AhoCorasick::new(&words).expect("trigger words are plain literals")),
+        };
         Self { matcher }
     }
 
@@ -40,7 +66,12 @@ impl Prefilter {
         let unreadable = bytes.starts_with(b"\xFF\xFE")
             || bytes.starts_with(b"\xFE\xFF")
             || memchr::memchr(0, bytes).is_some();
-        unreadable || self.matcher.as_ref().is_some_and(|m| m.is_match(bytes))
+        unreadable
+            || match &self.matcher {
+                Matcher::Nothing => false,
+                Matcher::Few(finders) => finders.iter().any(|f| f.find(bytes).is_some()),
+                Matcher::Many(automaton) => automaton.is_match(bytes),
+            }
     }
 }
 
@@ -559,5 +590,30 @@ mod tests {
         assert!(!prefilter.is_candidate(b"x = new"));
         // UTF-16 hides the words: let decoding report the file.
         assert!(prefilter.is_candidate(b"\xFF\xFEx\x00=\x00"));
+    }
+
+    #[test]
+    fn prefilter_with_few_and_with_many_words() {
+        let with = |triggers: &'static [&'static str]| {
+            Prefilter::new(&[&Pack {
+                triggers,
+                ..pack(&RULES)
+            }])
+        };
+        for words in [
+            &["old", "older"][..],
+            &["alpha", "beta", "gamma", "delta", "epsilon", "old"][..],
+        ] {
+            let prefilter = with(words);
+            for word in words {
+                assert!(prefilter.is_candidate(format!("x = f({word})\n").as_bytes()));
+                assert!(prefilter.is_candidate(word.as_bytes()));
+            }
+            assert!(!prefilter.is_candidate(b"x = ol + d\n"));
+            assert!(!prefilter.is_candidate(b""));
+        }
+        let nothing = Prefilter::new(&[]);
+        assert!(!nothing.is_candidate(b"old"));
+        assert!(nothing.is_candidate(b"\x00"));
     }
 }

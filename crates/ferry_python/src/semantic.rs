@@ -18,7 +18,9 @@
 //! So `try: from a import f` / `except ImportError: from b import f` resolves
 //! `f` to both candidates, and a rule can decide what an ambiguous name means.
 
+use std::cell::Cell;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, ExprContext, Pattern, Stmt};
@@ -42,7 +44,11 @@ impl QualifiedName {
     }
 
     fn join(&self, attr: &str) -> Self {
-        Self(format!("{}.{attr}", self.0))
+        let mut dotted = String::with_capacity(self.0.len() + 1 + attr.len());
+        dotted.push_str(&self.0);
+        dotted.push('.');
+        dotted.push_str(attr);
+        Self(dotted)
     }
 }
 
@@ -102,15 +108,44 @@ enum ScopeKind {
 
 type ScopeId = usize;
 
+/// A name bound or declared somewhere in the module, numbered in the order
+/// first seen: a lookup hashes the name once, then follows scopes by number.
+type NameId = u32;
+
+/// Hashes a [`NameId`]: ids are dense and chosen here, not by the input, so a
+/// multiplication spreads them without the cost of a keyed string hash.
+#[derive(Default)]
+struct NameIdHasher(u64);
+
+impl Hasher for NameIdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(byte)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u32(&mut self, id: u32) {
+        // Fold the high half down: the table indexes by the low bits.
+        let product = u64::from(id).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = product ^ (product >> 32);
+    }
+}
+
+type ByNameId<V> = HashMap<NameId, V, BuildHasherDefault<NameIdHasher>>;
+
 #[derive(Debug)]
 struct Scope<'a> {
     kind: ScopeKind,
     parent: Option<ScopeId>,
     /// The scope's top-level block: a binding in it is unconditional.
     body: TextRange,
-    bindings: HashMap<String, Vec<Binding<'a>>>,
+    bindings: ByNameId<Vec<Binding<'a>>>,
     /// Names declared `global` or `nonlocal` here: they are not local bindings.
-    declared_elsewhere: HashMap<String, Declared>,
+    declared_elsewhere: ByNameId<Declared>,
     /// `from M import *` (module scope only): offsets and modules.
     star_imports: Vec<(TextSize, QualifiedName)>,
 }
@@ -182,6 +217,12 @@ pub struct SemanticModel<'a> {
     scopes: Vec<Scope<'a>>,
     /// Sorted by start; nested regions come after their parent.
     regions: Vec<Region>,
+    /// Every name bound or declared `global`/`nonlocal` in the module. A name
+    /// missing here is bound nowhere (a builtin, or undefined).
+    names: HashMap<&'a str, NameId>,
+    /// The last [`Self::scope_at`] search: offsets in `[low, high)` have the
+    /// first `after` regions starting at or before them.
+    last_cut: Cell<Option<(TextSize, TextSize, usize)>>,
 }
 
 /// How deep alias chains (`a = b`, `b = websockets`) are followed.
@@ -222,13 +263,27 @@ impl<'a> SemanticModel<'a> {
     }
 
     fn resolve_expr_depth(&self, expr: &Expr, depth: usize) -> Resolution {
-        match expr {
-            Expr::Name(name) => self.resolve_name_depth(name.id.as_str(), name.start(), depth),
-            Expr::Attribute(attr) => self
-                .resolve_expr_depth(&attr.value, depth)
-                .map(|q| q.join(attr.attr.as_str())),
-            _ => Resolution::Unresolved,
+        // `a.b.c`: resolve the name at the root, then append the attributes
+        // to each candidate in one string.
+        let mut root = expr;
+        let mut extra = 0;
+        while let Expr::Attribute(attr) = root {
+            extra += 1 + attr.attr.len();
+            root = &attr.value;
         }
+        let Expr::Name(name) = root else {
+            return Resolution::Unresolved;
+        };
+        let base = self.resolve_name_depth(name.id.as_str(), name.start(), depth);
+        if extra == 0 {
+            return base;
+        }
+        base.map(|q| {
+            let mut dotted = String::with_capacity(q.0.len() + extra);
+            dotted.push_str(&q.0);
+            push_attributes(expr, &mut dotted);
+            QualifiedName(dotted)
+        })
     }
 
     /// Resolves the name `name` as used at `offset`.
@@ -240,37 +295,70 @@ impl<'a> SemanticModel<'a> {
         if depth > MAX_ALIAS_DEPTH {
             return Resolution::Unresolved;
         }
-        let Some(bindings) = self.reaching_bindings(name, offset) else {
-            return Resolution::Unresolved;
+        let bindings = match self.reaching_bindings(name, offset) {
+            None => return Resolution::Unresolved,
+            Some(Reaching::Stars(stars)) => {
+                return Resolution::from_candidates(
+                    stars.iter().map(|(_, module)| module.join(name)).collect(),
+                )
+            }
+            Some(Reaching::Bindings(bindings)) => bindings,
         };
+        // The common cases first: a local, a parameter or a single import.
+        if bindings
+            .iter()
+            .any(|b| matches!(b.kind, BindingKind::Opaque(_)))
+        {
+            // One opaque candidate means the name may be anything.
+            return Resolution::Unresolved;
+        }
+        if let [Binding {
+            kind: BindingKind::Import(qualified),
+            ..
+        }] = bindings
+        {
+            return Resolution::One(qualified.clone());
+        }
         let mut names = Vec::new();
-        for binding in bindings {
-            match binding {
-                Reaching::Binding(binding) => {
-                    match &binding.kind {
-                        BindingKind::Import(qualified) => names.push(qualified.clone()),
-                        BindingKind::Alias { chain, at } => {
-                            let base = self.resolve_name_depth(&chain[0], *at, depth + 1);
-                            if base == Resolution::Unresolved {
-                                return Resolution::Unresolved;
-                            }
-                            names.extend(base.candidates().iter().map(|q| {
-                                chain[1..].iter().fold(q.clone(), |q, attr| q.join(attr))
-                            }));
-                        }
-                        BindingKind::NoneValue => {}
-                        // One opaque candidate means the name may be anything.
-                        BindingKind::Opaque(_) => return Resolution::Unresolved,
+        for binding in bindings.iter().rev() {
+            match &binding.kind {
+                BindingKind::Import(qualified) => names.push(qualified.clone()),
+                BindingKind::Alias { chain, at } => {
+                    let base = self.resolve_name_depth(&chain[0], *at, depth + 1);
+                    if base == Resolution::Unresolved {
+                        return Resolution::Unresolved;
                     }
+                    names.extend(
+                        base.candidates()
+                            .iter()
+                            .map(|q| chain[1..].iter().fold(q.clone(), |q, attr| q.join(attr))),
+                    );
                 }
-                Reaching::Star(module) => names.push(module.join(name)),
+                BindingKind::NoneValue => {}
+                BindingKind::Opaque(_) => return Resolution::Unresolved,
             }
         }
         Resolution::from_candidates(names)
     }
 
     fn scope_at(&self, offset: TextSize) -> ScopeId {
-        let after = self.regions.partition_point(|r| r.range.start() <= offset);
+        // Rules ask in source order, so most lookups fall between the same two
+        // region starts as the one before: then the binary search is skipped.
+        let after = match self.last_cut.get() {
+            Some((low, high, after)) if low <= offset && offset < high => after,
+            _ => {
+                let after = self.regions.partition_point(|r| r.range.start() <= offset);
+                let low = after
+                    .checked_sub(1)
+                    .map_or(TextSize::new(0), |i| self.regions[i].range.start());
+                let high = self
+                    .regions
+                    .get(after)
+                    .map_or(TextSize::new(u32::MAX), |r| r.range.start());
+                self.last_cut.set(Some((low, high, after)));
+                after
+            }
+        };
         let mut candidate = after.checked_sub(1);
         while let Some(i) = candidate {
             let region = &self.regions[i];
@@ -287,23 +375,25 @@ impl<'a> SemanticModel<'a> {
     /// What `name`, used at `offset`, may be bound to: every binding that can
     /// reach the use (empty if the name is unbound there, or a builtin).
     pub fn reaching(&self, name: &str, offset: TextSize) -> Vec<&BindingKind<'a>> {
-        self.reaching_bindings(name, offset)
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|r| match r {
-                Reaching::Binding(binding) => Some(&binding.kind),
-                Reaching::Star(_) => None,
-            })
-            .collect()
+        match self.reaching_bindings(name, offset) {
+            // The latest binding first.
+            Some(Reaching::Bindings(bindings)) => bindings.iter().rev().map(|b| &b.kind).collect(),
+            Some(Reaching::Stars(_)) | None => Vec::new(),
+        }
     }
 
-    fn reaching_bindings(&self, name: &str, offset: TextSize) -> Option<Vec<Reaching<'_, 'a>>> {
+    fn reaching_bindings(&self, name: &str, offset: TextSize) -> Option<Reaching<'_, 'a>> {
+        let id = self.names.get(name).copied();
+        if id.is_none() && self.scopes[0].star_imports.is_empty() {
+            // Bound nowhere and no star import: a builtin or an undefined name.
+            return None;
+        }
         let mut scope_id = self.scope_at(offset);
         let mut deferred = false;
         let mut skip_local = false;
         loop {
             let scope = &self.scopes[scope_id];
-            match scope.declared_elsewhere.get(name) {
+            match id.and_then(|id| scope.declared_elsewhere.get(&id)) {
                 Some(Declared::Global) => {
                     scope_id = 0;
                     deferred = true;
@@ -313,19 +403,17 @@ impl<'a> SemanticModel<'a> {
                 None => {}
             }
             if !skip_local {
-                if let Some(bindings) = scope.bindings.get(name) {
+                if let Some(bindings) = id.and_then(|id| scope.bindings.get(&id)) {
                     let found = if deferred {
-                        collect_back(bindings.iter(), |b| b.block == scope.body)
+                        run_back(bindings, |b| b.block == scope.body)
                     } else {
                         // Bindings are sorted by offset: cut at the use instead of
                         // filtering, so a name rebound n times costs O(log n) here.
                         let before = bindings.partition_point(|b| b.offset <= offset);
-                        collect_back(bindings[..before].iter(), |b| {
-                            b.block.contains_inclusive(offset)
-                        })
+                        run_back(&bindings[..before], |b| b.block.contains_inclusive(offset))
                     };
                     if !found.is_empty() {
-                        return Some(found.into_iter().map(Reaching::Binding).collect());
+                        return Some(Reaching::Bindings(found));
                     }
                     if matches!(
                         scope.kind,
@@ -337,13 +425,14 @@ impl<'a> SemanticModel<'a> {
                 }
             }
             if scope.kind == ScopeKind::Module {
-                let stars: Vec<Reaching<'_, 'a>> = scope
-                    .star_imports
-                    .iter()
-                    .filter(|(at, _)| deferred || *at <= offset)
-                    .map(|(_, module)| Reaching::Star(module))
-                    .collect();
-                return (!stars.is_empty()).then_some(stars);
+                // Star imports are recorded in source order.
+                let stars = if deferred {
+                    &scope.star_imports[..]
+                } else {
+                    let before = scope.star_imports.partition_point(|(at, _)| *at <= offset);
+                    &scope.star_imports[..before]
+                };
+                return (!stars.is_empty()).then_some(Reaching::Stars(stars));
             }
             skip_local = false;
             if matches!(scope.kind, ScopeKind::Function | ScopeKind::Lambda) {
@@ -359,24 +448,30 @@ impl<'a> SemanticModel<'a> {
     }
 }
 
-enum Reaching<'m, 'a> {
-    Binding(&'m Binding<'a>),
-    Star(&'m QualifiedName),
+/// Appends `.b.c` of the chain `a.b.c`, outermost last.
+fn push_attributes(expr: &Expr, dotted: &mut String) {
+    if let Expr::Attribute(attr) = expr {
+        push_attributes(&attr.value, dotted);
+        dotted.push('.');
+        dotted.push_str(attr.attr.as_str());
+    }
 }
 
-/// Walks `bindings` from the last one back, collecting until `dominates` holds.
-fn collect_back<'m, 'a>(
-    bindings: impl DoubleEndedIterator<Item = &'m Binding<'a>>,
+/// What can reach a use: a run of one scope's bindings, in source order (the
+/// last one is the latest), or the module's star imports before it.
+enum Reaching<'m, 'a> {
+    Bindings(&'m [Binding<'a>]),
+    Stars(&'m [(TextSize, QualifiedName)]),
+}
+
+/// The bindings from the last one back to the first for which `dominates`
+/// holds (all of them if none does): a run that ends at the end of `bindings`.
+fn run_back<'m, 'a>(
+    bindings: &'m [Binding<'a>],
     dominates: impl Fn(&Binding<'a>) -> bool,
-) -> Vec<&'m Binding<'a>> {
-    let mut found = Vec::new();
-    for binding in bindings.rev() {
-        found.push(binding);
-        if dominates(binding) {
-            break;
-        }
-    }
-    found
+) -> &'m [Binding<'a>] {
+    let start = bindings.iter().rposition(dominates).unwrap_or(0);
+    &bindings[start..]
 }
 
 struct Builder<'a> {
@@ -392,14 +487,16 @@ impl<'a> Builder<'a> {
             kind: ScopeKind::Module,
             parent: None,
             body: module_range,
-            bindings: HashMap::new(),
-            declared_elsewhere: HashMap::new(),
+            bindings: ByNameId::default(),
+            declared_elsewhere: ByNameId::default(),
             star_imports: Vec::new(),
         };
         Self {
             model: SemanticModel {
                 scopes: vec![module],
                 regions: Vec::new(),
+                names: HashMap::new(),
+                last_cut: Cell::new(None),
             },
             scope: 0,
             blocks: vec![module_range],
@@ -412,8 +509,8 @@ impl<'a> Builder<'a> {
             kind,
             parent: Some(self.scope),
             body,
-            bindings: HashMap::new(),
-            declared_elsewhere: HashMap::new(),
+            bindings: ByNameId::default(),
+            declared_elsewhere: ByNameId::default(),
             star_imports: Vec::new(),
         });
         for range in regions {
@@ -436,17 +533,23 @@ impl<'a> Builder<'a> {
         *self.blocks.last().expect("a block is always open")
     }
 
+    fn name_id(&mut self, name: &'a str) -> NameId {
+        let next = NameId::try_from(self.model.names.len()).expect("fewer than 2^32 names");
+        *self.model.names.entry(name).or_insert(next)
+    }
+
     fn bind_in(
         &mut self,
         scope: ScopeId,
-        name: &str,
+        name: &'a str,
         offset: TextSize,
         block: TextRange,
         kind: BindingKind<'a>,
     ) {
+        let id = self.name_id(name);
         self.model.scopes[scope]
             .bindings
-            .entry(name.to_string())
+            .entry(id)
             .or_default()
             .push(Binding {
                 offset,
@@ -455,7 +558,7 @@ impl<'a> Builder<'a> {
             });
     }
 
-    fn bind(&mut self, name: &str, offset: TextSize, kind: BindingKind<'a>) {
+    fn bind(&mut self, name: &'a str, offset: TextSize, kind: BindingKind<'a>) {
         let (scope, block) = (self.scope, self.block());
         self.bind_in(scope, name, offset, block, kind);
     }
@@ -834,16 +937,18 @@ impl<'a> Visitor<'a> for Builder<'a> {
             }
             Stmt::Global(global) => {
                 for name in &global.names {
+                    let id = self.name_id(name.as_str());
                     self.model.scopes[self.scope]
                         .declared_elsewhere
-                        .insert(name.to_string(), Declared::Global);
+                        .insert(id, Declared::Global);
                 }
             }
             Stmt::Nonlocal(nonlocal) => {
                 for name in &nonlocal.names {
+                    let id = self.name_id(name.as_str());
                     self.model.scopes[self.scope]
                         .declared_elsewhere
-                        .insert(name.to_string(), Declared::Nonlocal);
+                        .insert(id, Declared::Nonlocal);
                 }
             }
             Stmt::TypeAlias(alias) => {

@@ -87,8 +87,7 @@ pub fn discover(roots: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
         walk_dir(root, &excludes, &found);
     }
     let mut found = found.into_inner().expect("no panics while locked");
-    found.files.sort();
-    found.files.dedup();
+    sort_and_dedup(&mut found.files);
     found.errors.sort();
     found.skipped_notebooks.sort();
     Ok(found)
@@ -155,6 +154,60 @@ fn walk_dir(root: &Path, excludes: &GlobSet, found: &Mutex<Discovered>) {
             WalkState::Continue
         })
     });
+}
+
+/// Sorts paths as `Path`'s own order does (component by component) and drops
+/// duplicates. `Path::cmp` splits both paths into components at every
+/// comparison, which took a fifth of a whole scan on a large tree; when every
+/// path is spelled plainly, comparing bytes with `/` as the lowest byte gives
+/// the same order at the cost of a byte comparison, with no extra memory.
+fn sort_and_dedup(paths: &mut Vec<PathBuf>) {
+    let plain = paths.first().is_some_and(|first| {
+        let absolute = first.as_os_str().as_encoded_bytes().starts_with(b"/");
+        paths.iter().all(|p| is_plain(p, absolute))
+    });
+    if plain {
+        // Stable, so of equal paths the first one given stays, as with `sort`.
+        paths.sort_by(|a, b| slash_lowest(a, b));
+        // Plain spellings are equal exactly when the paths are.
+        paths.dedup_by(|a, b| a.as_os_str() == b.as_os_str());
+    } else {
+        paths.sort();
+        paths.dedup();
+    }
+}
+
+/// Whether `path` has one spelling per component list: `/`-separated names,
+/// no empty, `.` or `..` component, no trailing `/`, no backslash (a separator
+/// on Windows), rooted at `/` exactly when `absolute`.
+fn is_plain(path: &Path, absolute: bool) -> bool {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let rest = match bytes.strip_prefix(b"/") {
+        Some(rest) if absolute => rest,
+        None if !absolute => bytes,
+        _ => return false,
+    };
+    !rest.is_empty()
+        && !bytes.contains(&b'\\')
+        && rest
+            .split(|&b| b == b'/')
+            .all(|name| !matches!(name, b"" | b"." | b".."))
+}
+
+/// Byte order with `/` below every other byte: for plain paths, `Path`'s order
+/// (`a/b` before `a-b`, and a path before the paths under it).
+fn slash_lowest(a: &Path, b: &Path) -> std::cmp::Ordering {
+    let (a, b) = (
+        a.as_os_str().as_encoded_bytes(),
+        b.as_os_str().as_encoded_bytes(),
+    );
+    let common = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let rank = |bytes: &[u8]| {
+        bytes
+            .get(common)
+            .map(|&c| if c == b'/' { 0 } else { u16::from(c) + 1 })
+    };
+    rank(a).cmp(&rank(b))
 }
 
 fn build_globs(globs: &[String]) -> Result<GlobSet, DiscoverError> {
@@ -247,6 +300,66 @@ mod tests {
             names(&found, root),
             vec![".github/scripts/check.py", "app/main.py", "app/types.pyi"]
         );
+    }
+
+    #[test]
+    fn sorting_is_path_order() {
+        let plain = [
+            "a",
+            "a-b",
+            "a/b",
+            "a/b/c",
+            "a.b",
+            "-x",
+            "a/-b",
+            "ab",
+            "a b",
+            "é",
+            "z/a",
+            "a/b-c",
+            "a/b/c/d",
+            "a/b.py",
+            "a/b",
+            "a0/b",
+            "a/b0",
+            "a/\u{1}",
+            ".hidden/x",
+            "a/.x",
+        ];
+        let absolute: Vec<String> = plain.iter().map(|p| format!("/{p}")).collect();
+        let mixed = [
+            "a", "a/b", "/a", "/a/b", "./a", "../a", "./a/b", "a//b", "a/./b", "a/", ".", "..",
+            "/", "b/../a", "a-b",
+        ];
+        let sets: [Vec<String>; 3] = [
+            plain.iter().map(|p| p.to_string()).collect(),
+            absolute,
+            mixed.iter().map(|p| p.to_string()).collect(),
+        ];
+        for set in sets {
+            let mut paths: Vec<PathBuf> = set.iter().map(PathBuf::from).collect();
+            // Every rotation of the input, so the result cannot depend on the start.
+            for _ in 0..paths.len() {
+                paths.rotate_left(1);
+                let mut expected = paths.clone();
+                expected.sort();
+                expected.dedup();
+                let mut got = paths.clone();
+                sort_and_dedup(&mut got);
+                // Spelled the same, not only equal as paths (`a//b` == `a/b`).
+                let spelled = |v: &[PathBuf]| {
+                    v.iter()
+                        .map(|p| p.as_os_str().to_owned())
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(spelled(&got), spelled(&expected));
+            }
+        }
+        assert!(is_plain(Path::new("a/b.py"), false));
+        assert!(is_plain(Path::new("/a/b.py"), true));
+        for odd in ["./a", "a//b", "a/", "a/../b", "/a", ""] {
+            assert!(!is_plain(Path::new(odd), false), "{odd}");
+        }
     }
 
     #[test]
