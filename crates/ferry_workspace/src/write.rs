@@ -30,6 +30,20 @@ pub enum WriteError {
     Io(String),
 }
 
+/// The folder a temporary file for `path` goes in (the same, so the rename
+/// stays on one file system), and the name it is derived from.
+fn folder_and_name(path: &Path) -> (&Path, String) {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    (dir, name)
+}
+
 /// Replaces `path`'s contents with `new` if it still holds exactly `original`.
 pub fn write_atomically(path: &Path, original: &[u8], new: &[u8]) -> Result<(), WriteError> {
     let meta = match fs::symlink_metadata(path) {
@@ -45,14 +59,7 @@ pub fn write_atomically(path: &Path, original: &[u8], new: &[u8]) -> Result<(), 
     if meta.permissions().readonly() {
         return Err(WriteError::ReadOnly);
     }
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let (dir, name) = folder_and_name(path);
     let mut temp = tempfile::Builder::new()
         .prefix(&format!(".{name}{TEMP_MARKER}{}-", std::process::id()))
         .suffix(TEMP_SUFFIX)
@@ -116,14 +123,7 @@ pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     {
         return Err(WriteError::ReadOnly);
     }
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let (dir, name) = folder_and_name(&path);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
