@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use ferry_report::{
-    count, render_json, render_markdown, render_sarif, Baseline, CompletionReport, CompletionRow,
-    FileReport, RowStatus, SarifFile, ScanReport,
+    count, render_completion_text, render_json, render_markdown, render_sarif, Baseline,
+    CompletionReport, CompletionRow, FileReport, RowStatus, SarifFile, ScanReport,
 };
 use ferry_verify::SourceFile;
 use ferry_workspace::{
@@ -282,99 +282,6 @@ fn format_of(file: &Path) -> Result<ReportFormat> {
             file.display()
         )
     })
-}
-
-/// The report for a terminal: the same sections as the Markdown, as text.
-fn render_completion_text(report: &CompletionReport) -> String {
-    let mut out = String::new();
-    let summary = report.summary();
-    writeln!(
-        out,
-        "Project {} — target {}",
-        report.project,
-        report.targets.join(", ")
-    )
-    .unwrap();
-    match &report.baseline {
-        Baseline::Current => out.push_str("Changes counted against: nothing (use --since REV)\n"),
-        Baseline::Since { rev, commit } => {
-            let short = &commit[..12.min(commit.len())];
-            if rev == commit || rev == short {
-                writeln!(out, "Changes counted since {short}").unwrap();
-            } else {
-                writeln!(out, "Changes counted since {rev} ({short})").unwrap();
-            }
-        }
-        Baseline::FixRun => out.push_str("Changes counted: this fix run\n"),
-    }
-    out.push('\n');
-    let name_width = report
-        .phases
-        .iter()
-        .map(|p| p.name.len())
-        .max()
-        .unwrap_or(0);
-    for phase in report.progress() {
-        writeln!(
-            out,
-            "{:<name_width$}  {}, {} done, {} remaining, {} applied  [{}]",
-            phase.name,
-            count(phase.files, "file"),
-            phase.done,
-            phase.remaining,
-            count(phase.changes_applied, "change"),
-            phase.state
-        )
-        .unwrap();
-    }
-    out.push('\n');
-    let width = report.rows.iter().map(|r| r.path.len()).max().unwrap_or(0);
-    for row in &report.rows {
-        writeln!(
-            out,
-            "{:<width$}  {:<name_width$}  {:<34} applied {:>3}  remaining {:>3}",
-            row.path,
-            report.phases[row.phase].name,
-            row.status().label(),
-            row.applied_count(),
-            row.remaining.len(),
-        )
-        .unwrap();
-    }
-    writeln!(
-        out,
-        "\n{} processed ({} scanned): {} fixed, {} {} review, {} to fix, {} with mentions only, {} not affected, {} with errors; {} applied; {} and {} left.",
-        count(summary.files_processed, "file"),
-        summary.files_scanned,
-        summary.files_fixed,
-        summary.files_need_review,
-        if summary.files_need_review == 1 { "needs" } else { "need" },
-        summary.files_to_fix,
-        summary.files_mentions_only,
-        summary.files_not_affected,
-        summary.files_error,
-        count(summary.changes_applied, "change"),
-        count(summary.review_items, "review item"),
-        count(summary.safe_fixes_left + summary.unsafe_fixes_left, "fix"),
-    )
-    .unwrap();
-    for group in report.risks() {
-        for item in &group.items {
-            writeln!(
-                out,
-                "review: {}:{}:{}: {} {}",
-                item.path, item.line, item.column, group.code, item.message
-            )
-            .unwrap();
-        }
-    }
-    for step in report.next_steps() {
-        match &step.command {
-            Some(command) => writeln!(out, "next: {} — {command}", step.what).unwrap(),
-            None => writeln!(out, "next: {}", step.what).unwrap(),
-        }
-    }
-    out
 }
 
 /// One phase of `ferry plan`, as JSON shows it and text renders it.

@@ -21,7 +21,7 @@ pub use model::{
     JSON_VERSION,
 };
 pub use sarif::{render_sarif, SarifFile, SARIF_SCHEMA};
-pub use text::{render_text, TextOptions};
+pub use text::{render_completion_text, render_text, TextOptions};
 
 /// Renders a report as one JSON document (see `docs/json-output.md`).
 pub fn render_json(report: &impl serde::Serialize) -> String {
