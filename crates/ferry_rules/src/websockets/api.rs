@@ -938,6 +938,14 @@ pub enum HookRewrite {
     Rewrite(Vec<Edit>),
 }
 
+/// The two positional parameters of a hook, if it has exactly two.
+fn two_positional(def: &StmtFunctionDef) -> Option<[&ParameterWithDefault; 2]> {
+    let params = &def.parameters;
+    let mut positional = params.posonlyargs.iter().chain(params.args.iter());
+    let pair = [positional.next()?, positional.next()?];
+    positional.next().is_none().then_some(pair)
+}
+
 /// `process_request(path, request_headers)` → `(connection, request)`, with
 /// `path`/`request_headers` bound from the request and `(status, [], b"text")`
 /// returns turned into `connection.respond(status, "text")`. Unless
@@ -949,13 +957,7 @@ pub fn process_request_rewrite(
     assume_legacy: bool,
     checker: &Checker<'_>,
 ) -> HookRewrite {
-    let params = &def.parameters;
-    let positional: Vec<_> = params
-        .posonlyargs
-        .iter()
-        .chain(params.args.iter())
-        .collect();
-    let [first, second] = positional.as_slice() else {
+    let Some([first, second]) = two_positional(def) else {
         return HookRewrite::OtherSignature;
     };
     let (first_name, second_name) = (
@@ -1026,13 +1028,7 @@ pub fn select_subprotocol_rewrite(
     assume_legacy: bool,
     checker: &Checker<'_>,
 ) -> HookRewrite {
-    let params = &def.parameters;
-    let positional: Vec<_> = params
-        .posonlyargs
-        .iter()
-        .chain(params.args.iter())
-        .collect();
-    let [first, second] = positional.as_slice() else {
+    let Some([first, second]) = two_positional(def) else {
         return HookRewrite::OtherSignature;
     };
     if !assume_legacy
