@@ -157,11 +157,9 @@ pub fn fix_with_progress(
                 return Err(FixError::Dirty(dirty));
             }
         }
-        let dirs: BTreeSet<&Path> = files
-            .iter()
-            .chain(bumps.iter().map(|b| &b.path))
-            .filter_map(|p| p.parent())
-            .collect();
+        // A killed run leaves its temporary file beside a file it had not
+        // replaced yet, which this run writes: only those folders are read.
+        let dirs: BTreeSet<&Path> = to_write.iter().filter_map(|p| p.parent()).collect();
         stale_temp_files_removed = remove_stale_temp_files(dirs);
         planned.par_iter_mut().for_each(|(file, plan)| {
             if let Some(plan) = plan.take() {

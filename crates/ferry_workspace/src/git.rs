@@ -1,6 +1,11 @@
 //! The uncommitted-changes guard, after `cargo fix`: inside a git work tree,
 //! Ferry does not rewrite a file whose current content git does not have,
 //! because the user could then neither review nor undo Ferry's change.
+//!
+//! Git is asked as little as possible, since a fix may touch files in
+//! hundreds of folders: once per work tree for its top (folders below a top
+//! already known, with no `.git` of their own on the way, share it) and
+//! once per batch of files for their status.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -14,62 +19,107 @@ pub struct DirtyFile {
     pub state: &'static str,
 }
 
+/// How many paths one `git status` is given, to stay far below the system's
+/// limit on a command line's length.
+const PATHS_PER_STATUS: usize = 1_000;
+
 /// The files among `paths` that have uncommitted changes. Files outside any
 /// git work tree (or when git is not installed) are never reported.
 pub fn uncommitted(paths: &[PathBuf]) -> Vec<DirtyFile> {
-    // One `git status` per work tree.
-    let mut by_top: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
-    let mut top_of_dir: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
+    let mut work_trees = WorkTrees::default();
+    // Each file's path relative to its work tree's top, by top.
+    let mut by_top: HashMap<PathBuf, Vec<(PathBuf, &PathBuf)>> = HashMap::new();
     for path in paths {
         let Ok(absolute) = std::path::absolute(path) else {
             continue;
         };
-        let dir = absolute.parent().unwrap_or(Path::new("/")).to_path_buf();
-        let top = top_of_dir
-            .entry(dir.clone())
-            .or_insert_with(|| work_tree_of(&dir))
-            .clone();
-        if let Some(top) = top {
-            by_top.entry(top).or_default().push(path.clone());
+        let dir = absolute.parent().unwrap_or(Path::new("/"));
+        let Some(top) = work_trees.top_of(dir) else {
+            continue;
+        };
+        let canonical = absolute.canonicalize().unwrap_or(absolute);
+        if let Ok(relative) = canonical.strip_prefix(&top) {
+            let relative = relative.to_path_buf();
+            by_top.entry(top).or_default().push((relative, path));
         }
     }
     let mut dirty = BTreeSet::new();
     for (top, files) in by_top {
-        let states = status(&top);
-        for file in files {
-            let Ok(absolute) = std::path::absolute(&file) else {
-                continue;
-            };
-            let canonical = absolute.canonicalize().unwrap_or(absolute);
-            if let Some(state) = canonical
-                .strip_prefix(&top)
-                .ok()
-                .and_then(|rel| states.get(rel))
-            {
-                dirty.insert(DirtyFile { path: file, state });
+        for batch in files.chunks(PATHS_PER_STATUS) {
+            let states = status(&top, batch.iter().map(|(relative, _)| relative.as_path()));
+            for (relative, path) in batch {
+                if let Some(&state) = states.get(relative) {
+                    dirty.insert(DirtyFile {
+                        path: (*path).clone(),
+                        state,
+                    });
+                }
             }
         }
     }
     dirty.into_iter().collect()
 }
 
-fn work_tree_of(dir: &Path) -> Option<PathBuf> {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["rev-parse", "--show-toplevel"])
-        .output()
-        .ok()?;
-    if !output.status.success() {
-        return None;
-    }
-    let top = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim_end_matches(['\n', '\r']));
-    top.canonicalize().ok()
+/// The work tree each folder belongs to, asking git once per work tree.
+#[derive(Default)]
+struct WorkTrees {
+    /// Folders already answered: the canonical top of their work tree, or
+    /// `None` outside any.
+    known: HashMap<PathBuf, Option<PathBuf>>,
+    /// How many times git was asked (tests check it stays one per tree).
+    git_queries: usize,
 }
 
-/// Paths (relative to the work tree's top) with uncommitted changes.
-fn status(top: &Path) -> HashMap<PathBuf, &'static str> {
+impl WorkTrees {
+    /// Git finds a work tree by looking for `.git` in the folder and then
+    /// each parent. So a folder with no `.git` of its own shares the answer
+    /// of its parent, and only a folder holding `.git` (or the root of a
+    /// chain that has none) needs git itself, for the rest: worktrees,
+    /// `.git` files, `GIT_DIR`.
+    fn top_of(&mut self, dir: &Path) -> Option<PathBuf> {
+        let mut visited: Vec<&Path> = Vec::new();
+        let mut current = dir;
+        let answer = loop {
+            if let Some(known) = self.known.get(current) {
+                break known.clone();
+            }
+            visited.push(current);
+            if current.join(".git").symlink_metadata().is_ok() {
+                break self.ask_git(current);
+            }
+            match current.parent() {
+                Some(parent) => current = parent,
+                None => break self.ask_git(dir),
+            }
+        };
+        for folder in visited {
+            self.known.insert(folder.to_path_buf(), answer.clone());
+        }
+        answer
+    }
+
+    fn ask_git(&mut self, dir: &Path) -> Option<PathBuf> {
+        self.git_queries += 1;
+        let output = Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(["rev-parse", "--show-toplevel"])
+            .output()
+            .ok()?;
+        if !output.status.success() {
+            return None;
+        }
+        let top =
+            PathBuf::from(String::from_utf8_lossy(&output.stdout).trim_end_matches(['\n', '\r']));
+        top.canonicalize().ok()
+    }
+}
+
+/// Which of `files` (relative to the work tree's top) have uncommitted changes.
+fn status<'p>(top: &Path, files: impl Iterator<Item = &'p Path>) -> HashMap<PathBuf, &'static str> {
     let Ok(output) = Command::new("git")
+        // The paths are file names, never patterns.
+        .arg("--literal-pathspecs")
         .arg("-C")
         .arg(top)
         .args([
@@ -78,7 +128,9 @@ fn status(top: &Path) -> HashMap<PathBuf, &'static str> {
             "-z",
             "--untracked-files=all",
             "--no-renames",
+            "--",
         ])
+        .args(files)
         .output()
     else {
         return HashMap::new();
@@ -158,5 +210,65 @@ pub(crate) mod tests {
         let outside = tempfile::tempdir().unwrap();
         fs::write(outside.path().join("a.py"), "x\n").unwrap();
         assert!(uncommitted(&[outside.path().join("a.py")]).is_empty());
+    }
+    #[test]
+    fn asks_git_once_per_work_tree_and_sees_nested_repositories() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let inner = root.join("vendor/inner");
+        for folder in ["a/b", "a/c", "d", "vendor/inner/e"] {
+            fs::create_dir_all(root.join(folder)).unwrap();
+        }
+        git(&inner, &["init", "-q"]);
+        fs::write(inner.join("e/lib.py"), "x = 1\n").unwrap();
+        git(&inner, &["add", "."]);
+        git(&inner, &["commit", "-q", "-m", "init"]);
+        git(&root, &["init", "-q"]);
+        for file in ["a/b/one.py", "a/c/two.py", "d/three.py"] {
+            fs::write(root.join(file), "x = 1\n").unwrap();
+        }
+        git(&root, &["add", "a", "d"]);
+        git(&root, &["commit", "-q", "-m", "init"]);
+
+        let mut trees = WorkTrees::default();
+        for folder in ["a/b", "a/c", "d", "a", ""] {
+            assert_eq!(trees.top_of(&root.join(folder)), Some(root.clone()));
+        }
+        assert_eq!(trees.top_of(&inner.join("e")), Some(inner.clone()));
+        assert_eq!(trees.git_queries, 2, "one query per work tree");
+
+        // The nested repository's file is judged by its own status.
+        fs::write(inner.join("e/lib.py"), "x = 2\n").unwrap();
+        fs::write(root.join("a/b/one.py"), "x = 2\n").unwrap();
+        let found: Vec<PathBuf> = uncommitted(&[
+            root.join("a/b/one.py"),
+            root.join("a/c/two.py"),
+            inner.join("e/lib.py"),
+        ])
+        .into_iter()
+        .map(|d| d.path)
+        .collect();
+        assert_eq!(found, vec![root.join("a/b/one.py"), inner.join("e/lib.py")]);
+
+        let outside = tempfile::tempdir().unwrap();
+        let outside = outside.path().canonicalize().unwrap();
+        fs::create_dir_all(outside.join("x/y")).unwrap();
+        let mut trees = WorkTrees::default();
+        assert_eq!(trees.top_of(&outside.join("x/y")), None);
+        assert_eq!(trees.top_of(&outside.join("x")), None);
+        assert_eq!(trees.git_queries, 1);
+    }
+
+    #[test]
+    fn file_names_are_never_patterns() {
+        // Unquoted, `:(exclude)*` would be a pathspec that matches nothing.
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        git(root, &["init", "-q"]);
+        fs::write(root.join(":(exclude)*"), "x = 1\n").unwrap();
+        git(root, &["add", "."]);
+        git(root, &["commit", "-q", "-m", "init"]);
+        fs::write(root.join(":(exclude)*"), "x = 2\n").unwrap();
+        assert_eq!(uncommitted(&[root.join(":(exclude)*")]).len(), 1);
     }
 }
