@@ -157,6 +157,43 @@ fn clean_project_exits_zero() {
 }
 
 #[test]
+fn the_prefilter_changes_what_is_parsed_never_what_is_found() {
+    let dir = project();
+    // Name-based rules (WS020 on a receiver called `ws`) need the words too:
+    // this file has none, so neither mode reports it.
+    write(
+        dir.path(),
+        "app/health.py",
+        "def alive(c):\n    return c.ws.open\n",
+    );
+    write(dir.path(), "app/broken.py", "def f(:\n");
+    let scan = |extra: &[&str]| {
+        let mut args = vec!["scan", "--format", "json", "--target", "websockets==15.0.1"];
+        args.extend_from_slice(extra);
+        let output = ferry(dir.path(), &args);
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap()
+    };
+    let (with, without) = (scan(&[]), scan(&["--no-prefilter"]));
+    let rows = |doc: &serde_json::Value, status: &str| -> Vec<String> {
+        doc["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| (f["status"] == "error") == (status == "error"))
+            .map(|f| f.to_string())
+            .collect()
+    };
+    assert_eq!(rows(&with, "ok"), rows(&without, "ok"));
+    assert!(rows(&with, "ok")
+        .iter()
+        .any(|f| f.contains("app/client.py")));
+    // Only the parse of every file differs: the syntax error is seen.
+    assert!(rows(&with, "error").is_empty());
+    assert_eq!(rows(&without, "error").len(), 1);
+    assert!(rows(&without, "error")[0].contains("app/broken.py"));
+}
+
+#[test]
 fn bad_files_are_reported_and_the_run_goes_on() {
     let dir = project();
     write(dir.path(), "app/broken.py", "import websockets\ndef f(:\n");

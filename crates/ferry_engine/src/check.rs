@@ -6,7 +6,8 @@ use aho_corasick::AhoCorasick;
 use ferry_python::ast::visitor::{self, Visitor};
 use ferry_python::ast::{Expr, Stmt};
 use ferry_python::{
-    find_code_uses, find_mentions, parse, Mention, SemanticModel, SyntaxError, TextRange, TextSize,
+    find_code_uses, find_mentions, parse, Mention, ParsedModule, SemanticModel, SyntaxError,
+    TextRange, TextSize,
 };
 
 use crate::edit::{apply_edits, Edit, EditError};
@@ -159,9 +160,12 @@ pub fn check_source(
     settings: &Settings,
 ) -> Result<FileCheck, CheckError> {
     let parsed = parse(text).map_err(CheckError::Syntax)?;
-    let semantic = SemanticModel::from_module(parsed.module());
+    // The prefilter's promise holds for parsed files too (`--no-prefilter`
+    // parses every file to report its syntax errors): without the words, no
+    // rule runs and no scopes are built, so the findings are the same.
     let rules: Vec<&'static dyn Rule> = packs
         .iter()
+        .filter(|pack| pack.words_occur_in(text))
         .flat_map(|pack| pack.rules.iter())
         .filter(|r| {
             settings
@@ -170,6 +174,46 @@ pub fn check_source(
         })
         .map(|r| r.rule)
         .collect();
+    let mut findings = if rules.is_empty() {
+        Vec::new()
+    } else {
+        run_rules(text, &parsed, rules, settings)
+    };
+    findings.sort_by(|a, b| (a.range.start(), a.code).cmp(&(b.range.start(), b.code)));
+    // Mentions and code uses need every token looked at; a word missing
+    // from the text altogether is cheaper to learn with one byte search.
+    let words: Vec<&'static str> = packs
+        .iter()
+        .flat_map(|p| p.mention_words.iter().copied())
+        .filter(|word| memchr::memmem::find(text.as_bytes(), word.as_bytes()).is_some())
+        .collect();
+    let (mut mentions, mut unaffected) = if words.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        (
+            find_mentions(text, &parsed, &words),
+            find_code_uses(text, &parsed, &words),
+        )
+    };
+    let covered = Covered::new(&findings);
+    mentions.retain(|m| !covered.overlaps(m.range));
+    unaffected.retain(|r| !covered.overlaps(*r));
+    Ok(FileCheck {
+        findings,
+        mentions,
+        unaffected,
+    })
+}
+
+/// Runs `rules` over a module: each one's module-wide look, then one walk
+/// handing every node to every rule.
+fn run_rules(
+    text: &str,
+    parsed: &ParsedModule,
+    rules: Vec<&'static dyn Rule>,
+    settings: &Settings,
+) -> Vec<Finding> {
+    let semantic = SemanticModel::from_module(parsed.module());
     let mut walker = RuleWalker {
         rules,
         checker: Checker {
@@ -186,22 +230,7 @@ pub fn check_source(
         rule.check_module(parsed.module(), &mut walker.checker);
     }
     walker.visit_body(&parsed.module().body);
-    let mut findings = walker.checker.findings;
-    findings.sort_by(|a, b| (a.range.start(), a.code).cmp(&(b.range.start(), b.code)));
-    let words: Vec<&'static str> = packs
-        .iter()
-        .flat_map(|p| p.mention_words.iter().copied())
-        .collect();
-    let covered = Covered::new(&findings);
-    let mut mentions = find_mentions(text, &parsed, &words);
-    mentions.retain(|m| !covered.overlaps(m.range));
-    let mut unaffected = find_code_uses(text, &parsed, &words);
-    unaffected.retain(|r| !covered.overlaps(*r));
-    Ok(FileCheck {
-        findings,
-        mentions,
-        unaffected,
-    })
+    walker.checker.findings
 }
 
 /// The findings' ranges, for "does this range overlap a finding?" in
@@ -453,6 +482,22 @@ mod tests {
     ];
 
     #[test]
+    fn rules_look_only_at_texts_with_the_packs_words() {
+        // BreakSyntax reports every call, whatever its words.
+        let pack = pack(&RULES[1..]);
+        let settings = Settings::default();
+        let findings = |src: &str| {
+            check_source(src, &[&pack], &settings)
+                .unwrap()
+                .findings
+                .len()
+        };
+        assert_eq!(findings("f()\ng()\n"), 0);
+        assert_eq!(findings("f()\ng()  # old\n"), 2);
+        assert!(check_source("f(\n", &[&pack], &settings).is_err());
+    }
+
+    #[test]
     fn overlapping_fixes_wait_for_the_next_round() {
         let pack = pack(&OVERLAPPING);
         let outcome = fix_source("f(old=1)\n", &[&pack], &Settings::default(), false).unwrap();
@@ -549,7 +594,7 @@ mod tests {
     #[test]
     fn endless_fixes_stop_at_the_bound() {
         let pack = pack(&GROW);
-        let err = fix_source("x = 1\n", &[&pack], &Settings::default(), false).unwrap_err();
+        let err = fix_source("x = 1  # old\n", &[&pack], &Settings::default(), false).unwrap_err();
         assert_eq!(err, CheckError::NoConvergence(MAX_FIX_PASSES));
     }
 

@@ -73,7 +73,8 @@ pub struct Pack {
     pub library: &'static str,
     pub rules: &'static [RegisteredRule],
     /// A file that contains none of these bytes (nor a mention word) cannot
-    /// have a finding: it is never parsed.
+    /// have a finding: the rules do not look at it, and the prefilter does
+    /// not even parse it.
     pub triggers: &'static [&'static str],
     /// Words reported as mentions when they appear in comments and strings.
     pub mention_words: &'static [&'static str],
@@ -142,6 +143,17 @@ pub struct ModuleImplementation {
     pub id: &'static str,
     /// Its name in text output (`legacy asyncio`).
     pub description: &'static str,
+}
+
+impl Pack {
+    /// Whether the pack's words occur in `text`: if not, no rule of the pack
+    /// can report anything there (see [`Pack::triggers`]).
+    pub fn words_occur_in(&self, text: &str) -> bool {
+        self.triggers
+            .iter()
+            .chain(self.mention_words)
+            .any(|word| memchr::memmem::find(text.as_bytes(), word.as_bytes()).is_some())
+    }
 }
 
 /// What a rule sees while checking one file, and where it reports.

@@ -98,6 +98,13 @@ fn scan_file(
     match check_source(text, packs, &targets.settings) {
         Ok(check) => {
             count_breaks_when_raised(text, packs, pins, &targets);
+            let nothing = check.findings.is_empty()
+                && check.mentions.is_empty()
+                && check.unaffected.is_empty();
+            if nothing {
+                // Most files: no line index needed.
+                return None;
+            }
             let report = to_file_report(shown, text, &check);
             let worth_showing = report.status != FileStatus::Clean || !report.unaffected.is_empty();
             worth_showing.then_some(report)
