@@ -41,19 +41,20 @@ pub(crate) fn print(text: &str) -> Result<()> {
 
 fn scan(args: ScanArgs) -> Result<ExitStatus> {
     let project = Project::load(&args.selection)?;
-    let inputs = project.inputs(&args.selection)?;
+    let walk = project.walk(&args.selection)?;
     let options = ScanOptions {
         prefilter: !args.no_prefilter,
         project_pins: true,
     };
     let report = ferry_workspace::scan_with_progress(
-        &inputs.discovered.files,
+        &walk,
         &project.packs,
         &project.settings,
         &project.cwd,
         options,
         &TerminalProgress::on_stderr(),
     );
+    let inputs = project.walked(walk);
     // With --phase, a requirement that the phase's files need raised (WS900)
     // is shown even when its own path is in another phase: fix writes it too.
     let report = with_walk_errors(report, &inputs, &project.cwd);
@@ -87,7 +88,6 @@ fn scan(args: ScanArgs) -> Result<ExitStatus> {
 
 fn fix(args: FixArgs) -> Result<ExitStatus> {
     let project = Project::load(&args.selection)?;
-    let inputs = project.inputs(&args.selection)?;
     let (packs, settings) = (&project.packs[..], &project.settings);
     let mode = if args.diff {
         FixMode::Diff
@@ -102,27 +102,32 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
         allow_dirty: args.allow_dirty,
         project_pins: true,
     };
-    // --verify measures the files about to change before anything is written.
-    let verification = if args.verify {
-        Some(verify_cmd::FixVerification::prepare(
+    let progress = TerminalProgress::on_stderr();
+    let fix_files = |files: &dyn ferry_workspace::Files| {
+        ferry_workspace::fix_with_progress(files, packs, settings, &project.cwd, options, &progress)
+    };
+    let (run, inputs, verification) = if args.verify {
+        // --verify measures the files about to change before anything is
+        // written, so it needs the list first.
+        let inputs = project.inputs(&args.selection)?;
+        let verification = verify_cmd::FixVerification::prepare(
             &args,
             &inputs.discovered.files,
             packs,
             settings,
             &project.cwd,
             options,
-        )?)
+        )?;
+        (
+            fix_files(&inputs.discovered.files)?,
+            inputs,
+            Some(verification),
+        )
     } else {
-        None
+        let walk = project.walk(&args.selection)?;
+        let run = fix_files(&walk)?;
+        (run, project.walked(walk), None)
     };
-    let run = ferry_workspace::fix_with_progress(
-        &inputs.discovered.files,
-        packs,
-        settings,
-        &project.cwd,
-        options,
-        &TerminalProgress::on_stderr(),
-    )?;
     let walk_errors: Vec<String> = inputs
         .discovered
         .errors

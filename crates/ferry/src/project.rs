@@ -8,8 +8,7 @@ use anyhow::{bail, Context, Result};
 use ferry_engine::{Pack, RuleSelection, Settings};
 use ferry_report::{FileReport, ReportPhase, RuleInfo, ScanReport};
 use ferry_workspace::{
-    discover, display_path, find_config, load_config, Config, DiscoverOptions, Discovered,
-    PhasePlan,
+    display_path, find_config, load_config, Config, DiscoverOptions, Discovered, PhasePlan, Walk,
 };
 
 use crate::cli::Selection;
@@ -76,9 +75,10 @@ impl Project {
         })
     }
 
-    /// Discovers the files, then drops what the configuration excludes and
-    /// what is outside the selected phases.
-    pub fn inputs(&self, selection: &Selection) -> Result<Inputs> {
+    /// The walk over the selected paths, without what the configuration
+    /// excludes and what is outside the selected phases. Nothing is read yet:
+    /// a scan or a fix runs it and takes each file as the walk meets it.
+    pub fn walk(&self, selection: &Selection) -> Result<Walk> {
         let roots = if selection.paths.is_empty() {
             vec![PathBuf::from(".")]
         } else {
@@ -87,18 +87,37 @@ impl Project {
         let options = DiscoverOptions {
             exclude: selection.exclude.clone(),
         };
-        let mut discovered = discover(&roots, &options)?;
         let phases: Vec<usize> = selection
             .phase
             .iter()
             .filter_map(|name| self.plan.index_of(name))
             .collect();
-        let keep = |path: &Path| {
-            !self.plan.is_excluded(path, &self.cwd)
-                && (phases.is_empty() || phases.contains(&self.plan.phase_of(path, &self.cwd)))
+        let (plan, cwd) = (self.plan.clone(), self.cwd.clone());
+        let keep = move |path: &Path| {
+            !plan.is_excluded(path, &cwd)
+                && (phases.is_empty() || phases.contains(&plan.phase_of(path, &cwd)))
         };
-        discovered.files.retain(|path| keep(path));
-        discovered.errors.retain(|(path, _)| keep(path));
+        Ok(Walk::new(&roots, &options)?.filter(keep))
+    }
+
+    /// The files of [`Project::walk`], listed and sorted before the run, for
+    /// commands that need them all at once (plan, report, verify).
+    pub fn inputs(&self, selection: &Selection) -> Result<Inputs> {
+        let discovered = self.walk(selection)?.collect()?;
+        self.note_skipped_notebooks(&discovered);
+        Ok(Inputs { discovered })
+    }
+
+    /// What a finished walk met besides files: its notebooks are announced
+    /// on stderr; the paths it could not read are returned as inputs with
+    /// no files.
+    pub fn walked(&self, walk: Walk) -> Inputs {
+        let discovered = walk.into_notes();
+        self.note_skipped_notebooks(&discovered);
+        Inputs { discovered }
+    }
+
+    fn note_skipped_notebooks(&self, discovered: &Discovered) {
         if let Some(first) = discovered.skipped_notebooks.first() {
             let count = discovered.skipped_notebooks.len();
             let more = if count > 1 {
@@ -112,7 +131,6 @@ impl Project {
                 display_path(first, &self.cwd)
             );
         }
-        Ok(Inputs { discovered })
     }
 
     /// The phase of a path as reports show it (relative to the current folder).

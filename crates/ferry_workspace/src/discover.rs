@@ -7,11 +7,14 @@
 //! (a virtual environment, whatever its name). Symlinks are not followed.
 //! A file named on the command line is always taken.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
+use rayon::iter::{IntoParallelRefIterator, ParallelBridge, ParallelIterator};
 
 /// Folder names that never hold the project's own sources.
 const SKIPPED_DIRS: &[&str] = &[
@@ -60,40 +63,200 @@ fn is_notebook(path: &Path) -> bool {
 }
 
 pub fn discover(roots: &[PathBuf], options: &DiscoverOptions) -> Result<Discovered, DiscoverError> {
-    let excludes = build_globs(&options.exclude)?;
-    let found = Mutex::new(Discovered::default());
-    for root in roots {
-        let meta =
+    Walk::new(roots, options)?.collect()
+}
+
+/// A walk over the given paths that hands each file over the moment it is
+/// met, so that a scan overlaps the walk and never holds the list of every
+/// file: memory stays flat however large the tree. [`discover`] is a walk
+/// collected into a sorted list, for commands that need one.
+pub struct Walk {
+    roots: Vec<PathBuf>,
+    excludes: GlobSet,
+    /// The caller's own filter (configured excludes, selected phases).
+    keep: Box<dyn Fn(&Path) -> bool + Send + Sync>,
+    /// Whether a file can be met twice (one given path inside another).
+    overlapping: bool,
+    notes: Mutex<Discovered>,
+}
+
+/// How many discovered paths may wait for a worker: enough to keep every
+/// core busy, few enough that memory does not grow with the tree.
+const QUEUED_PATHS: usize = 1024;
+
+impl Walk {
+    /// Checks that every path exists; nothing is walked yet.
+    pub fn new(roots: &[PathBuf], options: &DiscoverOptions) -> Result<Self, DiscoverError> {
+        let excludes = build_globs(&options.exclude)?;
+        let mut canonical = Vec::with_capacity(roots.len());
+        for root in roots {
             std::fs::symlink_metadata(root).map_err(|_| DiscoverError::Missing(root.clone()))?;
-        if !meta.is_dir() {
-            let mut found = found.lock().expect("no panics while locked");
+            canonical.push(std::fs::canonicalize(root).unwrap_or_else(|_| root.clone()));
+        }
+        let overlapping = canonical.iter().enumerate().any(|(i, a)| {
+            canonical
+                .iter()
+                .enumerate()
+                .any(|(j, b)| i != j && b.starts_with(a))
+        });
+        Ok(Self {
+            roots: roots.to_vec(),
+            excludes,
+            keep: Box::new(|_| true),
+            overlapping,
+            notes: Mutex::new(Discovered::default()),
+        })
+    }
+
+    /// Leaves out the files (and walk errors) for which `keep` is false.
+    pub fn filter(mut self, keep: impl Fn(&Path) -> bool + Send + Sync + 'static) -> Self {
+        self.keep = Box::new(keep);
+        self
+    }
+
+    /// Calls `each` with every file, from the walk's threads, as they are met.
+    fn run(&self, each: &(dyn Fn(PathBuf) + Sync)) {
+        let seen = self.overlapping.then(|| Mutex::new(HashSet::new()));
+        let take = |path: PathBuf| {
+            if !(self.keep)(&path) {
+                return;
+            }
+            if let Some(seen) = &seen {
+                if !seen
+                    .lock()
+                    .expect("no panics while locked")
+                    .insert(path.clone())
+                {
+                    return;
+                }
+            }
+            each(path);
+        };
+        for root in &self.roots {
+            let is_dir = std::fs::symlink_metadata(root).is_ok_and(|m| m.is_dir());
+            if is_dir {
+                walk_dir(root, &self.excludes, &take, &|note| self.note(note));
+                continue;
+            }
             // Reading a FIFO or a device would block or never end: only regular files
             // (or links to them) are read.
             let regular = std::fs::metadata(root).is_ok_and(|m| m.is_file());
             if !regular {
-                found.errors.push((
+                self.note(Note::Error(
                     root.clone(),
                     "not a regular file (a FIFO, socket, device or broken link); not read"
                         .to_string(),
                 ));
             } else if is_notebook(root) {
-                found.skipped_notebooks.push(root.clone());
+                self.note(Note::Notebook(root.clone()));
             } else {
                 // Named explicitly: taken as it is, even without a .py suffix.
-                found.files.push(root.clone());
+                take(root.clone());
             }
-            continue;
         }
-        walk_dir(root, &excludes, &found);
     }
-    let mut found = found.into_inner().expect("no panics while locked");
-    sort_and_dedup(&mut found.files);
-    found.errors.sort();
-    found.skipped_notebooks.sort();
-    Ok(found)
+
+    fn note(&self, note: Note) {
+        let mut notes = self.notes.lock().expect("no panics while locked");
+        match note {
+            Note::Error(path, reason) => {
+                if (self.keep)(&path) {
+                    notes.errors.push((path, reason));
+                }
+            }
+            Note::Notebook(path) => notes.skipped_notebooks.push(path),
+        }
+    }
+
+    /// Walks to the end and returns every file, sorted.
+    pub fn collect(self) -> Result<Discovered, DiscoverError> {
+        let files = Mutex::new(Vec::new());
+        self.run(&|path| files.lock().expect("no panics while locked").push(path));
+        let mut found = self.into_notes();
+        found.files = files.into_inner().expect("no panics while locked");
+        sort_and_dedup(&mut found.files);
+        Ok(found)
+    }
+
+    /// What the walk met besides files, once it has run: paths it could
+    /// not read and notebooks it skipped, sorted (`files` is empty).
+    pub fn into_notes(self) -> Discovered {
+        let mut notes = self.notes.into_inner().expect("no panics while locked");
+        notes.errors.sort();
+        notes.skipped_notebooks.sort();
+        notes
+    }
 }
 
-fn walk_dir(root: &Path, excludes: &GlobSet, found: &Mutex<Discovered>) {
+/// What a walk meets besides the files it hands over.
+enum Note {
+    Error(PathBuf, String),
+    Notebook(PathBuf),
+}
+
+/// The files a run works on: a sorted list, or a [`Walk`] that hands them
+/// over as it meets them.
+pub trait Files: Sync {
+    /// How many files there are, when known before the run.
+    fn count_hint(&self) -> Option<usize>;
+    /// Calls `each` with every file, on all cores; returns how many there were.
+    fn for_each_file(&self, each: &(dyn Fn(&Path) + Sync)) -> usize;
+}
+
+impl Files for [PathBuf] {
+    fn count_hint(&self) -> Option<usize> {
+        Some(self.len())
+    }
+
+    fn for_each_file(&self, each: &(dyn Fn(&Path) + Sync)) -> usize {
+        self.par_iter().for_each(|path| each(path));
+        self.len()
+    }
+}
+
+impl Files for Vec<PathBuf> {
+    fn count_hint(&self) -> Option<usize> {
+        self.as_slice().count_hint()
+    }
+
+    fn for_each_file(&self, each: &(dyn Fn(&Path) + Sync)) -> usize {
+        self.as_slice().for_each_file(each)
+    }
+}
+
+impl Files for Walk {
+    fn count_hint(&self) -> Option<usize> {
+        None
+    }
+
+    fn for_each_file(&self, each: &(dyn Fn(&Path) + Sync)) -> usize {
+        // The walk's threads only list folders; the files go through a
+        // bounded queue to rayon's workers, which have the stack deep
+        // syntax trees need.
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<PathBuf>(QUEUED_PATHS);
+        let count = AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                // A send fails only once the workers are gone (a panic): stop feeding them.
+                self.run(&|path| {
+                    let _ = sender.send(path);
+                });
+            });
+            receiver.into_iter().par_bridge().for_each(|path| {
+                count.fetch_add(1, Ordering::Relaxed);
+                each(&path);
+            });
+        });
+        count.into_inner()
+    }
+}
+
+fn walk_dir(
+    root: &Path,
+    excludes: &GlobSet,
+    take: &(dyn Fn(PathBuf) + Sync),
+    note: &(dyn Fn(Note) + Sync),
+) {
     let root_owned = root.to_path_buf();
     let excludes_for_filter = excludes.clone();
     let walker = WalkBuilder::new(root)
@@ -128,27 +291,14 @@ fn walk_dir(root: &Path, excludes: &GlobSet, found: &Mutex<Discovered>) {
                         .extension()
                         .is_some_and(|ext| ext == "py" || ext == "pyi");
                     if is_file && is_python {
-                        found
-                            .lock()
-                            .expect("no panics while locked")
-                            .files
-                            .push(entry.into_path());
+                        take(entry.into_path());
                     } else if is_file && is_notebook(entry.path()) {
-                        found
-                            .lock()
-                            .expect("no panics while locked")
-                            .skipped_notebooks
-                            .push(entry.into_path());
+                        note(Note::Notebook(entry.into_path()));
                     }
                 }
                 Err(err) => {
                     let path = error_path(&err).unwrap_or_default();
-                    let reason = error_reason(&err);
-                    found
-                        .lock()
-                        .expect("no panics while locked")
-                        .errors
-                        .push((path, reason));
+                    note(Note::Error(path, error_reason(&err)));
                 }
             }
             WalkState::Continue
@@ -162,19 +312,27 @@ fn walk_dir(root: &Path, excludes: &GlobSet, found: &Mutex<Discovered>) {
 /// path is spelled plainly, comparing bytes with `/` as the lowest byte gives
 /// the same order at the cost of a byte comparison, with no extra memory.
 fn sort_and_dedup(paths: &mut Vec<PathBuf>) {
-    let plain = paths.first().is_some_and(|first| {
-        let absolute = first.as_os_str().as_encoded_bytes().starts_with(b"/");
-        paths.iter().all(|p| is_plain(p, absolute))
-    });
-    if plain {
-        // Stable, so of equal paths the first one given stays, as with `sort`.
-        paths.sort_by(|a, b| slash_lowest(a, b));
+    if sort_by_path(paths, |p| p) {
         // Plain spellings are equal exactly when the paths are.
         paths.dedup_by(|a, b| a.as_os_str() == b.as_os_str());
     } else {
-        paths.sort();
         paths.dedup();
     }
+}
+
+/// Sorts `items` by their paths in `Path`'s order, stably. Returns whether
+/// every path was plain (see [`sort_and_dedup`]).
+pub(crate) fn sort_by_path<T>(items: &mut [T], path: impl Fn(&T) -> &Path) -> bool {
+    let plain = items.first().is_some_and(|first| {
+        let absolute = path(first).as_os_str().as_encoded_bytes().starts_with(b"/");
+        items.iter().all(|item| is_plain(path(item), absolute))
+    });
+    if plain {
+        items.sort_by(|a, b| slash_lowest(path(a), path(b)));
+    } else {
+        items.sort_by(|a, b| path(a).cmp(path(b)));
+    }
+    plain
 }
 
 /// Whether `path` has one spelling per component list: `/`-separated names,
@@ -300,6 +458,45 @@ mod tests {
             names(&found, root),
             vec![".github/scripts/check.py", "app/main.py", "app/types.pyi"]
         );
+    }
+
+    #[test]
+    fn a_walk_hands_over_each_file_once_and_what_the_filter_keeps() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for rel in ["a.py", "sub/b.py", "sub/c.py", "sub/skip.py", "nb.ipynb"] {
+            touch(root, rel);
+        }
+        let walked = |roots: &[PathBuf]| {
+            let walk = Walk::new(roots, &DiscoverOptions::default())
+                .unwrap()
+                .filter(|p| !p.ends_with("skip.py"));
+            let seen = Mutex::new(Vec::new());
+            let count = walk.for_each_file(&|p| seen.lock().unwrap().push(p.to_path_buf()));
+            let mut seen = seen.into_inner().unwrap();
+            seen.sort();
+            assert_eq!(count, seen.len());
+            (seen, walk.into_notes())
+        };
+        let expected: Vec<PathBuf> = ["a.py", "sub/b.py", "sub/c.py"]
+            .iter()
+            .map(|rel| root.join(rel))
+            .collect();
+        // One root inside another, and a file named inside both: still once each.
+        let overlapping = [root.to_path_buf(), root.join("sub"), root.join("sub/b.py")];
+        let (seen, notes) = walked(&overlapping);
+        assert_eq!(seen, expected);
+        assert_eq!(notes.skipped_notebooks, vec![root.join("nb.ipynb")]);
+        assert!(notes.files.is_empty());
+        let (seen, _) = walked(&[root.to_path_buf()]);
+        assert_eq!(seen, expected);
+        // The same files as the sorted list `discover` makes.
+        let listed = Walk::new(&overlapping, &DiscoverOptions::default())
+            .unwrap()
+            .filter(|p| !p.ends_with("skip.py"))
+            .collect()
+            .unwrap();
+        assert_eq!(listed.files, expected);
     }
 
     #[test]

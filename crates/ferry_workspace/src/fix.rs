@@ -11,12 +11,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use ferry_engine::{fix_source, CheckError, Pack, Prefilter, Settings};
 use ferry_python::decode;
 use ferry_report::{FileReport, PinNote};
 use rayon::prelude::*;
 
+use crate::discover::Files;
 use crate::git::{uncommitted, DirtyFile};
 use crate::pins::{PinBump, RunPins};
 use crate::progress::{NoProgress, Progress};
@@ -106,8 +108,8 @@ struct Planned {
     fixed: Vec<u8>,
 }
 
-pub fn fix(
-    files: &[PathBuf],
+pub fn fix<F: Files + ?Sized>(
+    files: &F,
     packs: &[&Pack],
     settings: &Settings,
     cwd: &Path,
@@ -117,8 +119,8 @@ pub fn fix(
 }
 
 /// [`fix`], telling `progress` of each file planned.
-pub fn fix_with_progress(
-    files: &[PathBuf],
+pub fn fix_with_progress<F: Files + ?Sized>(
+    files: &F,
     packs: &[&Pack],
     settings: &Settings,
     cwd: &Path,
@@ -127,16 +129,16 @@ pub fn fix_with_progress(
 ) -> Result<FixRun, FixError> {
     let prefilter = Prefilter::new(packs);
     let pins = RunPins::new(settings, packs, cwd, options.project_pins);
-    progress.start(files.len(), "fixing");
-    let mut planned: Vec<(FileFix, Option<Planned>)> = files
-        .par_iter()
-        .filter_map(|path| {
-            let plan = plan_file(path, packs, &pins, &prefilter, cwd, options);
-            progress.advance();
-            plan
-        })
-        .collect();
+    progress.start(files.count_hint(), "fixing");
+    let planned: Mutex<Vec<(FileFix, Option<Planned>)>> = Mutex::new(Vec::new());
+    let count = files.for_each_file(&|path| {
+        if let Some(plan) = plan_file(path, packs, &pins, &prefilter, cwd, options) {
+            planned.lock().expect("no panics while locked").push(plan);
+        }
+        progress.advance();
+    });
     progress.finish();
+    let mut planned = planned.into_inner().expect("no panics while locked");
     let bumps = pins.bumps();
     planned.extend(bumps.iter().map(|bump| plan_bump(bump, options)));
     planned.sort_by(|a, b| a.0.report.path.cmp(&b.0.report.path));
@@ -172,7 +174,7 @@ pub fn fix_with_progress(
     }
     Ok(FixRun {
         files: planned.into_iter().map(|(f, _)| f).collect(),
-        files_scanned: files.len() + bumps.len(),
+        files_scanned: count + bumps.len(),
         stale_temp_files_removed,
         pins: pins.notes(),
     })

@@ -18,7 +18,7 @@ mod scan;
 mod write;
 
 pub use config::{find_config, load_config, Config, ConfigError, PhaseConfig, CONFIG_FILE};
-pub use discover::{discover, DiscoverError, DiscoverOptions, Discovered};
+pub use discover::{discover, DiscoverError, DiscoverOptions, Discovered, Files, Walk};
 pub use fix::{fix, fix_with_progress, FileFix, FixError, FixMode, FixOptions, FixRun};
 pub use git::{uncommitted, DirtyFile};
 pub use history::{findings_at, resolve_revision, HistoryError, Revision};

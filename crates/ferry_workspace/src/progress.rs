@@ -4,8 +4,9 @@
 
 /// Told how far a run over files has got. Called from many threads at once.
 pub trait Progress: Sync {
-    /// A run over `total` files starts; `what` names it (`scanning`, `fixing`).
-    fn start(&self, _total: usize, _what: &'static str) {}
+    /// A run over `total` files starts (`None`: files found while the run
+    /// goes on); `what` names it (`scanning`, `fixing`).
+    fn start(&self, _total: Option<usize>, _what: &'static str) {}
     /// One more file is done.
     fn advance(&self) {}
     /// The run is over (before anything is printed).
@@ -25,14 +26,14 @@ mod tests {
 
     #[derive(Default)]
     struct Counting {
-        total: AtomicUsize,
+        total: std::sync::Mutex<Option<Option<usize>>>,
         done: AtomicUsize,
         finished: AtomicUsize,
     }
 
     impl Progress for Counting {
-        fn start(&self, total: usize, _what: &'static str) {
-            self.total.store(total, Ordering::SeqCst);
+        fn start(&self, total: Option<usize>, _what: &'static str) {
+            *self.total.lock().unwrap() = Some(total);
         }
         fn advance(&self) {
             self.done.fetch_add(1, Ordering::SeqCst);
@@ -55,7 +56,17 @@ mod tests {
         let counting = Counting::default();
         let options = crate::ScanOptions::default();
         crate::scan_with_progress(&files, &[], &settings, dir.path(), options, &counting);
-        assert_eq!(counting.total.load(Ordering::SeqCst), 37);
+        assert_eq!(*counting.total.lock().unwrap(), Some(Some(37)));
+        assert_eq!(counting.done.load(Ordering::SeqCst), 37);
+        assert_eq!(counting.finished.load(Ordering::SeqCst), 1);
+
+        // A walk does not know how many files it will meet.
+        let counting = Counting::default();
+        let walk = crate::Walk::new(&[dir.path().to_path_buf()], &Default::default()).unwrap();
+        let report =
+            crate::scan_with_progress(&walk, &[], &settings, dir.path(), options, &counting);
+        assert_eq!(report.files_scanned, 37);
+        assert_eq!(*counting.total.lock().unwrap(), Some(None));
         assert_eq!(counting.done.load(Ordering::SeqCst), 37);
         assert_eq!(counting.finished.load(Ordering::SeqCst), 1);
 

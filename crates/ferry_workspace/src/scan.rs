@@ -2,12 +2,13 @@
 //! project pins (see `pins`).
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use ferry_engine::{check_source, CheckError, FileCheck, FileStatus, Pack, Prefilter, Settings};
 use ferry_python::{decode, LineIndex, SourceLocation, TextSize};
 use ferry_report::{EditReport, FileReport, FindingReport, MentionReport, Position, ScanReport};
-use rayon::prelude::*;
 
+use crate::discover::{sort_by_path, Files};
 use crate::pins::{normalize_name, FileTargets, PinBump, RunPins};
 use crate::progress::{NoProgress, Progress};
 
@@ -35,9 +36,10 @@ impl Default for ScanOptions {
 }
 
 /// Scans `files` on all cores. Only files worth showing are kept, so memory
-/// grows with the findings, not with the tree.
-pub fn scan(
-    files: &[PathBuf],
+/// grows with the findings, not with the tree (given a [`crate::Walk`], not
+/// even the list of paths is held).
+pub fn scan<F: Files + ?Sized>(
+    files: &F,
     packs: &[&Pack],
     settings: &Settings,
     cwd: &Path,
@@ -47,8 +49,8 @@ pub fn scan(
 }
 
 /// [`scan`], telling `progress` of each file done.
-pub fn scan_with_progress(
-    files: &[PathBuf],
+pub fn scan_with_progress<F: Files + ?Sized>(
+    files: &F,
     packs: &[&Pack],
     settings: &Settings,
     cwd: &Path,
@@ -57,18 +59,21 @@ pub fn scan_with_progress(
 ) -> ScanReport {
     let prefilter = options.prefilter.then(|| Prefilter::new(packs));
     let pins = RunPins::new(settings, packs, cwd, options.project_pins);
-    progress.start(files.len(), "scanning");
-    let mut reports: Vec<FileReport> = files
-        .par_iter()
-        .filter_map(|path| {
-            let report = scan_file(path, packs, &pins, prefilter.as_ref(), cwd);
-            progress.advance();
-            report
-        })
-        .collect();
+    progress.start(files.count_hint(), "scanning");
+    let kept: Mutex<Vec<(PathBuf, FileReport)>> = Mutex::new(Vec::new());
+    let count = files.for_each_file(&|path| {
+        if let Some(report) = scan_file(path, packs, &pins, prefilter.as_ref(), cwd) {
+            let mut kept = kept.lock().expect("no panics while locked");
+            kept.push((path.to_path_buf(), report));
+        }
+        progress.advance();
+    });
     progress.finish();
+    let mut kept = kept.into_inner().expect("no panics while locked");
+    sort_by_path(&mut kept, |(path, _)| path);
+    let mut reports: Vec<FileReport> = kept.into_iter().map(|(_, report)| report).collect();
     let bumps: Vec<FileReport> = pins.bumps().iter().map(PinBump::report).collect();
-    let files_scanned = files.len() + bumps.len();
+    let files_scanned = count + bumps.len();
     reports.extend(bumps);
     ScanReport::new(reports, files_scanned).with_pins(pins.notes())
 }
@@ -81,14 +86,17 @@ fn scan_file(
     prefilter: Option<&Prefilter>,
     cwd: &Path,
 ) -> Option<FileReport> {
-    let shown = display_path(path, cwd);
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
-        Err(err) => return Some(FileReport::error(shown, format!("cannot read: {err}"))),
+        Err(err) => {
+            let shown = display_path(path, cwd);
+            return Some(FileReport::error(shown, format!("cannot read: {err}")));
+        }
     };
     if prefilter.is_some_and(|p| !p.is_candidate(&bytes)) {
         return None;
     }
+    let shown = display_path(path, cwd);
     let source = match decode(&bytes) {
         Ok(source) => source,
         Err(err) => return Some(FileReport::error(shown, format!("cannot decode: {err}"))),
