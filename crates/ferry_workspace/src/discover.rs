@@ -80,9 +80,13 @@ pub struct Walk {
     notes: Mutex<Discovered>,
 }
 
-/// How many discovered paths may wait for a worker: enough to keep every
-/// core busy, few enough that memory does not grow with the tree.
-const QUEUED_PATHS: usize = 1024;
+/// Files go from the walk to the workers this many at a time: one hand-over
+/// per file cost more in thread switches than reading most files does.
+const FILES_PER_BATCH: usize = 64;
+
+/// How many batches may wait for a worker: enough to keep every core busy,
+/// few enough that memory does not grow with the tree.
+const QUEUED_BATCHES: usize = 16;
 
 impl Walk {
     /// Checks that every path exists; nothing is walked yet.
@@ -114,28 +118,24 @@ impl Walk {
         self
     }
 
-    /// Calls `each` with every file, from the walk's threads, as they are met.
-    fn run(&self, each: &(dyn Fn(PathBuf) + Sync)) {
+    /// Calls `deliver` with every file, in batches, from the walk's threads,
+    /// as they are met.
+    fn run(&self, deliver: &(dyn Fn(Vec<PathBuf>) + Sync)) {
         let seen = self.overlapping.then(|| Mutex::new(HashSet::new()));
-        let take = |path: PathBuf| {
-            if !(self.keep)(&path) {
-                return;
-            }
-            if let Some(seen) = &seen {
-                if !seen
-                    .lock()
-                    .expect("no panics while locked")
-                    .insert(path.clone())
-                {
-                    return;
-                }
-            }
-            each(path);
+        let wanted = |path: &Path| {
+            (self.keep)(path)
+                && seen.as_ref().is_none_or(|seen| {
+                    let mut seen = seen.lock().expect("no panics while locked");
+                    seen.insert(path.to_path_buf())
+                })
         };
+        let mut named = Batch::new(deliver);
         for root in &self.roots {
             let is_dir = std::fs::symlink_metadata(root).is_ok_and(|m| m.is_dir());
             if is_dir {
-                walk_dir(root, &self.excludes, &take, &|note| self.note(note));
+                walk_dir(root, &self.excludes, &wanted, deliver, &|note| {
+                    self.note(note)
+                });
                 continue;
             }
             // Reading a FIFO or a device would block or never end: only regular files
@@ -149,9 +149,9 @@ impl Walk {
                 ));
             } else if is_notebook(root) {
                 self.note(Note::Notebook(root.clone()));
-            } else {
+            } else if wanted(root) {
                 // Named explicitly: taken as it is, even without a .py suffix.
-                take(root.clone());
+                named.push(root.clone());
             }
         }
     }
@@ -171,7 +171,10 @@ impl Walk {
     /// Walks to the end and returns every file, sorted.
     pub fn collect(self) -> Result<Discovered, DiscoverError> {
         let files = Mutex::new(Vec::new());
-        self.run(&|path| files.lock().expect("no panics while locked").push(path));
+        self.run(&|batch| {
+            let mut files = files.lock().expect("no panics while locked");
+            files.extend(batch);
+        });
         let mut found = self.into_notes();
         found.files = files.into_inner().expect("no panics while locked");
         sort_and_dedup(&mut found.files);
@@ -233,28 +236,66 @@ impl Files for Walk {
         // The walk's threads only list folders; the files go through a
         // bounded queue to rayon's workers, which have the stack deep
         // syntax trees need.
-        let (sender, receiver) = std::sync::mpsc::sync_channel::<PathBuf>(QUEUED_PATHS);
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<PathBuf>>(QUEUED_BATCHES);
         let count = AtomicUsize::new(0);
         std::thread::scope(|scope| {
             scope.spawn(move || {
                 // A send fails only once the workers are gone (a panic): stop feeding them.
-                self.run(&|path| {
-                    let _ = sender.send(path);
+                self.run(&|batch| {
+                    let _ = sender.send(batch);
                 });
             });
-            receiver.into_iter().par_bridge().for_each(|path| {
-                count.fetch_add(1, Ordering::Relaxed);
-                each(&path);
+            receiver.into_iter().par_bridge().for_each(|batch| {
+                count.fetch_add(batch.len(), Ordering::Relaxed);
+                for path in batch {
+                    each(&path);
+                }
             });
         });
         count.into_inner()
     }
 }
 
+/// One walker thread's files, handed over [`FILES_PER_BATCH`] at a time
+/// and the rest when the thread is done with it.
+struct Batch<'a> {
+    paths: Vec<PathBuf>,
+    deliver: &'a (dyn Fn(Vec<PathBuf>) + Sync),
+}
+
+impl<'a> Batch<'a> {
+    fn new(deliver: &'a (dyn Fn(Vec<PathBuf>) + Sync)) -> Self {
+        Self {
+            paths: Vec::new(),
+            deliver,
+        }
+    }
+
+    fn push(&mut self, path: PathBuf) {
+        self.paths.push(path);
+        if self.paths.len() >= FILES_PER_BATCH {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.paths.is_empty() {
+            (self.deliver)(std::mem::take(&mut self.paths));
+        }
+    }
+}
+
+impl Drop for Batch<'_> {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}
+
 fn walk_dir(
     root: &Path,
     excludes: &GlobSet,
-    take: &(dyn Fn(PathBuf) + Sync),
+    wanted: &(dyn Fn(&Path) -> bool + Sync),
+    deliver: &(dyn Fn(Vec<PathBuf>) + Sync),
     note: &(dyn Fn(Note) + Sync),
 ) {
     let root_owned = root.to_path_buf();
@@ -282,7 +323,8 @@ fn walk_dir(
         })
         .build_parallel();
     walker.run(|| {
-        Box::new(|result| {
+        let mut batch = Batch::new(deliver);
+        Box::new(move |result| {
             match result {
                 Ok(entry) => {
                     let is_file = entry.file_type().is_some_and(|t| t.is_file());
@@ -290,8 +332,8 @@ fn walk_dir(
                         .path()
                         .extension()
                         .is_some_and(|ext| ext == "py" || ext == "pyi");
-                    if is_file && is_python {
-                        take(entry.into_path());
+                    if is_file && is_python && wanted(entry.path()) {
+                        batch.push(entry.into_path());
                     } else if is_file && is_notebook(entry.path()) {
                         note(Note::Notebook(entry.into_path()));
                     }
