@@ -4,12 +4,16 @@
 //!
 //! Git is asked as little as possible, since a fix may touch files in
 //! hundreds of folders: once per work tree for its top (folders below a top
-//! already known, with no `.git` of their own on the way, share it) and
-//! once per batch of files for their status.
+//! already known, with no `.git` of their own on the way, share it), then
+//! two processes per work tree compare each file's content with the index
+//! and `HEAD` by object id. (`git status` with the files as pathspecs
+//! matched every index entry against every pathspec: 70 ms for 241 files in
+//! a 17,000-file tree, against about 15.)
 
 use std::collections::{BTreeSet, HashMap};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 /// A file with changes git does not have.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -45,19 +49,103 @@ pub fn uncommitted(paths: &[PathBuf]) -> Vec<DirtyFile> {
     }
     let mut dirty = BTreeSet::new();
     for (top, files) in by_top {
-        for batch in files.chunks(PATHS_PER_STATUS) {
-            let states = status(&top, batch.iter().map(|(relative, _)| relative.as_path()));
-            for (relative, path) in batch {
-                if let Some(&state) = states.get(relative) {
-                    dirty.insert(DirtyFile {
-                        path: (*path).clone(),
-                        state,
-                    });
+        let relative: Vec<&Path> = files
+            .iter()
+            .map(|(relative, _)| relative.as_path())
+            .collect();
+        let states = match states_by_content(&top, &relative) {
+            Some(states) => states,
+            None => {
+                // A name git's line-based input cannot carry (a newline, not
+                // UTF-8), or git failed: ask `git status` about the files.
+                let mut states = Vec::with_capacity(relative.len());
+                for batch in relative.chunks(PATHS_PER_STATUS) {
+                    let by_path = status(&top, batch.iter().copied());
+                    states.extend(batch.iter().map(|r| by_path.get(*r).copied()));
                 }
+                states
+            }
+        };
+        for ((_, path), state) in files.iter().zip(states) {
+            if let Some(state) = state {
+                dirty.insert(DirtyFile {
+                    path: (*path).clone(),
+                    state,
+                });
             }
         }
     }
     dirty.into_iter().collect()
+}
+
+/// Each file's state, by object ids: its content as git would store it
+/// (`git hash-object`, with the path's filters, e.g. line endings), its
+/// index entry and its `HEAD` entry (`git cat-file --batch-check`).
+/// `None` if a name cannot be passed on a line or git fails.
+fn states_by_content(top: &Path, files: &[&Path]) -> Option<Vec<Option<&'static str>>> {
+    let names: Vec<&str> = files
+        .iter()
+        .map(|f| f.to_str().filter(|name| !name.contains(['\n', '\r'])))
+        .collect::<Option<_>>()?;
+    let mut paths = String::new();
+    let mut entries = String::new();
+    for name in &names {
+        paths.push_str(name);
+        paths.push('\n');
+        // `:path` is the index entry, `HEAD:path` the committed one.
+        entries.push_str(&format!(":{name}\nHEAD:{name}\n"));
+    }
+    let content = git_with_input(top, &["hash-object", "--stdin-paths"], &paths)?;
+    let recorded = git_with_input(top, &["cat-file", "--batch-check=%(objectname)"], &entries)?;
+    let content: Vec<&str> = content.lines().collect();
+    let recorded: Vec<&str> = recorded.lines().collect();
+    if content.len() != names.len() || recorded.len() != 2 * names.len() {
+        return None;
+    }
+    // A missing entry reads `<name> missing`: never equal to an object id.
+    let object = |line: &str| (!line.ends_with(" missing")).then(|| line.to_string());
+    let states = content
+        .iter()
+        .zip(recorded.chunks(2))
+        .map(|(content, entries)| {
+            let (index, head) = (object(entries[0]), object(entries[1]));
+            match index {
+                None => Some("untracked"),
+                Some(index) if index != *content => Some("dirty"),
+                Some(index) if Some(&index) != head.as_ref() => Some("staged"),
+                Some(_) => None,
+            }
+        })
+        .collect();
+    Some(states)
+}
+
+/// Runs git in `top` with `input` on its standard input; its standard
+/// output, or `None` if it fails. The input is written from another thread,
+/// so that neither side waits on a full pipe.
+fn git_with_input(top: &Path, args: &[&str], input: &str) -> Option<String> {
+    let mut child = Command::new("git")
+        .arg("--literal-pathspecs")
+        .arg("-C")
+        .arg(top)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut stdin = child.stdin.take()?;
+    let output = std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let _ = stdin.write_all(input.as_bytes());
+        });
+        child.wait_with_output()
+    })
+    .ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// The work tree each folder belongs to, asking git once per work tree.
@@ -257,6 +345,31 @@ pub(crate) mod tests {
         assert_eq!(trees.top_of(&outside.join("x/y")), None);
         assert_eq!(trees.top_of(&outside.join("x")), None);
         assert_eq!(trees.git_queries, 1);
+    }
+
+    #[test]
+    fn content_is_compared_as_git_stores_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        git(root, &["init", "-q"]);
+        git(root, &["config", "core.autocrlf", "true"]);
+        // Checked out with CRLF, stored with LF: not a change.
+        fs::write(root.join("crlf.py"), "x = 1\r\ny = 2\r\n").unwrap();
+        // A name no line-based input can carry: `git status` is asked instead.
+        fs::write(root.join("new\nline.py"), "x = 1\n").unwrap();
+        git(root, &["add", "."]);
+        git(root, &["commit", "-q", "-m", "init"]);
+        let files = [root.join("crlf.py"), root.join("new\nline.py")];
+        assert_eq!(uncommitted(&files), vec![]);
+        fs::write(root.join("new\nline.py"), "x = 2\n").unwrap();
+        fs::write(root.join("crlf.py"), "x = 1\r\ny = 3\r\n").unwrap();
+        let states: Vec<&str> = uncommitted(&files).iter().map(|d| d.state).collect();
+        assert_eq!(states, vec!["dirty", "dirty"]);
+        // Staged, then changed again in the work tree: dirty wins.
+        git(root, &["add", "crlf.py"]);
+        assert_eq!(uncommitted(&files[..1])[0].state, "staged");
+        fs::write(root.join("crlf.py"), "x = 1\r\ny = 4\r\n").unwrap();
+        assert_eq!(uncommitted(&files[..1])[0].state, "dirty");
     }
 
     #[test]
