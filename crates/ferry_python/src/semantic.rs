@@ -18,6 +18,7 @@
 //! So `try: from a import f` / `except ImportError: from b import f` resolves
 //! `f` to both candidates, and a rule can decide what an ambiguous name means.
 
+use rustc_hash::FxHashMap;
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -219,7 +220,10 @@ pub struct SemanticModel<'a> {
     regions: Vec<Region>,
     /// Every name bound or declared `global`/`nonlocal` in the module. A name
     /// missing here is bound nowhere (a builtin, or undefined).
-    names: HashMap<&'a str, NameId>,
+    names: FxHashMap<&'a str, NameId>,
+    /// By [`NameId`]: whether the name is bound by an import or an alias
+    /// anywhere. Only those (and star imports) can resolve to anything.
+    imported: Vec<bool>,
     /// The last [`Self::scope_at`] search: offsets in `[low, high)` have the
     /// first `after` regions starting at or before them.
     last_cut: Cell<Option<(TextSize, TextSize, usize)>>,
@@ -293,6 +297,12 @@ impl<'a> SemanticModel<'a> {
 
     fn resolve_name_depth(&self, name: &str, offset: TextSize, depth: usize) -> Resolution {
         if depth > MAX_ALIAS_DEPTH {
+            return Resolution::Unresolved;
+        }
+        // Most names (locals, parameters, `self`) are bound by no import
+        // anywhere in the module: settled without looking at scopes.
+        let importable = |id: &NameId| self.imported[*id as usize];
+        if self.scopes[0].star_imports.is_empty() && !self.names.get(name).is_some_and(importable) {
             return Resolution::Unresolved;
         }
         let bindings = match self.reaching_bindings(name, offset) {
@@ -495,7 +505,8 @@ impl<'a> Builder<'a> {
             model: SemanticModel {
                 scopes: vec![module],
                 regions: Vec::new(),
-                names: HashMap::new(),
+                names: FxHashMap::default(),
+                imported: Vec::new(),
                 last_cut: Cell::new(None),
             },
             scope: 0,
@@ -535,7 +546,11 @@ impl<'a> Builder<'a> {
 
     fn name_id(&mut self, name: &'a str) -> NameId {
         let next = NameId::try_from(self.model.names.len()).expect("fewer than 2^32 names");
-        *self.model.names.entry(name).or_insert(next)
+        let id = *self.model.names.entry(name).or_insert(next);
+        if id == next {
+            self.model.imported.push(false);
+        }
+        id
     }
 
     fn bind_in(
@@ -547,6 +562,9 @@ impl<'a> Builder<'a> {
         kind: BindingKind<'a>,
     ) {
         let id = self.name_id(name);
+        if matches!(kind, BindingKind::Import(_) | BindingKind::Alias { .. }) {
+            self.model.imported[id as usize] = true;
+        }
         self.model.scopes[scope]
             .bindings
             .entry(id)
@@ -1224,6 +1242,21 @@ mod tests {
             }
         ));
         assert!(model.reaching("nothing", at).is_empty());
+    }
+
+    #[test]
+    fn only_names_an_import_or_alias_binds_somewhere_resolve() {
+        // `w` is imported in one scope and assigned in the other; `c` is an
+        // alias; `x` is never imported.
+        let src = "def f(u):\n    import websockets as w\n    w.connect(u)\nw = 1\nw.connect(u)\nc = f\nx = f\nx(u)\n";
+        assert_eq!(
+            resolve_at(src, "w.connect(u)\nw ="),
+            one("websockets.connect")
+        );
+        assert_eq!(resolve_at(src, "w.connect(u)\nc"), Resolution::Unresolved);
+        assert_eq!(resolve_at(src, "x(u)"), Resolution::Unresolved);
+        let src = "import websockets\nc = websockets.connect\nc(u)\n";
+        assert_eq!(resolve_at(src, "c(u)"), one("websockets.connect"));
     }
 
     #[test]
