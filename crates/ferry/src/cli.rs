@@ -125,7 +125,8 @@ pub struct ScanArgs {
     #[arg(long)]
     pub show_mentions: bool,
     /// Parse every file, not only those containing a pack's words (slower;
-    /// also reports syntax errors in files that cannot have a finding).
+    /// also reports syntax errors in files that cannot have a finding; the
+    /// findings are the same).
     #[arg(long)]
     pub no_prefilter: bool,
 }
