@@ -103,7 +103,7 @@ impl Project {
     /// The files of [`Project::walk`], listed and sorted before the run, for
     /// commands that need them all at once (plan, report, verify).
     pub fn inputs(&self, selection: &Selection) -> Result<Inputs> {
-        let discovered = self.walk(selection)?.collect()?;
+        let discovered = self.walk(selection)?.collect();
         self.note_skipped_notebooks(&discovered);
         Ok(Inputs { discovered })
     }
