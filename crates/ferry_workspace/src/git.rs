@@ -10,7 +10,7 @@
 //! matched every index entry against every pathspec: 70 ms for 241 files in
 //! a 17,000-file tree, against about 15.)
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -102,14 +102,28 @@ fn states_by_content(top: &Path, files: &[&Path]) -> Option<Vec<Option<&'static 
     if content.len() != names.len() || recorded.len() != 2 * names.len() {
         return None;
     }
-    // A missing entry reads `<name> missing`: never equal to an object id.
-    let object = |line: &str| (!line.ends_with(" missing")).then(|| line.to_string());
-    let states = content
+    // Only files the index lacks can be ignored ones: asked about those alone.
+    let untracked: Vec<&str> = names
         .iter()
         .zip(recorded.chunks(2))
-        .map(|(content, entries)| {
+        .filter(|(_, entries)| entries[0].ends_with(" missing"))
+        .map(|(name, _)| *name)
+        .collect();
+    let ignored = if untracked.is_empty() {
+        HashSet::new()
+    } else {
+        ignored_among(top, &untracked)?
+    };
+    // A missing entry reads `<name> missing`: never equal to an object id.
+    let object = |line: &str| (!line.ends_with(" missing")).then(|| line.to_string());
+    let states = names
+        .iter()
+        .zip(content.iter().zip(recorded.chunks(2)))
+        .map(|(name, (content, entries))| {
             let (index, head) = (object(entries[0]), object(entries[1]));
             match index {
+                // `git status` does not list ignored files either.
+                None if ignored.contains(name) => None,
                 None => Some("untracked"),
                 Some(index) if index != *content => Some("dirty"),
                 Some(index) if Some(&index) != head.as_ref() => Some("staged"),
@@ -120,10 +134,41 @@ fn states_by_content(top: &Path, files: &[&Path]) -> Option<Vec<Option<&'static 
     Some(states)
 }
 
+/// Which of `names` git ignores (`.gitignore`, `info/exclude`, ...).
+fn ignored_among<'n>(top: &Path, names: &[&'n str]) -> Option<HashSet<&'n str>> {
+    let mut input = String::new();
+    for name in names {
+        input.push_str(name);
+        input.push('\0');
+    }
+    // Exit code 1 means none is ignored.
+    let (code, output) = git_with_input_code(top, &["check-ignore", "--stdin", "-z"], &input)?;
+    if code > 1 {
+        return None;
+    }
+    let listed: HashSet<&str> = output.split('\0').collect();
+    Some(
+        names
+            .iter()
+            .copied()
+            .filter(|n| listed.contains(n))
+            .collect(),
+    )
+}
+
 /// Runs git in `top` with `input` on its standard input; its standard
-/// output, or `None` if it fails. The input is written from another thread,
-/// so that neither side waits on a full pipe.
+/// output, or `None` if it fails.
 fn git_with_input(top: &Path, args: &[&str], input: &str) -> Option<String> {
+    match git_with_input_code(top, args, input)? {
+        (0, output) => Some(output),
+        _ => None,
+    }
+}
+
+/// Runs git in `top` with `input` on its standard input; its exit code and
+/// standard output. The input is written from another thread, so that
+/// neither side waits on a full pipe.
+fn git_with_input_code(top: &Path, args: &[&str], input: &str) -> Option<(i32, String)> {
     let mut child = Command::new("git")
         .arg("--literal-pathspecs")
         .arg("-C")
@@ -142,10 +187,8 @@ fn git_with_input(top: &Path, args: &[&str], input: &str) -> Option<String> {
         child.wait_with_output()
     })
     .ok()?;
-    output
-        .status
-        .success()
-        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+    let code = output.status.code()?;
+    Some((code, String::from_utf8_lossy(&output.stdout).into_owned()))
 }
 
 /// The work tree each folder belongs to, asking git once per work tree.
@@ -365,6 +408,15 @@ pub(crate) mod tests {
         fs::write(root.join("crlf.py"), "x = 1\r\ny = 3\r\n").unwrap();
         let states: Vec<&str> = uncommitted(&files).iter().map(|d| d.state).collect();
         assert_eq!(states, vec!["dirty", "dirty"]);
+        // An ignored file git does not track: writable, as `git status` says.
+        fs::write(root.join(".gitignore"), "gen_*.py\n").unwrap();
+        fs::write(root.join("gen_a.py"), "x = 1\n").unwrap();
+        fs::write(root.join("new.py"), "x = 1\n").unwrap();
+        let untracked: Vec<PathBuf> = uncommitted(&[root.join("gen_a.py"), root.join("new.py")])
+            .into_iter()
+            .map(|d| d.path)
+            .collect();
+        assert_eq!(untracked, vec![root.join("new.py")]);
         // Staged, then changed again in the work tree: dirty wins.
         git(root, &["add", "crlf.py"]);
         assert_eq!(uncommitted(&files[..1])[0].state, "staged");
