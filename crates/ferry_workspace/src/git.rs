@@ -5,10 +5,11 @@
 //! Git is asked as little as possible, since a fix may touch files in
 //! hundreds of folders: once per work tree for its top (folders below a top
 //! already known, with no `.git` of their own on the way, share it), then
-//! two processes per work tree compare each file's content with the index
-//! and `HEAD` by object id. (`git status` with the files as pathspecs
-//! matched every index entry against every pathspec: 70 ms for 241 files in
-//! a 17,000-file tree, against about 15.)
+//! three processes at once per work tree compare each file's content with
+//! the index by object id and the index with `HEAD` (a fourth asks which
+//! untracked files are ignored, when there are any). `git status` with the
+//! files as pathspecs matched every index entry against every pathspec: 66
+//! to 76 ms for 241 files in a 17,000-file tree, against about 12.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::Write as _;
@@ -79,9 +80,12 @@ pub fn uncommitted(paths: &[PathBuf]) -> Vec<DirtyFile> {
 }
 
 /// Each file's state, by object ids: its content as git would store it
-/// (`git hash-object`, with the path's filters, e.g. line endings), its
-/// index entry and its `HEAD` entry (`git cat-file --batch-check`).
-/// `None` if a name cannot be passed on a line or git fails.
+/// (`git hash-object`, with the path's filters, e.g. line endings) against
+/// its index entry (`git cat-file --batch-check` of `:path`), and the index
+/// against `HEAD` (`git diff-index --cached`, which skips unchanged
+/// folders; looking up `HEAD:path` per file walked the trees each time:
+/// 57 ms for 241 files). The three run at once. `None` if a name cannot be
+/// passed on a line or git fails.
 fn states_by_content(top: &Path, files: &[&Path]) -> Option<Vec<Option<&'static str>>> {
     let names: Vec<&str> = files
         .iter()
@@ -92,21 +96,38 @@ fn states_by_content(top: &Path, files: &[&Path]) -> Option<Vec<Option<&'static 
     for name in &names {
         paths.push_str(name);
         paths.push('\n');
-        // `:path` is the index entry, `HEAD:path` the committed one.
-        entries.push_str(&format!(":{name}\nHEAD:{name}\n"));
+        entries.push_str(&format!(":{name}\n"));
     }
-    let content = git_with_input(top, &["hash-object", "--stdin-paths"], &paths)?;
-    let recorded = git_with_input(top, &["cat-file", "--batch-check=%(objectname)"], &entries)?;
+    let (content, recorded, staged) = std::thread::scope(|scope| {
+        let content =
+            scope.spawn(|| git_with_input(top, &["hash-object", "--stdin-paths"], &paths));
+        let recorded = scope
+            .spawn(|| git_with_input(top, &["cat-file", "--batch-check=%(objectname)"], &entries));
+        // Without a commit yet (or if git fails here), everything in the
+        // index counts as staged: refusing is the safe side.
+        let staged = git_with_input(
+            top,
+            &["diff-index", "--cached", "--name-only", "-z", "HEAD"],
+            "",
+        );
+        (
+            content.join().ok().flatten(),
+            recorded.join().ok().flatten(),
+            staged,
+        )
+    });
+    let (content, recorded) = (content?, recorded?);
+    let staged: Option<HashSet<&str>> = staged.as_deref().map(|s| s.split('\0').collect());
     let content: Vec<&str> = content.lines().collect();
     let recorded: Vec<&str> = recorded.lines().collect();
-    if content.len() != names.len() || recorded.len() != 2 * names.len() {
+    if content.len() != names.len() || recorded.len() != names.len() {
         return None;
     }
     // Only files the index lacks can be ignored ones: asked about those alone.
     let untracked: Vec<&str> = names
         .iter()
-        .zip(recorded.chunks(2))
-        .filter(|(_, entries)| entries[0].ends_with(" missing"))
+        .zip(&recorded)
+        .filter(|(_, entry)| entry.ends_with(" missing"))
         .map(|(name, _)| *name)
         .collect();
     let ignored = if untracked.is_empty() {
@@ -118,17 +139,14 @@ fn states_by_content(top: &Path, files: &[&Path]) -> Option<Vec<Option<&'static 
     let object = |line: &str| (!line.ends_with(" missing")).then(|| line.to_string());
     let states = names
         .iter()
-        .zip(content.iter().zip(recorded.chunks(2)))
-        .map(|(name, (content, entries))| {
-            let (index, head) = (object(entries[0]), object(entries[1]));
-            match index {
-                // `git status` does not list ignored files either.
-                None if ignored.contains(name) => None,
-                None => Some("untracked"),
-                Some(index) if index != *content => Some("dirty"),
-                Some(index) if Some(&index) != head.as_ref() => Some("staged"),
-                Some(_) => None,
-            }
+        .zip(content.iter().zip(&recorded))
+        .map(|(name, (content, entry))| match object(entry) {
+            // `git status` does not list ignored files either.
+            None if ignored.contains(name) => None,
+            None => Some("untracked"),
+            Some(index) if index != *content => Some("dirty"),
+            Some(_) if staged.as_ref().is_none_or(|s| s.contains(name)) => Some("staged"),
+            Some(_) => None,
         })
         .collect();
     Some(states)
@@ -422,6 +440,20 @@ pub(crate) mod tests {
         assert_eq!(uncommitted(&files[..1])[0].state, "staged");
         fs::write(root.join("crlf.py"), "x = 1\r\ny = 4\r\n").unwrap();
         assert_eq!(uncommitted(&files[..1])[0].state, "dirty");
+    }
+
+    #[test]
+    fn before_the_first_commit_added_files_are_staged() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        git(root, &["init", "-q"]);
+        fs::write(root.join("a.py"), "x = 1\n").unwrap();
+        git(root, &["add", "a.py"]);
+        let states: Vec<&str> = uncommitted(&[root.join("a.py")])
+            .iter()
+            .map(|d| d.state)
+            .collect();
+        assert_eq!(states, vec!["staged"]);
     }
 
     #[test]
