@@ -321,6 +321,13 @@ pub(crate) mod tests {
         assert!(status.success());
     }
 
+    /// An empty git repository in a temporary folder.
+    fn new_repo() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        git(dir.path(), &["init", "-q"]);
+        dir
+    }
+
     #[test]
     fn reports_dirty_staged_and_untracked_files_only_inside_git() {
         let dir = tempfile::tempdir().unwrap();
@@ -410,9 +417,8 @@ pub(crate) mod tests {
 
     #[test]
     fn content_is_compared_as_git_stores_it() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = new_repo();
         let root = dir.path();
-        git(root, &["init", "-q"]);
         git(root, &["config", "core.autocrlf", "true"]);
         // Checked out with CRLF, stored with LF: not a change.
         fs::write(root.join("crlf.py"), "x = 1\r\ny = 2\r\n").unwrap();
@@ -444,9 +450,8 @@ pub(crate) mod tests {
 
     #[test]
     fn before_the_first_commit_added_files_are_staged() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = new_repo();
         let root = dir.path();
-        git(root, &["init", "-q"]);
         fs::write(root.join("a.py"), "x = 1\n").unwrap();
         git(root, &["add", "a.py"]);
         let states: Vec<&str> = uncommitted(&[root.join("a.py")])
@@ -459,9 +464,8 @@ pub(crate) mod tests {
     #[test]
     fn file_names_are_never_patterns() {
         // Unquoted, `:(exclude)*` would be a pathspec that matches nothing.
-        let dir = tempfile::tempdir().unwrap();
+        let dir = new_repo();
         let root = dir.path();
-        git(root, &["init", "-q"]);
         fs::write(root.join(":(exclude)*"), "x = 1\n").unwrap();
         git(root, &["add", "."]);
         git(root, &["commit", "-q", "-m", "init"]);
