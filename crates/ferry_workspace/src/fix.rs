@@ -189,9 +189,8 @@ fn plan_file(
     cwd: &Path,
     options: FixOptions,
 ) -> Option<(FileFix, Option<Planned>)> {
-    let shown = display_path(path, cwd);
     let failed = |reason: String| {
-        let report = FileReport::error(shown.clone(), reason);
+        let report = FileReport::error(display_path(path, cwd), reason);
         Some((
             FileFix {
                 path: path.to_path_buf(),
@@ -209,6 +208,8 @@ fn plan_file(
     if !prefilter.is_candidate(&original) {
         return None;
     }
+    // Only now: most files of a tree stop at the prefilter.
+    let shown = display_path(path, cwd);
     let source = match decode(&original) {
         Ok(source) => source,
         Err(err) => return failed(format!("cannot decode: {err}")),
