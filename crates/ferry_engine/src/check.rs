@@ -163,16 +163,16 @@ pub fn check_source(
     // The prefilter's promise holds for parsed files too (`--no-prefilter`
     // parses every file to report its syntax errors): without the words, no
     // rule runs and no scopes are built, so the findings are the same.
-    let rules: Vec<&'static dyn Rule> = packs
+    let rules: Vec<(&Pack, &'static dyn Rule)> = packs
         .iter()
         .filter(|pack| pack.words_occur_in(text))
-        .flat_map(|pack| pack.rules.iter())
-        .filter(|r| {
+        .flat_map(|pack| pack.rules.iter().map(move |r| (*pack, r)))
+        .filter(|(_, r)| {
             settings
                 .selection
                 .is_enabled(r.code(), r.rule.default_enabled())
         })
-        .map(|r| r.rule)
+        .map(|(pack, r)| (pack, r.rule))
         .collect();
     let mut findings = if rules.is_empty() {
         Vec::new()
@@ -205,21 +205,52 @@ pub fn check_source(
     })
 }
 
-/// Runs `rules` over a module: each one's module-wide look, then one walk
-/// handing every node to every rule.
+/// Runs `rules` over a module, but not those that need an import of their
+/// pack's library where the module has none.
 fn run_rules(
     text: &str,
     parsed: &ParsedModule,
-    rules: Vec<&'static dyn Rule>,
+    rules: Vec<(&Pack, &'static dyn Rule)>,
     settings: &Settings,
 ) -> Vec<Finding> {
     let semantic = SemanticModel::from_module(parsed.module());
+    let imported = |pack: &Pack| pack.packages.iter().any(|p| semantic.imports_package(p));
+    let (active, skipped): (Vec<_>, Vec<_>) = rules
+        .into_iter()
+        .partition(|(pack, rule)| !rule.needs_library_import() || imported(pack));
+    let strip =
+        |rules: Vec<(&Pack, &'static dyn Rule)>| rules.into_iter().map(|(_, r)| r).collect();
+    if cfg!(debug_assertions) && !skipped.is_empty() {
+        // The skip is only sound if such rules never report without the import.
+        let unexpected = walk_rules(text, parsed, &semantic, strip(skipped), settings);
+        if let Some(finding) = unexpected.first() {
+            panic!(
+                "{} reported at {:?} in a module that imports none of its library's packages, \
+                 but it does not say it can (Rule::needs_library_import)",
+                finding.code, finding.range
+            );
+        }
+    }
+    if active.is_empty() {
+        return Vec::new();
+    }
+    walk_rules(text, parsed, &semantic, strip(active), settings)
+}
+
+/// Each rule's module-wide look, then one walk handing every node to every rule.
+fn walk_rules(
+    text: &str,
+    parsed: &ParsedModule,
+    semantic: &SemanticModel<'_>,
+    rules: Vec<&'static dyn Rule>,
+    settings: &Settings,
+) -> Vec<Finding> {
     let mut walker = RuleWalker {
         rules,
         checker: Checker {
             source: text,
             module: parsed.module(),
-            semantic: &semantic,
+            semantic,
             settings,
             code: "",
             findings: Vec::new(),
@@ -379,6 +410,9 @@ mod tests {
         fn code(&self) -> &'static str {
             "T001"
         }
+        fn needs_library_import(&self) -> bool {
+            false
+        }
         fn name(&self) -> &'static str {
             "RenameKeyword"
         }
@@ -405,6 +439,9 @@ mod tests {
         fn code(&self) -> &'static str {
             "T002"
         }
+        fn needs_library_import(&self) -> bool {
+            false
+        }
         fn name(&self) -> &'static str {
             "BreakSyntax"
         }
@@ -425,6 +462,9 @@ mod tests {
     impl Rule for Grow {
         fn code(&self) -> &'static str {
             "T003"
+        }
+        fn needs_library_import(&self) -> bool {
+            false
         }
         fn name(&self) -> &'static str {
             "Grow"
@@ -449,6 +489,9 @@ mod tests {
     impl Rule for RenameCall {
         fn code(&self) -> &'static str {
             "T004"
+        }
+        fn needs_library_import(&self) -> bool {
+            false
         }
         fn name(&self) -> &'static str {
             "RenameCall"
@@ -497,6 +540,83 @@ mod tests {
         assert!(check_source("f(\n", &[&pack], &settings).is_err());
     }
 
+    /// Reports calls of anything imported from `oldlib`.
+    struct OldlibCall;
+    impl Rule for OldlibCall {
+        fn code(&self) -> &'static str {
+            "T005"
+        }
+        fn name(&self) -> &'static str {
+            "OldlibCall"
+        }
+        fn check_expr(&self, expr: &Expr, checker: &mut Checker<'_>) {
+            let Expr::Call(call) = expr else { return };
+            let resolved = checker.semantic.resolve_expr(&call.func);
+            if resolved
+                .candidates()
+                .iter()
+                .any(|q| q.as_str().starts_with("oldlib."))
+            {
+                checker.report(call.range(), "oldlib call", None);
+            }
+        }
+    }
+
+    /// Says it needs an import, but reports every call named `old`.
+    struct MisdeclaredOldCall;
+    impl Rule for MisdeclaredOldCall {
+        fn code(&self) -> &'static str {
+            "T006"
+        }
+        fn name(&self) -> &'static str {
+            "MisdeclaredOldCall"
+        }
+        fn check_expr(&self, expr: &Expr, checker: &mut Checker<'_>) {
+            let Expr::Call(call) = expr else { return };
+            if matches!(call.func.as_ref(), Expr::Name(n) if n.id.as_str() == "old") {
+                checker.report(call.range(), "old call", None);
+            }
+        }
+    }
+
+    #[test]
+    fn rules_that_need_the_import_skip_modules_without_it() {
+        static IMPORT_RULES: [RegisteredRule; 2] = [
+            RegisteredRule {
+                rule: &OldlibCall,
+                source: "",
+            },
+            RegisteredRule {
+                rule: &RenameKeyword,
+                source: "",
+            },
+        ];
+        let pack = pack(&IMPORT_RULES);
+        let codes = |src: &str| -> Vec<&str> {
+            let check = check_source(src, &[&pack], &Settings::default()).unwrap();
+            check.findings.iter().map(|f| f.code).collect()
+        };
+        // The name-based rule runs either way; the resolving one only with the import.
+        assert_eq!(codes("f(old=1)\n"), ["T001"]);
+        assert_eq!(codes("from oldlib import f\nf(old=1)\n"), ["T005", "T001"]);
+        assert_eq!(
+            codes("def g():\n    import oldlib.sub as f\n    f.run(old=1)\n"),
+            ["T005", "T001"]
+        );
+        assert_eq!(codes("from .oldlib import f\nf(old=1)\n"), ["T001"]);
+    }
+
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "T006 reported at 0..5 in a module that imports none")]
+    fn debug_builds_catch_a_rule_that_reports_without_the_import_it_claims_to_need() {
+        static MISDECLARED: [RegisteredRule; 1] = [RegisteredRule {
+            rule: &MisdeclaredOldCall,
+            source: "",
+        }];
+        let _ = check_source("old()\n", &[&pack(&MISDECLARED)], &Settings::default());
+    }
+
     #[test]
     fn overlapping_fixes_wait_for_the_next_round() {
         let pack = pack(&OVERLAPPING);
@@ -529,6 +649,7 @@ mod tests {
             rules,
             triggers: &["old"],
             mention_words: &["old"],
+            packages: &["oldlib"],
             migration: None,
             probe: None,
         }

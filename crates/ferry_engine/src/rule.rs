@@ -24,6 +24,15 @@ pub trait Rule: Send + Sync + 'static {
     /// Called once per file before the walk, for rules that need a view of
     /// the whole module (e.g. which functions are passed to `serve`).
     fn check_module(&self, _module: &ModModule, _checker: &mut Checker<'_>) {}
+    /// Whether the rule reports only where a name is bound by an import of
+    /// the pack's library (the default): it is skipped in modules that import
+    /// none of [`Pack::packages`], which is most files the pack's words are
+    /// found in (another library's keyword, a comment). A rule that guesses
+    /// from names (`ws.open`) or reads strings says `false`. Debug builds
+    /// run skipped rules anyway and panic if one reports.
+    fn needs_library_import(&self) -> bool {
+        true
+    }
     fn check_expr(&self, _expr: &Expr, _checker: &mut Checker<'_>) {}
     fn check_stmt(&self, _stmt: &Stmt, _checker: &mut Checker<'_>) {}
 }
@@ -78,6 +87,9 @@ pub struct Pack {
     pub triggers: &'static [&'static str],
     /// Words reported as mentions when they appear in comments and strings.
     pub mention_words: &'static [&'static str],
+    /// The top-level packages the library is imported as (`websockets`):
+    /// see [`Rule::needs_library_import`].
+    pub packages: &'static [&'static str],
     /// The release the migration is for. `None`: the project's pins are
     /// not read for this library (every file gets the run's target).
     pub migration: Option<Migration>,

@@ -224,6 +224,9 @@ pub struct SemanticModel<'a> {
     /// By [`NameId`]: whether the name is bound by an import or an alias
     /// anywhere. Only those (and star imports) can resolve to anything.
     imported: Vec<bool>,
+    /// The top-level package of every absolute import (`a` for `import a.b`
+    /// and `from a.b import c`), in any scope, sorted and distinct.
+    imported_packages: Vec<&'a str>,
     /// The last [`Self::scope_at`] search: offsets in `[low, high)` have the
     /// first `after` regions starting at or before them.
     last_cut: Cell<Option<(TextSize, TextSize, usize)>>,
@@ -237,6 +240,8 @@ impl<'a> SemanticModel<'a> {
         let mut builder = Builder::new(module.range);
         builder.visit_body(&module.body);
         let mut model = builder.model;
+        model.imported_packages.sort_unstable();
+        model.imported_packages.dedup();
         for scope in &mut model.scopes {
             for bindings in scope.bindings.values_mut() {
                 bindings.sort_by_key(|b| b.offset);
@@ -259,6 +264,13 @@ impl<'a> SemanticModel<'a> {
             stack.push(i);
         }
         model
+    }
+
+    /// Whether the module imports `package` or a module inside it, anywhere
+    /// (relative imports name the project's own modules, never a package).
+    /// If not, no name here resolves into it.
+    pub fn imports_package(&self, package: &str) -> bool {
+        self.imported_packages.binary_search(&package).is_ok()
     }
 
     /// Resolves a name or an attribute chain (`a.b.c`) to what it was imported as.
@@ -507,6 +519,7 @@ impl<'a> Builder<'a> {
                 regions: Vec::new(),
                 names: FxHashMap::default(),
                 imported: Vec::new(),
+                imported_packages: Vec::new(),
                 last_cut: Cell::new(None),
             },
             scope: 0,
@@ -542,6 +555,14 @@ impl<'a> Builder<'a> {
 
     fn block(&self) -> TextRange {
         *self.blocks.last().expect("a block is always open")
+    }
+
+    /// Notes the top-level package of an absolutely imported module.
+    fn note_package(&mut self, module: &'a str) {
+        let package = module.split('.').next().unwrap_or(module);
+        if self.model.imported_packages.last() != Some(&package) {
+            self.model.imported_packages.push(package);
+        }
     }
 
     fn name_id(&mut self, name: &'a str) -> NameId {
@@ -798,6 +819,7 @@ impl<'a> Visitor<'a> for Builder<'a> {
             Stmt::Import(import) => {
                 for alias in &import.names {
                     let full = alias.name.as_str();
+                    self.note_package(full);
                     match &alias.asname {
                         Some(asname) => {
                             self.bind(
@@ -819,6 +841,9 @@ impl<'a> Visitor<'a> for Builder<'a> {
             }
             Stmt::ImportFrom(import) => {
                 let module = import.module.as_ref().map(|m| m.as_str()).unwrap_or("");
+                if import.level == 0 {
+                    self.note_package(module);
+                }
                 for alias in &import.names {
                     let name = alias.name.as_str();
                     if name == "*" {
@@ -1265,5 +1290,32 @@ mod tests {
         assert_eq!(resolve_at(src, "connect(u)"), one("websockets.connect"));
         let src = "from .websockets import connect\nconnect(u)\n";
         assert_eq!(resolve_at(src, "connect(u)"), Resolution::Unresolved);
+    }
+
+    #[test]
+    fn imported_packages_are_the_roots_of_absolute_imports_in_any_scope() {
+        let imports = |src: &str, package: &str| {
+            let parsed = crate::parse(src).unwrap();
+            SemanticModel::from_module(parsed.module()).imports_package(package)
+        };
+        for src in [
+            "import websockets\n",
+            "import websockets.legacy.client as c\n",
+            "from websockets.legacy import client\n",
+            "from websockets import *\n",
+            "def f():\n    import os, websockets\n",
+            "try:\n    from websockets import connect\nexcept ImportError:\n    pass\n",
+        ] {
+            assert!(imports(src, "websockets"), "{src}");
+        }
+        for src in [
+            "from . import websockets\n",
+            "from .websockets import connect\n",
+            "import websockets_extra\n",
+            "import mylib.websockets\n",
+            "# import websockets\nx = 'websockets'\n",
+        ] {
+            assert!(!imports(src, "websockets"), "{src}");
+        }
     }
 }

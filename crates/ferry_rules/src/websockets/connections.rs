@@ -20,7 +20,9 @@ use ferry_python::ast::visitor::{self, Visitor};
 use ferry_python::ast::{Expr, ExprCall, ModModule, Stmt, StmtClassDef, StmtFunctionDef};
 use ferry_python::{BindingKind, Origin, Ranged, TextRange};
 
-use super::api::{all_calls, client_call, local_function, serve_call, Client, Server};
+use super::api::{
+    all_calls, client_call, imports_websockets, local_function, serve_call, Client, Server,
+};
 
 /// Which end of the connection the code holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +43,7 @@ pub enum Known {
 /// How deep "this parameter is a connection because every caller passes one" recurses.
 const MAX_DEPTH: usize = 4;
 
+#[derive(Default)]
 pub struct Connections<'a> {
     /// Functions passed as the handler of a `serve`, and which implementation.
     handlers: Vec<(&'a StmtFunctionDef, Known)>,
@@ -55,6 +58,11 @@ pub struct Connections<'a> {
 
 impl<'a> Connections<'a> {
     pub fn new(module: &'a ModModule, checker: &Checker<'a>) -> Self {
+        if !imports_websockets(checker) {
+            // Every proof starts at a `connect`, a `serve` or an annotation
+            // that only an import of websockets can name: nothing is known.
+            return Self::default();
+        }
         let mut handlers = Vec::new();
         let mut calls_of: HashMap<TextRange, Vec<&'a ExprCall>> = HashMap::new();
         let mut callee_ranges = Vec::new();

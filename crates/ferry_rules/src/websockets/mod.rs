@@ -52,6 +52,7 @@ pub static PACK: ferry_engine::Pack = ferry_engine::Pack {
     rules: RULES,
     triggers: &["websockets"],
     mention_words: &["extra_headers"],
+    packages: &["websockets"],
     // Top-level `websockets.connect` became the new asyncio client in 14.0;
     // 14.2 is the first release with every name the fixes use.
     migration: Some(ferry_engine::Migration {

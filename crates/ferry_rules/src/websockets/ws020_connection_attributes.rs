@@ -64,6 +64,12 @@ impl Rule for ConnectionAttributes {
         "ConnectionAttributes"
     }
 
+    /// Receivers named like a connection (`ws.open`) are reported in
+    /// modules that never import websockets: the handler's own module.
+    fn needs_library_import(&self) -> bool {
+        false
+    }
+
     fn check_module(&self, module: &ModModule, checker: &mut Checker<'_>) {
         let connections = Connections::new(module, checker);
         let mut walker = AttributeWalker {

@@ -37,6 +37,12 @@ impl Rule for VersionChecks {
         "WS060"
     }
 
+    /// A conditional choosing between the two keyword strings is reported
+    /// wherever it is: the version it tests often comes from another module.
+    fn needs_library_import(&self) -> bool {
+        false
+    }
+
     fn name(&self) -> &'static str {
         "VersionChecks"
     }

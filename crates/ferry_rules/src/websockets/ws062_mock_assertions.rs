@@ -58,6 +58,11 @@ impl Rule for MockAssertions {
         "WS062"
     }
 
+    /// Test files patch the library by name, in a string, without importing it.
+    fn needs_library_import(&self) -> bool {
+        false
+    }
+
     fn name(&self) -> &'static str {
         "MockAssertions"
     }

@@ -245,6 +245,7 @@ static PACK: Pack = Pack {
     rules: &[],
     triggers: &[],
     mention_words: &[],
+    packages: &[],
     migration: Some(WEBSOCKETS),
     probe: None,
 };
@@ -639,6 +640,7 @@ fn the_pins_know_a_library_only_through_its_pack() {
         rules: &[],
         triggers: &[],
         mention_words: &[],
+        packages: &[],
         migration: Some(Migration {
             breaking_since: 3,
             recommended_floor: "3.1",
