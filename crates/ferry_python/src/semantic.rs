@@ -404,6 +404,16 @@ impl<'a> SemanticModel<'a> {
         }
     }
 
+    /// The one binding `name`, used at `offset`, can be bound to, if there
+    /// is exactly one: [`Self::reaching`] without building a list, for
+    /// rules that ask it of every name in a module.
+    pub fn single_binding(&self, name: &str, offset: TextSize) -> Option<&BindingKind<'a>> {
+        match self.reaching_bindings(name, offset) {
+            Some(Reaching::Bindings([binding])) => Some(&binding.kind),
+            _ => None,
+        }
+    }
+
     fn reaching_bindings(&self, name: &str, offset: TextSize) -> Option<Reaching<'_, 'a>> {
         let id = self.names.get(name).copied();
         if id.is_none() && self.scopes[0].star_imports.is_empty() {
@@ -1267,6 +1277,21 @@ mod tests {
             }
         ));
         assert!(model.reaching("nothing", at).is_empty());
+    }
+
+    #[test]
+    fn a_single_binding_is_the_only_one_that_reaches() {
+        let src = "def f(): pass\nif c:\n    g = 1\nelse:\n    g = 2\nuse(f, g, print)\n";
+        let parsed = crate::parse::parse(src).unwrap();
+        let model = SemanticModel::from_module(parsed.module());
+        let at = TextSize::try_from(src.find("use(").unwrap()).unwrap();
+        assert!(matches!(
+            model.single_binding("f", at),
+            Some(BindingKind::Opaque(Origin::FunctionDef(_)))
+        ));
+        assert_eq!(model.reaching("g", at).len(), 2);
+        assert!(model.single_binding("g", at).is_none());
+        assert!(model.single_binding("print", at).is_none());
     }
 
     #[test]

@@ -291,10 +291,9 @@ pub fn local_function<'a>(expr: &Expr, checker: &Checker<'a>) -> Option<&'a Stmt
     let Expr::Name(name) = expr else { return None };
     match checker
         .semantic
-        .reaching(name.id.as_str(), name.start())
-        .as_slice()
+        .single_binding(name.id.as_str(), name.start())
     {
-        [BindingKind::Opaque(Origin::FunctionDef(def))] => Some(def),
+        Some(BindingKind::Opaque(Origin::FunctionDef(def))) => Some(def),
         _ => None,
     }
 }
