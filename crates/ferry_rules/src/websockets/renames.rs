@@ -16,6 +16,16 @@ use ferry_python::{BindingKind, Ranged, Resolution, TextRange};
 /// Where a legacy qualified name moved: `(new module, new name)`.
 pub type Replacement = fn(&str) -> Option<(&'static str, &'static str)>;
 
+/// The legacy names one rule renames.
+pub struct Moves {
+    /// The last part of every qualified name `replacement` knows. A
+    /// reference spells that part in the file (as an attribute, an imported
+    /// name or an alias's value), so a file that contains none of them has
+    /// nothing to rename and is not walked.
+    pub names: &'static [&'static str],
+    pub replacement: Replacement,
+}
+
 /// What renaming one file's references takes.
 pub struct Renames {
     /// The first reference (where the finding goes), if any.
@@ -27,17 +37,25 @@ pub struct Renames {
     pub edits: Vec<Edit>,
 }
 
-/// Collects the renames of every reference in `module` to a name `replacement` knows.
+/// Collects the renames of every reference in `module` to a name `moves` knows.
 /// `subclass_blocker`, when given, is the reason a base-class use cannot be renamed.
 pub fn collect_renames(
     module: &ModModule,
     checker: &Checker<'_>,
-    replacement: Replacement,
+    moves: &Moves,
     subclass_blocker: Option<&'static str>,
 ) -> Renames {
+    if !moves.names.iter().any(|name| checker.source.contains(name)) {
+        return Renames {
+            first: None,
+            count: 0,
+            blocker: None,
+            edits: Vec::new(),
+        };
+    }
     let mut walker = Walker {
         checker,
-        replacement,
+        moves,
         subclass_blocker,
         edits: Vec::new(),
         first: None,
@@ -58,7 +76,7 @@ pub fn collect_renames(
 
 struct Walker<'c, 'a> {
     checker: &'c Checker<'a>,
-    replacement: Replacement,
+    moves: &'c Moves,
     subclass_blocker: Option<&'static str>,
     edits: Vec<Edit>,
     first: Option<TextRange>,
@@ -84,9 +102,22 @@ impl Walker<'_, '_> {
 
     fn legacy(&self, expr: &Expr) -> Option<(&'static str, &'static str)> {
         match self.checker.semantic.resolve_expr(expr) {
-            Resolution::One(q) => (self.replacement)(q.as_str()),
+            Resolution::One(q) => self.replacement(q.as_str()),
             _ => None,
         }
+    }
+
+    fn replacement(&self, qualified: &str) -> Option<(&'static str, &'static str)> {
+        let moved = (self.moves.replacement)(qualified);
+        debug_assert!(
+            moved.is_none()
+                || qualified
+                    .rsplit('.')
+                    .next()
+                    .is_some_and(|last| self.moves.names.contains(&last)),
+            "`{qualified}` has a replacement but its last part is missing from `Moves::names`"
+        );
+        moved
     }
 }
 
@@ -99,7 +130,7 @@ impl<'b> Visitor<'b> for Walker<'_, '_> {
                     .names
                     .iter()
                     .filter_map(|alias| {
-                        (self.replacement)(&format!("{module}.{}", alias.name.as_str()))
+                        self.replacement(&format!("{module}.{}", alias.name.as_str()))
                             .map(|r| (alias, r))
                     })
                     .collect();

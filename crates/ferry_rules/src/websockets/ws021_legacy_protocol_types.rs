@@ -41,9 +41,19 @@
 use ferry_engine::{Applicability, Checker, Fix, Rule};
 use ferry_python::ast::ModModule;
 
-use super::renames::collect_renames;
+use super::renames::{collect_renames, Moves};
 
 pub struct LegacyProtocolTypes;
+
+static MOVES: Moves = Moves {
+    names: &[
+        "WebSocketClientProtocol",
+        "WebSocketServerProtocol",
+        "WebSocketServer",
+        "WebSocketCommonProtocol",
+    ],
+    replacement,
+};
 
 /// Legacy class name → (new module, new class).
 fn replacement(qualified: &str) -> Option<(&'static str, &'static str)> {
@@ -89,7 +99,7 @@ impl Rule for LegacyProtocolTypes {
     }
 
     fn check_module(&self, module: &ModModule, checker: &mut Checker<'_>) {
-        let renames = collect_renames(module, checker, replacement, Some(SUBCLASS));
+        let renames = collect_renames(module, checker, &MOVES, Some(SUBCLASS));
         let Some(first) = renames.first else { return };
         let base = format!(
             "legacy connection class: the new implementation's objects are `ClientConnection`, `ServerConnection`, `Server` and `Connection` from `websockets.asyncio`, so `isinstance` checks and annotations with the legacy class are wrong (and its import warns on websockets >= 14){}",

@@ -26,9 +26,14 @@
 use ferry_engine::{Applicability, Checker, Fix, Rule};
 use ferry_python::ast::ModModule;
 
-use super::renames::collect_renames;
+use super::renames::{collect_renames, Moves};
 
 pub struct ProtocolErrorAlias;
+
+static MOVES: Moves = Moves {
+    names: &["WebSocketProtocolError"],
+    replacement,
+};
 
 fn replacement(qualified: &str) -> Option<(&'static str, &'static str)> {
     matches!(
@@ -48,7 +53,7 @@ impl Rule for ProtocolErrorAlias {
     }
 
     fn check_module(&self, module: &ModModule, checker: &mut Checker<'_>) {
-        let renames = collect_renames(module, checker, replacement, None);
+        let renames = collect_renames(module, checker, &MOVES, None);
         let Some(first) = renames.first else { return };
         let message = "`WebSocketProtocolError` is a deprecated alias of `ProtocolError` (a `DeprecationWarning` on websockets >= 14): use `ProtocolError`";
         if let Some((range, why)) = renames.blocker {

@@ -25,9 +25,14 @@
 use ferry_engine::{Applicability, Checker, Fix, Rule};
 use ferry_python::ast::ModModule;
 
-use super::renames::collect_renames;
+use super::renames::{collect_renames, Moves};
 
 pub struct RemovedAliases;
+
+static MOVES: Moves = Moves {
+    names: &["Headers", "parse_uri", "WebSocketURI"],
+    replacement,
+};
 
 fn replacement(qualified: &str) -> Option<(&'static str, &'static str)> {
     match qualified {
@@ -48,7 +53,7 @@ impl Rule for RemovedAliases {
     }
 
     fn check_module(&self, module: &ModModule, checker: &mut Checker<'_>) {
-        let renames = collect_renames(module, checker, replacement, None);
+        let renames = collect_renames(module, checker, &MOVES, None);
         let Some(first) = renames.first else { return };
         let message = "deprecated since websockets 9.0 and removed in 17.0 (`AttributeError`/`ImportError` there): use `websockets.datastructures.Headers` / `websockets.uri`";
         if let Some((range, why)) = renames.blocker {
