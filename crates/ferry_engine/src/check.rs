@@ -27,6 +27,9 @@ pub struct Prefilter {
 enum Matcher {
     /// No pack has words: nothing is a candidate.
     Nothing,
+    /// One SIMD pass for all the words (Teddy, as ripgrep uses), where the
+    /// CPU has the instructions for it.
+    Packed(aho_corasick::packed::Searcher),
     /// A few words: one SIMD substring search each (`memchr::memmem`), which
     /// skips along the words' rarest bytes. Aho-Corasick's own prefilter
     /// would stop at every byte that starts a word (`e`, `w`: most of any
@@ -39,6 +42,12 @@ enum Matcher {
 /// Up to this many words, one substring search per word is the faster.
 const FEW_WORDS: usize = 4;
 
+/// How far into a file a NUL byte is looked for. UTF-16 and UTF-32 text
+/// (which hides the words from a byte search) has one within its first
+/// characters, since Python source starts with ASCII (a keyword, a comment,
+/// a quote); a NUL further on in ASCII-compatible text hides nothing.
+const NUL_WINDOW: usize = 4096;
+
 impl Prefilter {
     pub fn new(packs: &[&Pack]) -> Self {
         let mut words: Vec<&str> = packs
@@ -48,7 +57,33 @@ impl Prefilter {
             .collect();
         words.sort_unstable();
         words.dedup();
-        let matcher = match words.len() {
+        let matcher = Matcher::packed(&words).unwrap_or_else(|| Matcher::portable(&words));
+        Self { matcher }
+    }
+
+    pub fn is_candidate(&self, bytes: &[u8]) -> bool {
+        // UTF-16 text hides the words from a byte search; such a file is not
+        // valid Python source, so it goes on to be reported as such.
+        let head = &bytes[..bytes.len().min(NUL_WINDOW)];
+        let unreadable = bytes.starts_with(b"\xFF\xFE")
+            || bytes.starts_with(b"\xFE\xFF")
+            || memchr::memchr(0, head).is_some();
+        unreadable || self.matcher.is_match(bytes)
+    }
+}
+
+impl Matcher {
+    /// Teddy, if this CPU runs it.
+    fn packed(words: &[&str]) -> Option<Self> {
+        if words.is_empty() {
+            return Some(Matcher::Nothing);
+        }
+        aho_corasick::packed::Searcher::new(words.iter()).map(Matcher::Packed)
+    }
+
+    /// What runs everywhere.
+    fn portable(words: &[&str]) -> Self {
+        match words.len() {
             0 => Matcher::Nothing,
             n if n <= FEW_WORDS => Matcher::Few(
                 words
@@ -56,23 +91,17 @@ impl Prefilter {
                     .map(|w| memchr::memmem::Finder::new(w.as_bytes()).into_owned())
                     .collect(),
             ),
-            _ => Matcher::Many(AhoCorasick::new(&words).expect("trigger words are plain literals")),
-        };
-        Self { matcher }
+            _ => Matcher::Many(AhoCorasick::new(words).expect("trigger words are plain literals")),
+        }
     }
 
-    pub fn is_candidate(&self, bytes: &[u8]) -> bool {
-        // UTF-16 text (or any NUL byte) hides the words from a byte search; such
-        // a file is not valid Python source, so it goes on to be reported as such.
-        let unreadable = bytes.starts_with(b"\xFF\xFE")
-            || bytes.starts_with(b"\xFE\xFF")
-            || memchr::memchr(0, bytes).is_some();
-        unreadable
-            || match &self.matcher {
-                Matcher::Nothing => false,
-                Matcher::Few(finders) => finders.iter().any(|f| f.find(bytes).is_some()),
-                Matcher::Many(automaton) => automaton.is_match(bytes),
-            }
+    fn is_match(&self, bytes: &[u8]) -> bool {
+        match self {
+            Matcher::Nothing => false,
+            Matcher::Packed(searcher) => searcher.find(bytes).is_some(),
+            Matcher::Few(finders) => finders.iter().any(|f| f.find(bytes).is_some()),
+            Matcher::Many(automaton) => automaton.is_match(bytes),
+        }
     }
 }
 
@@ -756,27 +785,33 @@ mod tests {
         assert!(!prefilter.is_candidate(b"x = new"));
         // UTF-16 hides the words: let decoding report the file.
         assert!(prefilter.is_candidate(b"\xFF\xFEx\x00=\x00"));
+        assert!(prefilter.is_candidate(b"x\x00=\x00 \x00o\x00l\x00d\x00"));
+        // A NUL deep into ASCII text hides no word: without one, not a candidate.
+        let late_nul = format!("{}\0", "x = 1\n".repeat(1000));
+        assert!(!prefilter.is_candidate(late_nul.as_bytes()));
+        assert!(prefilter.is_candidate(format!("{late_nul}old").as_bytes()));
     }
 
     #[test]
     fn prefilter_with_few_and_with_many_words() {
-        let with = |triggers: &'static [&'static str]| {
-            Prefilter::new(&[&Pack {
-                triggers,
-                ..pack(&RULES)
-            }])
-        };
         for words in [
             &["old", "older"][..],
             &["alpha", "beta", "gamma", "delta", "epsilon", "old"][..],
         ] {
-            let prefilter = with(words);
-            for word in words {
-                assert!(prefilter.is_candidate(format!("x = f({word})\n").as_bytes()));
-                assert!(prefilter.is_candidate(word.as_bytes()));
+            let matchers = [Matcher::packed(words), Some(Matcher::portable(words))];
+            // Teddy where this CPU has it, and what runs everywhere.
+            for matcher in matchers.into_iter().flatten() {
+                let prefilter = Prefilter { matcher };
+                for word in words {
+                    assert!(prefilter.is_candidate(format!("x = f({word})\n").as_bytes()));
+                    assert!(prefilter.is_candidate(word.as_bytes()));
+                    // Past the first 16 bytes, where Teddy's own scan starts.
+                    let late = format!("{}{word}", "x = 1\n".repeat(500));
+                    assert!(prefilter.is_candidate(late.as_bytes()));
+                }
+                assert!(!prefilter.is_candidate(b"x = ol + d\n"));
+                assert!(!prefilter.is_candidate(b""));
             }
-            assert!(!prefilter.is_candidate(b"x = ol + d\n"));
-            assert!(!prefilter.is_candidate(b""));
         }
         let nothing = Prefilter::new(&[]);
         assert!(!nothing.is_candidate(b"old"));
