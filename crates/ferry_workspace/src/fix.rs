@@ -102,6 +102,13 @@ fn list_dirty(files: &[(String, &'static str)]) -> String {
         .join("\n")
 }
 
+/// Writing a file waits on the disk (the flush before the rename) far more
+/// than it uses the CPU, so the writes get threads of their own, more than
+/// there are cores: their waits overlap, and the file system commits
+/// concurrent flushes together. On the benchmark's 241 files, the writes
+/// took 150-210 ms on 2 threads and 50-70 ms on 16 to 64.
+const WRITER_THREADS: usize = 32;
+
 /// A file whose new bytes are ready.
 struct Planned {
     original: Vec<u8>,
@@ -163,14 +170,31 @@ pub fn fix_with_progress<F: Files + ?Sized>(
         // replaced yet, which this run writes: only those folders are read.
         let dirs: BTreeSet<&Path> = to_write.iter().filter_map(|p| p.parent()).collect();
         stale_temp_files_removed = remove_stale_temp_files(dirs);
-        planned.par_iter_mut().for_each(|(file, plan)| {
-            if let Some(plan) = plan.take() {
-                if let Err(err) = write_atomically(&file.path, &plan.original, &plan.fixed) {
-                    file.applied.clear();
-                    file.report = FileReport::error(file.report.path.clone(), err.to_string());
-                }
-            }
-        });
+        let mut write_all = || {
+            // One file per task: a thread waiting on the disk must not hold others back.
+            planned
+                .par_iter_mut()
+                .with_max_len(1)
+                .for_each(|(file, plan)| {
+                    if let Some(plan) = plan.take() {
+                        if let Err(err) = write_atomically(&file.path, &plan.original, &plan.fixed)
+                        {
+                            file.applied.clear();
+                            file.report =
+                                FileReport::error(file.report.path.clone(), err.to_string());
+                        }
+                    }
+                });
+        };
+        let writers = rayon::ThreadPoolBuilder::new()
+            .num_threads(WRITER_THREADS.min(to_write.len()).max(1))
+            .thread_name(|i| format!("ferry-writer-{i}"))
+            .build();
+        match writers {
+            Ok(pool) => pool.install(write_all),
+            // Without threads of its own, writing still works on the run's.
+            Err(_) => write_all(),
+        }
     }
     Ok(FixRun {
         files: planned.into_iter().map(|(f, _)| f).collect(),
