@@ -167,6 +167,10 @@ fn the_prefilter_changes_what_is_parsed_never_what_is_found() {
         "def alive(c):\n    return c.ws.open\n",
     );
     write(dir.path(), "app/broken.py", "def f(:\n");
+    // A requirement below the target, over files that never use the library:
+    // no file there is checked against it, so neither mode raises it.
+    write(dir.path(), "tools/requirements.txt", "websockets<14\n");
+    write(dir.path(), "tools/cli.py", "def main():\n    return 0\n");
     let scan = |extra: &[&str]| {
         let mut args = vec!["scan", "--format", "json", "--target", "websockets==15.0.1"];
         args.extend_from_slice(extra);
@@ -187,6 +191,10 @@ fn the_prefilter_changes_what_is_parsed_never_what_is_found() {
     assert!(rows(&with, "ok")
         .iter()
         .any(|f| f.contains("app/client.py")));
+    assert!(!rows(&without, "ok")
+        .iter()
+        .any(|f| f.contains("tools/requirements.txt")));
+    assert_eq!(with["pins"], without["pins"]);
     // Only the parse of every file differs: the syntax error is seen.
     assert!(rows(&with, "error").is_empty());
     assert_eq!(rows(&without, "error").len(), 1);

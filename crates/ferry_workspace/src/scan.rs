@@ -57,12 +57,12 @@ pub fn scan_with_progress<F: Files + ?Sized>(
     options: ScanOptions,
     progress: &dyn Progress,
 ) -> ScanReport {
-    let prefilter = options.prefilter.then(|| Prefilter::new(packs));
+    let words = Prefilter::new(packs);
     let pins = RunPins::new(settings, packs, cwd, options.project_pins);
     progress.start(files.count_hint(), "scanning");
     let kept: Mutex<Vec<(PathBuf, FileReport)>> = Mutex::new(Vec::new());
     let count = files.for_each_file(&|path| {
-        if let Some(report) = scan_file(path, packs, &pins, prefilter.as_ref(), cwd) {
+        if let Some(report) = scan_file(path, packs, &pins, &words, options.prefilter, cwd) {
             let mut kept = kept.lock().expect("no panics while locked");
             kept.push((path.to_path_buf(), report));
         }
@@ -78,12 +78,14 @@ pub fn scan_with_progress<F: Files + ?Sized>(
     ScanReport::new(reports, files_scanned).with_pins(pins.notes())
 }
 
-/// Scans one file; `None` means clean.
+/// Scans one file; `None` means clean. Without `prefilter`, a file without
+/// the packs' `words` is parsed too, for its syntax errors alone.
 fn scan_file(
     path: &Path,
     packs: &[&Pack],
     pins: &RunPins<'_>,
-    prefilter: Option<&Prefilter>,
+    words: &Prefilter,
+    prefilter: bool,
     cwd: &Path,
 ) -> Option<FileReport> {
     let bytes = match std::fs::read(path) {
@@ -93,7 +95,8 @@ fn scan_file(
             return Some(FileReport::error(shown, format!("cannot read: {err}")));
         }
     };
-    if prefilter.is_some_and(|p| !p.is_candidate(&bytes)) {
+    let candidate = words.is_candidate(&bytes);
+    if prefilter && !candidate {
         return None;
     }
     let shown = display_path(path, cwd);
@@ -102,7 +105,14 @@ fn scan_file(
         Err(err) => return Some(FileReport::error(shown, format!("cannot decode: {err}"))),
     };
     let text = source.text.as_ref();
-    let targets = pins.for_file(path);
+    // No rule looks at a file without the words, so its project's pins are
+    // not read: the same pins are met with the prefilter on or off, and
+    // the folders of every other file are not cached.
+    let targets = if candidate {
+        pins.for_file(path)
+    } else {
+        pins.unpinned()
+    };
     match check_source(text, packs, &targets.settings) {
         Ok(check) => {
             count_breaks_when_raised(text, packs, pins, &targets);

@@ -499,11 +499,16 @@ impl<'s> RunPins<'s> {
         }
     }
 
-    pub fn for_file(&self, path: &Path) -> FileTargets<'s> {
-        let mut targets = FileTargets {
+    /// The run's own targets, for a file no pin is read for.
+    pub fn unpinned(&self) -> FileTargets<'s> {
+        FileTargets {
             settings: std::borrow::Cow::Borrowed(self.settings),
             held_back: Vec::new(),
-        };
+        }
+    }
+
+    pub fn for_file(&self, path: &Path) -> FileTargets<'s> {
+        let mut targets = self.unpinned();
         let Some(resolver) = &self.resolver else {
             return targets;
         };
