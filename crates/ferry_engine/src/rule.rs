@@ -88,7 +88,8 @@ pub struct Pack {
     /// Words reported as mentions when they appear in comments and strings.
     pub mention_words: &'static [&'static str],
     /// The top-level packages the library is imported as (`websockets`):
-    /// see [`Rule::needs_library_import`].
+    /// see [`Rule::needs_library_import`]. A pack with rules must list
+    /// them; with none, its rules that need an import never run.
     pub packages: &'static [&'static str],
     /// The release the migration is for. `None`: the project's pins are
     /// not read for this library (every file gets the run's target).
