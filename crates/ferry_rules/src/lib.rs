@@ -74,6 +74,23 @@ mod tests {
     }
 
     #[test]
+    fn packs_name_the_packages_their_triggers_spell() {
+        // Rules that need an import run only where one of `packages` is
+        // imported, and only in files that contain a trigger: an import of
+        // each package must contain one.
+        for pack in all_packs() {
+            assert!(!pack.packages.is_empty(), "{} lists no packages", pack.name);
+            for package in pack.packages {
+                assert!(
+                    pack.triggers.iter().any(|t| package.contains(t)),
+                    "{}: `import {package}` contains no trigger",
+                    pack.name
+                );
+            }
+        }
+    }
+
+    #[test]
     fn rules_are_found_by_code() {
         let (pack, rule) = find_rule("ws001").expect("WS001 is registered");
         assert_eq!(pack.name, "websockets");
