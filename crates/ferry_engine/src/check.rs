@@ -243,10 +243,9 @@ fn run_rules(
     settings: &Settings,
 ) -> Vec<Finding> {
     let semantic = SemanticModel::from_module(parsed.module());
-    let imported = |pack: &Pack| pack.packages.iter().any(|p| semantic.imports_package(p));
     let (active, skipped): (Vec<_>, Vec<_>) = rules
         .into_iter()
-        .partition(|(pack, rule)| !rule.needs_library_import() || imported(pack));
+        .partition(|(pack, rule)| !rule.needs_library_import() || pack.is_imported_in(&semantic));
     let strip =
         |rules: Vec<(&Pack, &'static dyn Rule)>| rules.into_iter().map(|(_, r)| r).collect();
     if cfg!(debug_assertions) && !skipped.is_empty() {

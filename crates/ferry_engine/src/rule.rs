@@ -159,6 +159,14 @@ pub struct ModuleImplementation {
 }
 
 impl Pack {
+    /// Whether the module imports one of [`Pack::packages`] anywhere: if
+    /// not, no name in it resolves to the library.
+    pub fn is_imported_in(&self, semantic: &SemanticModel<'_>) -> bool {
+        self.packages
+            .iter()
+            .any(|package| semantic.imports_package(package))
+    }
+
     /// Whether the pack's words occur in `text`: if not, no rule of the pack
     /// can report anything there (see [`Pack::triggers`]).
     pub fn words_occur_in(&self, text: &str) -> bool {

@@ -26,15 +26,6 @@ pub enum Client {
     Legacy,
 }
 
-/// Whether the module imports websockets anywhere: if not, no name in it
-/// resolves to the library.
-pub fn imports_websockets(checker: &Checker<'_>) -> bool {
-    super::PACK
-        .packages
-        .iter()
-        .any(|package| checker.semantic.imports_package(package))
-}
-
 /// Classifies a qualified name as a client `connect`/`unix_connect`, if it is one.
 pub fn client_of(name: &QualifiedName, target: Option<&Version>) -> Option<Client> {
     let top_level_is_new = target.is_none_or(|v| v.major() >= NEW_DEFAULT_SINCE);

@@ -20,9 +20,7 @@ use ferry_python::ast::visitor::{self, Visitor};
 use ferry_python::ast::{Expr, ExprCall, ModModule, Stmt, StmtClassDef, StmtFunctionDef};
 use ferry_python::{BindingKind, Origin, Ranged, TextRange};
 
-use super::api::{
-    all_calls, client_call, imports_websockets, local_function, serve_call, Client, Server,
-};
+use super::api::{all_calls, client_call, local_function, serve_call, Client, Server};
 
 /// Which end of the connection the code holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +56,7 @@ pub struct Connections<'a> {
 
 impl<'a> Connections<'a> {
     pub fn new(module: &'a ModModule, checker: &Checker<'a>) -> Self {
-        if !imports_websockets(checker) {
+        if !super::PACK.is_imported_in(checker.semantic) {
             // Every proof starts at a `connect`, a `serve` or an annotation
             // that only an import of websockets can name: nothing is known.
             return Self::default();

@@ -27,6 +27,7 @@ pub struct Moves {
 }
 
 /// What renaming one file's references takes.
+#[derive(Default)]
 pub struct Renames {
     /// The first reference (where the finding goes), if any.
     pub first: Option<TextRange>,
@@ -46,12 +47,7 @@ pub fn collect_renames(
     subclass_blocker: Option<&'static str>,
 ) -> Renames {
     if !moves.names.iter().any(|name| checker.source.contains(name)) {
-        return Renames {
-            first: None,
-            count: 0,
-            blocker: None,
-            edits: Vec::new(),
-        };
+        return Renames::default();
     }
     let mut walker = Walker {
         checker,
