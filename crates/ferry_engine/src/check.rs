@@ -21,6 +21,8 @@ use crate::settings::Settings;
 /// the library, and a byte search tells so at the speed of `grep`.
 pub struct Prefilter {
     matcher: Matcher,
+    /// The length of the longest word, in bytes.
+    longest: usize,
 }
 
 /// How the words are searched for.
@@ -42,13 +44,14 @@ enum Matcher {
 /// Up to this many words, one substring search per word is the faster.
 const FEW_WORDS: usize = 4;
 
-/// How far into a file a NUL byte is looked for. UTF-16 and UTF-32 text
-/// (which hides the words from a byte search) has one within its first
-/// characters, since Python source starts with ASCII (a keyword, a comment,
-/// a quote); a NUL further on in ASCII-compatible text hides nothing.
-const NUL_WINDOW: usize = 4096;
-
 impl Prefilter {
+    /// How far into a file a NUL byte is looked for. UTF-16 and UTF-32 text
+    /// (which hides the words from a byte search) has one within its first
+    /// characters, since Python source starts with ASCII (a keyword, a
+    /// comment, a quote); a NUL further on in ASCII-compatible text hides
+    /// nothing.
+    pub const HEAD: usize = 4096;
+
     pub fn new(packs: &[&Pack]) -> Self {
         let mut words: Vec<&str> = packs
             .iter()
@@ -57,18 +60,35 @@ impl Prefilter {
             .collect();
         words.sort_unstable();
         words.dedup();
+        let longest = words.iter().map(|w| w.len()).max().unwrap_or(0);
         let matcher = Matcher::packed(&words).unwrap_or_else(|| Matcher::portable(&words));
-        Self { matcher }
+        Self { matcher, longest }
     }
 
+    /// Whether a file with these bytes can matter to the packs.
     pub fn is_candidate(&self, bytes: &[u8]) -> bool {
-        // UTF-16 text hides the words from a byte search; such a file is not
-        // valid Python source, so it goes on to be reported as such.
-        let head = &bytes[..bytes.len().min(NUL_WINDOW)];
-        let unreadable = bytes.starts_with(b"\xFF\xFE")
-            || bytes.starts_with(b"\xFE\xFF")
-            || memchr::memchr(0, head).is_some();
-        unreadable || self.matcher.is_match(bytes)
+        self.head_hides_words(&bytes[..bytes.len().min(Self::HEAD)]) || self.has_word(bytes)
+    }
+
+    /// Whether a file starting with `head` (its first [`Self::HEAD`] bytes,
+    /// or all of a shorter file) is in an encoding that hides the words from
+    /// a byte search. Such a file is not valid Python source, so it is a
+    /// candidate, to be reported as such.
+    pub fn head_hides_words(&self, head: &[u8]) -> bool {
+        head.starts_with(b"\xFF\xFE")
+            || head.starts_with(b"\xFE\xFF")
+            || memchr::memchr(0, head).is_some()
+    }
+
+    /// Whether any word occurs in `bytes`.
+    pub fn has_word(&self, bytes: &[u8]) -> bool {
+        self.matcher.is_match(bytes)
+    }
+
+    /// How many bytes a piece of a file searched on its own must repeat of
+    /// the piece before, so that no word is missed across the seam.
+    pub fn seam(&self) -> usize {
+        self.longest.saturating_sub(1)
     }
 }
 
@@ -782,6 +802,9 @@ mod tests {
         let prefilter = Prefilter::new(&[&pack]);
         assert!(prefilter.is_candidate(b"x = old"));
         assert!(!prefilter.is_candidate(b"x = new"));
+        // A piece searched alone repeats all but the last byte of a word.
+        assert_eq!(prefilter.seam(), "old".len() - 1);
+        assert_eq!(Prefilter::new(&[]).seam(), 0);
         // UTF-16 hides the words: let decoding report the file.
         assert!(prefilter.is_candidate(b"\xFF\xFEx\x00=\x00"));
         assert!(prefilter.is_candidate(b"x\x00=\x00 \x00o\x00l\x00d\x00"));
@@ -800,7 +823,10 @@ mod tests {
             let matchers = [Matcher::packed(words), Some(Matcher::portable(words))];
             // Teddy where this CPU has it, and what runs everywhere.
             for matcher in matchers.into_iter().flatten() {
-                let prefilter = Prefilter { matcher };
+                let prefilter = Prefilter {
+                    matcher,
+                    longest: 0,
+                };
                 for word in words {
                     assert!(prefilter.is_candidate(format!("x = f({word})\n").as_bytes()));
                     assert!(prefilter.is_candidate(word.as_bytes()));

@@ -22,6 +22,7 @@ use crate::discover::Files;
 use crate::git::{uncommitted, DirtyFile};
 use crate::pins::{PinBump, RunPins};
 use crate::progress::{NoProgress, Progress};
+use crate::read::read_candidate;
 use crate::scan::{count_breaks_when_raised, describe_check_error, display_path, to_file_report};
 use crate::write::{remove_stale_temp_files, write_atomically};
 
@@ -225,13 +226,11 @@ fn plan_file(
             None,
         ))
     };
-    let original = match std::fs::read(path) {
-        Ok(bytes) => bytes,
+    let original = match read_candidate(path, prefilter) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => return None,
         Err(err) => return failed(format!("cannot read: {err}")),
     };
-    if !prefilter.is_candidate(&original) {
-        return None;
-    }
     // Only now: most files of a tree stop at the prefilter.
     let shown = display_path(path, cwd);
     let source = match decode(&original) {

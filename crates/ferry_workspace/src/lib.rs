@@ -14,6 +14,7 @@ mod history;
 mod paths;
 pub mod pins;
 mod progress;
+mod read;
 mod scan;
 mod write;
 

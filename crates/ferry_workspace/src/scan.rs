@@ -11,6 +11,7 @@ use ferry_report::{EditReport, FileReport, FindingReport, MentionReport, Positio
 use crate::discover::{sort_by_path, Files};
 use crate::pins::{normalize_name, FileTargets, PinBump, RunPins};
 use crate::progress::{NoProgress, Progress};
+use crate::read::read_candidate;
 
 /// How a scan runs.
 #[derive(Debug, Clone, Copy)]
@@ -88,17 +89,22 @@ fn scan_file(
     prefilter: bool,
     cwd: &Path,
 ) -> Option<FileReport> {
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
+    let read = if prefilter {
+        read_candidate(path, words).map(|bytes| bytes.map(|bytes| (bytes, true)))
+    } else {
+        std::fs::read(path).map(|bytes| {
+            let candidate = words.is_candidate(&bytes);
+            Some((bytes, candidate))
+        })
+    };
+    let (bytes, candidate) = match read {
+        Ok(Some(read)) => read,
+        Ok(None) => return None,
         Err(err) => {
             let shown = display_path(path, cwd);
             return Some(FileReport::error(shown, format!("cannot read: {err}")));
         }
     };
-    let candidate = words.is_candidate(&bytes);
-    if prefilter && !candidate {
-        return None;
-    }
     let shown = display_path(path, cwd);
     let source = match decode(&bytes) {
         Ok(source) => source,
