@@ -3,9 +3,7 @@
 use std::io::Write;
 
 use anyhow::{bail, Context, Result};
-use ferry_report::{
-    count, render_json, render_sarif, render_text, RuleInfo, SarifFile, TextOptions,
-};
+use ferry_report::{count, render_sarif, write_json, write_text, RuleInfo, SarifFile, TextOptions};
 use ferry_workspace::{FixMode, FixOptions, FixRun, ScanOptions};
 
 use crate::cli::{
@@ -32,8 +30,17 @@ pub fn run(args: Args) -> Result<ExitStatus> {
 
 /// Writes to stdout; a closed pipe (`ferry scan | head`) ends quietly.
 pub(crate) fn print(text: &str) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    print_with(|out| out.write_all(text.as_bytes()))
+}
+
+/// Lets `write` render straight to stdout, buffered: a large report is not
+/// built in memory first. A closed pipe (`ferry scan | head`) ends the run
+/// quietly, as it does for `grep`.
+pub(crate) fn print_with(
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
         other => other.context("cannot write to stdout"),
     }
@@ -59,13 +66,13 @@ fn scan(args: ScanArgs) -> Result<ExitStatus> {
     // is shown even when its own path is in another phase: fix writes it too.
     let report = with_walk_errors(report, &inputs, &project.cwd);
     match args.format {
-        ScanFormat::Text => print(&render_text(
-            &report,
-            TextOptions {
+        ScanFormat::Text => print_with(|out| {
+            let options = TextOptions {
                 show_mentions: args.show_mentions,
-            },
-        ))?,
-        ScanFormat::Json => print(&render_json(&report))?,
+            };
+            write_text(out, &report, options)
+        })?,
+        ScanFormat::Json => print_with(|out| write_json(out, &report))?,
         ScanFormat::Sarif => print(&render_sarif(
             report.files.iter().map(|f| SarifFile {
                 path: &f.path,

@@ -74,6 +74,37 @@ fn text_output_lists_findings_sorted_then_a_summary() {
 }
 
 #[test]
+fn a_reader_that_stops_early_ends_the_run_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    // Far more output than a pipe holds, so that ferry is still writing
+    // when the reader goes away, as with `ferry scan | head`.
+    let dir = tempfile::tempdir().unwrap();
+    let call = "    await websockets.connect(uri, extra_headers=h)\n";
+    let body = format!(
+        "import websockets\n\n\nasync def main(uri, h):\n{}",
+        call.repeat(200)
+    );
+    for i in 0..20 {
+        write(dir.path(), &format!("app/m{i}.py"), &body);
+    }
+    let mut child = common::ferry_command(dir.path(), &["scan", "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert_eq!(first, "{\n");
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
+
+#[test]
 fn json_output_has_the_documented_shape() {
     let dir = project();
     let output = ferry(dir.path(), &["scan", "--format", "json"]);

@@ -21,11 +21,20 @@ pub use model::{
     JSON_VERSION,
 };
 pub use sarif::{render_sarif, SarifFile, SARIF_SCHEMA};
-pub use text::{render_completion_text, render_text, TextOptions};
+pub use text::{render_completion_text, write_text, TextOptions};
 
 /// Renders a report as one JSON document (see `docs/json-output.md`).
 pub fn render_json(report: &impl serde::Serialize) -> String {
-    let mut out = serde_json::to_string_pretty(report).expect("the report is plain data");
-    out.push('\n');
-    out
+    let mut out = Vec::new();
+    write_json(&mut out, report).expect("writing to memory does not fail");
+    String::from_utf8(out).expect("JSON is text")
+}
+
+/// [`render_json`] written as it is serialized.
+pub fn write_json(
+    out: &mut dyn std::io::Write,
+    report: &impl serde::Serialize,
+) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, report)?;
+    out.write_all(b"\n")
 }

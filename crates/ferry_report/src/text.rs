@@ -3,6 +3,7 @@
 //! for a terminal.
 
 use std::fmt::Write as _;
+use std::io;
 
 use ferry_engine::FileStatus;
 
@@ -15,19 +16,23 @@ pub struct TextOptions {
     pub show_mentions: bool,
 }
 
-pub fn render_text(report: &ScanReport, options: TextOptions) -> String {
-    let mut out = String::new();
+/// Writes the findings line by line as they are rendered, so that a large
+/// report is never held twice.
+pub fn write_text(
+    out: &mut dyn io::Write,
+    report: &ScanReport,
+    options: TextOptions,
+) -> io::Result<()> {
     for file in &report.files {
         if let Some(error) = &file.error {
-            writeln!(out, "{}: error: {error}", file.path).unwrap();
+            writeln!(out, "{}: error: {error}", file.path)?;
         }
         for f in &file.findings {
             writeln!(
                 out,
                 "{}:{}:{}: {} {}",
                 file.path, f.line, f.column, f.code, f.message
-            )
-            .unwrap();
+            )?;
         }
         if options.show_mentions {
             for m in &file.mentions {
@@ -40,16 +45,14 @@ pub fn render_text(report: &ScanReport, options: TextOptions) -> String {
                     out,
                     "{}:{}:{}: mention in {what}",
                     file.path, m.line, m.column
-                )
-                .unwrap();
+                )?;
             }
             for u in &file.unaffected {
                 writeln!(
                     out,
                     "{}:{}:{}: unaffected use in code",
                     file.path, u.line, u.column
-                )
-                .unwrap();
+                )?;
             }
         }
     }
@@ -65,8 +68,7 @@ pub fn render_text(report: &ScanReport, options: TextOptions) -> String {
             out,
             "No breaking uses found in {} scanned.",
             plural(summary.files_scanned, "file")
-        )
-        .unwrap();
+        )?;
     } else {
         let files_with = summary.fixable + summary.needs_review;
         let mut parts = Vec::new();
@@ -89,8 +91,7 @@ pub fn render_text(report: &ScanReport, options: TextOptions) -> String {
             plural(files_with, "file"),
             parts.join(", "),
             plural(summary.files_scanned, "file"),
-        )
-        .unwrap();
+        )?;
     }
     if !mentions_only.is_empty() {
         writeln!(
@@ -98,8 +99,7 @@ pub fn render_text(report: &ScanReport, options: TextOptions) -> String {
             "{} the old API only in comments, strings or docstrings (no change needed): {}",
             verb(mentions_only.len(), "mentions", "mention"),
             name_list(&mentions_only)
-        )
-        .unwrap();
+        )?;
     }
     let unaffected: Vec<&str> = report
         .files
@@ -113,21 +113,19 @@ pub fn render_text(report: &ScanReport, options: TextOptions) -> String {
             "{} the old names only in code that is not affected (other libraries, the legacy client, own functions): {}",
             verb(unaffected.len(), "uses", "use"),
             name_list(&unaffected)
-        )
-        .unwrap();
+        )?;
     }
     for pin in &report.pins {
-        writeln!(out, "Note: {}.", pin.message).unwrap();
+        writeln!(out, "Note: {}.", pin.message)?;
     }
     if summary.error > 0 {
         writeln!(
             out,
             "{} could not be checked (see the errors above).",
             plural(summary.error, "file")
-        )
-        .unwrap();
+        )?;
     }
-    out
+    Ok(())
 }
 
 /// How many file names a summary line lists before it says "and N more".

@@ -11,12 +11,17 @@ use std::sync::OnceLock;
 /// Runs the built `ferry` binary in `cwd`. `VIRTUAL_ENV` is removed so an
 /// interpreter can only come from the arguments or the project.
 pub fn ferry(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ferry"))
+    ferry_command(cwd, args).output().expect("ferry runs")
+}
+
+/// [`ferry`], not started yet: for tests that handle its pipes themselves.
+pub fn ferry_command(cwd: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ferry"));
+    command
         .args(args)
         .current_dir(cwd)
-        .env_remove("VIRTUAL_ENV")
-        .output()
-        .expect("ferry runs")
+        .env_remove("VIRTUAL_ENV");
+    command
 }
 
 /// A virtual environment named `name` under `target/`, with `requirements` installed.
