@@ -135,7 +135,7 @@ pub(crate) struct ReadFile {
 }
 
 /// What one folder's own files say.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct FolderSources {
     requirements: Vec<Requirement>,
     /// The folders of the uv workspace members its `uv.lock` locks.
@@ -208,11 +208,24 @@ impl FolderPin {
     }
 }
 
+/// What the resolver has read. A scan visits every folder that holds a
+/// file with the packs' words and the folders above it, so the cache keeps
+/// one small entry per folder: its path once, and its sources shared with
+/// every other folder that has none (most of them).
 #[derive(Debug, Default)]
 struct ResolverState {
-    folders: HashMap<PathBuf, Arc<FolderSources>>,
+    folders: HashMap<PathBuf, Folder>,
     files: HashMap<PathBuf, Option<Arc<ReadFile>>>,
-    nearest: HashMap<(PathBuf, String), Option<Arc<FolderPin>>>,
+    /// The sources of a folder without any: one allocation for all of them.
+    no_sources: Arc<FolderSources>,
+}
+
+#[derive(Debug)]
+struct Folder {
+    sources: Arc<FolderSources>,
+    /// The nearest pin at or above the folder, by the library's index in
+    /// [`PinResolver::libraries`]; a library not asked about yet is absent.
+    nearest: Vec<(usize, Option<Arc<FolderPin>>)>,
 }
 
 /// Finds the pin that decides for a folder, reading each folder and file
@@ -244,16 +257,22 @@ impl PinResolver {
 
     /// The nearest folder pin of `library` for files in `folder` (absolute).
     pub fn pin_for(&self, folder: &Path, library: &str) -> Option<Arc<FolderPin>> {
+        let index = self.libraries.iter().position(|l| l == library)?;
         let mut state = self.state.lock().expect("no panics while locked");
         let mut visited = Vec::new();
         let mut current = Some(folder);
         let found = loop {
             let Some(dir) = current else { break None };
-            let key = (dir.to_path_buf(), library.to_string());
-            if let Some(hit) = state.nearest.get(&key) {
-                break hit.clone();
+            let known = state.folders.get(dir).and_then(|f| {
+                f.nearest
+                    .iter()
+                    .find(|(i, _)| *i == index)
+                    .map(|(_, pin)| pin.clone())
+            });
+            if let Some(hit) = known {
+                break hit;
             }
-            visited.push(key);
+            visited.push(dir);
             let sources = self.folder(&mut state, dir);
             let requirements: Vec<Requirement> = sources
                 .requirements
@@ -278,8 +297,10 @@ impl PinResolver {
             }
             current = dir.parent();
         };
-        for key in visited {
-            state.nearest.insert(key, found.clone());
+        for dir in visited {
+            if let Some(folder) = state.folders.get_mut(dir) {
+                folder.nearest.push((index, found.clone()));
+            }
         }
         found
     }
@@ -327,7 +348,7 @@ impl PinResolver {
 
     fn folder(&self, state: &mut ResolverState, dir: &Path) -> Arc<FolderSources> {
         if let Some(hit) = state.folders.get(dir) {
-            return hit.clone();
+            return hit.sources.clone();
         }
         let mut names: Vec<String> = Vec::new();
         let mut is_work_tree_top = false;
@@ -355,12 +376,21 @@ impl PinResolver {
         } else {
             Vec::new()
         };
-        let sources = Arc::new(FolderSources {
-            requirements,
-            workspace_members,
-            is_work_tree_top,
-        });
-        state.folders.insert(dir.to_path_buf(), sources.clone());
+        let sources =
+            if requirements.is_empty() && workspace_members.is_empty() && !is_work_tree_top {
+                state.no_sources.clone()
+            } else {
+                Arc::new(FolderSources {
+                    requirements,
+                    workspace_members,
+                    is_work_tree_top,
+                })
+            };
+        let folder = Folder {
+            sources: sources.clone(),
+            nearest: Vec::new(),
+        };
+        state.folders.insert(dir.to_path_buf(), folder);
         sources
     }
 

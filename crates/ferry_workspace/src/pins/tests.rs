@@ -178,6 +178,17 @@ fn each_folder_and_file_is_read_once() {
     let state = resolver.state.lock().unwrap();
     assert_eq!(state.files.len(), 1);
     assert_eq!(state.folders.len(), 3);
+    // The two folders without requirement files share one empty entry, and
+    // each remembers its answer.
+    for folder in [root.join("a"), root.join("a/b")] {
+        let folder = &state.folders[&folder];
+        assert!(Arc::ptr_eq(&folder.sources, &state.no_sources));
+        assert!(matches!(&folder.nearest[..], [(0, Some(pin))] if Arc::ptr_eq(pin, &first)));
+    }
+    assert!(!Arc::ptr_eq(
+        &state.folders[root].sources,
+        &state.no_sources
+    ));
 }
 
 #[test]
