@@ -17,8 +17,8 @@ use ferry_verify::{
     VerifyReport,
 };
 use ferry_workspace::{
-    discover, display_path, write_atomically, DiscoverOptions, FixMode, FixOptions, FixRun,
-    ScanOptions,
+    discover, display_path, write_atomically, DiscoverOptions, Fingerprint, FixMode, FixOptions,
+    FixRun, ScanOptions,
 };
 
 use crate::cli::{DoctorArgs, FixArgs, OutputFormat, Selection, VerifyArgs};
@@ -568,11 +568,13 @@ impl FixVerification {
             let mut verdict = judge(file, before, now);
             if self.rollback && !verdict.passed() {
                 match original {
-                    Some(original) => match write_atomically(&file.path, &fixed, &original) {
-                        Ok(()) => verdict.restored = true,
-                        Err(err) => restore_errors
-                            .push(format!("{}: error: cannot restore: {err}", file.shown)),
-                    },
+                    Some(original) => {
+                        match write_atomically(&file.path, &Fingerprint::of(&fixed), &original) {
+                            Ok(()) => verdict.restored = true,
+                            Err(err) => restore_errors
+                                .push(format!("{}: error: cannot restore: {err}", file.shown)),
+                        }
+                    }
                     None => restore_errors.push(format!(
                         "{}: error: cannot restore: it was not going to change when Ferry read it",
                         file.shown

@@ -24,7 +24,7 @@ use crate::pins::{PinBump, RunPins};
 use crate::progress::{NoProgress, Progress};
 use crate::read::read_candidate;
 use crate::scan::{count_breaks_when_raised, describe_check_error, display_path, to_file_report};
-use crate::write::{remove_stale_temp_files, write_atomically};
+use crate::write::{remove_stale_temp_files, write_atomically, Fingerprint};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FixMode {
@@ -112,7 +112,7 @@ const WRITER_THREADS: usize = 32;
 
 /// A file whose new bytes are ready.
 struct Planned {
-    original: Vec<u8>,
+    original: Fingerprint,
     fixed: Vec<u8>,
 }
 
@@ -261,7 +261,10 @@ fn plan_file(
         if options.mode == FixMode::Diff {
             diff = Some(unified_diff(&shown, text, &outcome.text));
         }
-        plan = Some(Planned { original, fixed });
+        plan = Some(Planned {
+            original: Fingerprint::of(&original),
+            fixed,
+        });
     }
     Some((
         FileFix {
@@ -296,7 +299,7 @@ fn plan_bump(bump: &PinBump, options: FixOptions) -> (FileFix, Option<Planned>) 
         file.diff = Some(unified_diff(&bump.shown, &bump.original, &fixed));
     }
     let plan = Planned {
-        original: bump.original.as_bytes().to_vec(),
+        original: Fingerprint::of(bump.original.as_bytes()),
         fixed: fixed.into_bytes(),
     };
     (file, Some(plan))

@@ -28,4 +28,6 @@ pub use progress::{NoProgress, Progress};
 pub use scan::{
     describe_check_error, display_path, scan, scan_with_progress, to_file_report, ScanOptions,
 };
-pub use write::{remove_stale_temp_files, write_atomically, write_new_file, WriteError};
+pub use write::{
+    remove_stale_temp_files, write_atomically, write_new_file, Fingerprint, WriteError,
+};
