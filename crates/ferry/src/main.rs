@@ -2,6 +2,7 @@
 //! outcome to an exit code. Everything it does is delegated to the library
 //! crates; this file only wires them together and prints.
 
+mod allocator;
 mod cli;
 mod commands;
 mod exit;
@@ -19,6 +20,7 @@ use clap::Parser;
 const STACK_SIZE: usize = 64 * 1024 * 1024;
 
 fn main() -> ExitCode {
+    allocator::keep_large_blocks_in_own_mappings();
     let args = cli::Args::parse();
     let _ = rayon::ThreadPoolBuilder::new()
         .stack_size(STACK_SIZE)
