@@ -309,14 +309,54 @@ pub fn own_line_indent(source: &str, at: TextSize) -> Option<&str> {
         .then_some(indent)
 }
 
+/// Whether `stmt`, first in a body, is its docstring.
+fn is_docstring(stmt: &Stmt) -> bool {
+    matches!(stmt, Stmt::Expr(e) if e.value.is_string_literal_expr())
+}
+
 /// The first statement of a body that is not its docstring.
 pub fn first_statement_after_docstring(body: &[Stmt]) -> Option<&Stmt> {
-    let is_docstring =
-        |stmt: &Stmt| matches!(stmt, Stmt::Expr(e) if e.value.is_string_literal_expr());
     match body {
         [first, rest @ ..] if is_docstring(first) => rest.first(),
         _ => body.first(),
     }
+}
+
+/// Where a new top-level `import` line goes: at the start of the line after
+/// the last import of the module's leading block (imports, its docstring,
+/// other expressions); without an import there, after the docstring; without
+/// either, below the comments that head the file, so that a shebang, an
+/// encoding cookie (which must stay on the first two lines) and a licence
+/// header stay above it.
+pub fn new_import_position(module: &ModModule, source: &str) -> TextSize {
+    let is_import = |s: &&Stmt| matches!(s, Stmt::Import(_) | Stmt::ImportFrom(_));
+    let leading = module
+        .body
+        .iter()
+        .take_while(|s| matches!(s, Stmt::Import(_) | Stmt::ImportFrom(_) | Stmt::Expr(_)));
+    let docstring = module.body.first().filter(|s| is_docstring(s));
+    let at = match leading.filter(is_import).last().or(docstring) {
+        Some(stmt) => {
+            let end = usize::from(stmt.end());
+            source[end..]
+                .find('\n')
+                .map_or(source.len(), |p| end + p + 1)
+        }
+        // Right below the comments that head the file, before the blank
+        // lines that part them from the code.
+        None => {
+            let code = module
+                .body
+                .first()
+                .map_or(source.len(), |s| usize::from(s.start()));
+            let header = source[..code].trim_end_matches([' ', '\t', '\r', '\n', '\x0c']);
+            match source[header.len()..code].find('\n') {
+                Some(p) if !header.is_empty() => header.len() + p + 1,
+                _ => 0,
+            }
+        }
+    };
+    TextSize::try_from(at).unwrap_or_default()
 }
 
 /// Whether a parameter of `function` is read anywhere in its body (nested

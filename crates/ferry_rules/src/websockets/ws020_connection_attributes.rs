@@ -48,9 +48,9 @@
 use ferry_engine::{Applicability, Checker, Edit, Fix, Rule};
 use ferry_python::ast::visitor::{self, Visitor};
 use ferry_python::ast::{Expr, ExprAttribute, ExprContext, ModModule, Stmt, UnaryOp};
-use ferry_python::{Ranged, Resolution, TextSize};
+use ferry_python::{Ranged, Resolution};
 
-use super::api::line_ending;
+use super::api::{line_ending, new_import_position};
 use super::connections::{Connections, Known, Side};
 
 pub struct ConnectionAttributes;
@@ -298,24 +298,7 @@ impl AttributeWalker<'_, '_, '_> {
         }
         let source = self.checker.source;
         let eol = line_ending(source);
-        // After the last import of the leading block of imports.
-        let last_import = self
-            .module
-            .body
-            .iter()
-            .take_while(|s| matches!(s, Stmt::Import(_) | Stmt::ImportFrom(_) | Stmt::Expr(_)))
-            .filter(|s| matches!(s, Stmt::Import(_) | Stmt::ImportFrom(_)))
-            .last();
-        let at = match last_import {
-            Some(stmt) => {
-                let after = &source[usize::from(stmt.end())..];
-                let line_end = after
-                    .find('\n')
-                    .map_or(source.len(), |p| usize::from(stmt.end()) + p + 1);
-                TextSize::try_from(line_end).ok()?
-            }
-            None => TextSize::new(0),
-        };
+        let at = new_import_position(self.module, source);
         let text = if usize::from(at) == source.len() && !source.ends_with('\n') {
             format!("{eol}from websockets.protocol import State{eol}")
         } else {
