@@ -261,10 +261,14 @@ fn plan_file(
         if options.mode == FixMode::Diff {
             diff = Some(unified_diff(&shown, text, &outcome.text));
         }
-        plan = Some(Planned {
-            original: Fingerprint::of(&original),
-            fixed,
-        });
+        // Only a run that writes keeps the bytes (encoded all the same, so
+        // that `--check` reports a fix the file's encoding cannot hold).
+        if options.mode == FixMode::Write {
+            plan = Some(Planned {
+                original: Fingerprint::of(&original),
+                fixed,
+            });
+        }
     }
     Some((
         FileFix {
@@ -298,11 +302,11 @@ fn plan_bump(bump: &PinBump, options: FixOptions) -> (FileFix, Option<Planned>) 
     if options.mode == FixMode::Diff {
         file.diff = Some(unified_diff(&bump.shown, &bump.original, &fixed));
     }
-    let plan = Planned {
+    let plan = (options.mode == FixMode::Write).then(|| Planned {
         original: Fingerprint::of(bump.original.as_bytes()),
         fixed: fixed.into_bytes(),
-    };
-    (file, Some(plan))
+    });
+    (file, plan)
 }
 
 fn unified_diff(shown: &str, old: &str, new: &str) -> String {
