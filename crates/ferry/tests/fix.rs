@@ -163,6 +163,26 @@ fn encodings_and_line_endings_survive() {
     }
 }
 
+/// Every file under `root` but git's own, relative to it, sorted.
+fn files_in(root: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    let mut folders = vec![root.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                if path.file_name() != Some(".git".as_ref()) {
+                    folders.push(path);
+                }
+            } else {
+                found.push(path.strip_prefix(root).unwrap().to_path_buf());
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
 #[test]
 fn uncommitted_changes_block_writing_unless_allowed() {
     let dir = project();
@@ -178,8 +198,11 @@ fn uncommitted_changes_block_writing_unless_allowed() {
     )
     .unwrap();
 
+    let before = files_in(dir.path());
     let refused = ferry(dir.path(), &["fix"]);
     assert_eq!(refused.status.code(), Some(2));
+    // Nothing written, not even a temporary file.
+    assert_eq!(files_in(dir.path()), before, "no file added or left behind");
     let message = err(&refused);
     assert!(
         message.contains("2 files to fix have uncommitted changes"),
