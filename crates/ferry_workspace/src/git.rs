@@ -193,15 +193,7 @@ fn states_against_index(
 /// submodule). One `git cat-file --batch` reads `HEAD`'s trees a level at a
 /// time, each folder on the way to a name once. `None` if git fails.
 fn head_blobs(top: &Path, names: &[&str]) -> Option<Vec<Option<String>>> {
-    let mut child = Command::new("git")
-        .arg("-C")
-        .arg(top)
-        .args(["cat-file", "--batch"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
+    let mut child = spawn_git(top, &["cat-file", "--batch"])?;
     let mut stdin = child.stdin.take()?;
     let mut stdout = io::BufReader::new(child.stdout.take()?);
     let mut blobs: Vec<Option<String>> = vec![None; names.len()];
@@ -373,16 +365,7 @@ fn git_with_input(top: &Path, args: &[&str], input: &str) -> Option<String> {
 /// standard output. The input is written from another thread, so that
 /// neither side waits on a full pipe.
 fn git_with_input_code(top: &Path, args: &[&str], input: &str) -> Option<(i32, String)> {
-    let mut child = Command::new("git")
-        .arg("--literal-pathspecs")
-        .arg("-C")
-        .arg(top)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
+    let mut child = spawn_git(top, args)?;
     let mut stdin = child.stdin.take()?;
     let output = std::thread::scope(|scope| {
         scope.spawn(move || {
@@ -393,6 +376,21 @@ fn git_with_input_code(top: &Path, args: &[&str], input: &str) -> Option<(i32, S
     .ok()?;
     let code = output.status.code()?;
     Some((code, String::from_utf8_lossy(&output.stdout).into_owned()))
+}
+
+/// Starts git in `top` with `args`, its standard input and output piped.
+/// Paths given to it are file names, never patterns.
+fn spawn_git(top: &Path, args: &[&str]) -> Option<std::process::Child> {
+    Command::new("git")
+        .arg("--literal-pathspecs")
+        .arg("-C")
+        .arg(top)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()
 }
 
 /// The work tree each folder belongs to, asking git once per work tree.
@@ -681,15 +679,21 @@ pub(crate) mod tests {
         }
     }
 
+    /// A repository whose first commit holds `name` with `content`.
+    fn committed(name: &str, content: &str) -> tempfile::TempDir {
+        let dir = new_repo();
+        fs::write(dir.path().join(name), content).unwrap();
+        git(dir.path(), &["add", "."]);
+        git(dir.path(), &["commit", "-q", "-m", "init"]);
+        dir
+    }
+
     #[test]
     fn a_file_as_committed_is_writable_whatever_the_index_holds() {
         // Git has the content: in `HEAD`. A change staged and then undone in
         // the work tree stays in the index, which writing the file keeps.
-        let dir = new_repo();
+        let dir = committed("a.py", "x = 1\n");
         let root = dir.path();
-        fs::write(root.join("a.py"), "x = 1\n").unwrap();
-        git(root, &["add", "."]);
-        git(root, &["commit", "-q", "-m", "init"]);
         fs::write(root.join("a.py"), "x = 2\n").unwrap();
         git(root, &["add", "a.py"]);
         fs::write(root.join("a.py"), "x = 1\n").unwrap();
@@ -712,11 +716,8 @@ pub(crate) mod tests {
     #[test]
     fn file_names_are_never_patterns() {
         // Unquoted, `:(exclude)*` would be a pathspec that matches nothing.
-        let dir = new_repo();
+        let dir = committed(":(exclude)*", "x = 1\n");
         let root = dir.path();
-        fs::write(root.join(":(exclude)*"), "x = 1\n").unwrap();
-        git(root, &["add", "."]);
-        git(root, &["commit", "-q", "-m", "init"]);
         fs::write(root.join(":(exclude)*"), "x = 2\n").unwrap();
         assert_eq!(uncommitted(&[root.join(":(exclude)*")]).len(), 1);
     }
