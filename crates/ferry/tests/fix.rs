@@ -331,3 +331,19 @@ fn temporary_files_of_killed_runs_are_removed() {
         CLIENT_FIXED
     );
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn temporary_files_of_killed_runs_are_removed_in_the_folder_ferry_runs_in() {
+    let dir = project();
+    let app = dir.path().join("app");
+    let stale = app.join(".client.py.ferry-4294967290-AbC123.tmp");
+    fs::write(&stale, "partial").unwrap();
+    let output = ferry(&app, &["fix", "client.py"]);
+    assert_eq!(output.status.code(), Some(0), "{}", out(&output));
+    assert!(!stale.exists());
+    assert_eq!(
+        fs::read_to_string(app.join("client.py")).unwrap(),
+        CLIENT_FIXED
+    );
+}

@@ -9,15 +9,14 @@
 //! requirement that excludes an explicit target is raised (an unsafe fix)
 //! and written the same way as Python files.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 use ferry_engine::{fix_source, CheckError, Pack, Prefilter, Settings};
 use ferry_python::decode;
 use ferry_report::{FileReport, PinNote};
-use rayon::prelude::*;
 use similar::DiffOp;
 
 use crate::discover::Files;
@@ -26,7 +25,9 @@ use crate::pins::{PinBump, RunPins};
 use crate::progress::{NoProgress, Progress};
 use crate::read::read_candidate;
 use crate::scan::{count_breaks_when_raised, describe_check_error, display_path, to_file_report};
-use crate::write::{remove_stale_temp_files, write_atomically, Fingerprint, WriteError};
+use crate::write::{
+    folder_and_name, remove_stale_temp_files, write_atomically, Fingerprint, WriteError,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FixMode {
@@ -244,7 +245,7 @@ pub fn fix_with_progress<F: Files + ?Sized>(
     let planned: Mutex<Vec<(FileFix, Option<Planned>)>> = Mutex::new(Vec::new());
     let count = files.for_each_file(&|path| {
         if let Some(plan) = plan_file(path, packs, &pins, &prefilter, cwd, options) {
-            planned.lock().expect("no panics while locked").push(plan);
+            lock(&planned).push(plan);
         }
         progress.advance();
     });
@@ -271,33 +272,40 @@ pub fn fix_with_progress<F: Files + ?Sized>(
             }
         }
         // A killed run leaves its temporary file beside a file it had not
-        // replaced yet, which this run writes: only those folders are read.
-        let dirs: BTreeSet<&Path> = to_write.iter().filter_map(|p| p.parent()).collect();
-        stale_temp_files_removed = remove_stale_temp_files(dirs);
-        let mut write_all = || {
-            // One file per task: a thread waiting on the disk must not hold others back.
-            planned
-                .par_iter_mut()
-                .with_max_len(1)
-                .for_each(|(file, plan)| {
-                    if let Some(plan) = plan.take() {
-                        if let Err(err) = plan.write(&file.path) {
-                            file.applied.clear();
-                            file.report =
-                                FileReport::error(file.report.path.clone(), err.to_string());
-                        }
-                    }
-                });
+        // replaced yet, which this run writes: only those folders are read,
+        // each by the first writer there, so the reads overlap the flushes.
+        let cleaned: Mutex<HashSet<PathBuf>> = Mutex::default();
+        let removed: Mutex<Vec<PathBuf>> = Mutex::default();
+        // Threads that only wait: a pool's idle workers would look for work
+        // on the cores the flushes need.
+        let queue = Mutex::new(planned.iter_mut().filter(|(_, plan)| plan.is_some()));
+        let write_next = || loop {
+            let Some((file, plan)) = lock(&queue).next() else {
+                break;
+            };
+            let Some(plan) = plan.take() else {
+                continue;
+            };
+            let (dir, _) = folder_and_name(&file.path);
+            if lock(&cleaned).insert(dir.to_path_buf()) {
+                lock(&removed).extend(remove_stale_temp_files([dir]));
+            }
+            if let Err(err) = plan.write(&file.path) {
+                file.applied.clear();
+                file.report = FileReport::error(file.report.path.clone(), err.to_string());
+            }
         };
-        let writers = rayon::ThreadPoolBuilder::new()
-            .num_threads(WRITER_THREADS.min(to_write.len()).max(1))
-            .thread_name(|i| format!("ferry-writer-{i}"))
-            .build();
-        match writers {
-            Ok(pool) => pool.install(write_all),
-            // Without threads of its own, writing still works on the run's.
-            Err(_) => write_all(),
-        }
+        std::thread::scope(|scope| {
+            for i in 1..WRITER_THREADS.min(to_write.len()) {
+                // Too few threads is slower, never wrong: this one writes too.
+                let _ = std::thread::Builder::new()
+                    .name(format!("ferry-writer-{i}"))
+                    .spawn_scoped(scope, write_next);
+            }
+            write_next();
+        });
+        stale_temp_files_removed = removed.into_inner().expect("no panics while locked");
+        stale_temp_files_removed.sort();
     }
     Ok(FixRun {
         files: planned.into_iter().map(|(f, _)| f).collect(),
@@ -305,6 +313,10 @@ pub fn fix_with_progress<F: Files + ?Sized>(
         stale_temp_files_removed,
         pins: pins.notes(),
     })
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().expect("no panics while locked")
 }
 
 /// Reads, fixes in memory and (in `Diff` mode) diffs one file. `None`: nothing to say.

@@ -34,7 +34,7 @@ pub enum WriteError {
 
 /// The folder a temporary file for `path` goes in (the same, so the rename
 /// stays on one file system), and the name it is derived from.
-fn folder_and_name(path: &Path) -> (&Path, String) {
+pub(crate) fn folder_and_name(path: &Path) -> (&Path, String) {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
