@@ -8,7 +8,7 @@ use std::process::Output;
 use serde_json::Value;
 
 mod common;
-use common::ferry;
+use common::{ferry, git};
 
 fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
@@ -330,6 +330,30 @@ fn the_pin_bump_rewrites_only_the_specifier_and_keeps_crlf() {
         Some(0)
     );
     assert_eq!(ferry(root, &["scan"]).status.code(), Some(0));
+}
+
+#[test]
+fn a_requirement_file_with_uncommitted_changes_blocks_the_fix() {
+    // A real work tree: the bump is written behind the same guard as code.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "requirements.txt", "websockets<14\n");
+    write(root, "app/client.py", CLIENT);
+    git(root, &["init", "-q"]);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "init"]);
+    let edited = "websockets<14\npytest\n";
+    write(root, "requirements.txt", edited);
+    let fix = ["fix", "--unsafe-fixes", "--target", "websockets==15.0.1"];
+    let output = ferry(root, &fix);
+    assert_eq!(output.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains("1 file to fix has uncommitted changes:\n  requirements.txt (dirty)"),
+        "{message}"
+    );
+    assert_eq!(read(root, "requirements.txt"), edited);
+    assert_eq!(read(root, "app/client.py"), CLIENT, "nothing written");
 }
 
 #[test]

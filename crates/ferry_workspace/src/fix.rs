@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
 
 use ferry_engine::{fix_source, CheckError, Pack, Prefilter, Settings};
 use ferry_python::decode;
@@ -20,7 +20,8 @@ use ferry_report::{FileReport, PinNote};
 use similar::DiffOp;
 
 use crate::discover::Files;
-use crate::git::{uncommitted, DirtyFile};
+use crate::git::{DirtyFile, Guard};
+use crate::handover::lock;
 use crate::pins::{PinBump, RunPins};
 use crate::progress::{NoProgress, Progress};
 use crate::read::read_candidate;
@@ -243,8 +244,12 @@ pub fn fix_with_progress<F: Files + ?Sized>(
     let pins = RunPins::new(settings, packs, cwd, options.project_pins);
     progress.start(files.count_hint(), "fixing");
     let planned: Mutex<Vec<(FileFix, Option<Planned>)>> = Mutex::new(Vec::new());
+    // The guard learns of each file to write as soon as it is planned, and
+    // asks git about them while the other files are planned.
+    let guard = (options.mode == FixMode::Write && !options.allow_dirty).then(Guard::start);
     let count = files.for_each_file(&|path| {
-        if let Some(plan) = plan_file(path, packs, &pins, &prefilter, cwd, options) {
+        let plan = plan_file(path, packs, &pins, &prefilter, cwd, options, guard.as_ref());
+        if let Some(plan) = plan {
             lock(&planned).push(plan);
         }
         progress.advance();
@@ -252,18 +257,19 @@ pub fn fix_with_progress<F: Files + ?Sized>(
     progress.finish();
     let mut planned = planned.into_inner().expect("no panics while locked");
     let bumps = pins.bumps();
-    planned.extend(bumps.iter().map(|bump| plan_bump(bump, options)));
+    planned.extend(
+        bumps
+            .iter()
+            .map(|bump| plan_bump(bump, options, guard.as_ref())),
+    );
     planned.sort_by(|a, b| a.0.report.path.cmp(&b.0.report.path));
 
     let mut stale_temp_files_removed = Vec::new();
     if options.mode == FixMode::Write {
-        let to_write: Vec<PathBuf> = planned
-            .iter()
-            .filter(|(_, p)| p.is_some())
-            .map(|(f, _)| f.path.clone())
-            .collect();
-        if !options.allow_dirty {
-            let dirty: Vec<(String, &'static str)> = uncommitted(&to_write)
+        let to_write = planned.iter().filter(|(_, plan)| plan.is_some()).count();
+        if let Some(guard) = guard {
+            let dirty: Vec<(String, &'static str)> = guard
+                .finish()
                 .into_iter()
                 .map(|DirtyFile { path, state }| (display_path(&path, cwd), state))
                 .collect();
@@ -296,7 +302,7 @@ pub fn fix_with_progress<F: Files + ?Sized>(
             }
         };
         std::thread::scope(|scope| {
-            for i in 1..WRITER_THREADS.min(to_write.len()) {
+            for i in 1..WRITER_THREADS.min(to_write) {
                 // Too few threads is slower, never wrong: this one writes too.
                 let _ = std::thread::Builder::new()
                     .name(format!("ferry-writer-{i}"))
@@ -315,10 +321,6 @@ pub fn fix_with_progress<F: Files + ?Sized>(
     })
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().expect("no panics while locked")
-}
-
 /// Reads, fixes in memory and (in `Diff` mode) diffs one file. `None`: nothing to say.
 fn plan_file(
     path: &Path,
@@ -327,6 +329,7 @@ fn plan_file(
     prefilter: &Prefilter,
     cwd: &Path,
     options: FixOptions,
+    guard: Option<&Guard>,
 ) -> Option<(FileFix, Option<Planned>)> {
     let failed = |reason: String| {
         let report = FileReport::error(display_path(path, cwd), reason);
@@ -378,7 +381,7 @@ fn plan_file(
         // Only a run that writes keeps the bytes (encoded all the same, so
         // that `--check` reports a fix the file's encoding cannot hold).
         if options.mode == FixMode::Write {
-            plan = Some(Planned::new(&original, &fixed));
+            plan = Some(plan_write(path, &original, &fixed, guard));
         }
     }
     Some((
@@ -392,9 +395,24 @@ fn plan_file(
     ))
 }
 
+/// The plan to write `fixed` over `path`, which held `original`. The guard
+/// (absent when the run may write into files with uncommitted changes)
+/// learns of it here, with the bytes that must be committed: the file is
+/// written only if it still holds them.
+fn plan_write(path: &Path, original: &[u8], fixed: &[u8], guard: Option<&Guard>) -> Planned {
+    if let Some(guard) = guard {
+        guard.check(path, original);
+    }
+    Planned::new(original, fixed)
+}
+
 /// A requirement file's pin bump: applied only with unsafe fixes, like
 /// every unsafe fix.
-fn plan_bump(bump: &PinBump, options: FixOptions) -> (FileFix, Option<Planned>) {
+fn plan_bump(
+    bump: &PinBump,
+    options: FixOptions,
+    guard: Option<&Guard>,
+) -> (FileFix, Option<Planned>) {
     let mut file = FileFix {
         path: bump.path.clone(),
         applied: BTreeMap::new(),
@@ -413,8 +431,14 @@ fn plan_bump(bump: &PinBump, options: FixOptions) -> (FileFix, Option<Planned>) 
     if options.mode == FixMode::Diff {
         file.diff = Some(unified_diff(&bump.shown, &bump.original, &fixed));
     }
-    let plan = (options.mode == FixMode::Write)
-        .then(|| Planned::new(bump.original.as_bytes(), fixed.as_bytes()));
+    let plan = (options.mode == FixMode::Write).then(|| {
+        plan_write(
+            &bump.path,
+            bump.original.as_bytes(),
+            fixed.as_bytes(),
+            guard,
+        )
+    });
     (file, plan)
 }
 

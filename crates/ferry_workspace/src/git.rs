@@ -5,19 +5,23 @@
 //! Git is asked as little as possible, since a fix may touch files in
 //! hundreds of folders: once per work tree for its top (folders below a top
 //! already known, with no `.git` of their own on the way, share it), then
-//! two processes at once per work tree compare each file's content with
-//! what `HEAD` records, by object id, reading only the trees on the way to
-//! the files. The index is read only for the files that differ (two more
-//! processes, and one for which untracked files are ignored): on a tree of
-//! 70,000 files every command that loads the index took 29 MiB. `git
-//! status` with the files as pathspecs matched every index entry against
-//! every pathspec: 66 to 76 ms for 241 files in a 17,000-file tree, against
-//! about 12.
+//! one `git cat-file` per work tree reads what `HEAD` records for each
+//! file, only the trees on the way to the files, while the fix is still
+//! being planned; each file's content id is computed here, from the bytes
+//! its fix was planned from. The index is read only for the files that
+//! differ (`hash-object` for git's filters, then two more processes, and
+//! one for which untracked files are ignored): on a tree of 70,000 files
+//! every command that loads the index took 29 MiB. `git status` with the
+//! files as pathspecs matched every index entry against every pathspec: 66
+//! to 76 ms for 241 files in a 17,000-file tree.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::Arc;
+
+use crate::handover::Handover;
 
 /// A file with changes git does not have.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -34,101 +38,254 @@ const PATHS_PER_STATUS: usize = 1_000;
 /// The files among `paths` that have uncommitted changes. Files outside any
 /// git work tree (or when git is not installed) are never reported.
 pub fn uncommitted(paths: &[PathBuf]) -> Vec<DirtyFile> {
-    let mut work_trees = WorkTrees::default();
-    // Each file's path relative to its work tree's top, by top.
-    let mut by_top: HashMap<PathBuf, Vec<(PathBuf, &PathBuf)>> = HashMap::new();
-    // Asked once: `std::path::absolute` asks the system for every relative path.
-    let cwd = std::env::current_dir().unwrap_or_default();
+    let guard = Guard::start();
     for path in paths {
-        let Ok(absolute) = std::path::absolute(cwd.join(path)) else {
-            continue;
+        guard.check_file(path);
+    }
+    guard.finish()
+}
+
+/// The guard of one fix, run beside its planning: each file is handed over
+/// as soon as its fix is planned, with the bytes it was planned from, and a
+/// thread of the guard's own finds its work tree and what `HEAD` records
+/// for it while the other files are still being read and fixed. What is
+/// left once the last file is in (the index, for files that differ from
+/// `HEAD`) is done by [`Guard::finish`].
+pub struct Guard {
+    files: Arc<Handover<Submitted>>,
+    /// `None` if the thread could not be started, or once finished.
+    worker: Option<std::thread::JoinHandle<GuardRun>>,
+}
+
+/// How many files the guard's thread waits for before it asks git: each
+/// batch reads `HEAD`'s trees from the top again down to the folders not
+/// read yet, so one batch per file cost the planning threads more than
+/// the guard saved.
+const BATCH: usize = 64;
+
+struct Submitted {
+    path: PathBuf,
+    /// The SHA-1 blob id of the bytes the fix was planned from (`None`:
+    /// unreadable, so git is asked).
+    sha1: Option<String>,
+}
+
+impl Guard {
+    pub fn start() -> Self {
+        let files = Arc::new(Handover::default());
+        let worker = {
+            let files = Arc::clone(&files);
+            std::thread::Builder::new()
+                .name("ferry-guard".into())
+                .spawn(move || {
+                    let mut run = GuardRun::default();
+                    while let Some(batch) = files.take(BATCH) {
+                        run.add(batch);
+                    }
+                    run
+                })
+                // Without a thread, `finish` does all of it.
+                .ok()
         };
-        let dir = absolute.parent().unwrap_or(Path::new("/"));
-        let Some(top) = work_trees.top_of(dir) else {
-            continue;
+        Self { files, worker }
+    }
+
+    /// Hands over `path`, whose fix was planned from `content`. The file
+    /// will be written only if it still holds `content` then, so that is
+    /// what must be committed.
+    pub fn check(&self, path: &Path, content: &[u8]) {
+        let file = Submitted {
+            path: path.to_path_buf(),
+            sha1: Some(blob_id::<sha1::Sha1>(content)),
         };
-        let canonical = work_trees.canonical_file(&absolute);
-        if let Ok(relative) = canonical.strip_prefix(&top) {
+        self.files.push(file, BATCH);
+    }
+
+    /// Hands over `path` as it is on disk now.
+    pub fn check_file(&self, path: &Path) {
+        match std::fs::read(path) {
+            Ok(content) => self.check(path, &content),
+            Err(_) => self.files.push(
+                Submitted {
+                    path: path.to_path_buf(),
+                    sha1: None,
+                },
+                BATCH,
+            ),
+        }
+    }
+
+    /// The files handed over that have uncommitted changes, by path.
+    pub fn finish(mut self) -> Vec<DirtyFile> {
+        self.files.end();
+        let mut run = match self.worker.take().map(|worker| worker.join()) {
+            Some(Ok(run)) => run,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            None => GuardRun::default(),
+        };
+        // Whatever the thread did not take (all of it, without a thread).
+        while let Some(rest) = self.files.take(1) {
+            run.add(rest);
+        }
+        run.finish()
+    }
+}
+
+impl Drop for Guard {
+    /// A guard dropped unfinished lets its thread end (and the git it runs).
+    fn drop(&mut self) {
+        self.files.end();
+    }
+}
+
+/// What the guard knows so far, by work tree.
+#[derive(Default)]
+struct GuardRun {
+    work_trees: WorkTrees,
+    /// Asked once: `std::path::absolute` asks the system for every relative path.
+    cwd: Option<PathBuf>,
+    by_top: HashMap<PathBuf, TopFiles>,
+}
+
+/// The files of one work tree, and the `git cat-file` that reads its
+/// `HEAD` (`None` once git failed or a name could not be given to it: the
+/// files are then left to `git status`).
+struct TopFiles {
+    head: Option<HeadTrees>,
+    files: Vec<GuardedFile>,
+}
+
+struct GuardedFile {
+    /// As handed over.
+    path: PathBuf,
+    /// Relative to the work tree's top, `/`-separated (`None`: a name git's
+    /// line-based input cannot carry, a newline or not UTF-8).
+    name: Option<String>,
+    relative: PathBuf,
+    sha1: Option<String>,
+    /// The blob id `HEAD` records for it.
+    committed: Option<String>,
+}
+
+impl GuardRun {
+    fn add(&mut self, batch: Vec<Submitted>) {
+        let cwd = self
+            .cwd
+            .get_or_insert_with(|| std::env::current_dir().unwrap_or_default());
+        let mut touched: Vec<(PathBuf, usize)> = Vec::new();
+        for Submitted { path, sha1 } in batch {
+            let Ok(absolute) = std::path::absolute(cwd.join(&path)) else {
+                continue;
+            };
+            let dir = absolute.parent().unwrap_or(Path::new("/"));
+            let Some(top) = self.work_trees.top_of(dir) else {
+                continue;
+            };
+            let canonical = self.work_trees.canonical_file(&absolute);
+            let Ok(relative) = canonical.strip_prefix(&top) else {
+                continue;
+            };
             let relative = relative.to_path_buf();
-            by_top.entry(top).or_default().push((relative, path));
+            let name = relative
+                .to_str()
+                .filter(|name| !name.contains(['\n', '\r']))
+                .map(str::to_string);
+            let files = &mut self
+                .by_top
+                .entry(top.clone())
+                .or_insert_with(|| TopFiles {
+                    head: HeadTrees::open(&top),
+                    files: Vec::new(),
+                })
+                .files;
+            if !touched.iter().any(|(t, _)| *t == top) {
+                touched.push((top, files.len()));
+            }
+            files.push(GuardedFile {
+                path,
+                name,
+                relative,
+                sha1,
+                committed: None,
+            });
         }
-    }
-    let mut dirty = BTreeSet::new();
-    for (top, files) in by_top {
-        let relative: Vec<&Path> = files
-            .iter()
-            .map(|(relative, _)| relative.as_path())
-            .collect();
-        let states = match states_by_content(&top, &relative) {
-            Some(states) => states,
-            None => {
-                // A name git's line-based input cannot carry (a newline, not
-                // UTF-8), or git failed: ask `git status` about the files.
-                let mut states = Vec::with_capacity(relative.len());
-                for batch in relative.chunks(PATHS_PER_STATUS) {
-                    let by_path = status(&top, batch.iter().copied());
-                    states.extend(batch.iter().map(|r| by_path.get(*r).copied()));
+        for (top, first_new) in touched {
+            let Some(tree) = self.by_top.get_mut(&top) else {
+                continue;
+            };
+            let new = &mut tree.files[first_new..];
+            let names: Option<Vec<&str>> = new.iter().map(|f| f.name.as_deref()).collect();
+            let found = match (names, tree.head.as_mut()) {
+                (Some(names), Some(head)) => head.blobs(&names),
+                _ => None,
+            };
+            match found {
+                Some(found) => {
+                    for (file, committed) in new.iter_mut().zip(found) {
+                        file.committed = committed;
+                    }
                 }
-                states
-            }
-        };
-        for ((_, path), state) in files.iter().zip(states) {
-            if let Some(state) = state {
-                dirty.insert(DirtyFile {
-                    path: (*path).clone(),
-                    state,
-                });
+                None => tree.head = None,
             }
         }
     }
-    dirty.into_iter().collect()
+
+    fn finish(self) -> Vec<DirtyFile> {
+        let mut dirty = BTreeSet::new();
+        for (top, tree) in self.by_top {
+            let states = tree
+                .head
+                .filter(|_| tree.files.iter().all(|f| f.name.is_some()))
+                .and_then(|head| head.close().then_some(()))
+                .and_then(|()| states_by_content(&top, &tree.files))
+                .unwrap_or_else(|| {
+                    // Git failed, or a name it cannot be given: `git status`.
+                    let mut states = Vec::with_capacity(tree.files.len());
+                    for batch in tree.files.chunks(PATHS_PER_STATUS) {
+                        let by_path = status(&top, batch.iter().map(|f| f.relative.as_path()));
+                        states.extend(batch.iter().map(|f| by_path.get(&f.relative).copied()));
+                    }
+                    states
+                });
+            for (file, state) in tree.files.into_iter().zip(states) {
+                if let Some(state) = state {
+                    dirty.insert(DirtyFile {
+                        path: file.path,
+                        state,
+                    });
+                }
+            }
+        }
+        dirty.into_iter().collect()
+    }
 }
 
 /// Each file's state, by object ids. Most files a fix touches are as
-/// committed, and comparing their content's id with what `HEAD` records,
-/// read from `HEAD`'s trees alone ([`head_blobs`]), settles them without git
-/// loading the index (for a tree of 70,000 files, `git diff-index` took
-/// 29.5 MiB). The ids of the bytes on disk are computed here, while git
-/// reads the trees: `git hash-object` took 24 ms of CPU for 241 files. A
-/// file whose bytes differ from `HEAD`'s may still be clean once git's
-/// filters apply (line endings, `.gitattributes`): for those alone, `git
-/// hash-object` gives the content as git would store it, and the files that
-/// still differ are classified against the index
-/// ([`states_against_index`]). `None` if a name cannot be passed on a line
-/// or git fails.
-fn states_by_content(top: &Path, files: &[&Path]) -> Option<Vec<Option<&'static str>>> {
-    let names: Vec<&str> = files
+/// committed, and comparing their content's id with what `HEAD` records
+/// settles them without git loading the index (for a tree of 70,000 files,
+/// `git diff-index` took 29.5 MiB). A file whose bytes differ from
+/// `HEAD`'s may still be clean once git's filters apply (line endings,
+/// `.gitattributes`): for those alone, `git hash-object` gives the content
+/// as git would store it (it took 24 ms of CPU for all 241 files of the
+/// benchmark), and the files that still differ are classified against the
+/// index ([`states_against_index`]). `None` if git fails.
+fn states_by_content(top: &Path, files: &[GuardedFile]) -> Option<Vec<Option<&'static str>>> {
+    let differing: Vec<(usize, &str)> = files
         .iter()
-        .map(|f| f.to_str().filter(|name| !name.contains(['\n', '\r'])))
-        .collect::<Option<_>>()?;
-    let (sha1, committed) = std::thread::scope(|scope| {
-        // SHA-1, as nearly every repository uses it.
-        let sha1 = scope.spawn(|| {
-            names
-                .iter()
-                .map(|name| {
-                    let bytes = std::fs::read(top.join(name)).ok()?;
-                    Some(blob_id::<sha1::Sha1>(&bytes))
-                })
-                .collect::<Vec<_>>()
-        });
-        let committed = head_blobs(top, &names);
-        (sha1.join().ok(), committed)
-    });
-    let (sha1, committed) = (sha1?, committed?);
-    let differing: Vec<usize> = (0..names.len())
-        .filter(|&i| match &committed[i] {
-            Some(id) => !holds_blob(&top.join(names[i]), sha1[i].as_deref(), id),
+        .enumerate()
+        .filter(|(_, file)| match &file.committed {
+            Some(id) => !holds_blob(&top.join(&file.relative), file.sha1.as_deref(), id),
             None => true,
         })
-        .collect();
-    let mut states = vec![None; names.len()];
+        .map(|(i, file)| Some((i, file.name.as_deref()?)))
+        .collect::<Option<_>>()?;
+    let mut states = vec![None; files.len()];
     if differing.is_empty() {
         return Some(states);
     }
     let mut paths = String::new();
-    for &i in &differing {
-        paths.push_str(names[i]);
+    for (_, name) in &differing {
+        paths.push_str(name);
         paths.push('\n');
     }
     let content = git_with_input(top, &["hash-object", "--stdin-paths"], &paths)?;
@@ -136,18 +293,19 @@ fn states_by_content(top: &Path, files: &[&Path]) -> Option<Vec<Option<&'static 
     if content.len() != differing.len() {
         return None;
     }
-    let changed: Vec<(usize, &str)> = differing
+    let changed: Vec<(usize, &str, &str)> = differing
         .into_iter()
         .zip(content)
-        .filter(|&(i, id)| committed[i].as_deref() != Some(id))
+        .filter(|&((i, _), id)| files[i].committed.as_deref() != Some(id))
+        .map(|((i, name), id)| (i, name, id))
         .collect();
     if changed.is_empty() {
         return Some(states);
     }
-    let changed_names: Vec<&str> = changed.iter().map(|&(i, _)| names[i]).collect();
-    let changed_content: Vec<&str> = changed.iter().map(|&(_, id)| id).collect();
+    let changed_names: Vec<&str> = changed.iter().map(|&(_, name, _)| name).collect();
+    let changed_content: Vec<&str> = changed.iter().map(|&(_, _, id)| id).collect();
     let changed_states = states_against_index(top, &changed_names, &changed_content)?;
-    for ((i, _), state) in changed.into_iter().zip(changed_states) {
+    for ((i, ..), state) in changed.into_iter().zip(changed_states) {
         states[i] = state;
     }
     Some(states)
@@ -155,8 +313,9 @@ fn states_by_content(top: &Path, files: &[&Path]) -> Option<Vec<Option<&'static 
 
 /// Whether the file at `path` holds the blob `id` names, in the
 /// repository's object format, told by the id's length. SHA-1 ids are
-/// computed beforehand (`sha1`, while git reads the trees; `None` if the
-/// file could not be read), SHA-256 ones here, reading the file again.
+/// computed beforehand (`sha1`, from the bytes a fix was planned from;
+/// `None` if the file could not be read), SHA-256 ones here, reading the
+/// file again (a file changed since is then not written anyway).
 fn holds_blob(path: &Path, sha1: Option<&str>, id: &str) -> bool {
     match id.len() {
         40 => sha1 == Some(id),
@@ -234,54 +393,103 @@ fn states_against_index(
     Some(states)
 }
 
-/// The blob id `HEAD` records for each of `names` (paths relative to the
-/// top, `/`-separated), `None` where it records none (or a symlink, or a
-/// submodule). One `git cat-file --batch` reads `HEAD`'s trees a level at a
-/// time, each folder on the way to a name once. `None` if git fails.
-fn head_blobs(top: &Path, names: &[&str]) -> Option<Vec<Option<String>>> {
-    let mut child = spawn_git(top, &["cat-file", "--batch"])?;
-    let mut stdin = child.stdin.take()?;
-    let mut stdout = io::BufReader::new(child.stdout.take()?);
-    let mut blobs: Vec<Option<String>> = vec![None; names.len()];
-    // The trees to read next: what to ask git for, the folder's path with
-    // its trailing `/`, and the names below it.
-    let mut level = vec![(
-        "HEAD^{tree}".to_string(),
-        String::new(),
-        (0..names.len()).collect::<Vec<usize>>(),
-    )];
-    while !level.is_empty() {
-        let requests: String = level
-            .iter()
-            .map(|(object, ..)| format!("{object}\n"))
-            .collect();
-        let mut next = Vec::new();
-        let answered = std::thread::scope(|scope| {
-            // Written from another thread: git answers as it reads, and
-            // would stop reading once its answers filled the pipe.
-            let writer = scope.spawn(|| stdin.write_all(requests.as_bytes()));
-            let read = level.iter().try_for_each(|(_, folder, wanted)| {
-                // Missing: no commit yet, so nothing is committed.
-                if let Some(tree) = read_tree(&mut stdout)? {
-                    next.extend(tree.find(names, folder, wanted, &mut blobs));
-                }
-                Ok(())
-            });
-            let written = writer
-                .join()
-                .unwrap_or_else(|_| Err(io::Error::other("writer panicked")));
-            read.and(written)
-        });
-        if answered.is_err() {
+/// `HEAD`'s trees in one work tree, read by one `git cat-file --batch` a
+/// level at a time, each folder on the way to the names asked about once.
+/// The ids of the folders read are kept, so that later names start from
+/// the deepest folder already known.
+struct HeadTrees {
+    child: Child,
+    /// `None` once closed.
+    stdin: Option<ChildStdin>,
+    stdout: io::BufReader<ChildStdout>,
+    /// Folders met (relative to the top with their trailing `/`, `""` for
+    /// the top itself), by what git is asked for to read them.
+    folders: HashMap<String, String>,
+}
+
+impl HeadTrees {
+    fn open(top: &Path) -> Option<Self> {
+        let mut child = spawn_git(top, &["cat-file", "--batch"])?;
+        let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
             let _ = child.kill();
             let _ = child.wait();
             return None;
-        }
-        level = next;
+        };
+        Some(Self {
+            child,
+            stdin: Some(stdin),
+            stdout: io::BufReader::new(stdout),
+            folders: HashMap::from([(String::new(), "HEAD^{tree}".to_string())]),
+        })
     }
-    drop(stdin);
-    child.wait().ok().filter(|status| status.success())?;
-    Some(blobs)
+
+    /// The blob id `HEAD` records for each of `names` (paths relative to
+    /// the top, `/`-separated), `None` where it records none (or a symlink,
+    /// or a submodule). `None` if git fails.
+    fn blobs(&mut self, names: &[&str]) -> Option<Vec<Option<String>>> {
+        let mut blobs: Vec<Option<String>> = vec![None; names.len()];
+        // The trees to read next: what to ask git for, the folder's path
+        // with its trailing `/`, and the names below it. Each name starts
+        // at its deepest folder already read.
+        let mut starts: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, name) in names.iter().enumerate() {
+            let mut end = name.rfind('/').map_or(0, |slash| slash + 1);
+            while !self.folders.contains_key(&name[..end]) {
+                end = name[..end - 1].rfind('/').map_or(0, |slash| slash + 1);
+            }
+            starts.entry(&name[..end]).or_default().push(i);
+        }
+        let mut level: Vec<(String, String, Vec<usize>)> = starts
+            .into_iter()
+            .map(|(folder, wanted)| (self.folders[folder].clone(), folder.to_string(), wanted))
+            .collect();
+        while !level.is_empty() {
+            let requests: String = level
+                .iter()
+                .map(|(object, ..)| format!("{object}\n"))
+                .collect();
+            let mut next = Vec::new();
+            let (stdin, stdout) = (self.stdin.as_mut()?, &mut self.stdout);
+            let answered = std::thread::scope(|scope| {
+                // Written from another thread: git answers as it reads, and
+                // would stop reading once its answers filled the pipe.
+                let writer = scope.spawn(|| stdin.write_all(requests.as_bytes()));
+                let read = level.iter().try_for_each(|(_, folder, wanted)| {
+                    // Missing: no commit yet, so nothing is committed.
+                    if let Some(tree) = read_tree(stdout)? {
+                        next.extend(tree.find(names, folder, wanted, &mut blobs));
+                    }
+                    Ok(())
+                });
+                let written = writer
+                    .join()
+                    .unwrap_or_else(|_| Err(io::Error::other("writer panicked")));
+                read.and(written)
+            });
+            if answered.is_err() {
+                return None;
+            }
+            for (object, folder, _) in &next {
+                self.folders.insert(folder.clone(), object.clone());
+            }
+            level = next;
+        }
+        Some(blobs)
+    }
+
+    /// Ends git's reading; whether it went well to the end.
+    fn close(mut self) -> bool {
+        drop(self.stdin.take());
+        self.child.wait().is_ok_and(|status| status.success())
+    }
+}
+
+impl Drop for HeadTrees {
+    fn drop(&mut self) {
+        // Unless closed: git stops at the end of its input, or is stopped.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// A tree object's raw content: entries of `<mode> <name>\0<id>`, the id
@@ -294,7 +502,7 @@ struct Tree {
 impl Tree {
     /// Records the blob ids of the `wanted` names that are entries of this
     /// tree (the folder `folder`); returns the subtrees to read for the
-    /// names further down, as [`head_blobs`] queues them.
+    /// names further down, as [`HeadTrees::blobs`] queues them.
     fn find(
         &self,
         names: &[&str],
@@ -738,7 +946,7 @@ pub(crate) mod tests {
             let paths: Vec<PathBuf> = names.iter().map(|n| root.join(n)).collect();
             assert_eq!(uncommitted(&paths), vec![], "{format}");
             let relative: Vec<&str> = names.to_vec();
-            let blobs = head_blobs(&root, &relative).unwrap();
+            let blobs = HeadTrees::open(&root).unwrap().blobs(&relative).unwrap();
             assert!(blobs.iter().all(|b| b
                 .as_ref()
                 .is_some_and(|id| id.len() == 2 * if format == "sha1" { 20 } else { 32 })));
@@ -827,6 +1035,78 @@ pub(crate) mod tests {
                 assert!(holds_blob(&file, Some(&sha1), &ours), "{format}");
             }
         }
+    }
+
+    #[test]
+    fn files_handed_over_one_by_one_are_all_judged() {
+        // More files than one batch of the guard's thread, in folders that
+        // later batches meet again.
+        let dir = new_repo();
+        let root = dir.path().canonicalize().unwrap();
+        let names: Vec<String> = (0..150)
+            .map(|i| format!("p{}/q{}/f{i}.py", i % 3, i % 5))
+            .collect();
+        for name in &names {
+            fs::create_dir_all(root.join(name).parent().unwrap()).unwrap();
+            fs::write(root.join(name), format!("# {name}\n")).unwrap();
+        }
+        git(&root, &["add", "."]);
+        git(&root, &["commit", "-q", "-m", "init"]);
+        let mut expected = Vec::new();
+        for name in names.iter().step_by(7) {
+            fs::write(root.join(name), "edited\n").unwrap();
+            expected.push((root.join(name), "dirty"));
+        }
+        fs::write(root.join("p0/q0/new.py"), "new\n").unwrap();
+        expected.push((root.join("p0/q0/new.py"), "untracked"));
+        expected.sort();
+        let guard = Guard::start();
+        for name in names.iter().chain([&"p0/q0/new.py".to_string()]) {
+            guard.check_file(&root.join(name));
+        }
+        let found: Vec<(PathBuf, &str)> = guard
+            .finish()
+            .into_iter()
+            .map(|d| (d.path, d.state))
+            .collect();
+        assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn later_lookups_start_from_the_folders_already_read() {
+        let dir = new_repo();
+        let root = dir.path().canonicalize().unwrap();
+        for name in ["a/b/c.py", "a/b/d.py", "a/e/f.py", "g.py"] {
+            fs::create_dir_all(root.join(name).parent().unwrap()).unwrap();
+            fs::write(root.join(name), format!("# {name}\n")).unwrap();
+        }
+        git(&root, &["add", "."]);
+        git(&root, &["commit", "-q", "-m", "init"]);
+        let id = |name: &str| {
+            let out = Command::new("git")
+                .arg("-C")
+                .arg(&root)
+                .args(["rev-parse", &format!("HEAD:{name}")])
+                .output()
+                .unwrap();
+            Some(
+                String::from_utf8(out.stdout)
+                    .unwrap()
+                    .trim_end()
+                    .to_string(),
+            )
+        };
+        let mut head = HeadTrees::open(&root).unwrap();
+        assert_eq!(head.blobs(&["a/b/c.py"]).unwrap(), vec![id("a/b/c.py")]);
+        assert!(head.folders.contains_key("a/b/"));
+        // A file beside one found before, one in a folder not read yet,
+        // one at the top, and names HEAD does not have.
+        assert_eq!(
+            head.blobs(&["a/b/d.py", "a/e/f.py", "g.py", "a/b/x.py", "x/y.py"])
+                .unwrap(),
+            vec![id("a/b/d.py"), id("a/e/f.py"), id("g.py"), None, None]
+        );
+        assert!(head.close());
     }
 
     /// A repository whose first commit holds `name` with `content`.

@@ -10,6 +10,7 @@ mod config;
 mod discover;
 mod fix;
 mod git;
+mod handover;
 mod history;
 mod paths;
 pub mod pins;
