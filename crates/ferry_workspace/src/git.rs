@@ -67,7 +67,7 @@ struct Submitted {
     path: PathBuf,
     /// The SHA-1 blob id of the bytes the fix was planned from (`None`:
     /// unreadable, so git is asked).
-    sha1: Option<String>,
+    sha1: Option<[u8; 20]>,
 }
 
 impl Guard {
@@ -96,7 +96,7 @@ impl Guard {
     pub fn check(&self, path: &Path, content: &[u8]) {
         let file = Submitted {
             path: path.to_path_buf(),
-            sha1: Some(blob_id::<sha1::Sha1>(content)),
+            sha1: Some(sha1_blob_id(content)),
         };
         self.files.push(file, BATCH);
     }
@@ -158,13 +158,21 @@ struct TopFiles {
 struct GuardedFile {
     /// As handed over.
     path: PathBuf,
-    /// Relative to the work tree's top, `/`-separated (`None`: a name git's
-    /// line-based input cannot carry, a newline or not UTF-8).
-    name: Option<String>,
+    /// Below the work tree's top.
     relative: PathBuf,
-    sha1: Option<String>,
+    sha1: Option<[u8; 20]>,
     /// The blob id `HEAD` records for it.
     committed: Option<String>,
+}
+
+impl GuardedFile {
+    /// Its path below the top as git's line-based input takes it (`None`:
+    /// a newline, or not UTF-8).
+    fn name(&self) -> Option<&str> {
+        self.relative
+            .to_str()
+            .filter(|name| !name.contains(['\n', '\r']))
+    }
 }
 
 impl GuardRun {
@@ -177,33 +185,23 @@ impl GuardRun {
             let Ok(absolute) = std::path::absolute(cwd.join(&path)) else {
                 continue;
             };
-            let dir = absolute.parent().unwrap_or(Path::new("/"));
-            let Some(top) = self.work_trees.top_of(dir) else {
+            let Some((top, relative)) = self.work_trees.locate(&absolute) else {
                 continue;
             };
-            let canonical = self.work_trees.canonical_file(&absolute);
-            let Ok(relative) = canonical.strip_prefix(&top) else {
-                continue;
-            };
-            let relative = relative.to_path_buf();
-            let name = relative
-                .to_str()
-                .filter(|name| !name.contains(['\n', '\r']))
-                .map(str::to_string);
-            let files = &mut self
-                .by_top
-                .entry(top.clone())
-                .or_insert_with(|| TopFiles {
-                    head: HeadTrees::open(&top),
+            let files = &mut match self.by_top.get_mut(top) {
+                Some(tree) => tree,
+                None => self.by_top.entry(top.to_path_buf()).or_insert(TopFiles {
+                    head: HeadTrees::open(top),
                     files: Vec::new(),
-                })
-                .files;
+                }),
+            }
+            .files;
+            let top = top.to_path_buf();
             if !touched.iter().any(|(t, _)| *t == top) {
                 touched.push((top, files.len()));
             }
             files.push(GuardedFile {
                 path,
-                name,
                 relative,
                 sha1,
                 committed: None,
@@ -214,7 +212,7 @@ impl GuardRun {
                 continue;
             };
             let new = &mut tree.files[first_new..];
-            let names: Option<Vec<&str>> = new.iter().map(|f| f.name.as_deref()).collect();
+            let names: Option<Vec<&str>> = new.iter().map(GuardedFile::name).collect();
             let found = match (names, tree.head.as_mut()) {
                 (Some(names), Some(head)) => head.blobs(&names),
                 _ => None,
@@ -235,7 +233,7 @@ impl GuardRun {
         for (top, tree) in self.by_top {
             let states = tree
                 .head
-                .filter(|_| tree.files.iter().all(|f| f.name.is_some()))
+                .filter(|_| tree.files.iter().all(|f| f.name().is_some()))
                 .and_then(|head| head.close().then_some(()))
                 .and_then(|()| states_by_content(&top, &tree.files))
                 .unwrap_or_else(|| {
@@ -274,10 +272,10 @@ fn states_by_content(top: &Path, files: &[GuardedFile]) -> Option<Vec<Option<&'s
         .iter()
         .enumerate()
         .filter(|(_, file)| match &file.committed {
-            Some(id) => !holds_blob(&top.join(&file.relative), file.sha1.as_deref(), id),
+            Some(id) => !holds_blob(&top.join(&file.relative), file.sha1.as_ref(), id),
             None => true,
         })
-        .map(|(i, file)| Some((i, file.name.as_deref()?)))
+        .map(|(i, file)| Some((i, file.name()?)))
         .collect::<Option<_>>()?;
     let mut states = vec![None; files.len()];
     if differing.is_empty() {
@@ -316,9 +314,9 @@ fn states_by_content(top: &Path, files: &[GuardedFile]) -> Option<Vec<Option<&'s
 /// computed beforehand (`sha1`, from the bytes a fix was planned from;
 /// `None` if the file could not be read), SHA-256 ones here, reading the
 /// file again (a file changed since is then not written anyway).
-fn holds_blob(path: &Path, sha1: Option<&str>, id: &str) -> bool {
+fn holds_blob(path: &Path, sha1: Option<&[u8; 20]>, id: &str) -> bool {
     match id.len() {
-        40 => sha1 == Some(id),
+        40 => sha1.is_some_and(|sha1| hex(sha1) == id),
         64 => std::fs::read(path).is_ok_and(|bytes| blob_id::<sha2::Sha256>(&bytes) == id),
         _ => false,
     }
@@ -326,10 +324,20 @@ fn holds_blob(path: &Path, sha1: Option<&str>, id: &str) -> bool {
 
 /// Git's id of a blob holding `bytes`: the hash of `blob <length>\0` and the bytes.
 fn blob_id<D: sha2::Digest>(bytes: &[u8]) -> String {
+    hex(&blob_digest::<D>(bytes))
+}
+
+fn sha1_blob_id(bytes: &[u8]) -> [u8; 20] {
+    let mut id = [0; 20];
+    id.copy_from_slice(&blob_digest::<sha1::Sha1>(bytes));
+    id
+}
+
+fn blob_digest<D: sha2::Digest>(bytes: &[u8]) -> Vec<u8> {
     let mut digest = D::new();
     digest.update(format!("blob {}\0", bytes.len()).as_bytes());
     digest.update(bytes);
-    hex(&digest.finalize())
+    digest.finalize().to_vec()
 }
 
 /// The states of files whose `content` ids differ from `HEAD`: their index
@@ -650,76 +658,99 @@ fn spawn_git(top: &Path, args: &[&str]) -> Option<std::process::Child> {
 /// The work tree each folder belongs to, asking git once per work tree.
 #[derive(Default)]
 struct WorkTrees {
-    /// Folders already answered: the canonical top of their work tree, or
-    /// `None` outside any.
-    known: HashMap<PathBuf, Option<PathBuf>>,
-    /// Folders already resolved: their path without links, `.` or `..`
-    /// (`None` if that failed).
-    canonical: HashMap<PathBuf, Option<PathBuf>>,
+    /// Folders already met (absolute, as given).
+    known: HashMap<PathBuf, Folder>,
+    /// The work trees found, as [`Folder::top`] numbers them.
+    tops: Vec<Top>,
     /// How many times git was asked (tests check it stays one per tree).
     git_queries: usize,
 }
 
+#[derive(Debug, Clone, Copy)]
+struct Folder {
+    /// Its work tree, in [`WorkTrees::tops`]; `None` outside any.
+    top: Option<usize>,
+    /// Whether a link lies on the way down to it from the folder holding
+    /// `.git` (or it is not below one): its files' paths are then resolved
+    /// by the system.
+    linked: bool,
+}
+
+struct Top {
+    /// As git gives it, without links.
+    path: PathBuf,
+    /// The folder holding `.git`, as met, if it is the top: a file below it
+    /// with no link on the way is named relative to it.
+    base: Option<PathBuf>,
+}
+
 impl WorkTrees {
+    /// The work tree of `file` (absolute) and the file's path below its
+    /// top, as git names it. Only a file whose path has a link or a `..`
+    /// is resolved by `fs::canonicalize`, which reads every folder on the
+    /// path (13 system calls per file on the benchmark's tree).
+    fn locate(&mut self, file: &Path) -> Option<(&Path, PathBuf)> {
+        let folder = self.folder(file.parent().unwrap_or(Path::new("/")));
+        let top = &self.tops[folder.top?];
+        let plain = !folder.linked
+            && !file
+                .components()
+                .any(|c| c == std::path::Component::ParentDir)
+            && !is_link(file);
+        let relative = match &top.base {
+            Some(base) if plain => file.strip_prefix(base).ok()?.to_path_buf(),
+            _ => file
+                .canonicalize()
+                .ok()?
+                .strip_prefix(&top.path)
+                .ok()?
+                .to_path_buf(),
+        };
+        Some((&top.path, relative))
+    }
+
     /// Git finds a work tree by looking for `.git` in the folder and then
     /// each parent. So a folder with no `.git` of its own shares the answer
     /// of its parent, and only a folder holding `.git` (or the root of a
     /// chain that has none) needs git itself, for the rest: worktrees,
-    /// `.git` files, `GIT_DIR`.
-    fn top_of(&mut self, dir: &Path) -> Option<PathBuf> {
+    /// `.git` files, `GIT_DIR`. Each folder met costs one look at its own
+    /// entry (is it a link?) and one for its `.git`.
+    fn folder(&mut self, dir: &Path) -> Folder {
         let mut visited: Vec<&Path> = Vec::new();
         let mut current = dir;
-        let answer = loop {
+        let mut above = loop {
             if let Some(known) = self.known.get(current) {
-                break known.clone();
+                break *known;
+            }
+            if current.join(".git").symlink_metadata().is_ok() {
+                let holder = Folder {
+                    top: self.ask_git(current, true),
+                    linked: false,
+                };
+                self.known.insert(current.to_path_buf(), holder);
+                break holder;
             }
             visited.push(current);
-            if current.join(".git").symlink_metadata().is_ok() {
-                break self.ask_git(current);
-            }
             match current.parent() {
                 Some(parent) => current = parent,
-                None => break self.ask_git(dir),
+                None => {
+                    break Folder {
+                        top: self.ask_git(dir, false),
+                        linked: true,
+                    }
+                }
             }
         };
-        for folder in visited {
-            self.known.insert(folder.to_path_buf(), answer.clone());
+        for folder in visited.into_iter().rev() {
+            above.linked = above.linked || is_link(folder);
+            self.known.insert(folder.to_path_buf(), above);
         }
-        answer
+        above
     }
 
-    /// `file` (absolute) without links, `.` or `..`, as git names it below
-    /// its top; `file` itself if that fails. A folder's form is its
-    /// parent's and its own name unless it is a link, so each folder costs
-    /// one look at its own entry, where `fs::canonicalize` reads every
-    /// folder on the path for every file (13 system calls per file on the
-    /// benchmark's tree).
-    fn canonical_file(&mut self, file: &Path) -> PathBuf {
-        let resolved = match (file.parent(), file.file_name()) {
-            (Some(dir), Some(name)) if !is_link(file) => {
-                self.canonical_dir(dir).map(|dir| dir.join(name))
-            }
-            _ => file.canonicalize().ok(),
-        };
-        resolved.unwrap_or_else(|| file.to_path_buf())
-    }
-
-    fn canonical_dir(&mut self, dir: &Path) -> Option<PathBuf> {
-        if let Some(known) = self.canonical.get(dir) {
-            return known.clone();
-        }
-        let resolved = match (dir.parent(), dir.file_name()) {
-            (Some(parent), Some(name)) if !is_link(dir) => {
-                self.canonical_dir(parent).map(|parent| parent.join(name))
-            }
-            // The root, a name ending in `..`, or a link: the system resolves it.
-            _ => dir.canonicalize().ok(),
-        };
-        self.canonical.insert(dir.to_path_buf(), resolved.clone());
-        resolved
-    }
-
-    fn ask_git(&mut self, dir: &Path) -> Option<PathBuf> {
+    /// Asks git for the top of `dir`'s work tree; `holds_git`: `dir` has a
+    /// `.git` of its own.
+    fn ask_git(&mut self, dir: &Path, holds_git: bool) -> Option<usize> {
         self.git_queries += 1;
         let output = Command::new("git")
             .arg("-C")
@@ -732,7 +763,17 @@ impl WorkTrees {
         }
         let top =
             PathBuf::from(String::from_utf8_lossy(&output.stdout).trim_end_matches(['\n', '\r']));
-        top.canonicalize().ok()
+        let path = top.canonicalize().ok()?;
+        let base =
+            (holds_git && dir.canonicalize().is_ok_and(|d| d == path)).then(|| dir.to_path_buf());
+        self.tops.push(Top { path, base });
+        Some(self.tops.len() - 1)
+    }
+
+    #[cfg(test)]
+    fn top_of(&mut self, dir: &Path) -> Option<PathBuf> {
+        let top = self.folder(dir).top?;
+        Some(self.tops[top].path.clone())
     }
 }
 
@@ -1031,7 +1072,7 @@ pub(crate) mod tests {
                     _ => blob_id::<sha2::Sha256>(content),
                 };
                 assert_eq!(ours, gits.trim_end(), "{format} {content:?}");
-                let sha1 = blob_id::<sha1::Sha1>(content);
+                let sha1 = sha1_blob_id(content);
                 assert!(holds_blob(&file, Some(&sha1), &ours), "{format}");
             }
         }
