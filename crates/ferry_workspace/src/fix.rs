@@ -107,12 +107,14 @@ fn list_dirty(files: &[(String, &'static str)]) -> String {
         .join("\n")
 }
 
-/// Writing a file waits on the disk (the flush before the rename) far more
-/// than it uses the CPU, so the writes get threads of their own, more than
-/// there are cores: their waits overlap, and the file system commits
-/// concurrent flushes together. On the benchmark's 241 files, the writes
-/// took 150-210 ms on 2 threads and 50-70 ms on 16 to 64.
-const WRITER_THREADS: usize = 32;
+/// Writing a file waits on the disk (the flush before the rename, and
+/// freeing the replaced file's blocks at the rename) far more than it uses
+/// the CPU, so the writes get threads of their own, more than there are
+/// cores: their waits overlap, and the file system commits concurrent
+/// flushes together. On the benchmark's 241 files, the writes took 150-210
+/// ms on 2 threads and 50-70 ms on 16 to 64; each thread costs its stack's
+/// pages and often a heap of the allocator's own, so 16.
+const WRITER_THREADS: usize = 16;
 
 /// A file to write, held until the guard has answered for every file: its
 /// new bytes as the lines that change, against the bytes read. The bytes are
