@@ -27,7 +27,8 @@ use crate::progress::{NoProgress, Progress};
 use crate::read::read_candidate;
 use crate::scan::{count_breaks_when_raised, describe_check_error, display_path, to_file_report};
 use crate::write::{
-    folder_and_name, remove_stale_temp_files, write_atomically, Fingerprint, WriteError,
+    flush_file_systems, folder_and_name, remove_stale_temp_files, stage, Fingerprint, Flush,
+    Staged, WriteError,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,8 +188,9 @@ impl Planned {
         Ok(fixed)
     }
 
-    /// Reads the file again, rebuilds its new bytes and writes them.
-    fn write(&self, path: &Path) -> Result<(), WriteError> {
+    /// Reads the file again, rebuilds its new bytes and writes them beside
+    /// it, unflushed (the caller flushes every file at once).
+    fn stage(&self, path: &Path) -> Result<Staged, WriteError> {
         let current = match std::fs::read(path) {
             Ok(bytes) => bytes,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
@@ -198,7 +200,7 @@ impl Planned {
         };
         let fixed = self.rebuild(&current)?;
         drop(current);
-        write_atomically(path, &self.original, &fixed)
+        stage(path, &fixed, Flush::Later)
     }
 }
 
@@ -281,36 +283,58 @@ pub fn fix_with_progress<F: Files + ?Sized>(
         }
         // A killed run leaves its temporary file beside a file it had not
         // replaced yet, which this run writes: only those folders are read,
-        // each by the first writer there, so the reads overlap the flushes.
-        let cleaned: Mutex<HashSet<PathBuf>> = Mutex::default();
+        // each by the writer of its first file, so the reads overlap the
+        // flushes. (Decided here: the writers' heaps then hold nothing
+        // that outlives a file.)
+        let first_in_folder: Vec<bool> = {
+            let mut seen = HashSet::new();
+            planned
+                .iter()
+                .map(|(file, plan)| plan.is_some() && seen.insert(folder_and_name(&file.path).0))
+                .collect()
+        };
         let removed: Mutex<Vec<PathBuf>> = Mutex::default();
-        // Threads that only wait: a pool's idle workers would look for work
-        // on the cores the flushes need.
-        let queue = Mutex::new(planned.iter_mut().filter(|(_, plan)| plan.is_some()));
-        let write_next = || loop {
-            let Some((file, plan)) = lock(&queue).next() else {
+        // Every file is written beside itself first, then the disk is
+        // flushed once, then each is renamed over its file.
+        let mut staged: Vec<Option<Result<Staged, WriteError>>> =
+            planned.iter().map(|_| None).collect();
+        let queue = Mutex::new(planned.iter().zip(first_in_folder).zip(staged.iter_mut()));
+        on_writer_threads(to_write, || loop {
+            let Some((((file, plan), first_in_folder), slot)) = lock(&queue).next() else {
                 break;
             };
-            let Some(plan) = plan.take() else {
+            let Some(plan) = plan else {
                 continue;
             };
-            let (dir, _) = folder_and_name(&file.path);
-            if lock(&cleaned).insert(dir.to_path_buf()) {
+            if first_in_folder {
+                let (dir, _) = folder_and_name(&file.path);
                 lock(&removed).extend(remove_stale_temp_files([dir]));
             }
-            if let Err(err) = plan.write(&file.path) {
+            *slot = Some(plan.stage(&file.path));
+        });
+        let flushed = flush_file_systems(
+            staged
+                .iter()
+                .flatten()
+                .filter_map(|staged| staged.as_ref().ok())
+                .map(Staged::path),
+        );
+        let queue = Mutex::new(planned.iter_mut().zip(staged.iter_mut()));
+        on_writer_threads(to_write, || loop {
+            let Some(((file, plan), slot)) = lock(&queue).next() else {
+                break;
+            };
+            let (Some(plan), Some(staged)) = (plan.take(), slot.take()) else {
+                continue;
+            };
+            let written = match &flushed {
+                Ok(()) => staged.and_then(|new| new.replace(&file.path, &plan.original)),
+                Err(err) => Err(err.clone()),
+            };
+            if let Err(err) = written {
                 file.applied.clear();
                 file.report = FileReport::error(file.report.path.clone(), err.to_string());
             }
-        };
-        std::thread::scope(|scope| {
-            for i in 1..WRITER_THREADS.min(to_write) {
-                // Too few threads is slower, never wrong: this one writes too.
-                let _ = std::thread::Builder::new()
-                    .name(format!("ferry-writer-{i}"))
-                    .spawn_scoped(scope, write_next);
-            }
-            write_next();
         });
         stale_temp_files_removed = removed.into_inner().expect("no panics while locked");
         stale_temp_files_removed.sort();
@@ -395,6 +419,20 @@ fn plan_file(
         },
         plan,
     ))
+}
+
+/// Runs `work` on the calling thread and up to [`WRITER_THREADS`] - 1 more
+/// (fewer for fewer `files`), until each returns.
+fn on_writer_threads(files: usize, work: impl Fn() + Sync) {
+    std::thread::scope(|scope| {
+        for i in 1..WRITER_THREADS.min(files) {
+            // Too few threads is slower, never wrong: this one works too.
+            let _ = std::thread::Builder::new()
+                .name(format!("ferry-writer-{i}"))
+                .spawn_scoped(scope, &work);
+        }
+        work();
+    });
 }
 
 /// The plan to write `fixed` over `path`, which held `original`. The guard

@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 const TEMP_MARKER: &str = ".ferry-";
 const TEMP_SUFFIX: &str = ".tmp";
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum WriteError {
     #[error("changed on disk since Ferry read it; not overwritten (run ferry again)")]
     ChangedOnDisk,
@@ -71,6 +71,109 @@ impl Fingerprint {
 /// Replaces `path`'s contents with `new` if it still holds what `original`
 /// was taken of.
 pub fn write_atomically(path: &Path, original: &Fingerprint, new: &[u8]) -> Result<(), WriteError> {
+    stage(path, new, Flush::Now)?.replace(path, original)
+}
+
+/// When a staged file's contents reach the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flush {
+    /// Before [`stage`] returns.
+    Now,
+    /// By the caller, before [`Staged::replace`]: [`flush_file_systems`].
+    Later,
+}
+
+/// New contents for a file, in a temporary file beside it, that
+/// [`Staged::replace`] renames over the file. Dropped unused, the temporary
+/// file is removed.
+#[derive(Debug)]
+pub struct Staged {
+    temp: tempfile::TempPath,
+}
+
+/// Writes `new` to a temporary file beside `path`, with `path`'s
+/// permissions; `path` itself is not touched.
+pub fn stage(path: &Path, new: &[u8], flush: Flush) -> Result<Staged, WriteError> {
+    let meta = writable(path)?;
+    let (dir, name) = folder_and_name(path);
+    let mut temp = tempfile::Builder::new()
+        .prefix(&format!(".{name}{TEMP_MARKER}{}-", std::process::id()))
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(dir)
+        .map_err(|e| WriteError::Io(e.to_string()))?;
+    let io = |e: std::io::Error| WriteError::Io(e.to_string());
+    temp.write_all(new).map_err(io)?;
+    temp.as_file()
+        .set_permissions(meta.permissions())
+        .map_err(io)?;
+    if flush == Flush::Now {
+        temp.as_file().sync_all().map_err(io)?;
+    }
+    // Closed: a fix may stage more files than a process may hold open.
+    Ok(Staged {
+        temp: temp.into_temp_path(),
+    })
+}
+
+impl Staged {
+    /// The temporary file.
+    pub fn path(&self) -> &Path {
+        &self.temp
+    }
+
+    /// Renames the new contents over `path` if it still holds what
+    /// `original` was taken of (and is still a file Ferry may write).
+    pub fn replace(self, path: &Path, original: &Fingerprint) -> Result<(), WriteError> {
+        writable(path)?;
+        // The last moment to notice another writer: compare what is there now.
+        match fs::read(path) {
+            Ok(current) if Fingerprint::of(&current) == *original => {}
+            Ok(_) => return Err(WriteError::ChangedOnDisk),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                return Err(WriteError::Disappeared)
+            }
+            Err(err) => return Err(WriteError::Io(err.to_string())),
+        }
+        self.temp
+            .persist(path)
+            .map_err(|e| WriteError::Io(e.error.to_string()))
+    }
+}
+
+/// Flushes to disk the file systems that hold `files`, once each, with
+/// `syncfs`: one flush of the disk's cache for all of them, where a flush
+/// per file (`fsync`) asked for one each (241 files of the benchmark: 108
+/// to 151 ms against 56 to 73 ms for writing and one `syncfs`, in a
+/// 16-thread loop). The files whose file system could not be flushed so
+/// are flushed one by one. Elsewhere than Linux, one by one.
+pub fn flush_file_systems<'a>(files: impl IntoIterator<Item = &'a Path>) -> Result<(), WriteError> {
+    let io = |e: std::io::Error| WriteError::Io(e.to_string());
+    let mut synced: Vec<u64> = Vec::new();
+    for file in files {
+        let opened = fs::File::open(file).map_err(io)?;
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::unix::fs::MetadataExt as _;
+            use std::os::unix::io::AsRawFd as _;
+            let device = opened.metadata().map_err(io)?.dev();
+            if synced.contains(&device) {
+                continue;
+            }
+            // SAFETY: syncfs only reads the descriptor, which `opened` owns.
+            if unsafe { libc::syncfs(opened.as_raw_fd()) } == 0 {
+                synced.push(device);
+                continue;
+            }
+        }
+        opened.sync_all().map_err(io)?;
+    }
+    let _ = &mut synced;
+    Ok(())
+}
+
+/// `path`'s metadata if Ferry may replace it: it exists, is not read-only,
+/// and is not a symbolic link.
+fn writable(path: &Path) -> Result<fs::Metadata, WriteError> {
     let meta = match fs::symlink_metadata(path) {
         Ok(meta) => meta,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
@@ -84,30 +187,7 @@ pub fn write_atomically(path: &Path, original: &Fingerprint, new: &[u8]) -> Resu
     if meta.permissions().readonly() {
         return Err(WriteError::ReadOnly);
     }
-    let (dir, name) = folder_and_name(path);
-    let mut temp = tempfile::Builder::new()
-        .prefix(&format!(".{name}{TEMP_MARKER}{}-", std::process::id()))
-        .suffix(TEMP_SUFFIX)
-        .tempfile_in(dir)
-        .map_err(|e| WriteError::Io(e.to_string()))?;
-    let io = |e: std::io::Error| WriteError::Io(e.to_string());
-    temp.write_all(new).map_err(io)?;
-    temp.as_file()
-        .set_permissions(meta.permissions())
-        .map_err(io)?;
-    temp.as_file().sync_all().map_err(io)?;
-    // The last moment to notice another writer: compare what is there now.
-    match fs::read(path) {
-        Ok(current) if Fingerprint::of(&current) == *original => {}
-        Ok(_) => return Err(WriteError::ChangedOnDisk),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            return Err(WriteError::Disappeared)
-        }
-        Err(err) => return Err(WriteError::Io(err.to_string())),
-    }
-    temp.persist(path)
-        .map_err(|e| WriteError::Io(e.error.to_string()))?;
-    Ok(())
+    Ok(meta)
 }
 
 /// Whether a file name is one of Ferry's temporary files, and the pid that made it.
@@ -274,6 +354,33 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         assert!(names.iter().all(|n| temp_owner(n).is_none()), "{names:?}");
+    }
+
+    #[test]
+    fn files_staged_unflushed_are_flushed_together_then_replace_theirs() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths: Vec<PathBuf> = (0..3).map(|i| dir.path().join(format!("{i}.py"))).collect();
+        for path in &paths {
+            fs::write(path, b"old\n").unwrap();
+        }
+        let staged: Vec<Staged> = paths
+            .iter()
+            .map(|path| stage(path, b"new\n", Flush::Later).unwrap())
+            .collect();
+        // Staged, the files are untouched.
+        assert!(paths.iter().all(|p| fs::read(p).unwrap() == b"old\n"));
+        flush_file_systems(staged.iter().map(Staged::path)).unwrap();
+        for (path, new) in paths.iter().zip(staged) {
+            new.replace(path, &Fingerprint::of(b"old\n")).unwrap();
+            assert_eq!(fs::read(path).unwrap(), b"new\n");
+        }
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            3,
+            "no temporary file left"
+        );
+        // A file that cannot be opened to be flushed is an error.
+        assert!(flush_file_systems([dir.path().join("missing.py").as_path()]).is_err());
     }
 
     #[test]
