@@ -108,13 +108,12 @@ fn list_dirty(files: &[(String, &'static str)]) -> String {
         .join("\n")
 }
 
-/// Writing a file waits on the disk (the flush before the rename, and
+/// Writing a file waits on the disk (creating its temporary file, and
 /// freeing the replaced file's blocks at the rename) far more than it uses
 /// the CPU, so the writes get threads of their own, more than there are
-/// cores: their waits overlap, and the file system commits concurrent
-/// flushes together. On the benchmark's 241 files, the writes took 150-210
-/// ms on 2 threads and 50-70 ms on 16 to 64; each thread costs its stack's
-/// pages and often a heap of the allocator's own, so 16.
+/// cores, and their waits overlap. On the benchmark's 241 files, the writes
+/// took 150-210 ms on 2 threads and 50-70 ms on 16 to 64; each thread costs
+/// its stack's pages and often a heap of the allocator's own, so 16.
 const WRITER_THREADS: usize = 16;
 
 /// A file to write, held until the guard has answered for every file: its
@@ -284,7 +283,7 @@ pub fn fix_with_progress<F: Files + ?Sized>(
         // A killed run leaves its temporary file beside a file it had not
         // replaced yet, which this run writes: only those folders are read,
         // each by the writer of its first file, so the reads overlap the
-        // flushes. (Decided here: the writers' heaps then hold nothing
+        // writes. (Decided here: the writers' heaps then hold nothing
         // that outlives a file.)
         let first_in_folder: Vec<bool> = {
             let mut seen = HashSet::new();

@@ -231,9 +231,9 @@ impl GuardRun {
     fn finish(self) -> Vec<DirtyFile> {
         let mut dirty = BTreeSet::new();
         for (top, tree) in self.by_top {
+            // `head` is gone if git failed or a name could not be given to it.
             let states = tree
                 .head
-                .filter(|_| tree.files.iter().all(|f| f.name().is_some()))
                 .and_then(|head| head.close().then_some(()))
                 .and_then(|()| states_by_content(&top, &tree.files))
                 .unwrap_or_else(|| {

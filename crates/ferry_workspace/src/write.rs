@@ -148,27 +148,38 @@ impl Staged {
 /// are flushed one by one. Elsewhere than Linux, one by one.
 pub fn flush_file_systems<'a>(files: impl IntoIterator<Item = &'a Path>) -> Result<(), WriteError> {
     let io = |e: std::io::Error| WriteError::Io(e.to_string());
-    let mut synced: Vec<u64> = Vec::new();
+    // The file systems flushed whole, by device number.
+    let mut flushed = Vec::new();
     for file in files {
         let opened = fs::File::open(file).map_err(io)?;
-        #[cfg(target_os = "linux")]
-        {
-            use std::os::unix::fs::MetadataExt as _;
-            use std::os::unix::io::AsRawFd as _;
-            let device = opened.metadata().map_err(io)?.dev();
-            if synced.contains(&device) {
-                continue;
-            }
-            // SAFETY: syncfs only reads the descriptor, which `opened` owns.
-            if unsafe { libc::syncfs(opened.as_raw_fd()) } == 0 {
-                synced.push(device);
-                continue;
-            }
+        if !flush_file_system(&opened, &mut flushed).map_err(io)? {
+            opened.sync_all().map_err(io)?;
         }
-        opened.sync_all().map_err(io)?;
     }
-    let _ = &mut synced;
     Ok(())
+}
+
+/// Flushes the file system holding `file` unless it is in `flushed`;
+/// whether that file system is flushed now.
+#[cfg(target_os = "linux")]
+fn flush_file_system(file: &fs::File, flushed: &mut Vec<u64>) -> std::io::Result<bool> {
+    use std::os::unix::fs::MetadataExt as _;
+    use std::os::unix::io::AsRawFd as _;
+    let device = file.metadata()?.dev();
+    if flushed.contains(&device) {
+        return Ok(true);
+    }
+    // SAFETY: syncfs only reads the descriptor, which `file` owns.
+    let done = unsafe { libc::syncfs(file.as_raw_fd()) } == 0;
+    if done {
+        flushed.push(device);
+    }
+    Ok(done)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn flush_file_system(_: &fs::File, _: &mut Vec<u64>) -> std::io::Result<bool> {
+    Ok(false)
 }
 
 /// `path`'s metadata if Ferry may replace it: it exists, is not read-only,
