@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::Arc;
 
+use crate::folder_map::FolderMap;
 use crate::handover::Handover;
 
 /// A file with changes git does not have.
@@ -410,9 +411,9 @@ struct HeadTrees {
     /// `None` once closed.
     stdin: Option<ChildStdin>,
     stdout: io::BufReader<ChildStdout>,
-    /// Folders met (relative to the top with their trailing `/`, `""` for
-    /// the top itself), by what git is asked for to read them.
-    folders: HashMap<String, String>,
+    /// Folders met (relative to the top, `""` for the top itself), by what
+    /// git is asked for to read them.
+    folders: FolderMap<Box<str>>,
 }
 
 impl HeadTrees {
@@ -427,7 +428,11 @@ impl HeadTrees {
             child,
             stdin: Some(stdin),
             stdout: io::BufReader::new(stdout),
-            folders: HashMap::from([(String::new(), "HEAD^{tree}".to_string())]),
+            folders: {
+                let mut folders = FolderMap::default();
+                folders.insert(Path::new(""), "HEAD^{tree}".into());
+                folders
+            },
         })
     }
 
@@ -442,14 +447,17 @@ impl HeadTrees {
         let mut starts: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, name) in names.iter().enumerate() {
             let mut end = name.rfind('/').map_or(0, |slash| slash + 1);
-            while !self.folders.contains_key(&name[..end]) {
+            while !self.folders.contains_key(Path::new(&name[..end])) {
                 end = name[..end - 1].rfind('/').map_or(0, |slash| slash + 1);
             }
             starts.entry(&name[..end]).or_default().push(i);
         }
         let mut level: Vec<(String, String, Vec<usize>)> = starts
             .into_iter()
-            .map(|(folder, wanted)| (self.folders[folder].clone(), folder.to_string(), wanted))
+            .map(|(folder, wanted)| {
+                let object = self.folders.get(Path::new(folder)).expect("found above");
+                (object.to_string(), folder.to_string(), wanted)
+            })
             .collect();
         while !level.is_empty() {
             let requests: String = level
@@ -478,7 +486,8 @@ impl HeadTrees {
                 return None;
             }
             for (object, folder, _) in &next {
-                self.folders.insert(folder.clone(), object.clone());
+                self.folders
+                    .insert(Path::new(folder), object.as_str().into());
             }
             level = next;
         }
@@ -659,7 +668,7 @@ fn spawn_git(top: &Path, args: &[&str]) -> Option<std::process::Child> {
 #[derive(Default)]
 struct WorkTrees {
     /// Folders already met (absolute, as given).
-    known: HashMap<PathBuf, Folder>,
+    known: FolderMap<Folder>,
     /// The work trees found, as [`Folder::top`] numbers them.
     tops: Vec<Top>,
     /// How many times git was asked (tests check it stays one per tree).
@@ -719,15 +728,15 @@ impl WorkTrees {
         let mut visited: Vec<&Path> = Vec::new();
         let mut current = dir;
         let mut above = loop {
-            if let Some(known) = self.known.get(current) {
-                break *known;
+            if let Some(&known) = self.known.get(current) {
+                break known;
             }
             if current.join(".git").symlink_metadata().is_ok() {
                 let holder = Folder {
                     top: self.ask_git(current, true),
                     linked: false,
                 };
-                self.known.insert(current.to_path_buf(), holder);
+                self.known.insert(current, holder);
                 break holder;
             }
             visited.push(current);
@@ -743,7 +752,7 @@ impl WorkTrees {
         };
         for folder in visited.into_iter().rev() {
             above.linked = above.linked || is_link(folder);
-            self.known.insert(folder.to_path_buf(), above);
+            self.known.insert(folder, above);
         }
         above
     }
@@ -1139,7 +1148,7 @@ pub(crate) mod tests {
         };
         let mut head = HeadTrees::open(&root).unwrap();
         assert_eq!(head.blobs(&["a/b/c.py"]).unwrap(), vec![id("a/b/c.py")]);
-        assert!(head.folders.contains_key("a/b/"));
+        assert!(head.folders.contains_key(Path::new("a/b/")));
         // A file beside one found before, one in a folder not read yet,
         // one at the top, and names HEAD does not have.
         assert_eq!(

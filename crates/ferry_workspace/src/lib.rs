@@ -9,6 +9,7 @@
 mod config;
 mod discover;
 mod fix;
+mod folder_map;
 mod git;
 mod handover;
 mod history;

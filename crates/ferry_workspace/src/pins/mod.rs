@@ -33,6 +33,8 @@ use std::sync::{Arc, Mutex};
 use ferry_engine::{Migration, Pack, Settings, Version};
 use ferry_report::PinNote;
 
+use crate::folder_map::FolderMap;
+
 pub use bump::PinBump;
 pub use specifier::SpecifierSet;
 
@@ -210,11 +212,11 @@ impl FolderPin {
 
 /// What the resolver has read. A scan visits every folder that holds a
 /// file with the packs' words and the folders above it, so the cache keeps
-/// one small entry per folder: its path once, and its sources shared with
-/// every other folder that has none (most of them).
+/// one small entry per folder: its name once ([`FolderMap`]), and its
+/// sources shared with every other folder that has none (most of them).
 #[derive(Debug, Default)]
 struct ResolverState {
-    folders: HashMap<PathBuf, Folder>,
+    folders: FolderMap<Folder>,
     files: HashMap<PathBuf, Option<Arc<ReadFile>>>,
     /// The sources of a folder without any: one allocation for all of them.
     no_sources: Arc<FolderSources>,
@@ -390,7 +392,7 @@ impl PinResolver {
             sources: sources.clone(),
             nearest: Vec::new(),
         };
-        state.folders.insert(dir.to_path_buf(), folder);
+        state.folders.insert(dir, folder);
         sources
     }
 

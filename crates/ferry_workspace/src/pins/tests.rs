@@ -181,12 +181,12 @@ fn each_folder_and_file_is_read_once() {
     // The two folders without requirement files share one empty entry, and
     // each remembers its answer.
     for folder in [root.join("a"), root.join("a/b")] {
-        let folder = &state.folders[&folder];
+        let folder = state.folders.get(&folder).unwrap();
         assert!(Arc::ptr_eq(&folder.sources, &state.no_sources));
         assert!(matches!(&folder.nearest[..], [(0, Some(pin))] if Arc::ptr_eq(pin, &first)));
     }
     assert!(!Arc::ptr_eq(
-        &state.folders[root].sources,
+        &state.folders.get(root).unwrap().sources,
         &state.no_sources
     ));
 }
