@@ -148,11 +148,14 @@ struct GuardRun {
     by_top: HashMap<PathBuf, TopFiles>,
 }
 
-/// The files of one work tree, and the `git cat-file` that reads its
-/// `HEAD` (`None` once git failed or a name could not be given to it: the
-/// files are then left to `git status`).
+/// The files of one work tree not settled yet, and the `git cat-file` that
+/// reads its `HEAD` (`None` once git failed or a name could not be given
+/// to it: the files are then left to `git status`).
 struct TopFiles {
     head: Option<HeadTrees>,
+    /// A file that holds what `HEAD` records is settled as soon as git
+    /// says so, and forgotten: most files a fix touches are, and the guard
+    /// then keeps nothing of them while the rest is planned.
     files: Vec<GuardedFile>,
 }
 
@@ -163,7 +166,7 @@ struct GuardedFile {
     relative: PathBuf,
     sha1: Option<[u8; 20]>,
     /// The blob id `HEAD` records for it.
-    committed: Option<String>,
+    committed: Option<Box<str>>,
 }
 
 impl GuardedFile {
@@ -212,7 +215,7 @@ impl GuardRun {
             let Some(tree) = self.by_top.get_mut(&top) else {
                 continue;
             };
-            let new = &mut tree.files[first_new..];
+            let new = tree.files.split_off(first_new);
             let names: Option<Vec<&str>> = new.iter().map(GuardedFile::name).collect();
             let found = match (names, tree.head.as_mut()) {
                 (Some(names), Some(head)) => head.blobs(&names),
@@ -220,11 +223,19 @@ impl GuardRun {
             };
             match found {
                 Some(found) => {
-                    for (file, committed) in new.iter_mut().zip(found) {
-                        file.committed = committed;
-                    }
+                    let unsettled = new.into_iter().zip(found).filter_map(|(mut file, id)| {
+                        let settled = id.as_deref().is_some_and(|id| {
+                            holds_blob(&top.join(&file.relative), file.sha1.as_ref(), id)
+                        });
+                        file.committed = id.map(String::into_boxed_str);
+                        (!settled).then_some(file)
+                    });
+                    tree.files.extend(unsettled);
                 }
-                None => tree.head = None,
+                None => {
+                    tree.head = None;
+                    tree.files.extend(new);
+                }
             }
         }
     }
@@ -232,7 +243,9 @@ impl GuardRun {
     fn finish(self) -> Vec<DirtyFile> {
         let mut dirty = BTreeSet::new();
         for (top, tree) in self.by_top {
-            // `head` is gone if git failed or a name could not be given to it.
+            // `head` is gone if git failed or a name could not be given to
+            // it. The files it settled before stay settled: each answer
+            // was a whole tree object, read and parsed.
             let states = tree
                 .head
                 .and_then(|head| head.close().then_some(()))
@@ -259,10 +272,10 @@ impl GuardRun {
     }
 }
 
-/// Each file's state, by object ids. Most files a fix touches are as
-/// committed, and comparing their content's id with what `HEAD` records
-/// settles them without git loading the index (for a tree of 70,000 files,
-/// `git diff-index` took 29.5 MiB). A file whose bytes differ from
+/// Each file's state, by object ids, for the files whose content's id is
+/// not what `HEAD` records (the others were settled as it was read, without
+/// git loading the index: for a tree of 70,000 files, `git diff-index`
+/// took 29.5 MiB). A file whose bytes differ from
 /// `HEAD`'s may still be clean once git's filters apply (line endings,
 /// `.gitattributes`): for those alone, `git hash-object` gives the content
 /// as git would store it (it took 24 ms of CPU for all 241 files of the
@@ -272,10 +285,6 @@ fn states_by_content(top: &Path, files: &[GuardedFile]) -> Option<Vec<Option<&'s
     let differing: Vec<(usize, &str)> = files
         .iter()
         .enumerate()
-        .filter(|(_, file)| match &file.committed {
-            Some(id) => !holds_blob(&top.join(&file.relative), file.sha1.as_ref(), id),
-            None => true,
-        })
         .map(|(i, file)| Some((i, file.name()?)))
         .collect::<Option<_>>()?;
     let mut states = vec![None; files.len()];
@@ -1120,6 +1129,50 @@ pub(crate) mod tests {
             .map(|d| (d.path, d.state))
             .collect();
         assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn files_as_committed_are_settled_and_forgotten_at_once() {
+        let dir = new_repo();
+        let root = dir.path().canonicalize().unwrap();
+        for name in ["a/clean.py", "a/b/clean.py", "edited.py"] {
+            fs::create_dir_all(root.join(name).parent().unwrap()).unwrap();
+            fs::write(root.join(name), format!("# {name}\n")).unwrap();
+        }
+        git(&root, &["add", "."]);
+        git(&root, &["commit", "-q", "-m", "init"]);
+        fs::write(root.join("edited.py"), "edited\n").unwrap();
+        fs::write(root.join("new.py"), "new\n").unwrap();
+        let mut run = GuardRun::default();
+        run.add(
+            ["a/clean.py", "a/b/clean.py", "edited.py", "new.py"]
+                .iter()
+                .map(|name| Submitted {
+                    path: root.join(name),
+                    sha1: Some(sha1_blob_id(&fs::read(root.join(name)).unwrap())),
+                })
+                .collect(),
+        );
+        // Only the files git must be asked about again are kept.
+        let kept: Vec<&Path> = run
+            .by_top
+            .values()
+            .flat_map(|top| &top.files)
+            .map(|file| file.relative.as_path())
+            .collect();
+        assert_eq!(kept, [Path::new("edited.py"), Path::new("new.py")]);
+        let found: Vec<(PathBuf, &str)> = run
+            .finish()
+            .into_iter()
+            .map(|d| (d.path, d.state))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (root.join("edited.py"), "dirty"),
+                (root.join("new.py"), "untracked")
+            ]
+        );
     }
 
     #[test]
