@@ -124,8 +124,11 @@ const WRITER_THREADS: usize = 16;
 struct Planned {
     /// What the file held when it was read.
     original: Fingerprint,
-    /// Byte ranges of the original, in order, and what replaces each.
-    changes: Vec<(Range<usize>, Vec<u8>)>,
+    /// Byte ranges of the original, in order, each with where its
+    /// replacement ends in `replacements`.
+    changes: Box<[(Range<usize>, usize)]>,
+    /// The replacements, end to end (two allocations per file in all).
+    replacements: Box<[u8]>,
     /// What the rebuilt file must hold.
     fixed: Fingerprint,
 }
@@ -137,7 +140,7 @@ impl Planned {
         // Positions are counted along the operations: the indices an
         // insertion reports are not always in order with its neighbours'.
         let (mut at_old, mut at_new) = (0, 0);
-        let mut changes = Vec::new();
+        let (mut changes, mut replacements) = (Vec::new(), Vec::new());
         for op in &ops {
             let (old_len, new_len) = match *op {
                 DiffOp::Equal { len, .. } => {
@@ -152,14 +155,16 @@ impl Planned {
                 } => (old_len, new_len),
             };
             let replaced = old.starts[at_old]..old.starts[at_old + old_len];
-            let replacement = &fixed[new.starts[at_new]..new.starts[at_new + new_len]];
-            changes.push((replaced, replacement.to_vec()));
+            replacements
+                .extend_from_slice(&fixed[new.starts[at_new]..new.starts[at_new + new_len]]);
+            changes.push((replaced, replacements.len()));
             at_old += old_len;
             at_new += new_len;
         }
         Self {
             original: Fingerprint::of(original),
-            changes,
+            changes: changes.into_boxed_slice(),
+            replacements: replacements.into_boxed_slice(),
             fixed: Fingerprint::of(fixed),
         }
     }
@@ -170,11 +175,11 @@ impl Planned {
             return Err(WriteError::ChangedOnDisk);
         }
         let mut fixed = Vec::with_capacity(current.len());
-        let mut at = 0;
-        for (range, bytes) in &self.changes {
+        let (mut at, mut replacement_at) = (0, 0);
+        for (range, replacement_end) in &self.changes {
             fixed.extend_from_slice(&current[at..range.start]);
-            fixed.extend_from_slice(bytes);
-            at = range.end;
+            fixed.extend_from_slice(&self.replacements[replacement_at..*replacement_end]);
+            (at, replacement_at) = (range.end, *replacement_end);
         }
         fixed.extend_from_slice(&current[at..]);
         // Cannot differ unless the changes were computed wrongly: then
@@ -503,9 +508,10 @@ mod tests {
         assert_eq!(plan.changes.len(), 1);
         let last_line =
             original.len() - b"    return await websockets.connect(uri, extra_headers=h)\n".len();
-        let (range, bytes) = &plan.changes[0];
+        let (range, replacement_end) = &plan.changes[0];
         assert_eq!(*range, last_line..original.len());
-        assert_eq!(bytes.as_slice(), &fixed[last_line..]);
+        assert_eq!(*replacement_end, plan.replacements.len());
+        assert_eq!(&*plan.replacements, &fixed[last_line..]);
         assert_eq!(plan.rebuild(original).unwrap(), fixed);
         // A file changed since it was read is not rebuilt.
         assert_eq!(
