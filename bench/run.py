@@ -14,7 +14,7 @@ and legacy websockets code planted by bench/plant.py with its exact expected
 findings); check Ferry's findings against the planted ones (and what ast-grep
 and the baseline script find, as precision and recall); time every tool with
 hyperfine on a warm cache, in rounds, and take medians; measure peak memory
-with /usr/bin/time -v; repeat on copies of the corpus at 2x and 4x; write
+with /usr/bin/time -v (median of three runs); repeat on copies of the corpus at 2x and 4x; write
 a Markdown report and the raw numbers under target/bench/results/.
 
 Exit code 0 when Ferry's findings are exactly the planted ones and its fixes
@@ -396,6 +396,10 @@ class Timer:
         return measured
 
 
+# Runs under /usr/bin/time per command and size (the slow tools: one).
+MEMORY_RUNS = 3
+
+
 def peak_memory(tools, cmd, cwd, scratch):
     """Peak resident memory of one run, in bytes: `/usr/bin/time -v`'s
     "Maximum resident set size" (for a process pool: its largest process)."""
@@ -607,11 +611,17 @@ def measure(tools, timer, out, tree, restore_path, args, keys=None):
             times[key] += timer.times(cmd, out, runs, warmup, prepare)
     result = {}
     for key, label, cmd, prepare, slow in cmds:
+        # One run's peak moves by up to 10% with how the threads happened
+        # to share the allocator's heaps: the median of three, except for
+        # the slow tools (one run each, as for their times).
+        memories = []
+        for _ in range(1 if slow or args.quick else MEMORY_RUNS):
+            if prepare:
+                run(prepare, cwd=out, stdout=subprocess.DEVNULL)
+            memories.append(peak_memory(tools, cmd, out, timer.scratch))
         if prepare:
             run(prepare, cwd=out, stdout=subprocess.DEVNULL)
-        memory = peak_memory(tools, cmd, out, timer.scratch)
-        if prepare:
-            run(prepare, cwd=out, stdout=subprocess.DEVNULL)
+        memory = statistics.median_low(memories)
         result[key] = {
             "label": label,
             "command": " ".join(shlex.quote(os.path.relpath(c, REPO) if c.startswith(str(REPO)) else c)
@@ -619,6 +629,7 @@ def measure(tools, timer, out, tree, restore_path, args, keys=None):
             "times": times[key],
             "median": statistics.median(times[key]),
             "peak_rss": memory,
+            "peak_rss_runs": memories,
         }
     return result
 
@@ -716,9 +727,10 @@ def markdown(report):
         report["date"], report["machine"], report["load_before"], report["load_after"]))
     add("")
     add("**Command:** `{}` · **Timing:** {} · warm cache (1 warm-up run per command), {} round(s) of "
-        "{} runs ({} for the slow tools), median of all runs".format(
+        "{} runs ({} for the slow tools), median of all runs · **Peak RSS:** `/usr/bin/time -v`, "
+        "median of {} run(s) (1 for the slow tools)".format(
             report["command"], report["timer"], report["args"]["rounds"], report["args"]["runs"],
-            report["args"]["slow_runs"]))
+            report["args"]["slow_runs"], 1 if report["args"].get("quick") else MEMORY_RUNS))
     add("")
     add("**Tools:** " + ", ".join("{} `{}`".format(k, v) for k, v in report["versions"].items()))
     add("")
