@@ -30,7 +30,7 @@ pub(crate) struct FolderMap<V> {
 
 struct Node<V> {
     parent: u32,
-    /// Where its name lies in [`FolderMap::names`].
+    /// Where its name starts and ends in [`FolderMap::names`].
     name: (u32, u32),
     value: Option<V>,
 }
@@ -112,13 +112,14 @@ impl<V> FolderMap<V> {
     }
 
     fn add_child(&mut self, parent: u32, name: &[u8]) -> u32 {
-        let start = self.names.len();
-        self.names.extend_from_slice(name);
         let id = u32::try_from(self.nodes.len()).expect("fewer than 4 billion folders");
-        let span = (start as u32, name.len() as u32);
+        // The end fits, so the start does.
+        let end = u32::try_from(self.names.len() + name.len()).expect("under 4 GiB of names");
+        let start = self.names.len() as u32;
+        self.names.extend_from_slice(name);
         self.nodes.push(Node {
             parent,
-            name: span,
+            name: (start, end),
             value: None,
         });
         let Self {
@@ -135,8 +136,8 @@ impl<V> FolderMap<V> {
     }
 }
 
-fn name_of(names: &[u8], (start, len): (u32, u32)) -> &[u8] {
-    &names[start as usize..(start + len) as usize]
+fn name_of(names: &[u8], (start, end): (u32, u32)) -> &[u8] {
+    &names[start as usize..end as usize]
 }
 
 fn hash(parent: u32, name: &[u8]) -> u64 {
