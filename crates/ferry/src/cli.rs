@@ -124,6 +124,9 @@ pub struct ScanArgs {
     /// Also list every mention in comments, strings and docstrings.
     #[arg(long)]
     pub show_mentions: bool,
+    /// Also list the findings silenced by a `# noqa` comment.
+    #[arg(long)]
+    pub show_suppressed: bool,
     /// Parse every file, not only those containing a pack's words (slower;
     /// also reports syntax errors in files that cannot have a finding; the
     /// findings are the same).

@@ -69,6 +69,7 @@ fn scan(args: ScanArgs) -> Result<ExitStatus> {
         ScanFormat::Text => print_with(|out| {
             let options = TextOptions {
                 show_mentions: args.show_mentions,
+                show_suppressed: args.show_suppressed,
             };
             write_text(out, &report, options)
         })?,

@@ -368,3 +368,42 @@ fn opt_in_rules_run_only_when_selected_by_code() {
         rules.contains("WS007  ProxyFromEnvironment") && rules.contains("(opt-in: --select it)")
     );
 }
+
+#[test]
+fn noqa_comments_silence_findings_and_the_summary_counts_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "app/client.py",
+        "import websockets\n\n\nasync def main(uri, h):\n    await websockets.connect(uri, extra_headers=h)  # noqa: WS001\n    await websockets.connect(uri, extra_headers=h)  # noqa: E501\n",
+    );
+    let output = ferry(root, &["scan"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(text.starts_with("app/client.py:6:35: WS001 "), "{text}");
+    assert!(
+        text.contains("\n1 finding suppressed by `# noqa` (list them with --show-suppressed).\n"),
+        "{text}"
+    );
+    let shown = stdout(&ferry(root, &["scan", "--show-suppressed"]));
+    assert!(
+        shown.contains("app/client.py:5:35: WS001 (suppressed by `# noqa`) "),
+        "{shown}"
+    );
+    let json: Value =
+        serde_json::from_str(&stdout(&ferry(root, &["scan", "--format", "json"]))).unwrap();
+    assert_eq!(json["summary"]["findings"], 1);
+    assert_eq!(json["summary"]["suppressed"], 1);
+    assert_eq!(json["files"][0]["suppressed"][0]["line"], 5);
+
+    // Suppressed everywhere: nothing blocks `fix --check`, and fix leaves the line.
+    write(
+        root,
+        "app/client.py",
+        "import websockets\n\n\nasync def main(uri, h):\n    await websockets.connect(uri, extra_headers=h)  # noqa\n",
+    );
+    let check = ferry(root, &["fix", "--check", "--allow-dirty"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+    assert_eq!(ferry(root, &["scan"]).status.code(), Some(0));
+}

@@ -6,14 +6,16 @@ use aho_corasick::AhoCorasick;
 use ferry_python::ast::visitor::{self, Visitor};
 use ferry_python::ast::{Expr, Stmt};
 use ferry_python::{
-    find_code_uses, find_mentions, parse, Mention, ParsedModule, SemanticModel, SyntaxError,
-    TextRange, TextSize,
+    find_code_uses, find_mentions, parse, Mention, NameFacts, ParsedModule, SemanticModel,
+    SyntaxError, TextRange, TextSize,
 };
 
 use crate::edit::{apply_edits, Edit, EditError};
 use crate::finding::{Applicability, Finding, FixKind};
+use crate::guards::version_guarded;
 use crate::rule::{Checker, Pack, Rule};
-use crate::settings::Settings;
+use crate::settings::{Floor, Release, Settings};
+use crate::suppression::Suppressions;
 
 /// Decides from raw bytes whether a file can matter to the packs at all.
 ///
@@ -171,6 +173,9 @@ pub struct FileCheck {
     /// keyword, the legacy client where the old name is right, the project's
     /// own parameters. Sorted by position.
     pub unaffected: Vec<TextRange>,
+    /// Findings silenced by a `# noqa` comment: not counted in the status,
+    /// never fixed, listed for `--show-suppressed`. Sorted by position.
+    pub suppressed: Vec<Finding>,
 }
 
 impl FileCheck {
@@ -221,14 +226,33 @@ pub fn check_source(
                 .selection
                 .is_enabled(r.code(), r.rule.default_enabled())
         })
+        .filter(|(pack, r)| applies_at_target(pack, r.rule, settings))
         .map(|(pack, r)| (pack, r.rule))
+        .collect();
+    let packs_of: Vec<(&'static str, &Pack)> = rules
+        .iter()
+        .map(|(pack, rule)| (rule.code(), *pack))
         .collect();
     let mut findings = if rules.is_empty() {
         Vec::new()
     } else {
         run_rules(text, &parsed, rules, settings)
     };
+    for finding in &mut findings {
+        let pack = packs_of
+            .iter()
+            .find(|(code, _)| *code == finding.code)
+            .map(|(_, pack)| *pack);
+        if let Some((pack, floor)) = pack.and_then(|p| Some((p, settings.floor(p.library)?))) {
+            hold_to_floor(finding, pack, floor);
+        }
+    }
     findings.sort_by(|a, b| (a.range.start(), a.code).cmp(&(b.range.start(), b.code)));
+    let suppressed = if findings.is_empty() {
+        Vec::new()
+    } else {
+        Suppressions::read(text, &parsed).take_suppressed(text, &mut findings)
+    };
     // Mentions and code uses need every token looked at; a word missing
     // from the text altogether is cheaper to learn with one byte search.
     let words: Vec<&'static str> = packs
@@ -245,13 +269,43 @@ pub fn check_source(
         )
     };
     let covered = Covered::new(&findings);
-    mentions.retain(|m| !covered.overlaps(m.range));
-    unaffected.retain(|r| !covered.overlaps(*r));
+    let covered_too = Covered::new(&suppressed);
+    mentions.retain(|m| !covered.overlaps(m.range) && !covered_too.overlaps(m.range));
+    unaffected.retain(|r| !covered.overlaps(*r) && !covered_too.overlaps(*r));
     Ok(FileCheck {
         findings,
         mentions,
         unaffected,
+        suppressed,
     })
+}
+
+/// Whether `rule` can report for the file's target: a file whose target is
+/// older than the release its findings break on gets none of them.
+fn applies_at_target(pack: &Pack, rule: &dyn Rule, settings: &Settings) -> bool {
+    match (pack.applies_from(rule), settings.target(pack.library)) {
+        (Some(from), Some(target)) => *target >= from.version(),
+        _ => true,
+    }
+}
+
+/// A safe fix that writes a name the project's oldest allowed release
+/// lacks would break the project there: offer it as unsafe, saying so.
+fn hold_to_floor(finding: &mut Finding, pack: &Pack, floor: &Floor) {
+    let Some(fix) = &mut finding.fix else { return };
+    let breaking = pack.migration.map(|m| Release::new(m.breaking_since, 0));
+    let Some(requires) = fix.requires.or(breaking) else {
+        return;
+    };
+    let library = pack.library;
+    if fix.applicability != Applicability::Safe || floor.release >= requires.version() {
+        return;
+    }
+    fix.applicability = Applicability::Unsafe;
+    finding.message.push_str(&format!(
+        "; the fix needs {library} >= {requires}, but {} allows {}: raise that floor to make it safe",
+        floor.declared, floor.release
+    ));
 }
 
 /// Runs `rules` over a module, but not those that need an import of their
@@ -282,7 +336,19 @@ fn run_rules(
     if active.is_empty() {
         return Vec::new();
     }
-    walk_rules(text, parsed, &semantic, strip(active), settings)
+    let mut packages: Vec<&str> = active
+        .iter()
+        .flat_map(|(pack, _)| pack.packages.iter().copied())
+        .collect();
+    packages.sort_unstable();
+    packages.dedup();
+    let mut findings = walk_rules(text, parsed, &semantic, strip(active), settings);
+    if !findings.is_empty() {
+        // Branches chosen by the installed version are right on their side.
+        let guarded = version_guarded(parsed.module(), &semantic, &packages);
+        findings.retain(|f| !guarded.iter().any(|g| g.contains_range(f.range)));
+    }
+    findings
 }
 
 /// Each rule's module-wide look, then one walk handing every node to every rule.
@@ -386,7 +452,9 @@ impl FixOutcome {
 const MAX_FIX_PASSES: usize = 10;
 
 /// Applies every fix at or below the allowed applicability, round after round,
-/// until nothing more applies. A result that does not parse is refused.
+/// until nothing more applies. A result that does not parse is refused; so
+/// is a fix that leaves a name the module reads unbound, or imports a name
+/// nothing reads (its finding stays, as a review item saying why).
 pub fn fix_source(
     text: &str,
     packs: &[&Pack],
@@ -397,6 +465,9 @@ pub fn fix_source(
     let mut current = text.to_string();
     let mut check = check_source(&current, packs, settings)?;
     let mut applied: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut refused: Vec<Refusal> = Vec::new();
+    // Computed once a fix is about to apply: most files have none.
+    let mut facts: Option<NameFacts> = None;
     for _ in 0..MAX_FIX_PASSES {
         let mut fixes: Vec<(&'static str, &[Edit])> = check
             .findings
@@ -407,42 +478,117 @@ pub fn fix_source(
                 (allowed(fix.applicability) && !fix.edits.is_empty())
                     .then_some((f.code, fix.edits.as_slice()))
             })
+            .filter(|(code, edits)| !refused.iter().any(|r| r.is(code, edits)))
             .collect();
         fixes.sort_by_key(|(_, edits)| edits.iter().map(|e| e.range.start()).min());
-        let mut taken: Vec<Edit> = Vec::new();
-        let mut codes: Vec<&'static str> = Vec::new();
+        let mut taken: Vec<(&'static str, &[Edit])> = Vec::new();
         for (code, edits) in fixes {
-            let free = edits
-                .iter()
-                .all(|e| taken.iter().all(|t| !t.conflicts_with(e)));
+            let free = edits.iter().all(|e| {
+                taken
+                    .iter()
+                    .all(|(_, t)| t.iter().all(|t| !t.conflicts_with(e)))
+            });
             if free {
-                taken.extend(edits.iter().cloned());
-                codes.push(code);
+                taken.push((code, edits));
             }
         }
-        if codes.is_empty() {
+        if taken.is_empty() {
+            refuse_in(&mut check, &refused);
             return Ok(FixOutcome {
                 text: current,
                 applied,
                 remaining: check,
             });
         }
-        let next = apply_edits(&current, &taken)?;
-        check = match check_source(&next, packs, settings) {
+        let all: Vec<Edit> = taken.iter().flat_map(|(_, e)| e.iter().cloned()).collect();
+        let next = apply_edits(&current, &all)?;
+        let next_check = match check_source(&next, packs, settings) {
             Ok(check) => check,
             Err(CheckError::Syntax(error)) => {
+                let mut codes: Vec<&'static str> = taken.iter().map(|(c, _)| *c).collect();
                 codes.sort_unstable();
                 codes.dedup();
                 return Err(CheckError::FixBreaksSyntax { codes, error });
             }
             Err(other) => return Err(other),
         };
-        for code in codes {
+        let before = match &facts {
+            Some(facts) => facts.clone(),
+            None => name_facts(&current).unwrap_or_default(),
+        };
+        let after = name_facts(&next).unwrap_or_default();
+        if !before.made_worse_by(&after).is_empty() {
+            // Find the fixes that do it, refuse them, and redo the round.
+            let mut culprits = 0;
+            for (code, edits) in &taken {
+                let alone = apply_edits(&current, edits)?;
+                let worse = before.made_worse_by(&name_facts(&alone).unwrap_or_default());
+                if !worse.is_empty() {
+                    refused.push(Refusal::new(code, edits, worse));
+                    culprits += 1;
+                }
+            }
+            if culprits == 0 {
+                // Only together: refuse them all.
+                let worse = before.made_worse_by(&after);
+                for (code, edits) in &taken {
+                    refused.push(Refusal::new(code, edits, worse.clone()));
+                }
+            }
+            facts = Some(before);
+            continue;
+        }
+        for (code, _) in &taken {
             *applied.entry(code).or_default() += 1;
         }
         current = next;
+        check = next_check;
+        facts = Some(after);
     }
     Err(CheckError::NoConvergence(MAX_FIX_PASSES))
+}
+
+/// The names of `text`, if it parses.
+fn name_facts(text: &str) -> Option<NameFacts> {
+    let parsed = parse(text).ok()?;
+    let semantic = SemanticModel::from_module(parsed.module());
+    Some(NameFacts::of(parsed.module(), &semantic))
+}
+
+/// A fix `fix_source` will not apply, and why.
+struct Refusal {
+    code: &'static str,
+    edits: Vec<Edit>,
+    why: Vec<String>,
+}
+
+impl Refusal {
+    fn new(code: &'static str, edits: &[Edit], why: Vec<String>) -> Self {
+        Self {
+            code,
+            edits: edits.to_vec(),
+            why,
+        }
+    }
+
+    fn is(&self, code: &str, edits: &[Edit]) -> bool {
+        self.code == code && self.edits == edits
+    }
+}
+
+/// Turns the refused fixes among `check`'s findings into review items.
+fn refuse_in(check: &mut FileCheck, refused: &[Refusal]) {
+    for finding in &mut check.findings {
+        let Some(fix) = &finding.fix else { continue };
+        let Some(refusal) = refused.iter().find(|r| r.is(finding.code, &fix.edits)) else {
+            continue;
+        };
+        finding.message.push_str(&format!(
+            "; Ferry did not apply its fix, which would leave the file inconsistent ({}): make this change by hand",
+            refusal.why.join("; ")
+        ));
+        finding.fix = None;
+    }
 }
 
 #[cfg(test)]
@@ -473,6 +619,7 @@ mod tests {
                         title: "Rename".into(),
                         edits: vec![Edit::replacement("new", arg.range())],
                         applicability: Applicability::Safe,
+                        requires: None,
                     };
                     let has_new = call.arguments.find_keyword("new").is_some();
                     checker.report(arg.range(), "`old` is gone", (!has_new).then_some(fix));
@@ -500,6 +647,7 @@ mod tests {
                 title: "Break".into(),
                 edits: vec![Edit::deletion(paren)],
                 applicability: Applicability::Unsafe,
+                requires: None,
             };
             checker.report(call.range(), "call", Some(fix));
         }
@@ -524,6 +672,7 @@ mod tests {
                         title: "Grow".into(),
                         edits: vec![Edit::insertion("_", name.end())],
                         applicability: Applicability::Safe,
+                        requires: None,
                     };
                     checker.report(name.range(), "grow", Some(fix));
                 }
@@ -555,6 +704,7 @@ mod tests {
                     title: "Call g".into(),
                     edits: vec![Edit::replacement(rewritten, call.range())],
                     applicability: Applicability::Safe,
+                    requires: None,
                 };
                 checker.report(call.range(), "f is gone", Some(fix));
             }
@@ -668,10 +818,84 @@ mod tests {
     #[test]
     fn overlapping_fixes_wait_for_the_next_round() {
         let pack = pack(&OVERLAPPING);
-        let outcome = fix_source("f(old=1)\n", &[&pack], &Settings::default(), false).unwrap();
-        assert_eq!(outcome.text, "g(new=1)\n");
+        let source = "from m import f, g\nf(old=1)\n";
+        let outcome = fix_source(source, &[&pack], &Settings::default(), false).unwrap();
+        assert_eq!(outcome.text, "from m import f, g\ng(new=1)\n");
         assert_eq!(outcome.applied.get("T001"), Some(&1));
         assert_eq!(outcome.applied.get("T004"), Some(&1));
+    }
+
+    #[test]
+    fn noqa_comments_suppress_findings_as_linters_do() {
+        let pack = pack(&RULES[..1]);
+        let settings = Settings::default();
+        let check = |src: &str| check_source(src, &[&pack], &settings).unwrap();
+        let line = check("f(old=1)  # noqa: T001\ng(old=2)\n");
+        assert_eq!(line.findings.len(), 1);
+        assert_eq!(line.suppressed.len(), 1);
+        assert_eq!(line.suppressed[0].code, "T001");
+        assert_eq!(check("f(old=1)  # noqa\n").findings.len(), 0);
+        // Another tool's code silences nothing of ours.
+        assert_eq!(check("f(old=1)  # noqa: E501\n").findings.len(), 1);
+        let file = check("# ferry: noqa: T001\nf(old=1)\ng(old=2)\n");
+        assert!(file.findings.is_empty());
+        assert_eq!(file.suppressed.len(), 2);
+        assert_eq!(file.status(), FileStatus::Clean);
+        // A suppressed finding is never fixed.
+        let outcome = fix_source("f(old=1)  # noqa\n", &[&pack], &settings, true).unwrap();
+        assert_eq!(outcome.applied_count(), 0);
+    }
+
+    #[test]
+    fn findings_in_branches_chosen_by_the_library_version_are_dropped() {
+        static IMPORT_RULES: [RegisteredRule; 1] = [RegisteredRule {
+            rule: &OldlibCall,
+            source: "",
+        }];
+        let pack = pack(&IMPORT_RULES);
+        // Calls of `oldlib.f` only (`oldlib.__version__.split(...)` is one of oldlib's too).
+        let count = |src: &str| {
+            check_source(src, &[&pack], &Settings::default())
+                .unwrap()
+                .findings
+                .iter()
+                .filter(|f| src[f.range].starts_with("oldlib.f("))
+                .count()
+        };
+        assert_eq!(count("import oldlib\noldlib.f(old=1)\n"), 1);
+        assert_eq!(
+            count("import oldlib\nif oldlib.__version__ < '2':\n    oldlib.f(old=1)\nelse:\n    oldlib.g()\n"),
+            0
+        );
+        // Through a module-level flag, two names deep.
+        let flag = "import oldlib\nMAJOR = int(oldlib.__version__.split('.')[0])\nOLD = MAJOR < 2\n\ndef run():\n    if OLD:\n        oldlib.f(old=1)\n";
+        assert_eq!(count(flag), 0);
+        let metadata = "import oldlib\nfrom importlib.metadata import version\nif version('oldlib') < '2':\n    oldlib.f(old=1)\n";
+        assert_eq!(count(metadata), 0);
+        let signature = "import inspect, oldlib\nif 'new' in inspect.signature(oldlib.f).parameters:\n    oldlib.f(new=1)\nelse:\n    oldlib.f(old=1)\n";
+        assert_eq!(count(signature), 0);
+        // Another library's version decides nothing about this one.
+        let other = "import oldlib, other\nif other.__version__ < '2':\n    oldlib.f(old=1)\n";
+        assert_eq!(count(other), 1);
+    }
+
+    #[test]
+    fn a_fix_that_leaves_a_name_unbound_is_refused_and_left_for_review() {
+        // `g` is bound nowhere: calling it would raise `NameError`.
+        let pack = pack(&OVERLAPPING);
+        let source = "from m import f\nf(old=1)  # old\n";
+        let outcome = fix_source(source, &[&pack], &Settings::default(), false).unwrap();
+        assert_eq!(outcome.text, "from m import f\nf(new=1)  # old\n");
+        assert_eq!(outcome.applied.get("T004"), None);
+        let refused = &outcome.remaining.findings[0];
+        assert_eq!(refused.code, "T004");
+        assert!(refused.fix.is_none());
+        assert!(
+            refused.message.contains("`g` is read but no longer bound"),
+            "{}",
+            refused.message
+        );
+        assert_eq!(outcome.remaining.status(), FileStatus::NeedsReview);
     }
 
     static RULES: [RegisteredRule; 2] = [

@@ -58,7 +58,11 @@ impl Edit {
 /// The edit that removes one argument (positional or keyword) from a call,
 /// with the comma that separates it from its neighbour, so the call stays valid:
 /// `f(a, x=1, b)` → `f(a, b)`, `f(a, x=1)` → `f(a)`, `f(x=1,)` → `f()`.
-pub fn remove_argument(arguments: &Arguments, argument: TextRange) -> Option<Edit> {
+///
+/// In a call laid out one argument per line, the argument's own line goes
+/// (with a comment trailing it there), and every other line stays as it was:
+/// a comment trailing the argument before it is never touched.
+pub fn remove_argument(source: &str, arguments: &Arguments, argument: TextRange) -> Option<Edit> {
     let mut ranges: Vec<TextRange> = arguments
         .args
         .iter()
@@ -67,15 +71,52 @@ pub fn remove_argument(arguments: &Arguments, argument: TextRange) -> Option<Edi
         .collect();
     ranges.sort_by_key(|r| r.start());
     let index = ranges.iter().position(|r| *r == argument)?;
-    let range = if let Some(next) = ranges.get(index + 1) {
-        TextRange::new(argument.start(), next.start())
-    } else if let Some(previous) = index.checked_sub(1).map(|i| ranges[i]) {
-        TextRange::new(previous.end(), argument.end())
-    } else {
-        // The only argument: up to the closing parenthesis, taking a trailing comma.
-        TextRange::new(argument.start(), arguments.end() - TextSize::new(1))
-    };
-    Some(Edit::deletion(range))
+    let start = usize::from(argument.start());
+    let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+    let own_line = source[line_start..start].trim().is_empty() && line_start > 0;
+    let at = |offset: usize| TextSize::try_from(offset).unwrap_or_default();
+    if let Some(next) = ranges.get(index + 1) {
+        let between = &source[usize::from(argument.end())..usize::from(next.start())];
+        if own_line && between.contains('\n') {
+            // Up to the end of the argument's line: what follows is kept.
+            let end = usize::from(argument.end()) + between.find('\n')? + 1;
+            return Some(Edit::deletion(TextRange::new(at(line_start), at(end))));
+        }
+        return Some(Edit::deletion(TextRange::new(
+            argument.start(),
+            next.start(),
+        )));
+    }
+    if let Some(previous) = index.checked_sub(1).map(|i| ranges[i]) {
+        let before = &source[usize::from(previous.end())..start];
+        if own_line && before.contains('\n') {
+            let after = &source[usize::from(argument.end())..];
+            let rest_of_line = after.split('\n').next().unwrap_or_default();
+            if rest_of_line.trim_start().starts_with(',') {
+                // A trailing comma: the argument before keeps its own.
+                let end = usize::from(argument.end()) + rest_of_line.len() + 1;
+                return Some(Edit::deletion(TextRange::new(
+                    at(line_start),
+                    at(end.min(source.len())),
+                )));
+            }
+            // Drop the comma after the argument before, keep its comment.
+            let kept = before.replacen(',', "", 1);
+            return Some(Edit::replacement(
+                kept.trim_end().to_string(),
+                TextRange::new(previous.end(), argument.end()),
+            ));
+        }
+        return Some(Edit::deletion(TextRange::new(
+            previous.end(),
+            argument.end(),
+        )));
+    }
+    // The only argument: up to the closing parenthesis, taking a trailing comma.
+    Some(Edit::deletion(TextRange::new(
+        argument.start(),
+        arguments.end() - TextSize::new(1),
+    )))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -175,7 +216,7 @@ mod tests {
             panic!()
         };
         let keyword = call.arguments.find_keyword(name).unwrap();
-        let edit = remove_argument(&call.arguments, keyword.range()).unwrap();
+        let edit = remove_argument(src, &call.arguments, keyword.range()).unwrap();
         apply_edits(src, &[edit]).unwrap()
     }
 
@@ -191,6 +232,30 @@ mod tests {
             "f(\n    a,\n    b=2,\n)\n"
         );
         assert_eq!(remove_keyword("f(x=1, *args)\n", "x"), "f(*args)\n");
+    }
+
+    #[test]
+    fn removing_an_argument_keeps_the_comments_of_the_others() {
+        // The last argument, after one whose line ends with a comment.
+        assert_eq!(
+            remove_keyword(
+                "f(\n    uri,\n    max_size=2**20,  # 1MB message size limit\n    timeout=timeout\n)\n",
+                "timeout"
+            ),
+            "f(\n    uri,\n    max_size=2**20  # 1MB message size limit\n)\n"
+        );
+        assert_eq!(
+            remove_keyword(
+                "f(\n    uri,\n    max_size=2**20,  # 1MB\n    timeout=timeout,\n)\n",
+                "timeout"
+            ),
+            "f(\n    uri,\n    max_size=2**20,  # 1MB\n)\n"
+        );
+        // A comment on its own line before the next argument stays.
+        assert_eq!(
+            remove_keyword("f(\n    x=1,\n    # about b\n    b=2,\n)\n", "x"),
+            "f(\n    # about b\n    b=2,\n)\n"
+        );
     }
 
     /// Non-overlapping edits over an ASCII text, each a (start, len, replacement).

@@ -3,6 +3,7 @@
 use ferry_python::TextRange;
 
 use crate::edit::Edit;
+use crate::settings::Release;
 
 /// How sure a fix is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -20,6 +21,14 @@ pub struct Fix {
     pub title: String,
     pub edits: Vec<Edit>,
     pub applicability: Applicability,
+    /// The first release of the pack's library on which the fixed code is
+    /// right (`additional_headers=` on top-level `websockets.connect`:
+    /// 14.0). Where the project's requirements allow an older release, the
+    /// engine offers the fix as unsafe, saying why. `None`: the pack's
+    /// breaking release, the safe default for a fix that writes the new
+    /// API; [`Release::ANY`] for a fix right on every release (a removal, a
+    /// rename to a name the old releases take too).
+    pub requires: Option<Release>,
 }
 
 /// One affected use in a file.

@@ -10,8 +10,10 @@
 mod check;
 mod edit;
 mod finding;
+mod guards;
 mod rule;
 mod settings;
+mod suppression;
 
 pub use check::{
     check_source, fix_source, CheckError, FileCheck, FileStatus, FixOutcome, Prefilter,
@@ -21,4 +23,4 @@ pub use finding::{Applicability, Finding, Fix, FixKind};
 pub use rule::{
     Checker, Migration, ModuleImplementation, Pack, PinBumpRule, ProbeSpec, RegisteredRule, Rule,
 };
-pub use settings::{RuleSelection, Settings, Version, VersionParseError};
+pub use settings::{Floor, Release, RuleSelection, Settings, Version, VersionParseError};

@@ -4,7 +4,7 @@ use ferry_python::ast::{Expr, ModModule, Stmt};
 use ferry_python::{SemanticModel, TextRange};
 
 use crate::finding::{Finding, Fix};
-use crate::settings::Settings;
+use crate::settings::{Release, Settings};
 
 /// One migration rule. A rule looks at the nodes it cares about and reports
 /// through the [`Checker`]; it never sees the disk or other files.
@@ -32,6 +32,14 @@ pub trait Rule: Send + Sync + 'static {
     /// run skipped rules anyway and panic if one reports.
     fn needs_library_import(&self) -> bool {
         true
+    }
+    /// The first release of the pack's library on which what this rule
+    /// finds is a break. The engine drops the rule's findings in files whose
+    /// target (from their pins, or `--target`) is older, so no rule checks
+    /// versions itself. `None`: the pack's breaking release
+    /// ([`Migration::breaking_since`]); `Some(Release::new(0, 0))`: always.
+    fn applies_from(&self) -> Option<Release> {
+        None
     }
     fn check_expr(&self, _expr: &Expr, _checker: &mut Checker<'_>) {}
     fn check_stmt(&self, _stmt: &Stmt, _checker: &mut Checker<'_>) {}
@@ -159,6 +167,12 @@ pub struct ModuleImplementation {
 }
 
 impl Pack {
+    /// The release from which `rule`'s findings are breaks (see [`Rule::applies_from`]).
+    pub fn applies_from(&self, rule: &dyn Rule) -> Option<Release> {
+        rule.applies_from()
+            .or_else(|| self.migration.map(|m| Release::new(m.breaking_since, 0)))
+    }
+
     /// Whether the module imports one of [`Pack::packages`] anywhere: if
     /// not, no name in it resolves to the library.
     pub fn is_imported_in(&self, semantic: &SemanticModel<'_>) -> bool {

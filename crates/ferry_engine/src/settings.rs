@@ -70,6 +70,43 @@ impl fmt::Display for Version {
     }
 }
 
+/// A release of a library named in code, as a rule or a fix declares it:
+/// "this finding is a break from 14.0 on", "this fix writes a name that
+/// appeared in 13.0". Constant, so rules can declare it in `static`s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Release {
+    pub major: u64,
+    pub minor: u64,
+}
+
+impl Release {
+    /// Every release: what a fix requires when it writes nothing new.
+    pub const ANY: Release = Release::new(0, 0);
+
+    pub const fn new(major: u64, minor: u64) -> Self {
+        Self { major, minor }
+    }
+
+    pub fn version(self) -> Version {
+        Version::new(&[self.major, self.minor])
+    }
+}
+
+impl fmt::Display for Release {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.major, self.minor)
+    }
+}
+
+/// The lowest release of a library that a project's requirements allow,
+/// and the declaration that says so: a safe fix must also work there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Floor {
+    pub release: Version,
+    /// Where it is declared, for messages: `requirements.txt:2 (`websockets>=10.4`)`.
+    pub declared: String,
+}
+
 /// Which rules run: `--select` / `--ignore` codes or prefixes, as in ruff.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RuleSelection {
@@ -114,11 +151,19 @@ pub struct Settings {
     pub selection: RuleSelection,
     /// Target version per library; a library not listed means its newest release.
     pub targets: BTreeMap<String, Version>,
+    /// The lowest release per library that the project's requirements
+    /// allow; a library not listed has no declared floor (nothing older is
+    /// promised), so only the target counts.
+    pub floors: BTreeMap<String, Floor>,
 }
 
 impl Settings {
     pub fn target(&self, library: &str) -> Option<&Version> {
         self.targets.get(library)
+    }
+
+    pub fn floor(&self, library: &str) -> Option<&Floor> {
+        self.floors.get(library)
     }
 }
 

@@ -8,12 +8,14 @@
 
 pub mod decode;
 pub mod line_index;
+pub mod names;
 pub mod parse;
 pub mod semantic;
 pub mod trivia;
 
 pub use decode::{decode, DecodeError, DecodedSource, SourceEncoding};
 pub use line_index::{LineIndex, SourceLocation};
+pub use names::NameFacts;
 pub use parse::{parse, ParsedModule, SyntaxError};
 pub use semantic::{BindingKind, Origin, QualifiedName, Resolution, SemanticModel};
 pub use trivia::{find_code_uses, find_mentions, Mention, MentionKind};

@@ -62,6 +62,8 @@ pub struct FileReport {
     /// The pack's words used in code that is not affected (another library,
     /// the legacy client, the project's own names).
     pub unaffected: Vec<Position>,
+    /// Findings silenced by a `# noqa` comment: never counted or fixed.
+    pub suppressed: Vec<FindingReport>,
     /// Why the file could not be checked (status `error` only).
     pub error: Option<String>,
 }
@@ -74,6 +76,7 @@ impl FileReport {
             findings: Vec::new(),
             mentions: Vec::new(),
             unaffected: Vec::new(),
+            suppressed: Vec::new(),
             error: Some(reason.into()),
         }
     }
@@ -81,12 +84,13 @@ impl FileReport {
 
 impl Serialize for FileReport {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("FileReport", 6)?;
+        let mut state = serializer.serialize_struct("FileReport", 7)?;
         state.serialize_field("path", &self.path)?;
         state.serialize_field("status", self.status.as_str())?;
         state.serialize_field("findings", &self.findings)?;
         state.serialize_field("mentions", &self.mentions)?;
         state.serialize_field("unaffected", &self.unaffected)?;
+        state.serialize_field("suppressed", &self.suppressed)?;
         if let Some(error) = &self.error {
             state.serialize_field("error", error)?;
         }
@@ -107,11 +111,13 @@ pub struct Summary {
     pub safe_fixes: usize,
     pub unsafe_fixes: usize,
     pub review_items: usize,
+    /// Findings silenced by `# noqa`, not counted in `findings`.
+    pub suppressed: usize,
 }
 
 impl Serialize for Summary {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("Summary", 10)?;
+        let mut state = serializer.serialize_struct("Summary", 11)?;
         state.serialize_field("files_scanned", &self.files_scanned)?;
         state.serialize_field("fixable", &self.fixable)?;
         state.serialize_field("needs-review", &self.needs_review)?;
@@ -122,6 +128,7 @@ impl Serialize for Summary {
         state.serialize_field("safe_fixes", &self.safe_fixes)?;
         state.serialize_field("unsafe_fixes", &self.unsafe_fixes)?;
         state.serialize_field("review_items", &self.review_items)?;
+        state.serialize_field("suppressed", &self.suppressed)?;
         state.end()
     }
 }
@@ -162,7 +169,10 @@ impl ScanReport {
     /// Builds a report; files are sorted by path so two runs print the same bytes.
     pub fn new(mut files: Vec<FileReport>, files_scanned: usize) -> Self {
         files.retain(|f| {
-            f.status != FileStatus::Clean || !f.unaffected.is_empty() || !f.mentions.is_empty()
+            f.status != FileStatus::Clean
+                || !f.unaffected.is_empty()
+                || !f.mentions.is_empty()
+                || !f.suppressed.is_empty()
         });
         files.sort_by(|a, b| a.path.cmp(&b.path));
         Self {
@@ -191,6 +201,7 @@ impl ScanReport {
                 FileStatus::MentionsOnly => summary.mentions_only += 1,
                 FileStatus::Clean => {}
             }
+            summary.suppressed += file.suppressed.len();
             for finding in &file.findings {
                 summary.findings += 1;
                 match finding.fix {

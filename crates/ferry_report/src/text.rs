@@ -14,6 +14,8 @@ use crate::model::ScanReport;
 pub struct TextOptions {
     /// Also list every mention (comments, strings, docstrings), one per line.
     pub show_mentions: bool,
+    /// Also list the findings silenced by `# noqa`.
+    pub show_suppressed: bool,
 }
 
 /// Writes the findings line by line as they are rendered, so that a large
@@ -33,6 +35,15 @@ pub fn write_text(
                 "{}:{}:{}: {} {}",
                 file.path, f.line, f.column, f.code, f.message
             )?;
+        }
+        if options.show_suppressed {
+            for f in &file.suppressed {
+                writeln!(
+                    out,
+                    "{}:{}:{}: {} (suppressed by `# noqa`) {}",
+                    file.path, f.line, f.column, f.code, f.message
+                )?;
+            }
         }
         if options.show_mentions {
             for m in &file.mentions {
@@ -91,6 +102,13 @@ pub fn write_text(
             plural(files_with, "file"),
             parts.join(", "),
             plural(summary.files_scanned, "file"),
+        )?;
+    }
+    if summary.suppressed > 0 && !options.show_suppressed {
+        writeln!(
+            out,
+            "{} suppressed by `# noqa` (list them with --show-suppressed).",
+            plural(summary.suppressed, "finding")
         )?;
     }
     if !mentions_only.is_empty() {

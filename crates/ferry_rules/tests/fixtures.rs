@@ -5,13 +5,15 @@
 //! the findings, the mentions, the file status and the diff of the safe fixes.
 //! The test also asserts what must hold for every rule: the fixed text parses,
 //! a second fix run changes nothing, and the file encodes back to its own
-//! encoding. A first line `# ferry-test: target websockets==X` sets the target.
+//! encoding, and every comment of the input is still in the output. Leading
+//! lines `# ferry-test: target websockets==X` set the target, and `# ferry-test:
+//! floor websockets==X` the oldest release the fixture's project allows.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use ferry_engine::{check_source, fix_source, FileStatus, Settings};
-use ferry_python::{decode, LineIndex};
+use ferry_python::{decode, LineIndex, Ranged};
 
 fn fixture_dirs() -> Vec<PathBuf> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
@@ -42,17 +44,72 @@ fn rule_code(dir: &Path) -> Option<String> {
 fn settings_for(text: &str, code: &str) -> Settings {
     let mut settings = Settings::default();
     settings.selection.select = vec![code.to_string()];
-    if let Some(rest) = text
-        .lines()
-        .next()
-        .and_then(|l| l.strip_prefix("# ferry-test: target "))
-    {
-        let (library, version) = rest.trim().split_once("==").expect("target LIB==VERSION");
-        settings
-            .targets
-            .insert(library.to_string(), version.parse().unwrap());
+    for line in text.lines().take_while(|l| l.starts_with("# ferry-test: ")) {
+        let directive = &line["# ferry-test: ".len()..];
+        let (kind, requirement) = directive.split_once(' ').expect("`target|floor LIB==X`");
+        let (library, version) = requirement
+            .trim()
+            .split_once("==")
+            .expect("target LIB==VERSION");
+        let version: ferry_engine::Version = version.parse().unwrap();
+        match kind {
+            "target" => {
+                settings.targets.insert(library.to_string(), version);
+            }
+            // The oldest release the fixture's project allows, as if its
+            // requirements said `LIB>=X`.
+            "floor" => {
+                let declared = format!("requirements.txt:1 (`{library}>={version}`)");
+                settings.floors.insert(
+                    library.to_string(),
+                    ferry_engine::Floor {
+                        release: version,
+                        declared,
+                    },
+                );
+            }
+            other => panic!("unknown ferry-test directive `{other}`"),
+        }
     }
     settings
+}
+
+/// Every comment of `text` with its 0-based line, by its text.
+fn comments(text: &str) -> Vec<(usize, String)> {
+    let Ok(parsed) = ferry_python::parse(text) else {
+        return Vec::new();
+    };
+    let index = LineIndex::from_source(text);
+    parsed
+        .tokens()
+        .iter()
+        .filter(|t| t.kind() == ferry_python::ast::token::TokenKind::Comment)
+        .map(|t| (index.line_of(t.start()), text[t.range()].to_string()))
+        .collect()
+}
+
+/// A fix may move a comment but never drop it, unless it removed the whole
+/// statement the comment trailed (an unused import and its note).
+fn assert_comments_kept(path: &Path, before: &str, after: &str) {
+    let lines: Vec<&str> = before.lines().collect();
+    let mut kept: Vec<String> = comments(after).into_iter().map(|(_, c)| c).collect();
+    for (line, comment) in comments(before) {
+        if let Some(at) = kept.iter().position(|c| *c == comment) {
+            kept.remove(at);
+            continue;
+        }
+        let code = lines
+            .get(line)
+            .map_or("", |l| l.split('#').next().unwrap_or(l).trim());
+        let trailed_a_removed_statement =
+            !code.is_empty() && !after.lines().any(|l| l.contains(code));
+        assert!(
+            trailed_a_removed_statement,
+            "{}: the fixes dropped the comment `{comment}` (line {})",
+            path.display(),
+            line + 1
+        );
+    }
 }
 
 /// Makes carriage returns, tabs and trailing spaces visible, so the snapshot shows them.
@@ -206,6 +263,7 @@ fn render_fixes(
             );
         }
     }
+    assert_comments_kept(path, text, &outcome.text);
     let again =
         fix_source(&outcome.text, packs, settings, unsafe_fixes).expect("fixed text checks");
     assert_eq!(

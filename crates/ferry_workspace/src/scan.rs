@@ -162,38 +162,36 @@ pub(crate) fn count_breaks_when_raised(
 pub fn to_file_report(path: String, text: &str, check: &FileCheck) -> FileReport {
     let index = LineIndex::from_source(text);
     let at = |offset: TextSize| index.location(text, offset);
-    let findings = check
-        .findings
-        .iter()
-        .map(|f| {
-            let (start, end) = (at(f.range.start()), at(f.range.end()));
-            FindingReport {
-                code: f.code,
-                line: start.line,
-                column: start.column,
-                end_line: end.line,
-                end_column: end.column,
-                message: f.message.clone(),
-                fix: f.fix_kind().as_str(),
-                fix_title: f.fix.as_ref().map(|fix| fix.title.clone()),
-                edits: f
-                    .fix
-                    .iter()
-                    .flat_map(|fix| &fix.edits)
-                    .map(|edit| {
-                        let (start, end) = (at(edit.range.start()), at(edit.range.end()));
-                        EditReport {
-                            line: start.line,
-                            column: start.column,
-                            end_line: end.line,
-                            end_column: end.column,
-                            content: edit.content.clone(),
-                        }
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
+    let finding_report = |f: &ferry_engine::Finding| {
+        let (start, end) = (at(f.range.start()), at(f.range.end()));
+        FindingReport {
+            code: f.code,
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+            message: f.message.clone(),
+            fix: f.fix_kind().as_str(),
+            fix_title: f.fix.as_ref().map(|fix| fix.title.clone()),
+            edits: f
+                .fix
+                .iter()
+                .flat_map(|fix| &fix.edits)
+                .map(|edit| {
+                    let (start, end) = (at(edit.range.start()), at(edit.range.end()));
+                    EditReport {
+                        line: start.line,
+                        column: start.column,
+                        end_line: end.line,
+                        end_column: end.column,
+                        content: edit.content.clone(),
+                    }
+                })
+                .collect(),
+        }
+    };
+    let findings = check.findings.iter().map(finding_report).collect();
+    let suppressed = check.suppressed.iter().map(finding_report).collect();
     let mentions = check
         .mentions
         .iter()
@@ -221,6 +219,7 @@ pub fn to_file_report(path: String, text: &str, check: &FileCheck) -> FileReport
         findings,
         mentions,
         unaffected,
+        suppressed,
         error: None,
     }
 }

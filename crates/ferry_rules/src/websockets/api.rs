@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use ferry_engine::{Applicability, Checker, Edit, Fix, Version};
+use ferry_engine::{Applicability, Checker, Edit, Fix, Release, Version};
 use ferry_python::ast::visitor::{self, Visitor};
 use ferry_python::ast::{
     self as ast, Expr, ExprCall, ExprContext, Keyword, ModModule, ParameterWithDefault, Stmt,
@@ -73,11 +73,45 @@ impl ClientCall<'_> {
         names.join(" or ")
     }
 
+    /// The release whose names a fix written for this call needs: top-level
+    /// `websockets.connect` is the new client only from 14.0.
+    pub fn requires(&self) -> Option<Release> {
+        requires_for(self.clients.iter().map(|(_, name)| name))
+    }
+
     pub fn keyword(&self, name: &str) -> Option<&Keyword> {
         self.keywords
             .iter()
             .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == name))
     }
+}
+
+/// What a fix for a call of one of `names` needs: a top-level name
+/// (`websockets.connect`) reaches the new implementation from 14.0 on; the
+/// `websockets.asyncio` and `websockets.sync` paths the file already
+/// imports need nothing more (where they are missing, so is the file).
+fn requires_for<'n>(mut names: impl Iterator<Item = &'n QualifiedName>) -> Option<Release> {
+    let top_level = names.any(|name| {
+        name.as_str()
+            .rsplit_once('.')
+            .is_some_and(|(module, _)| module == "websockets")
+    });
+    Some(if top_level {
+        super::facts::TOP_LEVEL_IS_NEW.since
+    } else {
+        Release::ANY
+    })
+}
+
+/// Whether the file calls the legacy client or server (explicitly, or
+/// through top-level names below 14.0): its connections are legacy objects.
+pub fn uses_legacy_implementation(module: &ModModule, checker: &Checker<'_>) -> bool {
+    all_calls(module).into_iter().any(|call| {
+        client_call(call, checker)
+            .is_some_and(|c| c.clients.iter().any(|(c, _)| *c == Client::Legacy))
+            || serve_call(call, checker)
+                .is_some_and(|s| s.servers.iter().any(|(s, _)| *s == Server::Legacy))
+    })
 }
 
 /// Resolves `call` to a client call, or `None` if it cannot reach a websockets client.
@@ -153,6 +187,12 @@ impl<'a> ServeCall<'a> {
             .map_or("serve", |(_, name)| name.as_str())
     }
 
+    /// The release whose names a fix written for this call needs: top-level
+    /// `websockets.serve` is the new server only from 14.0.
+    pub fn requires(&self) -> Option<Release> {
+        requires_for(self.servers.iter().map(|(_, name)| name))
+    }
+
     pub fn keyword(&self, name: &str) -> Option<&'a Keyword> {
         self.call.arguments.find_keyword(name)
     }
@@ -212,6 +252,7 @@ pub fn rename_keyword(arg: &ferry_python::ast::Identifier, new: &str) -> ferry_e
         title: format!("Rename `{}` to `{new}`", arg.as_str()),
         edits: vec![ferry_engine::Edit::replacement(new, arg.range())],
         applicability: ferry_engine::Applicability::Safe,
+        requires: None,
     }
 }
 
@@ -527,6 +568,7 @@ pub fn server_extra_headers(
                     keyword.range(),
                 )],
                 applicability: Applicability::Safe,
+                requires: None,
             };
             return ServerHeaders::Rewrite {
                 fix,
@@ -565,6 +607,7 @@ pub fn server_extra_headers(
         title: "Set the headers in `process_response`".to_string(),
         edits: vec![Edit::replacement(hook, keyword.range())],
         applicability,
+        requires: None,
     };
     ServerHeaders::Rewrite { fix, note }
 }
@@ -810,7 +853,12 @@ pub fn name_uses(name: &str, module: &ModModule) -> Vec<TextRange> {
 
 /// The name a `package.….name` callee starts from.
 pub fn chain_root(call: &ExprCall) -> Option<&str> {
-    let mut root = call.func.as_ref();
+    expr_chain_root(&call.func)
+}
+
+/// The name a `package.….name` chain starts from.
+fn expr_chain_root(chain: &Expr) -> Option<&str> {
+    let mut root = chain;
     while let Expr::Attribute(inner) = root {
         root = inner.value.as_ref();
     }
@@ -820,8 +868,8 @@ pub fn chain_root(call: &ExprCall) -> Option<&str> {
     }
 }
 
-/// What calls spelled from the package (`websockets.legacy.server.serve(...)`)
-/// need once respelled into a new module (`websockets.asyncio.server.serve(...)`).
+/// What chains spelled from the package (`websockets.legacy.server.serve`)
+/// need once respelled into a new module (`websockets.asyncio.server.serve`).
 pub enum ChainImport {
     /// A top-level statement of the file already imports the new module.
     Present,
@@ -834,12 +882,12 @@ pub enum ChainImport {
 /// A module under the package is reachable from it only once imported
 /// (checked on 13.1 and 15.0.1: after `import websockets` alone,
 /// `websockets.asyncio.client` raises `AttributeError: module 'websockets' has
-/// no attribute 'asyncio'`). So `calls`, respelled into `new_module`, need
-/// `import <new_module>`: a lone top-level import of one of `legacy_modules`
-/// that nothing else in the file needs becomes it; otherwise it is added after
-/// the import that binds the calls' root name.
+/// no attribute 'asyncio'`). So `chains` (callees, annotations), respelled
+/// into `new_module`, need `import <new_module>`: a lone top-level import of
+/// one of `legacy_modules` that nothing else in the file needs becomes it;
+/// otherwise it is added after the import that binds the chains' root name.
 pub fn chain_import(
-    calls: &[&ExprCall],
+    chains: &[&Expr],
     legacy_modules: &[&str],
     new_module: &str,
     module: &ModModule,
@@ -848,8 +896,8 @@ pub fn chain_import(
     if imports_module(module, new_module) {
         return ChainImport::Present;
     }
-    let roots: Vec<&str> = calls.iter().filter_map(|c| chain_root(c)).collect();
-    let callees: HashSet<TextRange> = calls.iter().map(|c| c.func.range()).collect();
+    let roots: Vec<&str> = chains.iter().filter_map(|c| expr_chain_root(c)).collect();
+    let callees: HashSet<TextRange> = chains.iter().map(|c| c.range()).collect();
     let binds_root = |stmt: &Stmt| match stmt {
         Stmt::Import(import) => import.names.iter().any(|a| match &a.asname {
             Some(asname) => roots.contains(&asname.as_str()) && a.name.as_str() == "websockets",
@@ -881,7 +929,7 @@ pub fn chain_import(
             return ChainImport::Edit(Edit::replacement(new_module, alias.name.range()));
         }
     }
-    let first = calls[0].func.range();
+    let first = chains[0].range();
     let Some(stmt) = module.body.iter().find(|s| binds_root(s)) else {
         return ChainImport::Blocked(first, format!("the package is not imported at the top of the file, where Ferry would add `import {new_module}`: add it yourself, then rerun"));
     };

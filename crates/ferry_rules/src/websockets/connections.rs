@@ -178,9 +178,8 @@ impl<'a> Connections<'a> {
                 index,
                 annotation,
             } => {
-                if let Some(known) = annotation.and_then(|a| annotated_side(a, checker)) {
-                    return Some(known);
-                }
+                // The `serve` a handler is passed to decides, whatever its
+                // annotation says (it may have been rewritten already).
                 if *index == 0 {
                     if let Some((_, known)) = self
                         .handlers
@@ -189,6 +188,9 @@ impl<'a> Connections<'a> {
                     {
                         return Some(*known);
                     }
+                }
+                if let Some(known) = annotation.and_then(|a| annotated_side(a, checker)) {
+                    return Some(known);
                 }
                 self.side_from_callers(function, *index, checker, depth)
             }
@@ -255,6 +257,17 @@ fn annotated_side(annotation: &Expr, checker: &Checker<'_>) -> Option<Known> {
         }
         "websockets.asyncio.server.ServerConnection" | "websockets.ServerConnection" => {
             Some(Known::New(Side::Server))
+        }
+        // The legacy classes by their own modules (not the top-level
+        // aliases, which code written for 14+ may still spell).
+        name if name.starts_with("websockets.legacy.")
+            || matches!(
+                name,
+                "websockets.client.WebSocketClientProtocol"
+                    | "websockets.server.WebSocketServerProtocol"
+            ) =>
+        {
+            Some(Known::Legacy)
         }
         _ => None,
     }

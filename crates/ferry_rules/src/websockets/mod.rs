@@ -7,6 +7,7 @@
 
 mod api;
 mod connections;
+pub mod facts;
 mod renames;
 
 register_rules! {

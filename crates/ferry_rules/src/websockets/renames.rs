@@ -9,6 +9,8 @@
 //! file and offers one fix, or reports why it cannot.
 
 use ferry_engine::{Checker, Edit};
+
+use super::api::{chain_import, ChainImport};
 use ferry_python::ast::visitor::{self, Visitor};
 use ferry_python::ast::{Expr, ExprContext, ModModule, Stmt};
 use ferry_python::{BindingKind, Ranged, Resolution, TextRange};
@@ -54,14 +56,46 @@ pub fn collect_renames(
         moves,
         subclass_blocker,
         edits: Vec::new(),
+        chains: Vec::new(),
         first: None,
         blocker: None,
         count: 0,
     };
     walker.visit_body(&module.body);
+    // `import websockets` does not make `websockets.asyncio.client`
+    // reachable: each module a respelled chain names must be imported.
+    let mut modules: Vec<&str> = walker.chains.iter().map(|(m, _)| *m).collect();
+    modules.sort_unstable();
+    modules.dedup();
+    for new_module in modules {
+        let chains: Vec<&Expr> = walker
+            .chains
+            .iter()
+            .filter(|(m, _)| *m == new_module)
+            .map(|(_, chain)| *chain)
+            .collect();
+        match chain_import(&chains, &[], new_module, module, checker) {
+            ChainImport::Present => {}
+            ChainImport::Edit(edit) => walker.edits.push(edit),
+            ChainImport::Blocked(range, _) => walker.block(
+                range,
+                "the package is not imported at the top of the file, where Ferry would import the new module: add the import yourself, then rerun",
+            ),
+        }
+    }
     let mut edits = walker.edits;
     edits.sort();
     edits.dedup();
+    // Imports of two new modules go after the same line: one insertion.
+    edits.dedup_by(|later, earlier| {
+        let same_point = earlier.range.is_empty()
+            && later.range.is_empty()
+            && earlier.range.start() == later.range.start();
+        if same_point {
+            earlier.content.push_str(&later.content);
+        }
+        same_point
+    });
     Renames {
         first: walker.first,
         count: walker.count,
@@ -75,6 +109,8 @@ struct Walker<'c, 'a> {
     moves: &'c Moves,
     subclass_blocker: Option<&'static str>,
     edits: Vec<Edit>,
+    /// Chains respelled into another module, which must then be imported.
+    chains: Vec<(&'static str, &'a Expr)>,
     first: Option<TextRange>,
     /// Why no fix can be offered, and where.
     blocker: Option<(TextRange, &'static str)>,
@@ -96,11 +132,15 @@ impl Walker<'_, '_> {
         }
     }
 
+    /// Where `expr` moved, if it may be a legacy name (with conditional
+    /// imports, any of its candidates).
     fn legacy(&self, expr: &Expr) -> Option<(&'static str, &'static str)> {
-        match self.checker.semantic.resolve_expr(expr) {
-            Resolution::One(q) => self.replacement(q.as_str()),
-            _ => None,
-        }
+        self.checker
+            .semantic
+            .resolve_expr(expr)
+            .candidates()
+            .iter()
+            .find_map(|q| self.replacement(q.as_str()))
     }
 
     fn replacement(&self, qualified: &str) -> Option<(&'static str, &'static str)> {
@@ -117,8 +157,8 @@ impl Walker<'_, '_> {
     }
 }
 
-impl<'b> Visitor<'b> for Walker<'_, '_> {
-    fn visit_stmt(&mut self, stmt: &'b Stmt) {
+impl<'a> Visitor<'a> for Walker<'_, 'a> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
         match stmt {
             Stmt::ImportFrom(import) if import.level == 0 => {
                 let module = import.module.as_ref().map_or("", |m| m.as_str());
@@ -164,7 +204,7 @@ impl<'b> Visitor<'b> for Walker<'_, '_> {
         visitor::walk_stmt(self, stmt);
     }
 
-    fn visit_expr(&mut self, expr: &'b Expr) {
+    fn visit_expr(&mut self, expr: &'a Expr) {
         match expr {
             Expr::Name(name) if name.ctx == ExprContext::Load => {
                 if let Some((_, new_class)) = self.legacy(expr) {
@@ -177,13 +217,27 @@ impl<'b> Visitor<'b> for Walker<'_, '_> {
                     {
                         return;
                     }
+                    let bindings = self
+                        .checker
+                        .semantic
+                        .reaching(name.id.as_str(), name.start());
                     let imported_plain = matches!(
-                        self.checker.semantic.reaching(name.id.as_str(), name.start()).as_slice(),
+                        bindings.as_slice(),
                         [BindingKind::Import(q)] if q.as_str().ends_with(&format!(".{}", name.id))
                     );
-                    self.note(name.range);
+                    let aliased = bindings.iter().all(|b| {
+                        matches!(b, BindingKind::Import(q) if !q.as_str().ends_with(&format!(".{}", name.id)))
+                    });
                     if imported_plain {
+                        self.note(name.range);
                         self.edits.push(Edit::replacement(new_class, name.range));
+                    } else if !aliased {
+                        // The import becomes `import NewName`: a use that
+                        // another binding also reaches (`try`/`except
+                        // ImportError`) would be left with no name.
+                        self.block(name.range, "the name is bound in more than one place (a `try`/`except ImportError` import, or an assignment): rename every binding and use by hand, or keep one import");
+                    } else {
+                        self.note(name.range);
                     }
                 }
             }
@@ -198,6 +252,7 @@ impl<'b> Visitor<'b> for Walker<'_, '_> {
                     if let (true, Expr::Name(root_name)) = (package_root, root) {
                         let path = new_module.strip_prefix("websockets").unwrap_or(new_module);
                         self.note(expr.range());
+                        self.chains.push((new_module, expr));
                         self.edits.push(Edit::replacement(
                             format!("{}{path}.{new_class}", root_name.id),
                             expr.range(),

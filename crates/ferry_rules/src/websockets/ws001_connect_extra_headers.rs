@@ -43,7 +43,7 @@
 //! legacy or the new client (conditional imports), there is no fix and the
 //! finding is a review item.
 
-use ferry_engine::{Checker, Rule};
+use ferry_engine::{Checker, Release, Rule};
 use ferry_python::ast::Expr;
 use ferry_python::Ranged;
 
@@ -58,6 +58,13 @@ impl Rule for ConnectExtraHeaders {
 
     fn name(&self) -> &'static str {
         "ConnectExtraHeaders"
+    }
+
+    /// The threading client never took `extra_headers`, and the
+    /// `websockets.asyncio` client never did either; top-level `connect`
+    /// resolves to the legacy client below 14.0 and is not reported there.
+    fn applies_from(&self) -> Option<Release> {
+        Some(Release::new(0, 0))
     }
 
     fn check_expr(&self, expr: &Expr, checker: &mut Checker<'_>) {
@@ -88,8 +95,9 @@ impl Rule for ConnectExtraHeaders {
                         None,
                     );
                 } else {
-                    let (fix, message) =
+                    let (mut fix, message) =
                         rename_unless_spread(call, arg, "additional_headers", message);
+                    fix.requires = client.requires();
                     checker.report(arg.range(), message, Some(fix));
                 }
             }

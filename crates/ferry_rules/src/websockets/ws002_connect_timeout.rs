@@ -72,10 +72,12 @@ impl Rule for ConnectTimeout {
                     "`{name}` is the new asyncio client, which has no `timeout` alias; it raises `TypeError` when the connection opens (use `close_timeout`)"
                 );
                 if client.keyword("close_timeout").is_some() {
-                    let fix = remove_argument(&call.arguments, old.range()).map(|edit| Fix {
+                    let fix = remove_argument(checker.source, &call.arguments, old.range()).map(|edit| Fix {
                         title: "Remove `timeout` (the legacy client ignored it next to `close_timeout`)".to_string(),
                         edits: vec![edit],
                         applicability: Applicability::Unsafe,
+                        // Right on every release, the legacy implementation too.
+                        requires: Some(ferry_engine::Release::ANY),
                     });
                     checker.report(
                         arg.range(),
@@ -83,7 +85,10 @@ impl Rule for ConnectTimeout {
                         fix,
                     );
                 } else {
-                    let (fix, message) = rename_unless_spread(call, arg, "close_timeout", message);
+                    let (mut fix, message) =
+                        rename_unless_spread(call, arg, "close_timeout", message);
+                    // The legacy client takes `close_timeout` too.
+                    fix.requires = Some(ferry_engine::Release::ANY);
                     checker.report(arg.range(), message, Some(fix));
                 }
             }

@@ -82,12 +82,14 @@ impl Rule for RemovedKeywords {
                 || keyword.value.is_boolean_literal_expr()
                     && checker.text(keyword.value.range()) == "False";
             let fix = removable
-                .then(|| remove_argument(&call.arguments, keyword.range()))
+                .then(|| remove_argument(checker.source, &call.arguments, keyword.range()))
                 .flatten()
                 .map(|edit| Fix {
                     title: format!("Remove `{name}`"),
                     edits: vec![edit],
                     applicability: Applicability::Safe,
+                    // Right on every release, the legacy implementation too.
+                    requires: Some(ferry_engine::Release::ANY),
                 });
             let message = if removable {
                 message

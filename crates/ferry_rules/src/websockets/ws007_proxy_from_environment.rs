@@ -27,7 +27,7 @@
 //! websockets 14.x, so the project must require websockets >= 15, and some
 //! deployments do want the proxy.
 
-use ferry_engine::{Applicability, Checker, Edit, Fix, Rule};
+use ferry_engine::{Applicability, Checker, Edit, Fix, Release, Rule};
 use ferry_python::ast::Expr;
 use ferry_python::Ranged;
 
@@ -48,15 +48,12 @@ impl Rule for ProxyFromEnvironment {
         false
     }
 
+    fn applies_from(&self) -> Option<Release> {
+        Some(super::facts::PROXY_KEYWORD.since)
+    }
+
     fn check_expr(&self, expr: &Expr, checker: &mut Checker<'_>) {
         let Expr::Call(call) = expr else { return };
-        if checker
-            .settings
-            .target(super::PACK.library)
-            .is_some_and(|v| v.major() < 15)
-        {
-            return;
-        }
         let Some(client) = client_call(call, checker) else {
             return;
         };
@@ -79,6 +76,7 @@ impl Rule for ProxyFromEnvironment {
             title: "Pass `proxy=None` to connect directly".to_string(),
             edits: vec![Edit::insertion(", proxy=None", last_end)],
             applicability: Applicability::Unsafe,
+            requires: Some(super::facts::PROXY_KEYWORD.since),
         };
         checker.report(
             call.func.range(),

@@ -86,7 +86,10 @@ impl Rule for ServeExtraHeaders {
                 format!("{message}: this call already has `process_response`, so add the headers there (`response.headers.update(...)`)"),
                 None,
             ),
-            ServerHeaders::Rewrite { fix, note } => checker.report(arg.range(), format!("{message}{note}"), Some(fix)),
+            ServerHeaders::Rewrite { mut fix, note } => {
+                fix.requires = serve.requires();
+                checker.report(arg.range(), format!("{message}{note}"), Some(fix));
+            }
         }
     }
 }

@@ -55,7 +55,11 @@ impl Rule for ServeWsHandler {
         let Some(arg) = keyword.arg.as_ref() else {
             return;
         };
-        let fix = (serve.keyword("handler").is_none()).then(|| rename_keyword(arg, "handler"));
+        let fix = (serve.keyword("handler").is_none()).then(|| {
+            let mut fix = rename_keyword(arg, "handler");
+            fix.requires = serve.requires();
+            fix
+        });
         checker.report(
             arg.range(),
             format!(

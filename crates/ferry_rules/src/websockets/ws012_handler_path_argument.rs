@@ -41,7 +41,7 @@
 
 use std::collections::HashSet;
 
-use ferry_engine::{Applicability, Checker, Fix, Rule};
+use ferry_engine::{Applicability, Checker, Fix, Release, Rule};
 use ferry_python::ast::{Expr, ModModule, StmtFunctionDef};
 use ferry_python::{Ranged, TextRange};
 
@@ -63,7 +63,7 @@ impl Rule for HandlerPathArgument {
 
     fn check_module(&self, module: &ModModule, checker: &mut Checker<'_>) {
         let calls = all_calls(module);
-        let mut handlers: Vec<(&StmtFunctionDef, String)> = Vec::new();
+        let mut handlers: Vec<(&StmtFunctionDef, String, Option<Release>)> = Vec::new();
         let mut seen = HashSet::new();
         let mut handler_uses = HashSet::new();
         for call in &calls {
@@ -82,11 +82,11 @@ impl Rule for HandlerPathArgument {
             };
             handler_uses.insert(handler.range());
             if seen.insert(def.range) {
-                handlers.push((def, serve.shown_name().to_string()));
+                handlers.push((def, serve.shown_name().to_string(), serve.requires()));
             }
         }
-        for (def, serve_name) in handlers {
-            check_handler(def, &serve_name, &handler_uses, module, checker);
+        for (def, serve_name, requires) in handlers {
+            check_handler(def, &serve_name, requires, &handler_uses, module, checker);
         }
     }
 }
@@ -94,6 +94,7 @@ impl Rule for HandlerPathArgument {
 fn check_handler(
     def: &StmtFunctionDef,
     serve_name: &str,
+    requires: Option<Release>,
     handler_uses: &HashSet<TextRange>,
     module: &ModModule,
     checker: &mut Checker<'_>,
@@ -127,6 +128,7 @@ fn check_handler(
         ),
         edits,
         applicability,
+        requires,
     };
     checker.report(legacy.path.parameter.name.range(), message, Some(fix));
 }

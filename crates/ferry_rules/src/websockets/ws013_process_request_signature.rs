@@ -84,6 +84,7 @@ fn check_hook(def: &StmtFunctionDef, serve_name: &str, checker: &mut Checker<'_>
             title: "Rewrite as `process_request(connection, request)` returning `connection.respond(...)`".to_string(),
             edits,
             applicability: Applicability::Unsafe,
+            requires: None,
         }),
         _ => None,
     };

@@ -68,6 +68,7 @@ impl Rule for SelectSubprotocolSignature {
                         title: "Take `(connection, client_subprotocols)`".to_string(),
                         edits,
                         applicability: Applicability::Unsafe,
+                        requires: None,
                     };
                     checker.report(def.name.range(), message, Some(fix));
                 }

@@ -65,7 +65,15 @@ impl Rule for BroadcastKeyword {
             .arguments
             .find_keyword("connections")
             .is_none()
-            .then(|| rename_keyword(arg, "connections"));
+            .then(|| {
+                let mut fix = rename_keyword(arg, "connections");
+                fix.requires = Some(if name.as_str() == "websockets.broadcast" {
+                    super::facts::TOP_LEVEL_IS_NEW.since
+                } else {
+                    ferry_engine::Release::ANY
+                });
+                fix
+            });
         checker.report(
             arg.range(),
             format!("`{name}` (new implementation) takes `connections`, not `websockets`: `TypeError: broadcast() got an unexpected keyword argument 'websockets'`"),

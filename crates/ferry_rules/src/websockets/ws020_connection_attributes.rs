@@ -218,6 +218,7 @@ impl AttributeWalker<'_, '_, '_> {
             title: title.to_string(),
             edits: vec![Edit::replacement(new_text.clone(), expr.range())],
             applicability: Applicability::Safe,
+            requires: None,
         };
         self.reports.push((
             attr.attr.range(),
@@ -330,6 +331,7 @@ fn state_fix(
         title: format!("Compare `state` with `State.{state}`"),
         edits,
         applicability,
+        requires: None,
     }
 }
 

@@ -31,16 +31,28 @@
 //! async def send(ws: ClientConnection): ...
 //! ```
 //!
+//! A file that calls the legacy client or server explicitly
+//! (`websockets.client.connect`, `websockets.legacy.server.serve`) gets
+//! legacy objects on every release: there the legacy classes are right, and
+//! nothing is reported.
+//!
 //! ## Fix safety
 //! One fix per file, safe: it rewrites `websockets.X` chains to the
-//! `websockets.asyncio` path, and a `from ... import X` that imports only that
-//! class to the new import, renaming the name's uses (an alias keeps its name).
-//! A class used as a base class (a legacy protocol subclass must be rewritten
-//! on the new classes) or imported together with other names is a review item.
+//! `websockets.asyncio` path (adding `import websockets.asyncio.client` and
+//! the like, since `import websockets` alone does not bind them), and a
+//! `from ... import X` that imports only that class to the new import,
+//! renaming the name's uses (an alias keeps its name). The fix needs
+//! websockets >= 14.0, where top-level `connect` and `serve` give the new
+//! objects; a project whose requirements allow an older release gets it as
+//! an unsafe fix. A class used as a base class (a deprecated legacy
+//! subclass, to be rewritten on the new classes), imported together with
+//! other names, or bound in more than one place (`try`/`except ImportError`)
+//! is a review item.
 
 use ferry_engine::{Applicability, Checker, Fix, Rule};
 use ferry_python::ast::ModModule;
 
+use super::api::uses_legacy_implementation;
 use super::renames::{collect_renames, Moves};
 
 pub struct LegacyProtocolTypes;
@@ -99,8 +111,18 @@ impl Rule for LegacyProtocolTypes {
     }
 
     fn check_module(&self, module: &ModModule, checker: &mut Checker<'_>) {
+        // Type rewrites follow the connection, not the name: next to the
+        // explicit legacy client or server, the legacy classes describe
+        // the objects the file really gets.
+        if uses_legacy_implementation(module, checker) {
+            return;
+        }
         let renames = collect_renames(module, checker, &MOVES, Some(SUBCLASS));
         let Some(first) = renames.first else { return };
+        if let Some((range, SUBCLASS)) = renames.blocker {
+            checker.report(range, format!("a subclass of a legacy connection class, which websockets deprecated in 14.0 (its import warns, and the class is to be removed): {SUBCLASS}"), None);
+            return;
+        }
         let base = format!(
             "legacy connection class: the new implementation's objects are `ClientConnection`, `ServerConnection`, `Server` and `Connection` from `websockets.asyncio`, so `isinstance` checks and annotations with the legacy class are wrong (and its import warns on websockets >= 14){}",
             if renames.count > 1 { format!("; {} places in this file", renames.count) } else { String::new() }
@@ -113,9 +135,12 @@ impl Rule for LegacyProtocolTypes {
             title: "Use the `websockets.asyncio` classes".to_string(),
             edits: renames.edits,
             applicability: Applicability::Safe,
+            // The objects are the new classes only where top-level
+            // `connect`/`serve` are the new implementation.
+            requires: Some(super::facts::TOP_LEVEL_IS_NEW.since),
         };
         checker.report(first, base, Some(fix));
     }
 }
 
-const SUBCLASS: &str = "a subclass of a legacy protocol must be rewritten on `ClientConnection` / `ServerConnection` (passed as `create_connection=`) or replaced by `process_request` / `process_response` hooks";
+const SUBCLASS: &str = "rewrite it on `ClientConnection` / `ServerConnection` (passed as `create_connection=`), or replace it by `process_request` / `process_response` hooks";

@@ -105,6 +105,8 @@ impl Rule for ServerAttributes {
             title: format!("Read `{new_name}`"),
             edits: vec![Edit::replacement(new_name, attr.attr.range())],
             applicability: Applicability::Safe,
+            // The legacy server (top-level `serve` before 14.0) has only `websockets`.
+            requires: Some(super::facts::TOP_LEVEL_IS_NEW.since),
         };
         let range: TextRange = attr.attr.range();
         checker.report(

@@ -188,6 +188,7 @@ impl Rule for InvalidStatusCode {
             title: "Catch `InvalidStatus` and read the status from `.response`".to_string(),
             edits,
             applicability: Applicability::Safe,
+            requires: None,
         };
         checker.report(first, base, Some(fix));
     }

@@ -64,6 +64,8 @@ impl Rule for ProtocolErrorAlias {
             title: "Use `ProtocolError`".to_string(),
             edits: renames.edits,
             applicability: Applicability::Safe,
+            // Right on every release, the legacy implementation too.
+            requires: Some(ferry_engine::Release::ANY),
         };
         checker.report(first, message, Some(fix));
     }

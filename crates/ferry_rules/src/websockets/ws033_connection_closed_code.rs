@@ -77,6 +77,8 @@ impl Rule for ConnectionClosedCode {
             title: format!("Read `{e}.rcvd.{property}`"),
             edits: vec![Edit::replacement(replacement.clone(), expr.range())],
             applicability: Applicability::Safe,
+            // Right on every release, the legacy implementation too.
+            requires: Some(ferry_engine::Release::ANY),
         };
         checker.report(
             attr.attr.range(),

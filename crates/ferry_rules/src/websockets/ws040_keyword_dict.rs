@@ -164,6 +164,7 @@ fn check_double_star(
                     title: "Rename the key".to_string(),
                     edits: key_edits,
                     applicability: Applicability::Safe,
+                    requires: None,
                 };
                 checker.report(star_range, message, Some(fix));
                 return;
@@ -173,6 +174,7 @@ fn check_double_star(
                 title: "Rename the keys the new client expects".to_string(),
                 edits: key_edits,
                 applicability: Applicability::Safe,
+                requires: None,
             };
             checker.report(
                 first_range,
@@ -203,6 +205,7 @@ fn report_literal(value: &Expr, shown: &str, renames: &[(&str, &str)], checker: 
             title: "Rename the key".to_string(),
             edits: vec![edit],
             applicability: Applicability::Safe,
+            requires: None,
         };
         checker.report(range, format!("{message} (`{shown}`)"), Some(fix));
     }

@@ -746,6 +746,8 @@ fn report(
             },
             edits,
             applicability: Applicability::Unsafe,
+            // Right on every release, the legacy implementation too.
+            requires: Some(ferry_engine::Release::ANY),
         }),
     };
     (stmt.range(), message, fix)

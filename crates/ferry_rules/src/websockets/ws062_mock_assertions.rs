@@ -133,6 +133,7 @@ impl<'b> Visitor<'b> for Walker<'_, '_> {
                                 title: format!("Assert on `{new}`"),
                                 edits: vec![Edit::replacement(*new, range)],
                                 applicability: Applicability::Safe,
+                                requires: None,
                             };
                             self.found.push((key.range(), old, fix));
                         }

@@ -67,6 +67,11 @@ impl Rule for ExplicitLegacyClient {
         "ExplicitLegacyClient"
     }
 
+    /// The move is possible wherever `websockets.asyncio` exists.
+    fn applies_from(&self) -> Option<ferry_engine::Release> {
+        Some(super::facts::ASYNCIO_MODULES.since)
+    }
+
     fn default_enabled(&self) -> bool {
         false
     }
@@ -180,6 +185,7 @@ fn report(checker: &mut Checker<'_>, at: TextRange, edits: Option<Vec<Edit>>, wh
         title: "Move to `websockets.asyncio.client` with its keywords".to_string(),
         edits,
         applicability: Applicability::Unsafe,
+        requires: Some(super::facts::ASYNCIO_MODULES.since),
     });
     checker.report(at, message, fix);
 }
@@ -194,7 +200,8 @@ fn report_chains(module: &ModModule, chains: &[(&ExprCall, Vec<Edit>)], checker:
         .iter()
         .flat_map(|(_, edits)| edits.iter().cloned())
         .collect();
-    match chain_import(&calls, LEGACY_MODULES, NEW_MODULE, module, checker) {
+    let callees: Vec<&Expr> = calls.iter().map(|call| call.func.as_ref()).collect();
+    match chain_import(&callees, LEGACY_MODULES, NEW_MODULE, module, checker) {
         ChainImport::Present => {}
         ChainImport::Edit(edit) => edits.push(edit),
         ChainImport::Blocked(at, why) => return report(checker, at, None, &why),
@@ -279,9 +286,17 @@ fn keyword_edits(call: &ExprCall, checker: &Checker<'_>) -> Option<Vec<Edit>> {
             "timeout" if !has("close_timeout") => {
                 edits.push(Edit::replacement("close_timeout", arg.range()))
             }
-            "loop" | "read_limit" => edits.push(remove_argument(&call.arguments, keyword.range())?),
+            "loop" | "read_limit" => edits.push(remove_argument(
+                checker.source,
+                &call.arguments,
+                keyword.range(),
+            )?),
             "legacy_recv" if checker.text(keyword.value.range()) == "False" => {
-                edits.push(remove_argument(&call.arguments, keyword.range())?);
+                edits.push(remove_argument(
+                    checker.source,
+                    &call.arguments,
+                    keyword.range(),
+                )?);
             }
             "extra_headers" | "timeout" | "create_protocol" | "klass" | "legacy_recv" => {
                 return None

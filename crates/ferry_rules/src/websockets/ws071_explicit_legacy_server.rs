@@ -200,6 +200,11 @@ impl Rule for ExplicitLegacyServer {
         "ExplicitLegacyServer"
     }
 
+    /// The move is possible wherever `websockets.asyncio` exists.
+    fn applies_from(&self) -> Option<ferry_engine::Release> {
+        Some(super::facts::ASYNCIO_MODULES.since)
+    }
+
     fn default_enabled(&self) -> bool {
         false
     }
@@ -463,6 +468,7 @@ fn report(group: &Group, plan: Plan, checker: &mut Checker<'_>) {
             title: format!("Move to `{NEW_MODULE}` with the handler, hooks and keywords"),
             edits: plan.edits,
             applicability: Applicability::Unsafe,
+            requires: Some(super::facts::ASYNCIO_MODULES.since),
         };
         checker.report(first.func.range(), message, Some(fix));
         return;
@@ -696,7 +702,14 @@ fn plan_chain_import(
     checker: &Checker<'_>,
     plan: &mut Plan,
 ) {
-    match chain_import(calls, LEGACY_MODULES, NEW_MODULE, context.module, checker) {
+    let callees: Vec<&Expr> = calls.iter().map(|call| call.func.as_ref()).collect();
+    match chain_import(
+        &callees,
+        LEGACY_MODULES,
+        NEW_MODULE,
+        context.module,
+        checker,
+    ) {
         ChainImport::Present => {}
         ChainImport::Edit(edit) => plan.edits.push(edit),
         ChainImport::Blocked(range, why) => plan.block(range, why),

@@ -140,6 +140,7 @@ fn report<'f>(
         findings,
         mentions: Vec::new(),
         unaffected: Vec::new(),
+        suppressed: Vec::new(),
         error: None,
     }
 }

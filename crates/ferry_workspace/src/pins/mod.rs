@@ -30,7 +30,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use ferry_engine::{Migration, Pack, Settings, Version};
+use ferry_engine::{Floor, Migration, Pack, Settings, Version};
 use ferry_report::PinNote;
 
 use crate::folder_map::FolderMap;
@@ -161,6 +161,9 @@ pub struct FolderPin {
     /// The requirement that sets the target (the lock, or the declaration
     /// whose upper bound is below the breaking release).
     pub decided_by: Option<usize>,
+    /// The oldest release the requirements allow (a lock: its release), and
+    /// the requirement that allows it; `None` when none has a lower bound.
+    pub floor: Option<(Version, usize)>,
 }
 
 impl FolderPin {
@@ -187,6 +190,17 @@ impl FolderPin {
                 .min_by(|a, b| a.1.cmp(&b.1))
                 .map_or((None, None), |(i, v)| (Some(v), Some(i))),
         };
+        let floor = match lock {
+            Some((i, version)) => Some((version.clone(), i)),
+            // Each declaration is one way to install the project: the
+            // oldest release any of them allows is the one fixes must keep.
+            None => requirements
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.kind != SourceKind::Lock)
+                .filter_map(|(i, r)| Some((r.specifiers.as_ref()?.lowest()?, i)))
+                .min_by(|a, b| a.0.cmp(&b.0)),
+        };
         Self {
             library: library.to_string(),
             migration,
@@ -194,6 +208,7 @@ impl FolderPin {
             requirements,
             target,
             decided_by,
+            floor,
         }
     }
 
@@ -556,6 +571,17 @@ impl<'s> RunPins<'s> {
             let Some(pin) = resolver.pin_for(folder, library) else {
                 continue;
             };
+            if let Some((release, index)) = &pin.floor {
+                let requirement = &pin.requirements[*index];
+                let file = crate::display_path(&requirement.file, &self.cwd);
+                targets.settings.to_mut().floors.insert(
+                    library.clone(),
+                    Floor {
+                        release: release.clone(),
+                        declared: format!("{file}:{} (`{}`)", requirement.line, requirement.text),
+                    },
+                );
+            }
             if self.settings.target(library).is_some() {
                 self.met
                     .lock()

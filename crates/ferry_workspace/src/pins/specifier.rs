@@ -339,6 +339,24 @@ impl Releases {
         self.intersect(&Self(vec![Interval::from(Bound::Inclusive(point.clone()))]))
     }
 
+    /// The lowest end of the releases inside, as a [`Version`]: what the
+    /// oldest allowed release is compared with (`>12` gives `12`: a release
+    /// just above 12 is still older than 13.0). `None` when empty or
+    /// unbounded below.
+    fn lowest(&self) -> Option<Version> {
+        let mut best: Option<&Point> = None;
+        for interval in &self.0 {
+            let low = match &interval.low {
+                Bound::Unbounded => return None,
+                Bound::Inclusive(point) | Bound::Exclusive(point) => point,
+            };
+            if best.is_none_or(|best| low < best) {
+                best = Some(low);
+            }
+        }
+        best.map(|point| point.release.clone())
+    }
+
     /// The highest release inside, as a [`Version`]: an exclusive upper end
     /// gives the release just below it ([`just_below`]). `None` when empty
     /// or unbounded above.
@@ -480,6 +498,13 @@ impl SpecifierSet {
             return None;
         }
         releases.below(&breaking).highest()
+    }
+
+    /// The lowest release the set allows; `None` when it allows any old
+    /// release (no lower bound says which releases the project supports)
+    /// or none at all.
+    pub fn lowest(&self) -> Option<Version> {
+        self.releases().lowest()
     }
 
     /// The clauses that reject `target`, as written, each with how it

@@ -1,0 +1,215 @@
+//! Code that already chooses by the installed version of a library.
+//!
+//! `if Version(websockets.__version__) < Version("14"): ... else: ...`
+//! works on both sides of the break: each branch is right for the releases
+//! that take it. Rules know nothing of this; the engine drops their
+//! findings inside such branches, whatever the rule. A check counts when its
+//! test reads the library's version (`__version__`, the `version` module,
+//! `importlib.metadata.version("lib")`), asks `inspect.signature` of the
+//! library's callables, or asks `hasattr` of its modules, directly or
+//! through a name assigned such a value (`OLD_API = ...` at module level).
+
+use ferry_python::ast::visitor::{self, Visitor};
+use ferry_python::ast::{self, Expr, Stmt};
+use ferry_python::{BindingKind, Origin, Ranged, SemanticModel, TextRange};
+
+/// How many names (`A = B < 14`, `B = int(...)`) a check is followed through.
+const MAX_DEPTH: usize = 4;
+
+/// The ranges of the branches (everything after the first test) of every
+/// `if` whose test depends on the version of one of `packages`.
+pub(crate) fn version_guarded(
+    module: &ast::ModModule,
+    semantic: &SemanticModel<'_>,
+    packages: &[&str],
+) -> Vec<TextRange> {
+    let mut finder = GuardFinder {
+        semantic,
+        packages,
+        ranges: Vec::new(),
+    };
+    finder.visit_body(&module.body);
+    finder.ranges
+}
+
+struct GuardFinder<'s, 'a> {
+    semantic: &'s SemanticModel<'a>,
+    packages: &'s [&'s str],
+    ranges: Vec<TextRange>,
+}
+
+impl<'b> Visitor<'b> for GuardFinder<'_, '_> {
+    fn visit_body(&mut self, body: &'b [Stmt]) {
+        for (i, stmt) in body.iter().enumerate() {
+            let guarded_before = self.ranges.len();
+            self.visit_stmt(stmt);
+            // `if old: return old_call()` then `return new_call()`: what
+            // follows an `if` that always leaves is its `else`.
+            let Stmt::If(if_stmt) = stmt else { continue };
+            let newly_guarded = self.ranges.len() > guarded_before
+                && self.ranges[guarded_before] == TextRange::new(if_stmt.test.end(), if_stmt.end());
+            if newly_guarded && if_stmt.elif_else_clauses.is_empty() && always_leaves(&if_stmt.body)
+            {
+                if let Some(last) = body.last().filter(|_| i + 1 < body.len()) {
+                    self.ranges.push(TextRange::new(if_stmt.end(), last.end()));
+                    return;
+                }
+            }
+        }
+    }
+
+    fn visit_stmt(&mut self, stmt: &'b Stmt) {
+        if let Stmt::If(if_stmt) = stmt {
+            let tests = std::iter::once(if_stmt.test.as_ref()).chain(
+                if_stmt
+                    .elif_else_clauses
+                    .iter()
+                    .filter_map(|c| c.test.as_ref()),
+            );
+            let guarded = tests
+                .into_iter()
+                .any(|test| reads_version(test, self.semantic, self.packages, 0));
+            if guarded {
+                self.ranges
+                    .push(TextRange::new(if_stmt.test.end(), if_stmt.end()));
+                return;
+            }
+        }
+        visitor::walk_stmt(self, stmt);
+    }
+
+    fn visit_expr(&mut self, expr: &'b Expr) {
+        // `extra_headers if OLD else additional_headers` picks by version too.
+        if let Expr::If(if_expr) = expr {
+            if reads_version(&if_expr.test, self.semantic, self.packages, 0) {
+                self.ranges.push(if_expr.body.range());
+                self.ranges.push(if_expr.orelse.range());
+            }
+        }
+        visitor::walk_expr(self, expr);
+    }
+}
+
+/// Whether a block always ends by leaving it (`return`, `raise`, `continue`, `break`).
+fn always_leaves(body: &[Stmt]) -> bool {
+    matches!(
+        body.last(),
+        Some(Stmt::Return(_) | Stmt::Raise(_) | Stmt::Continue(_) | Stmt::Break(_))
+    )
+}
+
+/// Whether evaluating `expr` reads the installed version of one of `packages`.
+fn reads_version(
+    expr: &Expr,
+    semantic: &SemanticModel<'_>,
+    packages: &[&str],
+    depth: usize,
+) -> bool {
+    struct Reader<'s, 'a> {
+        semantic: &'s SemanticModel<'a>,
+        packages: &'s [&'s str],
+        depth: usize,
+        found: bool,
+    }
+    impl Reader<'_, '_> {
+        fn in_package(&self, qualified: &str) -> Option<String> {
+            self.packages.iter().find_map(|package| {
+                let rest = qualified.strip_prefix(package)?;
+                (rest.is_empty() || rest.starts_with('.')).then(|| rest.to_string())
+            })
+        }
+
+        fn is_package_string(&self, expr: Option<&Expr>) -> bool {
+            matches!(expr, Some(Expr::StringLiteral(s)) if self.packages.contains(&s.value.to_str()))
+        }
+    }
+    impl<'b> Visitor<'b> for Reader<'_, '_> {
+        fn visit_expr(&mut self, expr: &'b Expr) {
+            if self.found {
+                return;
+            }
+            match expr {
+                Expr::Name(_) | Expr::Attribute(_) => {
+                    let resolution = self.semantic.resolve_expr(expr);
+                    for qualified in resolution.candidates() {
+                        if let Some(rest) = self.in_package(qualified.as_str()) {
+                            if rest.starts_with(".__version")
+                                || rest == ".version"
+                                || rest.starts_with(".version.")
+                            {
+                                self.found = true;
+                                return;
+                            }
+                        }
+                    }
+                    if let Expr::Name(name) = expr {
+                        if self.depth < MAX_DEPTH && resolution.candidates().is_empty() {
+                            for binding in self.semantic.reaching(name.id.as_str(), name.start()) {
+                                if let BindingKind::Opaque(Origin::Assign { value }) = binding {
+                                    if reads_version(
+                                        value,
+                                        self.semantic,
+                                        self.packages,
+                                        self.depth + 1,
+                                    ) {
+                                        self.found = true;
+                                        return;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                Expr::Call(call) => {
+                    let callee = self.semantic.resolve_expr(&call.func);
+                    let first = call.arguments.args.first();
+                    for qualified in callee.candidates() {
+                        let found = match qualified.as_str() {
+                            "importlib.metadata.version"
+                            | "importlib_metadata.version"
+                            | "pkg_resources.get_distribution"
+                            | "pkg_resources.require" => self.is_package_string(first),
+                            "inspect.signature" | "inspect.getfullargspec" => {
+                                first.is_some_and(|f| {
+                                    self.semantic
+                                        .resolve_expr(f)
+                                        .candidates()
+                                        .iter()
+                                        .any(|q| self.in_package(q.as_str()).is_some())
+                                })
+                            }
+                            _ => false,
+                        };
+                        if found {
+                            self.found = true;
+                            return;
+                        }
+                    }
+                    // `hasattr(websockets, "ClientConnection")`: a feature check.
+                    if matches!(call.func.as_ref(), Expr::Name(n) if n.id.as_str() == "hasattr")
+                        && first.is_some_and(|f| {
+                            self.semantic
+                                .resolve_expr(f)
+                                .candidates()
+                                .iter()
+                                .any(|q| self.in_package(q.as_str()).is_some())
+                        })
+                    {
+                        self.found = true;
+                        return;
+                    }
+                }
+                _ => {}
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut reader = Reader {
+        semantic,
+        packages,
+        depth,
+        found: false,
+    };
+    reader.visit_expr(expr);
+    reader.found
+}
