@@ -8,6 +8,7 @@
 mod api;
 mod connections;
 pub mod facts;
+mod keyword_dicts;
 mod renames;
 
 register_rules! {

@@ -31,12 +31,14 @@
 //! methods, and a `**kwargs` parameter forwarded from callers are review items:
 //! Ferry cannot see which keys they carry.
 
-use ferry_engine::{Applicability, Checker, Edit, Fix, Rule};
-use ferry_python::ast::visitor::{self, Visitor};
-use ferry_python::ast::{Expr, ExprCall, ExprContext, ModModule, Stmt, StmtFunctionDef};
-use ferry_python::{BindingKind, Origin, Ranged, TextRange, TextSize};
+use ferry_engine::{Applicability, Checker, Fix, Rule};
+use ferry_python::ast::{Expr, ExprCall, ModModule, StmtFunctionDef};
+use ferry_python::{BindingKind, Origin, Ranged, TextRange};
 
 use super::api::{all_calls, client_call, Client};
+use super::keyword_dicts::{
+    functions, is_dict_builder, key_rename, literal_renames, name_uses, NameUse,
+};
 
 pub struct KeywordDict;
 
@@ -209,157 +211,4 @@ fn report_literal(value: &Expr, shown: &str, renames: &[(&str, &str)], checker: 
         };
         checker.report(range, format!("{message} (`{shown}`)"), Some(fix));
     }
-}
-
-fn is_dict_builder(value: &Expr, checker: &Checker<'_>) -> bool {
-    match value {
-        Expr::Dict(_) => true,
-        Expr::Call(call) => is_builtin_dict(call, checker),
-        _ => false,
-    }
-}
-
-fn is_builtin_dict(call: &ExprCall, checker: &Checker<'_>) -> bool {
-    matches!(call.func.as_ref(), Expr::Name(n) if n.id.as_str() == "dict" && checker.semantic.reaching("dict", n.start()).is_empty())
-}
-
-/// The renames inside a dict literal or `dict(...)` call: (range, message, edit).
-fn literal_renames(
-    value: &Expr,
-    renames: &[(&str, &str)],
-    checker: &Checker<'_>,
-) -> Vec<(TextRange, String, Edit)> {
-    let mut found = Vec::new();
-    match value {
-        Expr::Dict(dict) => {
-            for key in dict.items.iter().filter_map(|i| i.key.as_ref()) {
-                if let Some((old, edit)) = key_rename(key, renames, checker) {
-                    let new = renames
-                        .iter()
-                        .find(|(o, _)| *o == old)
-                        .map(|(_, n)| *n)
-                        .unwrap_or_default();
-                    found.push((key.range(), format!("the key `\"{old}\"` is passed as a keyword to the new client, which takes `{new}`"), edit));
-                }
-            }
-        }
-        Expr::Call(call) if is_builtin_dict(call, checker) => {
-            for keyword in &call.arguments.keywords {
-                let Some(arg) = &keyword.arg else { continue };
-                if let Some((old, new)) = renames.iter().find(|(o, _)| *o == arg.as_str()) {
-                    found.push((
-                        arg.range(),
-                        format!("the key `{old}` is passed as a keyword to the new client, which takes `{new}`"),
-                        Edit::replacement(*new, arg.range()),
-                    ));
-                }
-            }
-        }
-        _ => {}
-    }
-    found
-}
-
-/// For a plain string literal key naming a renamed keyword: the old name and the edit.
-fn key_rename<'r>(
-    key: &Expr,
-    renames: &[(&'r str, &'r str)],
-    checker: &Checker<'_>,
-) -> Option<(&'r str, Edit)> {
-    let Expr::StringLiteral(literal) = key else {
-        return None;
-    };
-    let (old, new) = renames
-        .iter()
-        .find(|(old, _)| literal.value.to_str() == *old)?;
-    let text = checker.text(key.range());
-    // Only a single plain literal: `"extra_headers"` or `'extra_headers'`.
-    let quote = text.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    if text != format!("{quote}{old}{quote}") {
-        return None;
-    }
-    let start = key.start() + TextSize::new(1);
-    Some((
-        old,
-        Edit::replacement(*new, TextRange::at(start, TextSize::of(*old))),
-    ))
-}
-
-enum NameUse {
-    /// `**name` in a call.
-    DoubleStar(TextRange),
-    /// `name["key"] = ...`: the key expression.
-    SubscriptStore(Expr),
-    /// Anything else (passed on, a method call, returned...).
-    Other,
-}
-
-/// Every load of `name` in a function, classified.
-fn name_uses(function: &StmtFunctionDef, name: &str) -> Vec<NameUse> {
-    struct Uses<'n> {
-        name: &'n str,
-        found: Vec<NameUse>,
-        skip: Vec<TextRange>,
-    }
-    impl<'a> Visitor<'a> for Uses<'_> {
-        fn visit_stmt(&mut self, stmt: &'a Stmt) {
-            if let Stmt::Assign(assign) = stmt {
-                for target in &assign.targets {
-                    if let Expr::Subscript(sub) = target {
-                        if matches!(sub.value.as_ref(), Expr::Name(n) if n.id.as_str() == self.name)
-                        {
-                            self.found
-                                .push(NameUse::SubscriptStore(sub.slice.as_ref().clone()));
-                            self.skip.push(sub.value.range());
-                        }
-                    }
-                }
-            }
-            visitor::walk_stmt(self, stmt);
-        }
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            if let Expr::Call(call) = expr {
-                for keyword in call.arguments.keywords.iter().filter(|k| k.arg.is_none()) {
-                    if matches!(&keyword.value, Expr::Name(n) if n.id.as_str() == self.name) {
-                        self.found.push(NameUse::DoubleStar(keyword.value.range()));
-                        self.skip.push(keyword.value.range());
-                    }
-                }
-            }
-            if let Expr::Name(n) = expr {
-                if n.id.as_str() == self.name
-                    && n.ctx == ExprContext::Load
-                    && !self.skip.contains(&n.range)
-                {
-                    self.found.push(NameUse::Other);
-                }
-            }
-            visitor::walk_expr(self, expr);
-        }
-    }
-    let mut uses = Uses {
-        name,
-        found: Vec::new(),
-        skip: Vec::new(),
-    };
-    uses.visit_body(&function.body);
-    uses.found
-}
-
-/// Every function in the module, nested ones included.
-fn functions(module: &ModModule) -> Vec<&StmtFunctionDef> {
-    struct Defs<'a>(Vec<&'a StmtFunctionDef>);
-    impl<'a> Visitor<'a> for Defs<'a> {
-        fn visit_stmt(&mut self, stmt: &'a Stmt) {
-            if let Stmt::FunctionDef(def) = stmt {
-                self.0.push(def);
-            }
-            visitor::walk_stmt(self, stmt);
-        }
-    }
-    let mut defs = Defs(Vec::new());
-    defs.visit_body(&module.body);
-    // Innermost first, so `find` picks the function that holds a call most closely.
-    defs.0.sort_by_key(|d| d.range.len());
-    defs.0
 }

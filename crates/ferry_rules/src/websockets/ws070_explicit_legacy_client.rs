@@ -34,6 +34,13 @@
 //! call passing `create_protocol=`, `klass=` or a non-literal `legacy_recv=`,
 //! gets no fix: a review item.
 //!
+//! Keywords passed as `**opts` move with the call: the `"extra_headers"` and
+//! `"timeout"` keys of a dict built in the same function (a literal,
+//! `dict(...)`, `opts["key"] = ...`) are renamed in the same fix. A dict
+//! Ferry cannot see whole (a forwarded `**kwargs`, one updated with
+//! `.update(...)` or passed elsewhere, a computed key) makes the call a
+//! review item saying so.
+//!
 //! Calls spelled from the package (`websockets.legacy.client.connect(...)`,
 //! `websockets.client.connect(...)`) move together, in one fix that also
 //! imports the new module: `import websockets` alone does not make
@@ -50,6 +57,7 @@ use ferry_python::ast::{Expr, ExprCall, ModModule, Stmt};
 use ferry_python::{BindingKind, Ranged, Resolution, TextRange};
 
 use super::api::{all_calls, chain_import, ChainImport};
+use super::keyword_dicts::{functions, keys_behind};
 
 pub struct ExplicitLegacyClient;
 
@@ -110,20 +118,17 @@ impl Rule for ExplicitLegacyClient {
                     }
                 }
                 Expr::Attribute(_) => {
-                    let fix = chain_fix(call, function, checker).and_then(|edit| {
-                        keyword_edits(call, checker).map(|mut edits| {
-                            edits.push(edit);
-                            edits
-                        })
-                    });
+                    let fix = chain_fix(call, function, checker)
+                        .ok_or_else(|| "the call's path does not start at the package".to_string())
+                        .and_then(|edit| {
+                            keyword_edits(call, checker).map(|mut edits| {
+                                edits.push(edit);
+                                edits
+                            })
+                        });
                     match fix {
-                        Some(edits) => chains.push((call, edits)),
-                        None => report(
-                            checker,
-                            call.func.range(),
-                            None,
-                            "a keyword or the call's path has no mechanical equivalent",
-                        ),
+                        Ok(edits) => chains.push((call, edits)),
+                        Err(why) => report(checker, call.func.range(), None, &why),
                     }
                 }
                 _ => {}
@@ -154,23 +159,24 @@ impl Rule for ExplicitLegacyClient {
                 ),
                 import_range,
             )];
-            let mut convertible = true;
+            let mut why_not = None;
             for call in &calls {
                 match keyword_edits(call, checker) {
-                    Some(more) => edits.extend(more),
-                    None => convertible = false,
+                    Ok(more) => edits.extend(more),
+                    Err(why) => why_not = why_not.or(Some(why)),
                 }
             }
+            edits.sort();
+            edits.dedup();
             let first = calls[0].func.range();
-            if convertible {
-                report(checker, first, Some(edits), "");
-            } else {
-                report(
+            match why_not {
+                None => report(checker, first, Some(edits), ""),
+                Some(why) => report(
                     checker,
                     first,
                     None,
-                    "a call through this import passes a keyword with no mechanical equivalent",
-                );
+                    &format!("a call through this import cannot move: {why}"),
+                ),
             }
         }
     }
@@ -207,6 +213,7 @@ fn report_chains(module: &ModModule, chains: &[(&ExprCall, Vec<Edit>)], checker:
         ChainImport::Blocked(at, why) => return report(checker, at, None, &why),
     }
     edits.sort();
+    edits.dedup();
     if edits.windows(2).any(|w| w[0].conflicts_with(&w[1])) {
         return report(checker, first, None, "the edits of these calls overlap (a call inside another's arguments): move them by hand");
     }
@@ -273,12 +280,44 @@ fn chain_fix(call: &ExprCall, function: &str, checker: &Checker<'_>) -> Option<E
     })
 }
 
-/// The keyword edits that make a legacy call valid on the new client, or `None`.
-fn keyword_edits(call: &ExprCall, checker: &Checker<'_>) -> Option<Vec<Edit>> {
+/// What the new client calls `extra_headers` and `timeout`.
+const RENAMES: &[(&str, &str)] = &[
+    ("extra_headers", "additional_headers"),
+    ("timeout", "close_timeout"),
+];
+
+/// Keywords a `**` dict may not carry for Ferry to move the call: their
+/// keys cannot simply be renamed.
+const NO_EQUIVALENT: &[&str] = &[
+    "loop",
+    "read_limit",
+    "legacy_recv",
+    "create_protocol",
+    "klass",
+];
+
+/// The keyword edits that make a legacy call valid on the new client, or
+/// why there are none. Keys of a `**` dict move with the call: leaving
+/// `"extra_headers"` in the dict would fail on the new client as surely as
+/// the keyword.
+fn keyword_edits(call: &ExprCall, checker: &Checker<'_>) -> Result<Vec<Edit>, String> {
+    let no_equivalent = |arg: &str| format!("`{arg}=` has no mechanical equivalent");
     let mut edits = Vec::new();
     let has = |name: &str| call.arguments.find_keyword(name).is_some();
+    let functions = functions(checker.module);
     for keyword in &call.arguments.keywords {
-        let Some(arg) = &keyword.arg else { continue };
+        let Some(arg) = &keyword.arg else {
+            let keys = keys_behind(
+                &keyword.value,
+                call,
+                RENAMES,
+                NO_EQUIVALENT,
+                &functions,
+                checker,
+            )?;
+            edits.extend(keys);
+            continue;
+        };
         match arg.as_str() {
             "extra_headers" if !has("additional_headers") => {
                 edits.push(Edit::replacement("additional_headers", arg.range()))
@@ -286,29 +325,27 @@ fn keyword_edits(call: &ExprCall, checker: &Checker<'_>) -> Option<Vec<Edit>> {
             "timeout" if !has("close_timeout") => {
                 edits.push(Edit::replacement("close_timeout", arg.range()))
             }
-            "loop" | "read_limit" => edits.push(remove_argument(
-                checker.source,
-                &call.arguments,
-                keyword.range(),
-            )?),
+            "loop" | "read_limit" => edits.push(
+                remove_argument(checker.source, &call.arguments, keyword.range())
+                    .ok_or_else(|| no_equivalent(arg))?,
+            ),
             "legacy_recv" if checker.text(keyword.value.range()) == "False" => {
-                edits.push(remove_argument(
-                    checker.source,
-                    &call.arguments,
-                    keyword.range(),
-                )?);
+                edits.push(
+                    remove_argument(checker.source, &call.arguments, keyword.range())
+                        .ok_or_else(|| no_equivalent(arg))?,
+                );
             }
             "extra_headers" | "timeout" | "create_protocol" | "klass" | "legacy_recv" => {
-                return None
+                return Err(no_equivalent(arg))
             }
             _ => {}
         }
     }
     // Two removals side by side overlap; give up rather than produce a bad edit set.
-    let mut sorted: Vec<&Edit> = edits.iter().collect();
-    sorted.sort();
-    if sorted.windows(2).any(|w| w[0].conflicts_with(w[1])) {
-        return None;
+    edits.sort();
+    edits.dedup();
+    if edits.windows(2).any(|w| w[0].conflicts_with(&w[1])) {
+        return Err("two of its keywords sit side by side: remove them by hand".to_string());
     }
-    Some(edits)
+    Ok(edits)
 }
