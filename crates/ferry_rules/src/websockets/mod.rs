@@ -35,6 +35,7 @@ register_rules! {
     ws032_protocol_error_alias::ProtocolErrorAlias,
     ws033_connection_closed_code::ConnectionClosedCode,
     ws034_payload_too_big_arguments::PayloadTooBigArguments,
+    ws035_invalid_status_attributes::InvalidStatusAttributes,
     ws040_keyword_dict::KeywordDict,
     ws050_star_import_legacy_names::StarImportLegacyNames,
     ws051_removed_aliases::RemovedAliases,

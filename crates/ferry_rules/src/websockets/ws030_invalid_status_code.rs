@@ -72,6 +72,8 @@ impl Rule for InvalidStatusCode {
             checker,
             references: Vec::new(),
             imports: Vec::new(),
+            statements: Vec::new(),
+            blocked: None,
             catchers: Vec::new(),
             attribute_reads: Vec::new(),
         };
@@ -79,6 +81,8 @@ impl Rule for InvalidStatusCode {
         let Walker {
             references,
             imports,
+            statements,
+            blocked,
             catchers,
             attribute_reads,
             ..
@@ -86,11 +90,13 @@ impl Rule for InvalidStatusCode {
         let Some(first) = imports
             .first()
             .map(|(r, _)| *r)
+            .or_else(|| statements.first().map(|(r, _)| *r))
+            .or_else(|| blocked.map(|(r, _)| r))
             .or_else(|| references.first().map(|(r, _)| *r))
         else {
             return;
         };
-        let count = references.len() + imports.len();
+        let count = references.len() + imports.len() + statements.len();
         let base = format!(
             "`InvalidStatusCode` is legacy-only: the new client raises `InvalidStatus`, so this code no longer catches handshake rejections and `e.status_code` raises `AttributeError` (use `e.response.status_code`){}",
             if count > 1 { format!("; {count} places in this file") } else { String::new() }
@@ -142,6 +148,10 @@ impl Rule for InvalidStatusCode {
             );
             return;
         }
+        if let Some((range, why)) = blocked {
+            checker.report(range, format!("{base}; {why}"), None);
+            return;
+        }
         if catchers.iter().any(|c| c.in_tuple) {
             checker.report(
                 first,
@@ -150,7 +160,7 @@ impl Rule for InvalidStatusCode {
             );
             return;
         }
-        let name_taken = !imports.is_empty()
+        let name_taken = (!imports.is_empty() || !statements.is_empty())
             && !matches!(
                 checker
                     .semantic
@@ -171,7 +181,7 @@ impl Rule for InvalidStatusCode {
                 .iter()
                 .map(|(range, _)| Edit::replacement("InvalidStatus", *range)),
         );
-        for (range, replacement) in &references {
+        for (range, replacement) in references.iter().chain(&statements) {
             edits.push(Edit::replacement(replacement.clone(), *range));
         }
         for read in &attribute_reads {
@@ -269,13 +279,25 @@ struct Walker<'c, 'a> {
     references: Vec<(TextRange, String)>,
     /// `from ... import InvalidStatusCode`: the imported name's range.
     imports: Vec<(TextRange, String)>,
+    /// Import statements rewritten whole: (range, new statement).
+    statements: Vec<(TextRange, String)>,
+    /// Why no fix can be offered, and where.
+    blocked: Option<(TextRange, &'static str)>,
     catchers: Vec<Catcher>,
     attribute_reads: Vec<AttributeRead>,
 }
 
 impl Walker<'_, '_> {
+    /// Whether `expr` is the legacy class, whichever import binds it (a
+    /// `try`/`except ImportError` pair of legacy imports counts; a shim that
+    /// may bind `InvalidStatus` instead already adapts, and does not).
     fn is_legacy_class(&self, expr: &Expr) -> bool {
-        matches!(self.checker.semantic.resolve_expr(expr), Resolution::One(q) if LEGACY_NAMES.contains(&q.as_str()))
+        let resolution = self.checker.semantic.resolve_expr(expr);
+        let candidates = resolution.candidates();
+        !candidates.is_empty()
+            && candidates
+                .iter()
+                .all(|q| LEGACY_NAMES.contains(&q.as_str()))
     }
 
     /// The catcher binding a name, if it catches the legacy class.
@@ -302,8 +324,27 @@ impl<'a> Visitor<'a> for Walker<'_, '_> {
                 let module = import.module.as_ref().map(|m| m.as_str()).unwrap_or("");
                 for alias in &import.names {
                     let full = format!("{module}.{}", alias.name.as_str());
-                    if LEGACY_NAMES.contains(&full.as_str()) {
+                    if !LEGACY_NAMES.contains(&full.as_str()) {
+                        continue;
+                    }
+                    if module != "websockets.legacy.exceptions" {
                         self.imports.push((alias.name.range(), full));
+                    } else if import.names.len() == 1 {
+                        // The new class does not live in the legacy module.
+                        let bound = alias
+                            .asname
+                            .as_ref()
+                            .map(|a| format!(" as {}", a.as_str()))
+                            .unwrap_or_default();
+                        self.statements.push((
+                            stmt.range(),
+                            format!("from websockets.exceptions import InvalidStatus{bound}"),
+                        ));
+                    } else {
+                        self.blocked.get_or_insert((
+                            alias.name.range(),
+                            "it is imported from `websockets.legacy.exceptions` together with other names: import `InvalidStatus` from `websockets.exceptions` by hand",
+                        ));
                     }
                 }
                 return;
