@@ -666,3 +666,44 @@ fn a_uv_workspace_member_is_checked_against_the_root_lock() {
         vec!["packages/client/src/chat_client/ws.py"]
     );
 }
+
+#[test]
+fn migrated_code_under_an_old_pin_asks_for_the_requirement_to_be_raised() {
+    let dir = project();
+    let root = dir.path();
+    let requirements = "websockets>=12,<14\n";
+    write(root, "requirements.txt", requirements);
+    let migrated = "import websockets\n\n\nasync def main(uri, h):\n    async with websockets.connect(uri, additional_headers=h) as ws:\n        await ws.send(\"hi\")\n";
+    write(root, "app/client.py", migrated);
+
+    let output = ferry(root, &["scan"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(
+        text.starts_with(
+            "app/client.py:5:40: WS080 `websockets.connect` is the legacy implementation"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("the requirements hold it below (requirements.txt:1 (`websockets>=12,<14`))"),
+        "{text}"
+    );
+    // The requirement is raised, as an explicit `--target` would, though none was given.
+    assert!(text.contains("\nrequirements.txt:1:11: WS900 "), "{text}");
+
+    let output = ferry(root, &["fix", "--unsafe-fixes", "--allow-dirty"]);
+    assert_eq!(
+        read(root, "requirements.txt"),
+        "websockets>=14.2\n",
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(
+        read(root, "app/client.py"),
+        migrated,
+        "the code stays as written"
+    );
+    let after = ferry(root, &["scan"]);
+    assert_eq!(after.status.code(), Some(0), "{}", stdout(&after));
+}

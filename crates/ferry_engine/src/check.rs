@@ -283,10 +283,18 @@ pub fn check_source(
 /// Whether `rule` can report for the file's target: a file whose target is
 /// older than the release its findings break on gets none of them.
 fn applies_at_target(pack: &Pack, rule: &dyn Rule, settings: &Settings) -> bool {
-    match (pack.applies_from(rule), settings.target(pack.library)) {
+    let target = settings.target(pack.library);
+    let from_ok = match (pack.applies_from(rule), target) {
         (Some(from), Some(target)) => *target >= from.version(),
         _ => true,
-    }
+    };
+    // No target: the newest release, which is at or above any bound.
+    let below_ok = match (rule.applies_below(), target) {
+        (Some(below), Some(target)) => *target < below.version(),
+        (Some(_), None) => false,
+        (None, _) => true,
+    };
+    from_ok && below_ok
 }
 
 /// A safe fix that writes a name the project's oldest allowed release

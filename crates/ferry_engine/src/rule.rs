@@ -41,6 +41,15 @@ pub trait Rule: Send + Sync + 'static {
     fn applies_from(&self) -> Option<Release> {
         None
     }
+    /// For a rule about code written for a *newer* release than the
+    /// project allows (the new API under a pin below the breaking release):
+    /// the first release on which what it finds is fine. The engine skips
+    /// the rule in files whose target is that release or newer (the newest,
+    /// when nothing is pinned). Its findings ask for the requirement to be
+    /// raised, which `ferry fix --unsafe-fixes` does.
+    fn applies_below(&self) -> Option<Release> {
+        None
+    }
     fn check_expr(&self, _expr: &Expr, _checker: &mut Checker<'_>) {}
     fn check_stmt(&self, _stmt: &Stmt, _checker: &mut Checker<'_>) {}
 }
@@ -167,6 +176,14 @@ pub struct ModuleImplementation {
 }
 
 impl Pack {
+    /// Whether a finding of `code` says the code needs a newer release than
+    /// the project's requirements allow (see [`Rule::applies_below`]).
+    pub fn demands_newer_release(&self, code: &str) -> bool {
+        self.rules
+            .iter()
+            .any(|r| r.code() == code && r.rule.applies_below().is_some())
+    }
+
     /// The release from which `rule`'s findings are breaks (see [`Rule::applies_from`]).
     pub fn applies_from(&self, rule: &dyn Rule) -> Option<Release> {
         rule.applies_from()

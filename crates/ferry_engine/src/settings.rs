@@ -155,6 +155,10 @@ pub struct Settings {
     /// allow; a library not listed has no declared floor (nothing older is
     /// promised), so only the target counts.
     pub floors: BTreeMap<String, Floor>,
+    /// Per library held below its breaking release by a pin: the
+    /// requirement that holds it, for messages (`requirements.txt:2
+    /// (`websockets>=10,<14`)`).
+    pub held_back_by: BTreeMap<String, String>,
 }
 
 impl Settings {
@@ -164,6 +168,10 @@ impl Settings {
 
     pub fn floor(&self, library: &str) -> Option<&Floor> {
         self.floors.get(library)
+    }
+
+    pub fn held_back_by(&self, library: &str) -> Option<&str> {
+        self.held_back_by.get(library).map(String::as_str)
     }
 }
 

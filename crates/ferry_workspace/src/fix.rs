@@ -386,12 +386,12 @@ fn plan_file(
     };
     let text = source.text.as_ref();
     let targets = pins.for_file(path);
-    count_breaks_when_raised(text, packs, pins, &targets);
     let outcome = match fix_source(text, packs, &targets.settings, options.unsafe_fixes) {
         Ok(outcome) => outcome,
         Err(err @ CheckError::Syntax(_)) => return failed(describe_check_error(text, &err)),
         Err(err) => return failed(err.to_string()),
     };
+    count_breaks_when_raised(text, packs, pins, &targets, &outcome.remaining.findings);
     let report = to_file_report(shown.clone(), &outcome.text, &outcome.remaining);
     let changed = outcome.applied_count() > 0;
     if !changed && report.status == ferry_engine::FileStatus::Clean && report.unaffected.is_empty()

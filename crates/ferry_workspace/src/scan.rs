@@ -121,7 +121,7 @@ fn scan_file(
     };
     match check_source(text, packs, &targets.settings) {
         Ok(check) => {
-            count_breaks_when_raised(text, packs, pins, &targets);
+            count_breaks_when_raised(text, packs, pins, &targets, &check.findings);
             let nothing = check.findings.is_empty()
                 && check.mentions.is_empty()
                 && check.unaffected.is_empty();
@@ -138,12 +138,15 @@ fn scan_file(
 }
 
 /// For a file a pin holds back, checks it again at the newest release of
-/// each such library and adds its findings to that pin's count.
+/// each such library and adds its findings to that pin's count; and where
+/// `findings` (at the pinned target) say the code needs a newer release,
+/// asks for the pin to be raised.
 pub(crate) fn count_breaks_when_raised(
     text: &str,
     packs: &[&Pack],
     pins: &RunPins<'_>,
     targets: &FileTargets<'_>,
+    findings: &[ferry_engine::Finding],
 ) {
     for pin in &targets.held_back {
         let pack: Vec<&Pack> = packs
@@ -151,6 +154,12 @@ pub(crate) fn count_breaks_when_raised(
             .copied()
             .filter(|p| normalize_name(p.library) == pin.library)
             .collect();
+        if findings
+            .iter()
+            .any(|f| pack.iter().any(|p| p.demands_newer_release(f.code)))
+        {
+            pins.demand_newer(pin);
+        }
         let mut newest = targets.settings.as_ref().clone();
         newest.targets.remove(&pin.library);
         let breaks = check_source(text, &pack, &newest).map_or(0, |check| check.findings.len());

@@ -41,5 +41,26 @@ pub const PROXY_KEYWORD: ReleaseFact = ReleaseFact {
     probe: "'proxy' in inspect.signature(importlib.import_module('websockets.asyncio.client').connect).parameters",
 };
 
+/// `websockets.basic_auth` at the top level.
+pub const TOP_LEVEL_BASIC_AUTH: ReleaseFact = ReleaseFact {
+    what: "top-level `websockets.basic_auth`",
+    since: Release::new(14, 0),
+    probe: "hasattr(websockets, 'basic_auth')",
+};
+
+/// The new classes at the top level: `websockets.ClientConnection`,
+/// `ServerConnection`, `Server`, `State`, `Request`, `Response`.
+pub const TOP_LEVEL_CLASSES: ReleaseFact = ReleaseFact {
+    what: "top-level `websockets.ClientConnection`, `ServerConnection`, `Server`, `State`, `Request` and `Response`",
+    since: Release::new(14, 2),
+    probe: "all(hasattr(websockets, n) for n in ('ClientConnection', 'ServerConnection', 'Server', 'State', 'Request', 'Response'))",
+};
+
 /// Every fact, for the test.
-pub const ALL: &[ReleaseFact] = &[TOP_LEVEL_IS_NEW, ASYNCIO_MODULES, PROXY_KEYWORD];
+pub const ALL: &[ReleaseFact] = &[
+    TOP_LEVEL_IS_NEW,
+    ASYNCIO_MODULES,
+    PROXY_KEYWORD,
+    TOP_LEVEL_BASIC_AUTH,
+    TOP_LEVEL_CLASSES,
+];

@@ -9,6 +9,7 @@ mod api;
 mod connections;
 pub mod facts;
 mod keyword_dicts;
+pub mod legacy_members;
 mod renames;
 
 register_rules! {
@@ -46,6 +47,7 @@ register_rules! {
     ws062_mock_assertions::MockAssertions,
     ws070_explicit_legacy_client::ExplicitLegacyClient,
     ws071_explicit_legacy_server::ExplicitLegacyServer,
+    ws080_new_api_under_old_pin::NewApiUnderOldPin,
 }
 
 pub static PACK: ferry_engine::Pack = ferry_engine::Pack {

@@ -145,18 +145,19 @@ fn report<'f>(
     }
 }
 
-/// The pin bumps for the folder pins a run met, under its explicit targets.
+/// The pin bumps for folder pins and the targets they must allow: the
+/// run's explicit targets, or the release a file's code needs.
 pub(super) fn plan<'p>(
-    pins: impl Iterator<Item = &'p Arc<FolderPin>>,
+    pins: impl Iterator<Item = (&'p Arc<FolderPin>, Version)>,
     settings: &Settings,
     resolver: &PinResolver,
     cwd: &std::path::Path,
 ) -> Vec<PinBump> {
     let mut by_file: std::collections::BTreeMap<PathBuf, Vec<BumpFinding>> = Default::default();
     let mut seen = std::collections::HashSet::new();
-    for pin in pins {
-        let (Some(migration), Some(target)) = (&pin.migration, settings.target(&pin.library))
-        else {
+    for (pin, target) in pins {
+        let target = &target;
+        let Some(migration) = &pin.migration else {
             continue;
         };
         if target.major() < migration.breaking_since

@@ -522,6 +522,9 @@ pub(crate) struct RunPins<'s> {
     resolver: Option<PinResolver>,
     held_back: Mutex<BTreeMap<(PathBuf, usize, String), HeldBack>>,
     met: Mutex<BTreeMap<(PathBuf, String), Arc<FolderPin>>>,
+    /// Pins whose files use what only a newer release has: raised to the
+    /// pack's example target by the pin bump, as an explicit target would.
+    demanded: Mutex<BTreeMap<(PathBuf, String), Arc<FolderPin>>>,
 }
 
 impl<'s> RunPins<'s> {
@@ -543,6 +546,7 @@ impl<'s> RunPins<'s> {
             resolver,
             held_back: Mutex::new(BTreeMap::new()),
             met: Mutex::new(BTreeMap::new()),
+            demanded: Mutex::new(BTreeMap::new()),
         }
     }
 
@@ -597,10 +601,29 @@ impl<'s> RunPins<'s> {
                 .targets
                 .insert(library.clone(), target.clone());
             if pin.holds_back() {
+                if let Some(deciding) = pin.deciding() {
+                    let file = crate::display_path(&deciding.file, &self.cwd);
+                    targets.settings.to_mut().held_back_by.insert(
+                        library.clone(),
+                        format!("{file}:{} (`{}`)", deciding.line, deciding.text),
+                    );
+                }
                 targets.held_back.push(pin.clone());
             }
         }
         targets
+    }
+
+    /// Records that a file held back by `pin` uses what only a newer release
+    /// has: the pin bump raises it (see [`Rule::applies_below`]).
+    ///
+    /// [`Rule::applies_below`]: ferry_engine::Rule::applies_below
+    pub fn demand_newer(&self, pin: &Arc<FolderPin>) {
+        self.demanded
+            .lock()
+            .expect("no panics while locked")
+            .entry((pin.folder.clone(), pin.library.clone()))
+            .or_insert_with(|| pin.clone());
     }
 
     /// Records that a file held back by `pin` has `breaks` findings at the newest release.
@@ -666,7 +689,19 @@ impl<'s> RunPins<'s> {
             return Vec::new();
         };
         let met = self.met.lock().expect("no panics while locked");
-        bump::plan(met.values(), self.settings, resolver, &self.cwd)
+        let demanded = self.demanded.lock().expect("no panics while locked");
+        let explicit = met.values().filter_map(|pin| {
+            let target = self.settings.target(&pin.library)?.clone();
+            Some((pin, target))
+        });
+        let implied = demanded
+            .iter()
+            .filter(|(key, _)| !met.contains_key(*key))
+            .filter_map(|(_, pin)| {
+                let target = pin.migration?.example_target.parse().ok()?;
+                Some((pin, target))
+            });
+        bump::plan(explicit.chain(implied), self.settings, resolver, &self.cwd)
     }
 }
 
