@@ -59,6 +59,12 @@ impl<'b> Visitor<'b> for GuardFinder<'_, '_> {
     }
 
     fn visit_stmt(&mut self, stmt: &'b Stmt) {
+        if let Stmt::Try(try_stmt) = stmt {
+            if falls_back_on_type_error(try_stmt, self.semantic, self.packages) {
+                self.ranges.push(try_stmt.range());
+                return;
+            }
+        }
         if let Stmt::If(if_stmt) = stmt {
             let tests = std::iter::once(if_stmt.test.as_ref()).chain(
                 if_stmt
@@ -88,6 +94,75 @@ impl<'b> Visitor<'b> for GuardFinder<'_, '_> {
         }
         visitor::walk_expr(self, expr);
     }
+}
+
+/// `try: await connect(..., additional_headers=h) / except TypeError: ...`:
+/// where the library call is awaited (or entered) inside the `try`, a keyword
+/// the installed release rejects raises there, and the handler takes the
+/// other side. (Not awaited there, the fallback never runs: WS061's case.)
+fn falls_back_on_type_error(
+    try_stmt: &ast::StmtTry,
+    semantic: &SemanticModel<'_>,
+    packages: &[&str],
+) -> bool {
+    let catches_type_error = try_stmt.handlers.iter().any(|handler| {
+        let ast::ExceptHandler::ExceptHandler(handler) = handler;
+        let is_type_error = |e: &Expr| {
+            matches!(e, Expr::Name(n) if n.id.as_str() == "TypeError"
+                && semantic.reaching("TypeError", n.start()).is_empty())
+        };
+        match handler.type_.as_deref() {
+            Some(Expr::Tuple(tuple)) => tuple.elts.iter().any(is_type_error),
+            Some(other) => is_type_error(other),
+            None => false,
+        }
+    });
+    if !catches_type_error {
+        return false;
+    }
+    struct AwaitedLibraryCall<'s, 'a> {
+        semantic: &'s SemanticModel<'a>,
+        packages: &'s [&'s str],
+        awaited: usize,
+        found: bool,
+    }
+    impl<'b> Visitor<'b> for AwaitedLibraryCall<'_, '_> {
+        fn visit_stmt(&mut self, stmt: &'b Stmt) {
+            let entered = matches!(stmt, Stmt::With(with) if with.is_async);
+            self.awaited += usize::from(entered);
+            visitor::walk_stmt(self, stmt);
+            self.awaited -= usize::from(entered);
+        }
+        fn visit_expr(&mut self, expr: &'b Expr) {
+            let awaited = matches!(expr, Expr::Await(_));
+            if let Expr::Call(call) = expr {
+                let of_library = self
+                    .semantic
+                    .resolve_expr(&call.func)
+                    .candidates()
+                    .iter()
+                    .any(|q| {
+                        self.packages.iter().any(|p| {
+                            q.as_str()
+                                .strip_prefix(p)
+                                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+                        })
+                    });
+                self.found |= of_library && self.awaited > 0 && !call.arguments.keywords.is_empty();
+            }
+            self.awaited += usize::from(awaited);
+            visitor::walk_expr(self, expr);
+            self.awaited -= usize::from(awaited);
+        }
+    }
+    let mut finder = AwaitedLibraryCall {
+        semantic,
+        packages,
+        awaited: 0,
+        found: false,
+    };
+    finder.visit_body(&try_stmt.body);
+    finder.found
 }
 
 /// Whether a block always ends by leaving it (`return`, `raise`, `continue`, `break`).
