@@ -29,7 +29,9 @@
 //! characters change, quotes kept. A dict with a computed key
 //! (`{header_kwarg: h}`), a dict that is passed elsewhere or updated through
 //! methods, and a `**kwargs` parameter forwarded from callers are review items:
-//! Ferry cannot see which keys they carry.
+//! Ferry cannot see which keys they carry. A dict written with the new names
+//! (`{"additional_headers": h}`), or picked by a condition from two dicts one
+//! of which has them, is migrated code and gets no finding.
 
 use ferry_engine::{Applicability, Checker, Fix, Rule};
 use ferry_python::ast::{Expr, ExprCall, ModModule, StmtFunctionDef};
@@ -116,6 +118,16 @@ fn check_double_star(
                     checker.report(star_range, message, None);
                     return;
                 }
+                // `a if check else b`: the code already picks the keys by
+                // some condition (a signature or version check); a branch
+                // with the new names says it was written for both sides.
+                [BindingKind::Opaque(Origin::Assign {
+                    value: Expr::If(picked),
+                })] if holds_new_names(&picked.body, renames, checker)
+                    || holds_new_names(&picked.orelse, renames, checker) =>
+                {
+                    return;
+                }
                 _ => {
                     let message = format!(
                         "`**{}` may carry `extra_headers` or `timeout`, which `{shown}` (the new client) rejects with `TypeError` when the connection opens; Ferry cannot see its keys: check them",
@@ -142,6 +154,8 @@ fn check_double_star(
                             key_edits.push(edit);
                         }
                     }
+                    // A dict written with the new names is migrated code.
+                    NameUse::Other if holds_new_names(dict, renames, checker) => return,
                     NameUse::Other => {
                         let message = format!(
                             "`{}` is used for more than `**` here, so Ferry cannot tell which keys reach `{shown}`; rename any `extra_headers` / `timeout` key it may hold",
@@ -185,6 +199,23 @@ fn check_double_star(
             );
         }
         _ => {}
+    }
+}
+
+/// Whether a dict literal or `dict(...)` call has a key with one of the
+/// new names (`"additional_headers"`): it was written for the new client.
+fn holds_new_names(value: &Expr, renames: &[(&str, &str)], checker: &Checker<'_>) -> bool {
+    let is_new = |key: &str| renames.iter().any(|(_, new)| *new == key);
+    match value {
+        Expr::Dict(dict) => dict.items.iter().any(
+            |item| matches!(&item.key, Some(Expr::StringLiteral(s)) if is_new(s.value.to_str())),
+        ),
+        Expr::Call(call) if is_dict_builder(value, checker) => call
+            .arguments
+            .keywords
+            .iter()
+            .any(|k| k.arg.as_ref().is_some_and(|a| is_new(a.as_str()))),
+        _ => false,
     }
 }
 
