@@ -39,19 +39,26 @@
 //! `.open` / `.closed` → `.state is State.OPEN` / `State.CLOSED`, importing
 //! `State` from `websockets.protocol` when the file does not have it (legacy
 //! `open` also turned false once the connection started closing; handling
-//! `ConnectionClosed` is often better than polling); `.host` / `.port` →
-//! `remote_address[0]` / `[1]` on the client and `local_address[0]` / `[1]` on
-//! the server. `.secure` and legacy internals (`ensure_open()`,
-//! `transfer_data_task`, ...) have no equivalent: review items. When `State` is
-//! already bound to something else, `.open` / `.closed` are review items too.
+//! `ConnectionClosed` is often better than polling). Unsafe: `.host` / `.port`
+//! → `remote_address[0]` / `[1]` on the client and `local_address[0]` / `[1]`
+//! on the server (an IP address where the legacy attribute gave the URI's
+//! host name, or `serve()`'s arguments). Every other member the legacy
+//! classes have and the new ones lack comes from a table measured on the
+//! real 13.1 and 15.0.1 classes (`legacy_members.rs`, checked by a test):
+//! an unsafe fix where the new connection has a plain equivalent
+//! (`.extensions` → `.protocol.extensions`), else a review item with what
+//! to write (`write_frame(...)`, `secure`, `ensure_open()`, ...). When
+//! `State` is already bound to something else, `.open` / `.closed` are
+//! review items too.
 
 use ferry_engine::{Applicability, Checker, Edit, Fix, Rule};
 use ferry_python::ast::visitor::{self, Visitor};
-use ferry_python::ast::{Expr, ExprAttribute, ExprContext, ModModule, Stmt, UnaryOp};
+use ferry_python::ast::{BoolOp, Expr, ExprAttribute, ExprContext, ModModule, Stmt, UnaryOp};
 use ferry_python::{Ranged, Resolution};
 
-use super::api::{line_ending, new_import_position};
+use super::api::{all_calls, client_call, line_ending, new_import_position, Client};
 use super::connections::{Connections, Known, Side};
+use super::legacy_members::LEGACY_ONLY_MEMBERS;
 
 pub struct ConnectionAttributes;
 
@@ -77,6 +84,8 @@ impl Rule for ConnectionAttributes {
             connections: &connections,
             checker,
             parents: Vec::new(),
+            narrowed: Vec::new(),
+            legacy_file: calls_legacy_client(module, checker),
             reports: Vec::new(),
         };
         walker.visit_body(&module.body);
@@ -87,18 +96,16 @@ impl Rule for ConnectionAttributes {
     }
 }
 
-/// Legacy-only members with no equivalent on the new connections.
-const LEGACY_INTERNALS: &[&str] = &[
-    "secure",
-    "ensure_open",
-    "transfer_data_task",
-    "close_connection_task",
-    "keepalive_ping_task",
-    "fail_connection",
-    "connection_open",
-    "read_message",
-    "ws_server",
-    "ws_handler",
+/// The attributes handled one by one below; every other legacy-only member
+/// comes from the measured table (`legacy_members.rs`).
+const SPECIFIC: &[&str] = &[
+    "open",
+    "closed",
+    "path",
+    "request_headers",
+    "response_headers",
+    "host",
+    "port",
 ];
 
 type Report = (ferry_python::TextRange, String, Option<Fix>);
@@ -109,13 +116,32 @@ struct AttributeWalker<'m, 'c, 'a> {
     checker: &'c Checker<'a>,
     /// Enclosing expressions of the one being visited (innermost last).
     parents: Vec<&'m Expr>,
+    /// Receivers the enclosing `if isinstance(r, WebSocketClientProtocol)`
+    /// tests narrow to a legacy connection.
+    narrowed: Vec<String>,
+    /// The file calls the legacy client: a receiver Ferry cannot type may
+    /// well be one of its connections, so names are no evidence. (A legacy
+    /// server's connections are its handlers' parameters, which are typed.)
+    legacy_file: bool,
     reports: Vec<Report>,
 }
 
 impl<'m> Visitor<'m> for AttributeWalker<'m, '_, '_> {
     fn visit_stmt(&mut self, stmt: &'m Stmt) {
         let saved = std::mem::take(&mut self.parents);
-        visitor::walk_stmt(self, stmt);
+        if let Stmt::If(if_stmt) = stmt {
+            let narrowed = legacy_isinstance_receivers(&if_stmt.test, self.checker);
+            self.visit_expr(&if_stmt.test);
+            let depth = self.narrowed.len();
+            self.narrowed.extend(narrowed);
+            self.visit_body(&if_stmt.body);
+            self.narrowed.truncate(depth);
+            for clause in &if_stmt.elif_else_clauses {
+                self.visit_elif_else_clause(clause);
+            }
+        } else {
+            visitor::walk_stmt(self, stmt);
+        }
         self.parents = saved;
     }
 
@@ -134,28 +160,42 @@ impl<'m> Visitor<'m> for AttributeWalker<'m, '_, '_> {
 impl AttributeWalker<'_, '_, '_> {
     fn check_attribute(&mut self, expr: &Expr, attr: &ExprAttribute) {
         let name = attr.attr.as_str();
-        let known = matches!(
-            name,
-            "open" | "closed" | "path" | "request_headers" | "response_headers" | "host" | "port"
-        ) || LEGACY_INTERNALS.contains(&name);
-        if !known {
+        let specific = SPECIFIC.contains(&name);
+        if !specific && !LEGACY_ONLY_MEMBERS.iter().any(|m| m.name == name) {
             return;
         }
         let parent = self.parents.last().copied();
         // `x.open(...)` is a method call of something else (a file, a socket...).
         if let Some(Expr::Call(call)) = parent {
-            if call.func.range() == expr.range() && !LEGACY_INTERNALS.contains(&name) {
+            if call.func.range() == expr.range() && specific {
                 return;
             }
         }
         let receiver = self.checker.text(attr.value.range());
+        // `isinstance(ws, WebSocketClientProtocol) and ws.closed`: only ever
+        // read on a legacy connection, where it exists.
+        let narrowed_here = self.parents.iter().rev().any(|p| match p {
+            Expr::BoolOp(bool_op) if bool_op.op == BoolOp::And => bool_op
+                .values
+                .iter()
+                .take_while(|v| !v.range().contains_range(expr.range()))
+                .any(|v| {
+                    legacy_isinstance_receivers(v, self.checker)
+                        .iter()
+                        .any(|r| r == receiver)
+                }),
+            _ => false,
+        });
+        if narrowed_here || self.narrowed.iter().any(|r| r == receiver) {
+            return;
+        }
         let side = match self.connections.known(&attr.value, self.checker) {
             Some(Known::New(side)) => side,
             Some(Known::Legacy) => return,
             None => {
                 // Below 14 the top-level API is the legacy one: only proven receivers count.
                 let target = self.checker.settings.target(super::PACK.library);
-                if target.is_none_or(|v| v.major() >= 14) {
+                if target.is_none_or(|v| v.major() >= 14) && !self.legacy_file && specific {
                     self.check_unknown_receiver(expr, attr, receiver, parent);
                 }
                 return;
@@ -182,10 +222,22 @@ impl AttributeWalker<'_, '_, '_> {
                     Side::Server => "local_address",
                 };
                 let index = if name == "host" { 0 } else { 1 };
-                (
-                    format!("{receiver}.{address}[{index}]"),
-                    "Read the address tuple",
-                )
+                let new_text = format!("{receiver}.{address}[{index}]");
+                // Not the same value: a client's `host` was the URI's host
+                // name (`localhost`), `remote_address[0]` is the peer's IP
+                // (or the proxy's); a server's were `serve()`'s arguments.
+                let fix = Fix {
+                    title: "Read the address tuple".to_string(),
+                    edits: vec![Edit::replacement(new_text.clone(), expr.range())],
+                    applicability: Applicability::Unsafe,
+                    requires: None,
+                };
+                self.reports.push((
+                    attr.attr.range(),
+                    format!("{gone}: `{new_text}` is the nearest, but not always the same value (the socket's address, where the legacy attribute gave the URI's host name and port, or `serve()`'s arguments)"),
+                    Some(fix),
+                ));
+                return;
             }
             "open" | "closed" => {
                 let state = if name == "open" { "OPEN" } else { "CLOSED" };
@@ -206,11 +258,7 @@ impl AttributeWalker<'_, '_, '_> {
                 return;
             }
             _ => {
-                self.reports.push((
-                    attr.attr.range(),
-                    format!("{gone}: it is a legacy internal with no equivalent in the new implementation; rewrite this code against the new API"),
-                    None,
-                ));
+                self.report_member(attr, expr, receiver, side, &gone);
                 return;
             }
         };
@@ -225,6 +273,45 @@ impl AttributeWalker<'_, '_, '_> {
             format!("{gone}: use `{new_text}`"),
             Some(fix),
         ));
+    }
+
+    /// A member from the measured table on a proven new connection: its
+    /// replacement as an unsafe fix where it is a plain attribute path (the
+    /// new object answers, but the meaning may have moved), else the advice.
+    fn report_member(
+        &mut self,
+        attr: &ExprAttribute,
+        expr: &Expr,
+        receiver: &str,
+        side: Side,
+        gone: &str,
+    ) {
+        let name = attr.attr.as_str();
+        let Some(member) = LEGACY_ONLY_MEMBERS.iter().find(|m| {
+            m.name == name
+                && match side {
+                    Side::Client => m.side.client(),
+                    Side::Server => m.side.server(),
+                }
+        }) else {
+            return;
+        };
+        let advice = member.advice;
+        let path = member.replacement.filter(|r| {
+            r.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+        });
+        let fix = path.map(|path| Fix {
+            title: format!("Read `{path}`"),
+            edits: vec![Edit::replacement(
+                format!("{receiver}.{path}"),
+                expr.range(),
+            )],
+            applicability: Applicability::Unsafe,
+            requires: None,
+        });
+        self.reports
+            .push((attr.attr.range(), format!("{gone}: {advice}"), fix));
     }
 
     /// A receiver Ferry cannot type, but whose name says it is a connection
@@ -364,4 +451,61 @@ fn needs_parentheses(parent: Option<&Expr>, expr: &Expr) -> bool {
         Some(Expr::Named(_)) => false,
         Some(_) => true,
     }
+}
+
+/// The receivers `test` proves to be legacy connections where it is true:
+/// `isinstance(ws, WebSocketClientProtocol)` (any legacy class, alone or
+/// in a tuple), also inside an `and`.
+fn legacy_isinstance_receivers(test: &Expr, checker: &Checker<'_>) -> Vec<String> {
+    match test {
+        Expr::BoolOp(bool_op) if bool_op.op == BoolOp::And => bool_op
+            .values
+            .iter()
+            .flat_map(|v| legacy_isinstance_receivers(v, checker))
+            .collect(),
+        Expr::Call(call) => {
+            let is_isinstance = matches!(call.func.as_ref(), Expr::Name(n)
+                if n.id.as_str() == "isinstance" && checker.semantic.reaching("isinstance", n.start()).is_empty());
+            let [receiver, classes] = call.arguments.args.as_ref() else {
+                return Vec::new();
+            };
+            let classes: Vec<&Expr> = match classes {
+                Expr::Tuple(tuple) => tuple.elts.iter().collect(),
+                other => vec![other],
+            };
+            let legacy = !classes.is_empty()
+                && classes.iter().all(|c| {
+                    let resolution = checker.semantic.resolve_expr(c);
+                    let candidates = resolution.candidates();
+                    !candidates.is_empty()
+                        && candidates
+                            .iter()
+                            .all(|q| is_legacy_connection_class(q.as_str()))
+                });
+            if is_isinstance && legacy {
+                vec![checker.text(receiver.range()).to_string()]
+            } else {
+                Vec::new()
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// A legacy connection class of websockets, by any of its paths.
+fn is_legacy_connection_class(qualified: &str) -> bool {
+    qualified.starts_with("websockets.")
+        && matches!(
+            qualified.rsplit('.').next(),
+            Some("WebSocketClientProtocol" | "WebSocketServerProtocol" | "WebSocketCommonProtocol")
+        )
+}
+
+/// Whether the file calls the legacy client (explicitly, or through top-level
+/// names below 14.0).
+fn calls_legacy_client(module: &ModModule, checker: &Checker<'_>) -> bool {
+    all_calls(module).into_iter().any(|call| {
+        client_call(call, checker)
+            .is_some_and(|c| c.clients.iter().any(|(c, _)| *c == Client::Legacy))
+    })
 }
