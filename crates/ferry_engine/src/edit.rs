@@ -92,12 +92,21 @@ pub fn remove_argument(source: &str, arguments: &Arguments, argument: TextRange)
         if own_line && before.contains('\n') {
             let after = &source[usize::from(argument.end())..];
             let rest_of_line = after.split('\n').next().unwrap_or_default();
-            if rest_of_line.trim_start().starts_with(',') {
-                // A trailing comma: the argument before keeps its own.
-                let end = usize::from(argument.end()) + rest_of_line.len() + 1;
+            if let Some(after_comma) = rest_of_line.trim_start().strip_prefix(',') {
+                // A trailing comma: the argument before keeps its own. The
+                // whole line goes when nothing but a comment follows the
+                // comma; a closing `)` there stays.
+                let comma_end =
+                    usize::from(argument.end()) + rest_of_line.len() - after_comma.len();
+                let rest = after_comma.trim_start();
+                if rest.is_empty() || rest.starts_with('#') {
+                    let end =
+                        (usize::from(argument.end()) + rest_of_line.len() + 1).min(source.len());
+                    return Some(Edit::deletion(TextRange::new(at(line_start), at(end))));
+                }
                 return Some(Edit::deletion(TextRange::new(
-                    at(line_start),
-                    at(end.min(source.len())),
+                    argument.start(),
+                    at(comma_end),
                 )));
             }
             // Drop the comma after the argument before, keep its comment.
@@ -250,6 +259,11 @@ mod tests {
                 "timeout"
             ),
             "f(\n    uri,\n    max_size=2**20,  # 1MB\n)\n"
+        );
+        // A closing parenthesis after the trailing comma stays.
+        assert_eq!(
+            remove_keyword("f(uri,\n        loop=loop,)\n", "loop"),
+            "f(uri,\n        )\n"
         );
         // A comment on its own line before the next argument stays.
         assert_eq!(
