@@ -83,9 +83,12 @@ impl<'b> Visitor<'b> for Walker<'_, '_> {
         match stmt {
             Stmt::Import(import) => {
                 for alias in &import.names {
+                    // `import a.b.c` loads a submodule so that `x.b.c` resolves
+                    // (whatever name `a` is read under): a use of its own.
                     let bound = match &alias.asname {
                         Some(asname) => asname.as_str(),
-                        None => alias.name.as_str().split('.').next().unwrap_or_default(),
+                        None if alias.name.as_str().contains('.') => continue,
+                        None => alias.name.as_str(),
                     };
                     self.imported.push(bound.to_string());
                 }
@@ -357,6 +360,11 @@ mod tests {
             before.made_worse_by(&unused),
             ["`c` is imported but nothing reads it"]
         );
+        // A dotted import loads a submodule for an aliased package: not unused.
+        let aliased = facts(
+            "import websockets as ws\nimport websockets.asyncio.client\nx: ws.asyncio.client.C\n",
+        );
+        assert!(aliased.unused_imports.is_empty());
         // An old import left unused is not the fix's doing.
         let left = facts("from a import X\n\ndef f(y):\n    return y\n");
         assert!(before.made_worse_by(&left).is_empty());

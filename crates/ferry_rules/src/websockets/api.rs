@@ -114,6 +114,16 @@ pub fn uses_legacy_implementation(module: &ModModule, checker: &Checker<'_>) -> 
     })
 }
 
+/// Whether the file calls the new client or server (asyncio or threading).
+pub fn calls_new_implementation(module: &ModModule, checker: &Checker<'_>) -> bool {
+    all_calls(module).into_iter().any(|call| {
+        client_call(call, checker)
+            .is_some_and(|c| c.clients.iter().any(|(c, _)| *c != Client::Legacy))
+            || serve_call(call, checker)
+                .is_some_and(|s| s.servers.iter().any(|(s, _)| *s != Server::Legacy))
+    })
+}
+
 /// Resolves `call` to a client call, or `None` if it cannot reach a websockets client.
 pub fn client_call<'a>(call: &'a ExprCall, checker: &Checker<'_>) -> Option<ClientCall<'a>> {
     let target = checker.settings.target(super::PACK.library);

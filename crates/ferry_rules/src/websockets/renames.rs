@@ -38,6 +38,10 @@ pub struct Renames {
     pub blocker: Option<(TextRange, &'static str)>,
     /// The edits of the fix, sorted and without duplicates.
     pub edits: Vec<Edit>,
+    /// The first reference that names the old class through a module of its
+    /// own (`websockets.legacy.server`, `websockets.client`) rather than the
+    /// package's top level.
+    pub explicit_module: Option<TextRange>,
 }
 
 /// Collects the renames of every reference in `module` to a name `moves` knows.
@@ -60,6 +64,7 @@ pub fn collect_renames(
         first: None,
         blocker: None,
         count: 0,
+        explicit_module: None,
     };
     walker.visit_body(&module.body);
     // `import websockets` does not make `websockets.asyncio.client`
@@ -101,6 +106,7 @@ pub fn collect_renames(
         count: walker.count,
         blocker: walker.blocker,
         edits,
+        explicit_module: walker.explicit_module,
     }
 }
 
@@ -115,6 +121,7 @@ struct Walker<'c, 'a> {
     /// Why no fix can be offered, and where.
     blocker: Option<(TextRange, &'static str)>,
     count: usize,
+    explicit_module: Option<TextRange>,
 }
 
 impl Walker<'_, '_> {
@@ -134,13 +141,22 @@ impl Walker<'_, '_> {
 
     /// Where `expr` moved, if it may be a legacy name (with conditional
     /// imports, any of its candidates).
-    fn legacy(&self, expr: &Expr) -> Option<(&'static str, &'static str)> {
-        self.checker
-            .semantic
-            .resolve_expr(expr)
+    fn legacy(&mut self, expr: &Expr) -> Option<(&'static str, &'static str)> {
+        let resolution = self.checker.semantic.resolve_expr(expr);
+        let (qualified, moved) = resolution
             .candidates()
             .iter()
-            .find_map(|q| self.replacement(q.as_str()))
+            .find_map(|q| Some((q.as_str(), self.replacement(q.as_str())?)))?;
+        self.saw(qualified, expr.range());
+        Some(moved)
+    }
+
+    /// Notes a reference through a module other than the package's top level.
+    fn saw(&mut self, qualified: &str, range: TextRange) {
+        let top_level = qualified.matches('.').count() == 1;
+        if !top_level && self.explicit_module.is_none() {
+            self.explicit_module = Some(range);
+        }
     }
 
     fn replacement(&self, qualified: &str) -> Option<(&'static str, &'static str)> {
@@ -170,6 +186,10 @@ impl<'a> Visitor<'a> for Walker<'_, 'a> {
                             .map(|r| (alias, r))
                     })
                     .collect();
+                if let Some((alias, _)) = legacy.first() {
+                    let qualified = format!("{module}.{}", alias.name.as_str());
+                    self.saw(&qualified, alias.name.range());
+                }
                 match (legacy.as_slice(), import.names.len()) {
                     ([], _) => {}
                     ([(alias, (new_module, new_class))], 1) => {

@@ -116,9 +116,9 @@ struct AttributeWalker<'m, 'c, 'a> {
     checker: &'c Checker<'a>,
     /// Enclosing expressions of the one being visited (innermost last).
     parents: Vec<&'m Expr>,
-    /// Receivers the enclosing `if isinstance(r, WebSocketClientProtocol)`
-    /// tests narrow to a legacy connection.
-    narrowed: Vec<String>,
+    /// Receivers the enclosing `if isinstance(r, ...)` / `hasattr(r, ...)`
+    /// tests narrow, and to what.
+    narrowed: Vec<(String, Narrowed)>,
     /// The file calls the legacy client: a receiver Ferry cannot type may
     /// well be one of its connections, so names are no evidence. (A legacy
     /// server's connections are its handlers' parameters, which are typed.)
@@ -130,7 +130,7 @@ impl<'m> Visitor<'m> for AttributeWalker<'m, '_, '_> {
     fn visit_stmt(&mut self, stmt: &'m Stmt) {
         let saved = std::mem::take(&mut self.parents);
         if let Stmt::If(if_stmt) = stmt {
-            let narrowed = legacy_isinstance_receivers(&if_stmt.test, self.checker);
+            let narrowed = narrowed_receivers(&if_stmt.test, self.checker);
             self.visit_expr(&if_stmt.test);
             let depth = self.narrowed.len();
             self.narrowed.extend(narrowed);
@@ -173,23 +173,37 @@ impl AttributeWalker<'_, '_, '_> {
         }
         let receiver = self.checker.text(attr.value.range());
         // `isinstance(ws, WebSocketClientProtocol) and ws.closed`: only ever
-        // read on a legacy connection, where it exists.
-        let narrowed_here = self.parents.iter().rev().any(|p| match p {
-            Expr::BoolOp(bool_op) if bool_op.op == BoolOp::And => bool_op
-                .values
-                .iter()
-                .take_while(|v| !v.range().contains_range(expr.range()))
-                .any(|v| {
-                    legacy_isinstance_receivers(v, self.checker)
+        // read on a legacy connection, where it exists (likewise after
+        // `hasattr(ws, "closed")`); after `isinstance(ws, ClientConnection)`,
+        // `ws` is a new connection.
+        let mut narrowed: Vec<(String, Narrowed)> = self.narrowed.clone();
+        for parent in self.parents.iter().rev() {
+            if let Expr::BoolOp(bool_op) = parent {
+                if bool_op.op == BoolOp::And {
+                    for value in bool_op
+                        .values
                         .iter()
-                        .any(|r| r == receiver)
-                }),
-            _ => false,
-        });
-        if narrowed_here || self.narrowed.iter().any(|r| r == receiver) {
-            return;
+                        .take_while(|v| !v.range().contains_range(expr.range()))
+                    {
+                        narrowed.extend(narrowed_receivers(value, self.checker));
+                    }
+                }
+            }
         }
-        let side = match self.connections.known(&attr.value, self.checker) {
+        let mut proven_new = None;
+        for (narrowed_receiver, to) in &narrowed {
+            if narrowed_receiver != receiver {
+                continue;
+            }
+            match to {
+                Narrowed::Legacy => return,
+                Narrowed::HasAttribute(has) if has == name => return,
+                Narrowed::HasAttribute(_) => {}
+                Narrowed::New(side) => proven_new = Some(Known::New(*side)),
+            }
+        }
+        let known = proven_new.or_else(|| self.connections.known(&attr.value, self.checker));
+        let side = match known {
             Some(Known::New(side)) => side,
             Some(Known::Legacy) => return,
             None => {
@@ -453,43 +467,97 @@ fn needs_parentheses(parent: Option<&Expr>, expr: &Expr) -> bool {
     }
 }
 
-/// The receivers `test` proves to be legacy connections where it is true:
-/// `isinstance(ws, WebSocketClientProtocol)` (any legacy class, alone or
-/// in a tuple), also inside an `and`.
-fn legacy_isinstance_receivers(test: &Expr, checker: &Checker<'_>) -> Vec<String> {
+/// What a test proves of a receiver where it is true.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Narrowed {
+    /// `isinstance(ws, WebSocketClientProtocol)`: a legacy connection.
+    Legacy,
+    /// `isinstance(ws, ClientConnection)`: a new connection.
+    New(Side),
+    /// `hasattr(ws, "closed")`: it has that attribute.
+    HasAttribute(String),
+}
+
+/// The receivers `test` narrows where it is true: `isinstance(ws, C)` with
+/// connection classes (alone or in a tuple), `hasattr(ws, "name")`, also
+/// inside an `and`.
+fn narrowed_receivers(test: &Expr, checker: &Checker<'_>) -> Vec<(String, Narrowed)> {
+    let builtin = |name: &str, expr: &Expr| {
+        matches!(expr, Expr::Name(n)
+            if n.id.as_str() == name && checker.semantic.reaching(name, n.start()).is_empty())
+    };
     match test {
         Expr::BoolOp(bool_op) if bool_op.op == BoolOp::And => bool_op
             .values
             .iter()
-            .flat_map(|v| legacy_isinstance_receivers(v, checker))
+            .flat_map(|v| narrowed_receivers(v, checker))
             .collect(),
         Expr::Call(call) => {
-            let is_isinstance = matches!(call.func.as_ref(), Expr::Name(n)
-                if n.id.as_str() == "isinstance" && checker.semantic.reaching("isinstance", n.start()).is_empty());
-            let [receiver, classes] = call.arguments.args.as_ref() else {
+            let [receiver, second] = call.arguments.args.as_ref() else {
                 return Vec::new();
             };
-            let classes: Vec<&Expr> = match classes {
+            let receiver = checker.text(receiver.range()).to_string();
+            if builtin("hasattr", &call.func) {
+                return match second {
+                    Expr::StringLiteral(s) => {
+                        vec![(
+                            receiver,
+                            Narrowed::HasAttribute(s.value.to_str().to_string()),
+                        )]
+                    }
+                    _ => Vec::new(),
+                };
+            }
+            if !builtin("isinstance", &call.func) {
+                return Vec::new();
+            }
+            let classes: Vec<&Expr> = match second {
                 Expr::Tuple(tuple) => tuple.elts.iter().collect(),
                 other => vec![other],
             };
-            let legacy = !classes.is_empty()
-                && classes.iter().all(|c| {
-                    let resolution = checker.semantic.resolve_expr(c);
-                    let candidates = resolution.candidates();
-                    !candidates.is_empty()
-                        && candidates
-                            .iter()
-                            .all(|q| is_legacy_connection_class(q.as_str()))
-                });
-            if is_isinstance && legacy {
-                vec![checker.text(receiver.range()).to_string()]
-            } else {
-                Vec::new()
+            let kinds: Vec<Option<Narrowed>> = classes
+                .iter()
+                .map(|class| class_narrowing(class, checker))
+                .collect();
+            match kinds.as_slice() {
+                [Some(kind)] => vec![(receiver, kind.clone())],
+                many if !many.is_empty() && many.iter().all(|k| *k == Some(Narrowed::Legacy)) => {
+                    vec![(receiver, Narrowed::Legacy)]
+                }
+                _ => Vec::new(),
             }
         }
         _ => Vec::new(),
     }
+}
+
+/// What `isinstance(x, class)` proves of `x`, for a connection class.
+fn class_narrowing(class: &Expr, checker: &Checker<'_>) -> Option<Narrowed> {
+    let resolution = checker.semantic.resolve_expr(class);
+    let candidates = resolution.candidates();
+    if candidates.is_empty() {
+        return None;
+    }
+    if candidates
+        .iter()
+        .all(|q| is_legacy_connection_class(q.as_str()))
+    {
+        return Some(Narrowed::Legacy);
+    }
+    let side = |q: &str| match q {
+        "websockets.asyncio.client.ClientConnection" | "websockets.ClientConnection" => {
+            Some(Side::Client)
+        }
+        "websockets.asyncio.server.ServerConnection" | "websockets.ServerConnection" => {
+            Some(Side::Server)
+        }
+        _ => None,
+    };
+    let first = side(candidates[0].as_str())?;
+    candidates
+        .iter()
+        .all(|q| side(q.as_str()) == Some(first))
+        .then_some(Narrowed::New(first))
 }
 
 /// A legacy connection class of websockets, by any of its paths.

@@ -34,7 +34,10 @@
 //! A file that calls the legacy client or server explicitly
 //! (`websockets.client.connect`, `websockets.legacy.server.serve`) gets
 //! legacy objects on every release: there the legacy classes are right, and
-//! nothing is reported.
+//! nothing is reported. A file that names the classes through their own
+//! modules (`websockets.legacy.server.WebSocketServerProtocol`) but shows no
+//! new connection (no new `connect` or `serve` call) may receive them from
+//! the legacy server elsewhere: a review item.
 //!
 //! ## Fix safety
 //! One fix per file, safe: it rewrites `websockets.X` chains to the
@@ -52,7 +55,7 @@
 use ferry_engine::{Applicability, Checker, Fix, Rule};
 use ferry_python::ast::ModModule;
 
-use super::api::uses_legacy_implementation;
+use super::api::{calls_new_implementation, uses_legacy_implementation};
 use super::renames::{collect_renames, Moves};
 
 pub struct LegacyProtocolTypes;
@@ -121,6 +124,20 @@ impl Rule for LegacyProtocolTypes {
         let Some(first) = renames.first else { return };
         if let Some((range, SUBCLASS)) = renames.blocker {
             checker.report(range, format!("a subclass of a legacy connection class, which websockets deprecated in 14.0 (its import warns, and the class is to be removed): {SUBCLASS}"), None);
+            return;
+        }
+        // Named through a legacy module (`websockets.legacy.server`), in a
+        // file that shows no new connection: the objects may well come from
+        // the legacy server elsewhere. A person knows; Ferry does not.
+        if let Some(range) = renames
+            .explicit_module
+            .filter(|_| !calls_new_implementation(module, checker))
+        {
+            checker.report(
+                range,
+                "this names the legacy connection class through its own module, and nothing in this file shows where the connections come from: if they come from `websockets.connect` / `websockets.serve` (websockets >= 14) or `websockets.asyncio`, use `ClientConnection` / `ServerConnection` from `websockets.asyncio.client` / `.server`; if from the legacy client or server, keep it (deprecated since 14.0)",
+                None,
+            );
             return;
         }
         let base = format!(

@@ -74,6 +74,8 @@ impl Rule for InvalidStatusCode {
             imports: Vec::new(),
             statements: Vec::new(),
             blocked: None,
+            both_sides: Vec::new(),
+            handled_both: 0,
             catchers: Vec::new(),
             attribute_reads: Vec::new(),
         };
@@ -85,8 +87,13 @@ impl Rule for InvalidStatusCode {
             blocked,
             catchers,
             attribute_reads,
+            handled_both,
             ..
         } = walker;
+        // Every use handles both exceptions: the code already works on both sides.
+        if handled_both > 0 && references.is_empty() && catchers.is_empty() {
+            return;
+        }
         let Some(first) = imports
             .first()
             .map(|(r, _)| *r)
@@ -283,11 +290,30 @@ struct Walker<'c, 'a> {
     statements: Vec<(TextRange, String)>,
     /// Why no fix can be offered, and where.
     blocked: Option<(TextRange, &'static str)>,
+    /// The `except` types of `try` statements that catch both exceptions.
+    both_sides: Vec<TextRange>,
+    /// References found there (left alone).
+    handled_both: usize,
     catchers: Vec<Catcher>,
     attribute_reads: Vec<AttributeRead>,
 }
 
 impl Walker<'_, '_> {
+    /// Whether `expr` is the new `InvalidStatus`.
+    fn is_new_class(&self, expr: &Expr) -> bool {
+        self.checker
+            .semantic
+            .resolve_expr(expr)
+            .candidates()
+            .iter()
+            .any(|q| {
+                matches!(
+                    q.as_str(),
+                    "websockets.exceptions.InvalidStatus" | "websockets.InvalidStatus"
+                )
+            })
+    }
+
     /// Whether `expr` is the legacy class, whichever import binds it (a
     /// `try`/`except ImportError` pair of legacy imports counts; a shim that
     /// may bind `InvalidStatus` instead already adapts, and does not).
@@ -350,11 +376,33 @@ impl<'a> Visitor<'a> for Walker<'_, '_> {
                 return;
             }
             Stmt::Try(stmt_try) => {
+                // `except InvalidStatus: ... except InvalidStatusCode: ...`
+                // handles both implementations: right on every release.
+                let types: Vec<&Expr> = stmt_try
+                    .handlers
+                    .iter()
+                    .filter_map(|h| {
+                        let ast::ExceptHandler::ExceptHandler(h) = h;
+                        h.type_.as_deref()
+                    })
+                    .collect();
+                let catches = |test: &dyn Fn(&Expr) -> bool| {
+                    types.iter().any(|t| match t {
+                        Expr::Tuple(tuple) => tuple.elts.iter().any(test),
+                        other => test(other),
+                    })
+                };
+                if catches(&|e| self.is_legacy_class(e)) && catches(&|e| self.is_new_class(e)) {
+                    self.both_sides.extend(types.iter().map(|t| t.range()));
+                }
                 for handler in &stmt_try.handlers {
                     let ast::ExceptHandler::ExceptHandler(handler) = handler;
                     let (Some(type_), Some(_)) = (&handler.type_, &handler.name) else {
                         continue;
                     };
+                    if self.both_sides.contains(&type_.range()) {
+                        continue;
+                    }
                     let (direct, in_tuple) = match type_.as_ref() {
                         Expr::Tuple(tuple) => {
                             (false, tuple.elts.iter().any(|e| self.is_legacy_class(e)))
@@ -400,6 +448,14 @@ impl<'a> Visitor<'a> for Walker<'_, '_> {
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
+        if self
+            .both_sides
+            .iter()
+            .any(|r| r.contains_range(expr.range()))
+        {
+            self.handled_both += 1;
+            return;
+        }
         match expr {
             Expr::Name(name) if name.ctx == ExprContext::Load && self.is_legacy_class(expr) => {
                 // An alias (`import InvalidStatusCode as E`) keeps its name; the import changes.
