@@ -88,7 +88,7 @@ pub enum ReportFormat {
     Text,
 }
 
-#[derive(Debug, Default, clap::Args)]
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct Selection {
     /// Files or folders to check (default: the current folder).
     pub paths: Vec<PathBuf>,
@@ -135,6 +135,7 @@ pub struct ScanArgs {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("verification").args(["verify", "verify_tests"]).multiple(true)))]
 pub struct FixArgs {
     #[command(flatten)]
     pub selection: Selection,
@@ -155,16 +156,31 @@ pub struct FixArgs {
     /// fewer tests is a failure (exit 1).
     #[arg(long, conflicts_with_all = ["diff", "check"])]
     pub verify: bool,
+    /// Run the project's own tests before writing and after, and compare them test by test
+    /// (see `ferry verify --tests`); a test that passed before and fails after is a failure
+    /// (exit 1).
+    #[arg(long, conflicts_with_all = ["diff", "check"])]
+    pub verify_tests: bool,
+    /// With --verify-tests: stop each run of the suite after this many seconds.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 900,
+        requires = "verify_tests"
+    )]
+    pub tests_timeout: u64,
     /// With --verify: restore the files that fail verification to their original bytes.
-    #[arg(long, requires = "verify")]
+    /// With --verify-tests: restore every file the fix wrote when a test that passed before
+    /// fails after (files changed since Ferry wrote them are left, and named).
+    #[arg(long, requires = "verification")]
     pub rollback_on_failure: bool,
-    /// With --verify: collect with `-W error::DeprecationWarning`, so imports of deprecated
-    /// modules (websockets.legacy) fail.
-    #[arg(long, requires = "verify")]
+    /// With --verify or --verify-tests: run Python with `-W error::DeprecationWarning`, so
+    /// imports of deprecated modules (websockets.legacy) fail.
+    #[arg(long, requires = "verification")]
     pub warnings_as_errors: bool,
-    /// With --verify: the project's Python (default: $VIRTUAL_ENV, else .venv/ or venv/ at
-    /// the project root, else python3 on PATH).
-    #[arg(long, value_name = "PATH", requires = "verify")]
+    /// With --verify or --verify-tests: the project's Python (default: $VIRTUAL_ENV, else
+    /// .venv/ or venv/ at the project root, else python3 on PATH).
+    #[arg(long, value_name = "PATH", requires = "verification")]
     pub python: Option<PathBuf>,
     /// Also write the completion report of this run to FILE (its format from the
     /// extension: .md, .json, .sarif or .txt; or --report-format).
@@ -244,6 +260,19 @@ pub struct VerifyArgs {
     /// (websockets.legacy) fail.
     #[arg(long)]
     pub warnings_as_errors: bool,
+    /// Run the project's own tests instead (pytest, or `test-command` of ferry.toml), record
+    /// the run under .ferry/runs/, and compare it test by test with the run before: fixed,
+    /// broken, still failing, added, removed. With --phase, only the phase's test files.
+    #[arg(long)]
+    pub tests: bool,
+    /// With --tests: stop the suite (its whole process group) after this many seconds.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 900,
+        requires = "tests"
+    )]
+    pub timeout: u64,
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
 }

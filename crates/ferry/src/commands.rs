@@ -12,7 +12,7 @@ use crate::cli::{
 use crate::exit::ExitStatus;
 use crate::progress_bar::TerminalProgress;
 use crate::project::{pin_bump_info, with_walk_errors, Project};
-use crate::{report_cmd, verify_cmd};
+use crate::{report_cmd, tests_cmd, verify_cmd};
 
 pub fn run(args: Args) -> Result<ExitStatus> {
     match args.command {
@@ -113,6 +113,30 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
     let progress = TerminalProgress::on_stderr();
     let fix_files = |files: &dyn ferry_workspace::Files| {
         ferry_workspace::fix_with_progress(files, packs, settings, &project.cwd, options, &progress)
+    };
+    // --verify-tests runs the suite before anything is written, and keeps
+    // the bytes of the files the fix will change.
+    let tests = if args.verify_tests {
+        let inputs = project.inputs(&args.selection)?;
+        let plan = ferry_workspace::fix(
+            &inputs.discovered.files,
+            packs,
+            settings,
+            &project.cwd,
+            FixOptions {
+                mode: FixMode::Check,
+                ..options
+            },
+        )?;
+        let to_change: Vec<std::path::PathBuf> = plan
+            .files
+            .iter()
+            .filter(|f| f.applied_count() > 0 && f.report.error.is_none())
+            .map(|f| f.path.clone())
+            .collect();
+        Some(tests_cmd::FixTests::prepare(&args, &to_change)?)
+    } else {
+        None
     };
     let (run, inputs, verification) = if args.verify {
         // --verify measures the files about to change before anything is
@@ -222,6 +246,10 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
     let (status, verified) = match verification {
         Some(verification) => verification.finish(&run, status)?,
         None => (status, None),
+    };
+    let status = match tests {
+        Some(tests) => tests.finish(&run, status)?,
+        None => status,
     };
     if let Some(file) = &args.report {
         report_cmd::write_fix_report(

@@ -9,6 +9,7 @@ mod exit;
 mod progress_bar;
 mod project;
 mod report_cmd;
+mod tests_cmd;
 mod verify_cmd;
 
 use std::process::ExitCode;

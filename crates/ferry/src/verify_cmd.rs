@@ -26,7 +26,7 @@ use crate::commands::print;
 use crate::exit::ExitStatus;
 use crate::project::Project;
 
-fn find_python(explicit: Option<PathBuf>, root: &Path) -> Result<Python> {
+pub(crate) fn find_python(explicit: Option<PathBuf>, root: &Path) -> Result<Python> {
     let request = InterpreterRequest::from_env(explicit, root.to_path_buf());
     Ok(Python::find(&request)?)
 }
@@ -170,7 +170,7 @@ fn check_requirements(
         .collect()
 }
 
-fn python_line(python: &Python) -> String {
+pub(crate) fn python_line(python: &Python) -> String {
     format!(
         "{} ({}, {}, {})",
         python.version,
@@ -320,6 +320,9 @@ fn render_verdict(out: &mut String, pack: &PackDoctor) {
 }
 
 pub fn verify(args: VerifyArgs) -> Result<ExitStatus> {
+    if args.tests {
+        return crate::tests_cmd::verify_tests(&args);
+    }
     let cwd = current_dir()?;
     let roots = if args.paths.is_empty() {
         vec![PathBuf::from(".")]

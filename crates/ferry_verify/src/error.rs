@@ -34,4 +34,17 @@ pub enum VerifyError {
     },
     #[error("cannot create a scratch folder: {0}")]
     Scratch(String),
+    #[error("{}: {reason}", .path.display())]
+    Io { path: PathBuf, reason: String },
+    #[error("{0}")]
+    Config(String),
+}
+
+impl VerifyError {
+    pub(crate) fn io(path: &std::path::Path, err: std::io::Error) -> Self {
+        VerifyError::Io {
+            path: path.to_path_buf(),
+            reason: err.to_string(),
+        }
+    }
 }

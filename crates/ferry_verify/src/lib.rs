@@ -5,7 +5,8 @@
 //! really is and which keywords its functions take (`probe`, for `ferry
 //! doctor`), whether files still byte-compile (`compile`, one batch) and what
 //! pytest collects from test files (`collect`, per file), and what that means
-//! before and after a fix (`verify`). Doctor's conclusions are gathered in
+//! before and after a fix (`verify`), and the project's own test suite, run,
+//! recorded under `.ferry/runs/` and compared test by test (`suite`). Doctor's conclusions are gathered in
 //! `doctor`, with the project's declared requirements (`requirements`, data
 //! the CLI fills from `ferry_workspace::pins`).
 //!
@@ -21,6 +22,7 @@ mod interpreter;
 mod probe;
 mod process;
 mod requirements;
+mod suite;
 mod verify;
 
 pub use collect::{
@@ -38,4 +40,8 @@ pub use probe::{
     ProbeSpec, SUPPORTED_MEANS,
 };
 pub use requirements::{DeclaredRequirement, RequirementCheck};
+pub use suite::{
+    compare, parse_junit, recorded_runs, run_suite, Comparison, Counts, Outcome, SuiteOptions,
+    SuiteRun, RUNS_DIR,
+};
 pub use verify::{judge, Failure, FileState, FileVerification, SourceFile, Verifier, VerifyReport};

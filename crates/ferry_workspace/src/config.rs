@@ -41,6 +41,9 @@ pub struct Config {
     pub target: BTreeMap<String, String>,
     /// In the order the work is done.
     pub phases: Vec<PhaseConfig>,
+    /// How `ferry verify --tests` runs the project's tests, when not with
+    /// pytest (`["python", "-m", "unittest"]`; `python` is the project's).
+    pub test_command: Option<Vec<String>>,
 }
 
 /// One `[[phase]]` table.
@@ -68,6 +71,8 @@ struct RawConfig {
     target: BTreeMap<String, String>,
     #[serde(default)]
     phase: Vec<PhaseConfig>,
+    #[serde(default, rename = "test-command")]
+    test_command: Option<Vec<String>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -202,6 +207,12 @@ fn finish(file: &Path, raw: RawConfig) -> Result<Config, ConfigError> {
         PathGlobs::new(&phase.paths)
             .map_err(|reason| ConfigError::invalid(file, format!("{which}: {reason}")))?;
     }
+    if raw.test_command.as_ref().is_some_and(Vec::is_empty) {
+        return Err(ConfigError::invalid(
+            file,
+            "`test-command` is empty (leave it out to run the tests with pytest)",
+        ));
+    }
     if let Some(packs) = &raw.packs {
         if packs.is_empty() {
             return Err(ConfigError::invalid(
@@ -217,6 +228,7 @@ fn finish(file: &Path, raw: RawConfig) -> Result<Config, ConfigError> {
         exclude: raw.exclude,
         target: raw.target,
         phases: raw.phase,
+        test_command: raw.test_command,
     })
 }
 

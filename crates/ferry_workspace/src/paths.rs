@@ -193,6 +193,7 @@ mod tests {
                     description: None,
                 })
                 .collect(),
+            test_command: None,
         }
     }
 
