@@ -44,6 +44,11 @@ pub enum Command {
     /// Byte-compile Python files with the project's Python and collect test files with pytest.
     #[command(after_help = EXIT_CODES)]
     Verify(VerifyArgs),
+    /// Try an upgrade in a copy: a worktree of HEAD, the project's tests on the environment
+    /// pinned today and on one with the new version after `ferry fix`; changes nothing until
+    /// --apply or --branch.
+    #[command(after_help = EXIT_CODES)]
+    Upgrade(UpgradeArgs),
     /// Show, phase by phase, what is affected and what `ferry fix --phase` would do.
     #[command(after_help = EXIT_CODES)]
     Plan(PlanArgs),
@@ -275,6 +280,34 @@ pub struct VerifyArgs {
     pub timeout: u64,
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct UpgradeArgs {
+    /// The library and the version to try, e.g. `websockets==15.0.1`.
+    #[arg(value_name = "LIBRARY==VERSION")]
+    pub target: String,
+    /// A folder of the project (default: the current folder); the trial is of its git work
+    /// tree's HEAD.
+    pub path: Option<PathBuf>,
+    /// Also apply the unsafe fixes in the trial.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Write the trial's changes into the working tree once it is done.
+    #[arg(long, conflicts_with = "branch")]
+    pub apply: bool,
+    /// Commit the trial's changes on a new branch NAME instead.
+    #[arg(long, value_name = "NAME")]
+    pub branch: Option<String>,
+    /// Keep the trial's worktree (under .ferry/trials/) for inspection.
+    #[arg(long)]
+    pub keep: bool,
+    /// The Python the trial's environments are made with (default: the project's).
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
+    /// Stop each install and each run of the tests after this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 900)]
+    pub timeout: u64,
 }
 
 #[derive(Debug, clap::Args)]

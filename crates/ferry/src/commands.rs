@@ -12,7 +12,7 @@ use crate::cli::{
 use crate::exit::ExitStatus;
 use crate::progress_bar::TerminalProgress;
 use crate::project::{pin_bump_info, with_walk_errors, Project};
-use crate::{report_cmd, tests_cmd, verify_cmd};
+use crate::{report_cmd, tests_cmd, upgrade_cmd, verify_cmd};
 
 pub fn run(args: Args) -> Result<ExitStatus> {
     match args.command {
@@ -22,6 +22,7 @@ pub fn run(args: Args) -> Result<ExitStatus> {
         Command::Explain(args) => explain(args),
         Command::Doctor(args) => verify_cmd::doctor(args),
         Command::Verify(args) => verify_cmd::verify(args),
+        Command::Upgrade(args) => upgrade_cmd::upgrade(args),
         Command::Plan(args) => report_cmd::plan(args),
         Command::Report(args) => report_cmd::report(args),
         Command::Init(args) => report_cmd::init(args),

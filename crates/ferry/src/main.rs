@@ -10,6 +10,7 @@ mod progress_bar;
 mod project;
 mod report_cmd;
 mod tests_cmd;
+mod upgrade_cmd;
 mod verify_cmd;
 
 use std::process::ExitCode;

@@ -17,6 +17,7 @@
 mod collect;
 mod compile;
 mod doctor;
+mod envs;
 mod error;
 mod interpreter;
 mod probe;
@@ -31,6 +32,7 @@ pub use collect::{
 };
 pub use compile::{compile_files, CompileError};
 pub use doctor::{DoctorReport, FailingUse, PackDoctor, RuntimeVerdict};
+pub use envs::{ensure_env, EnvSpec};
 pub use error::VerifyError;
 pub use interpreter::{
     locate, project_root, InterpreterRequest, InterpreterSource, Located, Python,

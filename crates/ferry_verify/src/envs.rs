@@ -1,0 +1,166 @@
+//! Virtual environments Ferry makes for a trial (`ferry upgrade`): the
+//! project's declared requirements, installed with pip from the package
+//! index into a fresh venv, cached by a hash of everything that decides
+//! what gets installed, so the next trial of the same project reuses it.
+//!
+//! A venv is built in a folder with a `.partial` suffix and renamed when
+//! pip is done, so a killed run never leaves a half-built venv that a later
+//! run would trust; the next run removes such leftovers.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+
+use crate::error::VerifyError;
+use crate::interpreter::Python;
+use crate::process::{run, PythonRun};
+
+/// What to install.
+#[derive(Debug, Clone, Default)]
+pub struct EnvSpec {
+    /// `pip install -r FILE` for each.
+    pub requirement_files: Vec<PathBuf>,
+    /// `pip install DIR[extras]`: a project declared in `pyproject.toml`.
+    pub project: Option<(PathBuf, Vec<String>)>,
+    /// More requirements on the command line, e.g. `websockets==15.0.1`.
+    pub pins: Vec<String>,
+}
+
+/// The Python of a venv with `spec` installed, built under `cache` unless a
+/// finished one is there already.
+pub fn ensure_env(
+    base: &Python,
+    cache: &Path,
+    spec: &EnvSpec,
+    timeout: Duration,
+) -> Result<PathBuf, VerifyError> {
+    std::fs::create_dir_all(cache).map_err(|e| VerifyError::io(cache, e))?;
+    let key = key(base, spec)?;
+    let folder = cache.join(&key);
+    // One builder per environment; the others wait, then find it built.
+    let _lock = Lock::acquire(&cache.join(format!("{key}.lock")))?;
+    let python = venv_python(&folder);
+    if python.is_file() {
+        return Ok(python);
+    }
+    // Left by a run killed while building it: only this lock's holder builds it.
+    let partial = folder.with_extension("partial");
+    let _ = std::fs::remove_dir_all(&partial);
+    let step = |what: &str, program: &Path, args: Vec<OsString>| -> Result<(), VerifyError> {
+        let captured = run(PythonRun {
+            python: program,
+            args,
+            cwd: cache,
+            stdin: None,
+            timeout,
+            inherit_env: false,
+        })
+        .map_err(|e| VerifyError::io(program, e))?;
+        if captured.timed_out {
+            return Err(VerifyError::Timeout {
+                what: what.to_string(),
+                timeout,
+            });
+        }
+        if captured.code != Some(0) {
+            return Err(VerifyError::Failed {
+                what: what.to_string(),
+                code: captured.code_text(),
+                stderr: format!("{}{}", captured.stdout, captured.stderr),
+            });
+        }
+        Ok(())
+    };
+    step(
+        "creating a virtual environment",
+        &base.executable,
+        vec!["-m".into(), "venv".into(), partial.clone().into()],
+    )?;
+    let mut args: Vec<OsString> = ["-m", "pip", "install", "--disable-pip-version-check", "-q"]
+        .into_iter()
+        .map(OsString::from)
+        .collect();
+    for file in &spec.requirement_files {
+        args.push("-r".into());
+        args.push(file.clone().into());
+    }
+    if let Some((dir, extras)) = &spec.project {
+        let mut target = dir.clone().into_os_string();
+        if !extras.is_empty() {
+            target.push(format!("[{}]", extras.join(",")));
+        }
+        args.push(target);
+    }
+    args.extend(spec.pins.iter().map(OsString::from));
+    step(
+        "installing the requirements with pip",
+        &venv_python(&partial),
+        args,
+    )?;
+    std::fs::rename(&partial, &folder).map_err(|e| VerifyError::io(&folder, e))?;
+    Ok(venv_python(&folder))
+}
+
+/// The interpreter inside a venv folder.
+fn venv_python(folder: &Path) -> PathBuf {
+    if cfg!(windows) {
+        folder.join("Scripts").join("python.exe")
+    } else {
+        folder.join("bin").join("python")
+    }
+}
+
+/// A name for what `spec` installs with `base`: the interpreter, the
+/// requirement files' bytes, the project's files that declare it, the pins.
+fn key(base: &Python, spec: &EnvSpec) -> Result<String, VerifyError> {
+    let mut hasher = Sha256::new();
+    hasher.update(base.executable.to_string_lossy().as_bytes());
+    hasher.update(base.version.as_bytes());
+    for file in &spec.requirement_files {
+        let bytes = std::fs::read(file).map_err(|e| VerifyError::io(file, e))?;
+        hasher.update(b"\0requirements\0");
+        hasher.update(&bytes);
+    }
+    if let Some((dir, extras)) = &spec.project {
+        for name in ["pyproject.toml", "setup.cfg", "setup.py"] {
+            if let Ok(bytes) = std::fs::read(dir.join(name)) {
+                hasher.update(name.as_bytes());
+                hasher.update(&bytes);
+            }
+        }
+        hasher.update(extras.join(",").as_bytes());
+    }
+    for pin in &spec.pins {
+        hasher.update(b"\0pin\0");
+        hasher.update(pin.as_bytes());
+    }
+    let digest = hasher.finalize();
+    Ok(digest.iter().take(8).map(|b| format!("{b:02x}")).collect())
+}
+
+/// An exclusive lock on a file, held until dropped (released by the
+/// system if the process dies).
+struct Lock(#[allow(dead_code)] std::fs::File);
+
+impl Lock {
+    fn acquire(path: &Path) -> Result<Self, VerifyError> {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path)
+            .map_err(|e| VerifyError::io(path, e))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::io::AsRawFd;
+            // SAFETY: flock on a descriptor this process owns; no memory involved.
+            let locked = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) };
+            if locked != 0 {
+                return Err(VerifyError::io(path, std::io::Error::last_os_error()));
+            }
+        }
+        Ok(Self(file))
+    }
+}
