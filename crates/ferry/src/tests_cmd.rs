@@ -84,6 +84,7 @@ impl Suite {
                 paths,
                 warnings_as_errors,
                 timeout: Duration::from_secs(timeout_seconds),
+                group_file: None,
             },
             pytest,
         })

@@ -71,7 +71,7 @@ pub fn upgrade(args: UpgradeArgs) -> Result<ExitStatus> {
             "HEAD",
         ],
     )?;
-    let outcome = run_trial(&args, library, version, &root, &tree);
+    let outcome = run_trial(&args, library, version, &root, &trial);
     let keep = args.keep || outcome.as_ref().is_err_and(|_| args.keep);
     if !keep {
         let _ = git(
@@ -90,13 +90,16 @@ fn run_trial(
     library: &str,
     version: &str,
     root: &Path,
-    tree: &Path,
+    trial_dir: &Path,
 ) -> Result<ExitStatus> {
+    let tree = &trial_dir.join("tree");
     let base = find_python(args.python.clone(), &project_root(root))?;
     let cache = cache_dir().join("venvs");
     let timeout = Duration::from_secs(args.timeout);
     let suite = SuiteOptions {
         timeout,
+        // Should this run be killed, the next one ends the tests it left running.
+        group_file: Some(trial_dir.join("tests.pgid")),
         ..SuiteOptions::default()
     };
 
@@ -349,6 +352,7 @@ fn remove_dead_trials(trials: &Path) {
         if alive {
             continue;
         }
+        ferry_verify::end_group_in(&entry.path().join("tests.pgid"));
         let repository = std::fs::read_to_string(entry.path().join("repository")).ok();
         let _ = std::fs::remove_dir_all(entry.path());
         if let Some(repository) = repository {

@@ -130,6 +130,14 @@ fn a_dirty_tree_is_refused_and_a_branch_gets_the_changes() {
 fn a_killed_trial_is_cleaned_up_by_the_next_run() {
     let dir = pinned_example();
     let root = dir.path();
+    // A suite that runs for a minute, so a killed run leaves it running.
+    std::fs::write(
+        root.join("tests/test_slow.py"),
+        "import time\n\n\ndef test_slow():\n    time.sleep(60)\n",
+    )
+    .unwrap();
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "slow"]);
     let python = std::env::var("FERRY_TEST_PYTHON").unwrap();
     let mut child = ferry_command(
         root,
@@ -141,18 +149,38 @@ fn a_killed_trial_is_cleaned_up_by_the_next_run() {
     .spawn()
     .unwrap();
     let trial = cache().join("trials").join(child.id().to_string());
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-    while !trial.join("tree/requirements.txt").exists() && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(20));
+    let group_file = trial.join("tests.pgid");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+    while !group_file.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(5));
     }
+    let group = std::fs::read_to_string(&group_file).unwrap();
+    // Running, and past printing its header (a pytest still writing to the
+    // dead run's pipe would end by itself).
+    let running = || {
+        std::fs::read_to_string(format!("/proc/{}/stat", group.trim()))
+            .is_ok_and(|stat| stat.split(' ').nth(2).is_none_or(|state| state != "Z"))
+    };
+    std::thread::sleep(std::time::Duration::from_secs(3));
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(trial.exists(), "the killed run left its trial");
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    assert!(running(), "its tests are still running");
     assert_eq!(git(root, &["worktree", "list"]).lines().count(), 2);
 
-    let output = upgrade(root, &["--unsafe-fixes"]);
-    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    // The next run (its own baseline stopped by a short timeout) cleans up first.
+    let output = upgrade(root, &["--timeout", "3"]);
+    assert!(
+        text(&output).contains("The baseline did not run"),
+        "{}",
+        text(&output)
+    );
     assert!(!trial.exists(), "the next run removed the dead trial");
+    assert!(
+        !running(),
+        "the next run ended the tests the killed one left running"
+    );
     assert_eq!(git(root, &["worktree", "list"]).lines().count(), 1);
     // No half-built environment is left in the cache.
     let partial = std::fs::read_dir(cache().join("venvs"))

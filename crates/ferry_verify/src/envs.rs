@@ -45,7 +45,10 @@ pub fn ensure_env(
     if python.is_file() {
         return Ok(python);
     }
-    // Left by a run killed while building it: only this lock's holder builds it.
+    // Left by a run killed while building it: only this lock's holder builds
+    // it, after ending the pip that run may have left running.
+    let group_file = cache.join(format!("{key}.pgid"));
+    crate::process::end_group_in(&group_file);
     let partial = folder.with_extension("partial");
     let _ = std::fs::remove_dir_all(&partial);
     let step = |what: &str, program: &Path, args: Vec<OsString>| -> Result<(), VerifyError> {
@@ -56,6 +59,7 @@ pub fn ensure_env(
             stdin: None,
             timeout,
             inherit_env: false,
+            group_file: Some(&group_file),
         })
         .map_err(|e| VerifyError::io(program, e))?;
         if captured.timed_out {

@@ -244,6 +244,7 @@ impl Python {
             stdin: None,
             timeout: IDENTIFY_TIMEOUT,
             inherit_env: true,
+            group_file: None,
         })
         .map_err(|err| VerifyError::CannotRun {
             path: located.path.clone(),
@@ -301,6 +302,7 @@ impl Python {
             stdin,
             timeout: self.timeout,
             inherit_env: false,
+            group_file: None,
         })
         .map_err(|err| VerifyError::CannotRun {
             path: self.executable.clone(),

@@ -41,6 +41,7 @@ pub use probe::{
     probe, FunctionProbe, Implementation, KeywordSupport, ModuleImplementation, ProbeReport,
     ProbeSpec, SUPPORTED_MEANS,
 };
+pub use process::end_group_in;
 pub use requirements::{DeclaredRequirement, RequirementCheck};
 pub use suite::{
     compare, parse_junit, recorded_runs, run_suite, Comparison, Counts, Outcome, SuiteOptions,

@@ -74,6 +74,30 @@ pub struct PythonRun<'a> {
     /// Keep Ferry's own environment instead of the clean one (only to ask a
     /// launcher which interpreter it starts for this user).
     pub inherit_env: bool,
+    /// A file to write the child's process group into while it runs, so that
+    /// a later run can end it if Ferry itself is killed ([`end_group_in`]).
+    pub group_file: Option<&'a Path>,
+}
+
+/// Ends the process group recorded in `file` by a run that was killed
+/// before its child finished, and removes the file.
+pub fn end_group_in(file: &Path) {
+    let Ok(text) = std::fs::read_to_string(file) else {
+        return;
+    };
+    #[cfg(unix)]
+    if let Ok(pid) = text.trim().parse::<libc::pid_t>() {
+        if pid > 0 {
+            // SAFETY: kill(2) takes plain integers and touches no memory of
+            // ours; a negative pid names the group the child was started in.
+            unsafe {
+                libc::kill(-pid, libc::SIGKILL);
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = text;
+    let _ = std::fs::remove_file(file);
 }
 
 /// The environment every run gets; see [`PASSED_THROUGH`] and [`SET`].
@@ -126,6 +150,10 @@ pub fn run(spec: PythonRun<'_>) -> Result<Captured, std::io::Error> {
         command.process_group(0);
     }
     let mut child = command.spawn()?;
+    if let Some(file) = spec.group_file {
+        // The group's id is the child's pid (process_group(0) above).
+        let _ = std::fs::write(file, child.id().to_string());
+    }
     let writer = spec.stdin.and_then(|bytes| {
         let mut stdin = child.stdin.take()?;
         // A child that exits without reading gives a broken pipe: its exit
@@ -161,6 +189,9 @@ pub fn run(spec: PythonRun<'_>) -> Result<Captured, std::io::Error> {
     }
     if let Some(writer) = writer {
         let _ = writer.join();
+    }
+    if let Some(file) = spec.group_file {
+        let _ = std::fs::remove_file(file);
     }
     Ok(Captured {
         code: if timed_out { None } else { code },
@@ -244,6 +275,7 @@ mod tests {
             stdin: stdin.map(<[u8]>::to_vec),
             timeout,
             inherit_env: false,
+            group_file: None,
         })
         .expect("the tests need a Python interpreter (run ./scripts/test)")
     }
@@ -296,6 +328,7 @@ mod tests {
             stdin: None,
             timeout: Duration::from_secs(5),
             inherit_env: false,
+            group_file: None,
         });
         assert_eq!(result.unwrap_err().kind(), std::io::ErrorKind::NotFound);
     }

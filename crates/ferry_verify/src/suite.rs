@@ -52,6 +52,9 @@ pub struct SuiteOptions {
     pub warnings_as_errors: bool,
     /// After this, the whole process group is ended and the run fails.
     pub timeout: Duration,
+    /// Where the suite's process group is written while it runs (see
+    /// [`crate::end_group_in`]).
+    pub group_file: Option<PathBuf>,
 }
 
 /// Counts of a run, by outcome.
@@ -219,6 +222,7 @@ pub fn run_suite(
         stdin: None,
         timeout: options.timeout,
         inherit_env: false,
+        group_file: options.group_file.as_deref(),
     })
     .map_err(|e| VerifyError::io(&program, e))?;
     let seconds = started.elapsed().as_secs_f64();
