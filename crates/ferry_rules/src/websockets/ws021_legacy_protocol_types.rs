@@ -34,10 +34,9 @@
 //! A file that calls the legacy client or server explicitly
 //! (`websockets.client.connect`, `websockets.legacy.server.serve`) gets
 //! legacy objects on every release: there the legacy classes are right, and
-//! nothing is reported. A file that names the classes through their own
-//! modules (`websockets.legacy.server.WebSocketServerProtocol`) but shows no
-//! new connection (no new `connect` or `serve` call) may receive them from
-//! the legacy server elsewhere: a review item.
+//! nothing is reported. A file that shows no new connection (no new
+//! `connect` or `serve` call) may receive its connections, or mock the
+//! classes, from legacy code elsewhere: a review item there.
 //!
 //! ## Fix safety
 //! One fix per file, safe: it rewrites `websockets.X` chains to the
@@ -129,13 +128,15 @@ impl Rule for LegacyProtocolTypes {
         // Named through a legacy module (`websockets.legacy.server`), in a
         // file that shows no new connection: the objects may well come from
         // the legacy server elsewhere. A person knows; Ferry does not.
-        if let Some(range) = renames
-            .explicit_module
-            .filter(|_| !calls_new_implementation(module, checker))
-        {
+        // A file that shows no new connection (no new `connect` or `serve`
+        // call) may receive its connections, or mock its classes, from code
+        // elsewhere that uses the legacy implementation. A person knows;
+        // Ferry does not.
+        if !calls_new_implementation(module, checker) {
+            let range = renames.explicit_module.unwrap_or(first);
             checker.report(
                 range,
-                "this names the legacy connection class through its own module, and nothing in this file shows where the connections come from: if they come from `websockets.connect` / `websockets.serve` (websockets >= 14) or `websockets.asyncio`, use `ClientConnection` / `ServerConnection` from `websockets.asyncio.client` / `.server`; if from the legacy client or server, keep it (deprecated since 14.0)",
+                "legacy connection class, in a file that shows no new connection: if its connections come from `websockets.connect` / `websockets.serve` (websockets >= 14) or `websockets.asyncio`, use `ClientConnection` / `ServerConnection` / `Server` from `websockets.asyncio.client` / `.server`; if they come from the legacy client or server (or the class is mocked), keep it (deprecated since 14.0)",
                 None,
             );
             return;
