@@ -70,13 +70,15 @@ pub enum OutputFormat {
     Json,
 }
 
-/// `scan` also speaks SARIF, for code-scanning upload.
+/// `scan` also speaks SARIF, for code-scanning upload, and GitHub Actions'
+/// workflow commands, for annotations on a pull request.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
 pub enum ScanFormat {
     #[default]
     Text,
     Json,
     Sarif,
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]

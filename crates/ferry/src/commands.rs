@@ -3,7 +3,9 @@
 use std::io::Write;
 
 use anyhow::{bail, Context, Result};
-use ferry_report::{count, render_sarif, write_json, write_text, RuleInfo, SarifFile, TextOptions};
+use ferry_report::{
+    count, render_sarif, write_github, write_json, write_text, RuleInfo, SarifFile, TextOptions,
+};
 use ferry_workspace::{FixMode, FixOptions, FixRun, ScanOptions};
 
 use crate::cli::{
@@ -74,6 +76,7 @@ fn scan(args: ScanArgs) -> Result<ExitStatus> {
             write_text(out, &report, options)
         })?,
         ScanFormat::Json => print_with(|out| write_json(out, &report))?,
+        ScanFormat::Github => print_with(|out| write_github(out, &report))?,
         ScanFormat::Sarif => print(&render_sarif(
             report.files.iter().map(|f| SarifFile {
                 path: &f.path,
