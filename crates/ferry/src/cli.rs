@@ -57,6 +57,8 @@ pub enum Command {
     /// Write a starting ferry.toml, with phases proposed from where the findings are.
     #[command(after_help = EXIT_CODES)]
     Init(InitArgs),
+    /// Print Ferry's version (as `ferry --version` does).
+    Version,
 }
 
 const REPORT_EXIT_CODES: &str = "Exit codes:

@@ -27,7 +27,16 @@ pub fn run(args: Args) -> Result<ExitStatus> {
         Command::Plan(args) => report_cmd::plan(args),
         Command::Report(args) => report_cmd::report(args),
         Command::Init(args) => report_cmd::init(args),
+        Command::Version => {
+            print(&version_line())?;
+            Ok(ExitStatus::Success)
+        }
     }
+}
+
+/// What `ferry version` prints: clap's own `ferry --version` text, so the two agree.
+fn version_line() -> String {
+    <Args as clap::CommandFactory>::command().render_version()
 }
 
 /// Writes to stdout; a closed pipe (`ferry scan | head`) ends quietly.

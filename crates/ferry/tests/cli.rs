@@ -199,6 +199,19 @@ fn github_output_is_one_workflow_command_per_finding_then_the_summary() {
 }
 
 #[test]
+fn version_subcommand_prints_what_the_version_flag_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    let flag = ferry(dir.path(), &["--version"]);
+    let subcommand = ferry(dir.path(), &["version"]);
+    assert_eq!(subcommand.status.code(), Some(0));
+    assert_eq!(
+        stdout(&subcommand),
+        format!("ferry {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    assert_eq!(stdout(&subcommand), stdout(&flag));
+}
+
+#[test]
 fn columns_count_characters() {
     let dir = tempfile::tempdir().unwrap();
     write(
