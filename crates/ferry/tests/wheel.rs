@@ -1,15 +1,187 @@
-//! Ferry as users install it: the toolchain `cargo install` needs.
+//! Ferry as users install it, with the real tools, pinned in
+//! `scripts/wheel-requirements.txt` (a venv made by `scripts/python-env`):
+//! the `ferry-migrate` wheel built by maturin and installed by pip and by uv,
+//! the hooks of `.pre-commit-hooks.yaml` run by pre-commit, the steps of the
+//! GitHub Action in `action.yml`, and the Rust version `cargo install` needs.
+//!
+//! Speed: maturin builds with the profile of this test's own `ferry` (`dev`
+//! under `cargo test`) and shares cargo's build directory (`build-dir`), so
+//! it compiles only what differs from the test build (the few dependencies
+//! whose features the dev-dependencies change, and Ferry's crates), once;
+//! its final binary goes to a folder of its own under `target/`, so the
+//! `ferry` the other tests run is never replaced while they run it.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
+use std::sync::OnceLock;
 
 use serde_json::Value;
+
+mod common;
+use common::{copy_tree, example, ferry, venv};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../..")
         .canonicalize()
         .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Stdout and stderr together, for assertion messages.
+fn both(output: &Output) -> String {
+    format!("{}{}", text(&output.stdout), text(&output.stderr))
+}
+
+/// The bin folder of the packaging tools' venv.
+fn tools() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let python = venv("venv-wheel", "scripts/wheel-requirements.txt");
+        python.parent().unwrap().to_path_buf()
+    })
+}
+
+/// Cargo's target folder and the profile of this test's own `ferry`
+/// (`<target>/debug/ferry` is the `dev` profile).
+fn build_profile() -> (PathBuf, String) {
+    let exe = Path::new(env!("CARGO_BIN_EXE_ferry"));
+    let profile_dir = exe.parent().unwrap();
+    let profile = match profile_dir.file_name().unwrap().to_str().unwrap() {
+        "debug" => "dev".to_string(),
+        other => other.to_string(),
+    };
+    (profile_dir.parent().unwrap().to_path_buf(), profile)
+}
+
+/// A command for a packaging tool: no virtual environment leaks in, and
+/// cargo, when maturin runs it, reuses this build's folder for everything
+/// but its final binary, which goes to `target/<out>`.
+fn tool(name: &str, out: &str) -> Command {
+    let (target, _) = build_profile();
+    let mut command = Command::new(tools().join(name));
+    command
+        .env_remove("VIRTUAL_ENV")
+        .env("CARGO_BUILD_BUILD_DIR", &target)
+        .env("CARGO_TARGET_DIR", target.join(out))
+        .env("PIP_DISABLE_PIP_VERSION_CHECK", "1");
+    command
+}
+
+/// The wheel, built once per run by the real maturin from `pyproject.toml`.
+fn wheel() -> &'static Path {
+    static WHEEL: OnceLock<PathBuf> = OnceLock::new();
+    WHEEL.get_or_init(|| {
+        let (target, profile) = build_profile();
+        let dist = target.join("wheel/dist");
+        let _ = std::fs::remove_dir_all(&dist);
+        let output = tool("maturin", "wheel")
+            .args(["build", "--profile", &profile, "--locked", "--strip"])
+            // An uncompressed wheel: built and installed faster, and only for this test.
+            .args(["--compression-method", "stored", "--out"])
+            .arg(&dist)
+            .current_dir(repo())
+            .output()
+            .expect("maturin runs");
+        assert!(output.status.success(), "maturin build:\n{}", both(&output));
+        let wheels: Vec<PathBuf> = std::fs::read_dir(&dist)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .collect();
+        assert_eq!(wheels.len(), 1, "{wheels:?}");
+        wheels.into_iter().next().unwrap()
+    })
+}
+
+/// A fresh venv (no pip of its own) with the wheel installed by pip.
+fn install_wheel(dir: &Path) -> PathBuf {
+    let env = dir.join("venv");
+    let created = tool("python", "wheel")
+        .args(["-m", "venv", "--without-pip"])
+        .arg(&env)
+        .output()
+        .unwrap();
+    assert!(created.status.success(), "{}", both(&created));
+    let installed = tool("python", "wheel")
+        .args(["-m", "pip", "--python"])
+        .arg(env.join("bin/python"))
+        .args(["install", "--no-index", "--quiet"])
+        .arg(wheel())
+        .output()
+        .unwrap();
+    assert!(installed.status.success(), "{}", both(&installed));
+    env
+}
+
+#[test]
+fn the_wheel_installs_a_ferry_that_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = install_wheel(dir.path());
+    let installed = env.join("bin/ferry");
+    let version = format!("ferry {}\n", env!("CARGO_PKG_VERSION"));
+    for args in [["--version"], ["version"]] {
+        let output = Command::new(&installed).args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", both(&output));
+        assert_eq!(text(&output.stdout), version);
+    }
+    // The package's metadata, as pip installed it.
+    let metadata = Command::new(env.join("bin/python"))
+        .args([
+            "-c",
+            "import importlib.metadata as m, json; d = m.metadata('ferry-migrate'); \
+             print(json.dumps({k: d[k] for k in ('Name', 'Version', 'License-Expression', 'Requires-Python', 'Summary')}))",
+        ])
+        .output()
+        .unwrap();
+    assert!(metadata.status.success(), "{}", both(&metadata));
+    let metadata: Value = serde_json::from_slice(&metadata.stdout).unwrap();
+    assert_eq!(metadata["Name"], "ferry-migrate");
+    assert_eq!(metadata["Version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(metadata["License-Expression"], "MIT");
+    assert_eq!(metadata["Requires-Python"], ">=3.9");
+    assert!(metadata["Summary"].as_str().unwrap().contains("websockets"));
+    // It scans the example as the binary cargo built does.
+    let project = dir.path().join("chat-service");
+    copy_tree(&example(), &project);
+    let scan = Command::new(&installed)
+        .arg("scan")
+        .current_dir(&project)
+        .output()
+        .unwrap();
+    assert_eq!(scan.status.code(), Some(1), "{}", both(&scan));
+    let printed = text(&scan.stdout);
+    assert!(
+        printed.starts_with("chat/client.py:51:49: WS001 "),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("\nFound 36 breaking uses in 6 files "),
+        "{printed}"
+    );
+    assert_eq!(printed, text(&ferry(&project, &["scan"]).stdout));
+}
+
+#[test]
+fn uvx_runs_ferry_from_the_wheel() {
+    let (target, _) = build_profile();
+    let output = tool("uvx", "wheel")
+        .env("UV_CACHE_DIR", target.join("uv-cache"))
+        .env("UV_PYTHON_DOWNLOADS", "never")
+        .env("UV_NO_CONFIG", "1")
+        .arg("--offline")
+        .arg("--from")
+        .arg(wheel())
+        .args(["ferry", "--version"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", both(&output));
+    assert_eq!(
+        text(&output.stdout),
+        format!("ferry {}\n", env!("CARGO_PKG_VERSION"))
+    );
 }
 
 /// `1.95` or `1.88.0` as numbers, padded to three parts.
