@@ -250,3 +250,160 @@ fn the_declared_rust_version_is_what_the_locked_dependencies_need() {
         );
     }
 }
+
+/// A YAML file as JSON, read by PyYAML (installed with pre-commit).
+fn yaml(path: &Path) -> Value {
+    let output = Command::new(tools().join("python"))
+        .args([
+            "-c",
+            "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))",
+        ])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", both(&output));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// Runs the composite action's steps from `first` on as the runner does
+/// (`bash -e -o pipefail`, inputs through each step's `env`, `$GITHUB_PATH`
+/// added to `PATH` for the next steps), with `inputs` over the defaults;
+/// pip finds `ferry-migrate` among the wheels built here instead of on PyPI.
+/// Returns the last step's output.
+fn run_action(
+    action: &Value,
+    first: usize,
+    runner: &Path,
+    cwd: &Path,
+    inputs: &[(&str, &str)],
+) -> Output {
+    let value = |name: &str| -> String {
+        match inputs.iter().find(|(n, _)| *n == name) {
+            Some((_, v)) => v.to_string(),
+            None => action["inputs"][name]["default"]
+                .as_str()
+                .unwrap_or_else(|| panic!("no input `{name}` with a default"))
+                .to_string(),
+        }
+    };
+    let github_path = runner.join("github_path");
+    if first == 0 {
+        std::fs::write(&github_path, "").unwrap();
+    }
+    let mut last = None;
+    for step in &action["runs"]["steps"].as_array().unwrap()[first..] {
+        assert_eq!(step["shell"], "bash");
+        let script = step["run"].as_str().unwrap();
+        assert!(
+            !script.contains("${{"),
+            "inputs reach a script only through env: {script}"
+        );
+        let added: Vec<PathBuf> = std::fs::read_to_string(&github_path)
+            .unwrap()
+            .lines()
+            .map(PathBuf::from)
+            .collect();
+        let path = std::env::join_paths(
+            added
+                .into_iter()
+                .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+        )
+        .unwrap();
+        let mut command = Command::new("bash");
+        command
+            .args([
+                "--noprofile",
+                "--norc",
+                "-e",
+                "-o",
+                "pipefail",
+                "-c",
+                script,
+            ])
+            .current_dir(cwd)
+            .env_remove("VIRTUAL_ENV")
+            .env("PATH", path)
+            .env("RUNNER_TEMP", runner)
+            .env("GITHUB_PATH", &github_path)
+            .env("PIP_NO_INDEX", "1")
+            .env("PIP_FIND_LINKS", wheel().parent().unwrap());
+        for (key, expression) in step["env"].as_object().into_iter().flatten() {
+            let expression = expression.as_str().unwrap();
+            let name = expression
+                .strip_prefix("${{ inputs.")
+                .and_then(|rest| rest.strip_suffix(" }}"))
+                .unwrap_or_else(|| {
+                    panic!("only `${{{{ inputs.NAME }}}}` is supported: {expression}")
+                });
+            command.env(key, value(name));
+        }
+        let output = command.output().unwrap();
+        last = Some(output);
+        let output = last.as_ref().unwrap();
+        if !output.status.success() {
+            break;
+        }
+    }
+    last.unwrap()
+}
+
+#[test]
+fn the_github_action_installs_the_package_and_annotates_the_scan() {
+    let action = yaml(&repo().join("action.yml"));
+    assert_eq!(action["runs"]["using"], "composite");
+    // The version it installs by default is this one.
+    assert_eq!(
+        action["inputs"]["version"]["default"],
+        env!("CARGO_PKG_VERSION")
+    );
+    assert_eq!(action["inputs"]["format"]["default"], "github");
+    let dir = tempfile::tempdir().unwrap();
+    let runner = dir.path().join("runner");
+    std::fs::create_dir(&runner).unwrap();
+    let project = dir.path().join("chat-service");
+    copy_tree(&example(), &project);
+
+    // The defaults: annotations in the log; findings fail the step.
+    let output = run_action(&action, 0, &runner, &project, &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", both(&output));
+    assert_eq!(
+        text(&output.stdout),
+        text(&ferry(&project, &["scan", "--format", "github"]).stdout)
+    );
+    assert!(text(&output.stdout).starts_with(
+        "::error file=chat/client.py,line=51,col=49,endLine=51,endColumn=62,title=WS001::"
+    ));
+    // The installed ferry is the package's, in the runner's temporary folder.
+    let installed = std::fs::read_to_string(runner.join("github_path")).unwrap();
+    assert_eq!(
+        installed.trim(),
+        runner.join("ferry-venv/bin").to_str().unwrap()
+    );
+
+    // SARIF to a file, with arguments passed on to `ferry scan`: the scan
+    // step again (the install step's result is what a second run would get).
+    let output = run_action(
+        &action,
+        1,
+        &runner,
+        &project,
+        &[
+            ("format", "sarif"),
+            ("output", "ferry.sarif"),
+            ("args", "--select WS002 chat"),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", both(&output));
+    assert_eq!(text(&output.stdout), "");
+    let sarif: Value =
+        serde_json::from_str(&std::fs::read_to_string(project.join("ferry.sarif")).unwrap())
+            .unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let rules: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["WS002"]);
+}
