@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 mod common;
-use common::{copy_tree, example, ferry, venv};
+use common::{copy_tree, example, ferry, git, venv};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -406,4 +406,160 @@ fn the_github_action_installs_the_package_and_annotates_the_scan() {
         .map(|r| r["ruleId"].as_str().unwrap())
         .collect();
     assert_eq!(rules, ["WS002"]);
+}
+
+/// The tree as it is now (tracked files and the untracked ones git does not
+/// ignore), committed in a repository of its own, built once per run:
+/// pre-commit installs hooks from a commit, not from a work tree.
+fn snapshot() -> &'static Path {
+    static SNAPSHOT: OnceLock<PathBuf> = OnceLock::new();
+    SNAPSHOT.get_or_init(|| {
+        let (target, _) = build_profile();
+        let dest = target.join("pre-commit/snapshot");
+        let _ = std::fs::remove_dir_all(&dest);
+        let listed = git(
+            &repo(),
+            &[
+                "ls-files",
+                "-z",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+            ],
+        );
+        for file in listed.split('\0').filter(|f| !f.is_empty()) {
+            let from = repo().join(file);
+            if !from.is_file() {
+                continue; // deleted, not yet committed
+            }
+            let to = dest.join(file);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(&from, &to).unwrap();
+        }
+        git(&dest, &["init", "-q"]);
+        git(&dest, &["add", "-A"]);
+        git(&dest, &["commit", "-q", "-m", "the tree under test"]);
+        dest
+    })
+}
+
+const CLEAN: &str = "import websockets\n\n\nasync def main(uri, h):\n    return await websockets.connect(uri, additional_headers=h)\n";
+const NEEDS_FIX: &str = "import websockets\n\n\nasync def main(uri, h):\n    return await websockets.connect(uri, extra_headers=h)\n";
+
+/// A repository with `files` committed, then `staged` added (as pre-commit
+/// sees a file about to be committed).
+fn project(dir: &Path, files: &[(&str, &str)], staged: &[(&str, &str)]) -> PathBuf {
+    let project = dir.join("project");
+    std::fs::create_dir(&project).unwrap();
+    git(&project, &["init", "-q"]);
+    for (name, content) in files.iter().chain(staged) {
+        std::fs::write(project.join(name), content).unwrap();
+    }
+    for (name, _) in files {
+        git(&project, &["add", name]);
+    }
+    git(&project, &["commit", "-q", "--allow-empty", "-m", "files"]);
+    for (name, _) in staged {
+        git(&project, &["add", name]);
+    }
+    project
+}
+
+/// `pre-commit try-repo` of the snapshot in `project`. pre-commit builds the
+/// package from source there (`pip install .`, maturin, cargo); to keep that
+/// short, cargo builds with this test's profile in the shared build folder,
+/// Ferry's crates without debug information (which also keeps them apart
+/// from every other build of the same crates), and pip takes the pinned
+/// maturin.
+fn try_repo(project: &Path, out: &str, args: &[&str]) -> Output {
+    let (_, profile) = build_profile();
+    let mut maturin_args =
+        format!("--profile {profile} --locked --strip --compression-method stored");
+    for entry in std::fs::read_dir(repo().join("crates")).unwrap() {
+        let manifest = std::fs::read_to_string(entry.unwrap().path().join("Cargo.toml")).unwrap();
+        let name = manifest
+            .lines()
+            .find_map(|l| l.strip_prefix("name = \""))
+            .and_then(|l| l.strip_suffix('"'))
+            .unwrap();
+        maturin_args.push_str(&format!(
+            " --config profile.{profile}.package.{name}.debug=false"
+        ));
+    }
+    tool("pre-commit", &format!("pre-commit/{out}"))
+        .arg("try-repo")
+        .arg(snapshot())
+        .args(args)
+        .current_dir(project)
+        .env(
+            "PRE_COMMIT_HOME",
+            project.parent().unwrap().join("pre-commit-home"),
+        )
+        .env("PRE_COMMIT_COLOR", "never")
+        .env("MATURIN_PEP517_ARGS", maturin_args)
+        // A new clone each time: nothing incremental to reuse.
+        .env("CARGO_INCREMENTAL", "0")
+        .env(
+            "PIP_CONSTRAINT",
+            repo().join("scripts/wheel-requirements.txt"),
+        )
+        .output()
+        .unwrap()
+}
+
+/// Both hooks (pre-commit runs a repository's hooks by id: ferry-check,
+/// then ferry-fix) on a commit that adds a file needing a fix beside one
+/// that needs none: the check fails and names that file only; the fix
+/// writes it although it is only staged, and fails as pre-commit hooks that
+/// change files do.
+#[test]
+fn pre_commit_hooks_fail_on_a_file_that_needs_a_fix_and_fix_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = project(
+        dir.path(),
+        &[("clean.py", CLEAN)],
+        &[("needs_fix.py", NEEDS_FIX)],
+    );
+    let output = try_repo(&project, "fix", &["--all-files"]);
+    let printed = both(&output);
+    assert_eq!(output.status.code(), Some(1), "{printed}");
+    let check = printed
+        .split_once("\nferry fix --check...")
+        .expect("ferry-check ran")
+        .1;
+    assert!(
+        check.starts_with(".") && check.contains("...Failed\n- hook id: ferry-check\n- exit code: 1\n\nWould fix 1 finding: needs_fix.py\nWould fix 1 finding in 1 file.\n\nferry fix..."),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("...Failed\n- hook id: ferry-fix\n- files were modified by this hook\n\nFixed 1 finding in 1 file.\n"),
+        "{printed}"
+    );
+    assert!(!printed.contains("clean.py"), "{printed}");
+    assert_eq!(
+        std::fs::read_to_string(project.join("needs_fix.py")).unwrap(),
+        NEEDS_FIX.replace("extra_headers", "additional_headers")
+    );
+    assert_eq!(
+        std::fs::read_to_string(project.join("clean.py")).unwrap(),
+        CLEAN
+    );
+}
+
+/// The check on a repository whose file needs no fix passes.
+#[test]
+fn pre_commit_check_hook_passes_on_a_file_that_needs_no_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = project(dir.path(), &[("clean.py", CLEAN)], &[]);
+    let output = try_repo(&project, "check", &["ferry-check", "--all-files"]);
+    let printed = both(&output);
+    assert_eq!(output.status.code(), Some(0), "{printed}");
+    assert!(
+        printed.contains("\nferry fix --check...") && printed.ends_with("...Passed\n"),
+        "{printed}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(project.join("clean.py")).unwrap(),
+        CLEAN
+    );
 }
