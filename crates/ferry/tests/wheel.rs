@@ -143,6 +143,20 @@ fn the_wheel_installs_a_ferry_that_runs() {
     assert_eq!(metadata["License-Expression"], "MIT");
     assert_eq!(metadata["Requires-Python"], ">=3.9");
     assert!(metadata["Summary"].as_str().unwrap().contains("websockets"));
+    // The license file ships in the wheel.
+    let license = Command::new(env.join("bin/python"))
+        .args([
+            "-c",
+            "import importlib.metadata as m; \
+             print(next(f for f in m.files('ferry-migrate') if f.name == 'LICENSE').read_text())",
+        ])
+        .output()
+        .unwrap();
+    let license = text(&license.stdout);
+    assert!(
+        license.starts_with("MIT License\n\nCopyright (c) 2026 The Ferry developers\n"),
+        "{license}"
+    );
     // It scans the example as the binary cargo built does.
     let project = dir.path().join("chat-service");
     copy_tree(&example(), &project);
@@ -562,4 +576,38 @@ fn pre_commit_check_hook_passes_on_a_file_that_needs_no_fix() {
         std::fs::read_to_string(project.join("clean.py")).unwrap(),
         CLEAN
     );
+}
+
+/// The changelog keeps its Unreleased section, which lists what this work adds.
+#[test]
+fn the_changelog_lists_the_unreleased_additions() {
+    let changelog = std::fs::read_to_string(repo().join("CHANGELOG.md")).unwrap();
+    let unreleased = changelog
+        .split_once("\n## [Unreleased]\n")
+        .expect("an Unreleased section")
+        .1;
+    let unreleased = unreleased.split("\n## [").next().unwrap();
+    for heading in unreleased.lines().filter(|l| l.starts_with("### ")) {
+        assert!(
+            [
+                "### Added",
+                "### Changed",
+                "### Deprecated",
+                "### Removed",
+                "### Fixed",
+                "### Security"
+            ]
+            .contains(&heading),
+            "{heading} is not a Keep a Changelog heading"
+        );
+    }
+    for item in [
+        "`ferry-migrate`",
+        "`.pre-commit-hooks.yaml`",
+        "`action.yml`",
+        "`ferry scan --format github`",
+        "`ferry version`",
+    ] {
+        assert!(unreleased.contains(item), "{item}");
+    }
 }
