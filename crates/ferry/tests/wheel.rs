@@ -578,6 +578,79 @@ fn pre_commit_check_hook_passes_on_a_file_that_needs_no_fix() {
     );
 }
 
+/// The README's Install section: the Rust version is the declared one, the
+/// pre-commit snippet names hooks that exist, and the workflow snippets use
+/// this release of the action with inputs it has.
+#[test]
+fn the_readme_install_section_matches_the_files_it_documents() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let install = readme
+        .split_once("\n## Install\n")
+        .and_then(|(_, rest)| rest.split_once("\n## "))
+        .expect("the README has an Install section")
+        .0;
+    let manifest = std::fs::read_to_string(repo().join("Cargo.toml")).unwrap();
+    let rust = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("rust-version = \""))
+        .and_then(|l| l.strip_suffix('"'))
+        .unwrap();
+    assert!(
+        install.contains(&format!("**Rust {rust}** or newer")),
+        "{install}"
+    );
+    for command in [
+        "pipx install ferry-migrate",
+        "uv tool install ferry-migrate",
+        "uvx --from ferry-migrate ferry scan",
+        "cargo install --locked --path crates/ferry",
+    ] {
+        assert!(install.contains(command), "{command}");
+    }
+    // Its YAML blocks, as PyYAML reads them.
+    let dir = tempfile::tempdir().unwrap();
+    let mut snippets = Vec::new();
+    for (i, block) in install.split("```yaml\n").skip(1).enumerate() {
+        let file = dir.path().join(format!("{i}.yaml"));
+        std::fs::write(&file, block.split_once("```").unwrap().0).unwrap();
+        snippets.push(yaml(&file));
+    }
+    assert_eq!(snippets.len(), 3);
+    let hooks = yaml(&repo().join(".pre-commit-hooks.yaml"));
+    let hook_ids: Vec<&str> = hooks
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(hook_ids, ["ferry-fix", "ferry-check"]);
+    let configured = &snippets[0]["repos"][0];
+    assert_eq!(configured["rev"], format!("v{}", env!("CARGO_PKG_VERSION")));
+    for hook in configured["hooks"].as_array().unwrap() {
+        assert!(hook_ids.contains(&hook["id"].as_str().unwrap()), "{hook}");
+    }
+    let action = yaml(&repo().join("action.yml"));
+    let steps = snippets[1]["jobs"]["ferry"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(snippets[2].as_array().unwrap());
+    let mut uses_ferry = 0;
+    for step in steps {
+        let Some(uses) = step["uses"].as_str() else {
+            continue;
+        };
+        if let Some(version) = uses.strip_prefix("OWNER/ferry@") {
+            uses_ferry += 1;
+            assert_eq!(version, format!("v{}", env!("CARGO_PKG_VERSION")));
+            for input in step["with"].as_object().unwrap().keys() {
+                assert!(action["inputs"].get(input).is_some(), "no input `{input}`");
+            }
+        }
+    }
+    assert_eq!(uses_ferry, 2);
+}
+
 /// The changelog keeps its Unreleased section, which lists what this work adds.
 #[test]
 fn the_changelog_lists_the_unreleased_additions() {
