@@ -334,9 +334,18 @@ fn select_ignore_and_target() {
     assert!(only_timeout.contains("WS002") && !only_timeout.contains(": WS001 "));
     let no_timeout = stdout(&ferry(dir.path(), &["scan", "--ignore", "ws002"]));
     assert!(!no_timeout.contains(": WS002 "));
-    // Pinned below 14, `websockets.connect` is the legacy client: nothing breaks.
+    // Pinned below 14, `websockets.connect` is the legacy client: the old
+    // keywords are right, and only review.py's `additional_headers=` (new
+    // API only) breaks there.
     let pinned = ferry(dir.path(), &["scan", "--target", "websockets==13.1"]);
-    assert_eq!(pinned.status.code(), Some(0), "{}", stdout(&pinned));
+    let text = stdout(&pinned);
+    assert_eq!(pinned.status.code(), Some(1), "{text}");
+    let findings: Vec<&str> = text.lines().filter(|l| l.contains(": WS")).collect();
+    assert_eq!(findings.len(), 1, "{text}");
+    assert!(
+        findings[0].starts_with("app/review.py:5:59: WS080 "),
+        "{text}"
+    );
 }
 
 #[test]
