@@ -62,6 +62,8 @@ pub enum Command {
     /// Write a starting ferry.toml, with phases proposed from where the findings are.
     #[command(after_help = EXIT_CODES)]
     Init(InitArgs),
+    /// Print Ferry's version (as `ferry --version` does).
+    Version,
 }
 
 const REPORT_EXIT_CODES: &str = "Exit codes:
@@ -75,13 +77,15 @@ pub enum OutputFormat {
     Json,
 }
 
-/// `scan` also speaks SARIF, for code-scanning upload.
+/// `scan` also speaks SARIF, for code-scanning upload, and GitHub Actions'
+/// workflow commands, for annotations on a pull request.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
 pub enum ScanFormat {
     #[default]
     Text,
     Json,
     Sarif,
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]

@@ -3,7 +3,9 @@
 use std::io::Write;
 
 use anyhow::{bail, Context, Result};
-use ferry_report::{count, render_sarif, write_json, write_text, RuleInfo, SarifFile, TextOptions};
+use ferry_report::{
+    count, render_sarif, write_github, write_json, write_text, RuleInfo, SarifFile, TextOptions,
+};
 use ferry_workspace::{FixMode, FixOptions, FixRun, ScanOptions};
 
 use crate::cli::{
@@ -26,7 +28,16 @@ pub fn run(args: Args) -> Result<ExitStatus> {
         Command::Plan(args) => report_cmd::plan(args),
         Command::Report(args) => report_cmd::report(args),
         Command::Init(args) => report_cmd::init(args),
+        Command::Version => {
+            print(&version_line())?;
+            Ok(ExitStatus::Success)
+        }
     }
+}
+
+/// What `ferry version` prints: clap's own `ferry --version` text, so the two agree.
+fn version_line() -> String {
+    <Args as clap::CommandFactory>::command().render_version()
 }
 
 /// Writes to stdout; a closed pipe (`ferry scan | head`) ends quietly.
@@ -75,6 +86,7 @@ fn scan(args: ScanArgs) -> Result<ExitStatus> {
             write_text(out, &report, options)
         })?,
         ScanFormat::Json => print_with(|out| write_json(out, &report))?,
+        ScanFormat::Github => print_with(|out| write_github(out, &report))?,
         ScanFormat::Sarif => print(&render_sarif(
             report.files.iter().map(|f| SarifFile {
                 path: &f.path,

@@ -162,6 +162,56 @@ fn json_output_has_the_documented_shape() {
 }
 
 #[test]
+fn github_output_is_one_workflow_command_per_finding_then_the_summary() {
+    let dir = project();
+    // A `,` and a `:` in a path would end a property: they are percent-encoded.
+    std::fs::rename(
+        dir.path().join("app/client.py"),
+        dir.path().join("app/odd, name: x.py"),
+    )
+    .unwrap();
+    write(dir.path(), "app/broken.py", "import websockets\ndef (:\n");
+    let output = ferry(dir.path(), &["scan", "--format", "github"]);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "the exit code is the text format's"
+    );
+    let lines: Vec<String> = stdout(&output).lines().map(str::to_string).collect();
+    assert!(
+        lines[0].starts_with("::error file=app/broken.py,title=ferry%3A could not be checked::"),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(
+        lines[1..],
+        [
+            "::error file=app/odd%2C name%3A x.py,line=6,col=34,endLine=6,endColumn=47,title=WS001::`websockets.connect` is the new asyncio client, which takes `additional_headers`; `extra_headers` raises `TypeError` when the connection opens",
+            "::error file=app/odd%2C name%3A x.py,line=6,col=51,endLine=6,endColumn=58,title=WS002::`websockets.connect` is the new asyncio client, which has no `timeout` alias; it raises `TypeError` when the connection opens (use `close_timeout`)",
+            // A review item is a warning.
+            "::warning file=app/review.py,line=5,col=42,endLine=5,endColumn=55,title=WS001::`websockets.connect` is the new asyncio client, which takes `additional_headers`; `extra_headers` raises `TypeError` when the connection opens, and this call already passes `additional_headers`: merge the two by hand",
+            "Found 3 breaking uses in 2 files (2 fixable with `ferry fix`, 1 to review); 6 files scanned.",
+            "1 file mentions the old API only in comments, strings or docstrings (no change needed): app/notes.py",
+            "1 file uses the old names only in code that is not affected (other libraries, the legacy client, own functions): app/llm.py",
+            "1 file could not be checked (see the errors above).",
+        ]
+    );
+}
+
+#[test]
+fn version_subcommand_prints_what_the_version_flag_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    let flag = ferry(dir.path(), &["--version"]);
+    let subcommand = ferry(dir.path(), &["version"]);
+    assert_eq!(subcommand.status.code(), Some(0));
+    assert_eq!(
+        stdout(&subcommand),
+        format!("ferry {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    assert_eq!(stdout(&subcommand), stdout(&flag));
+}
+
+#[test]
 fn columns_count_characters() {
     let dir = tempfile::tempdir().unwrap();
     write(

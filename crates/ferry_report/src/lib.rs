@@ -6,6 +6,7 @@
 //! `docs/json-output.md` and carries a `version`; fields are only ever added.
 
 mod completion;
+mod github;
 mod markdown;
 mod model;
 mod sarif;
@@ -15,6 +16,7 @@ pub use completion::{
     count, Baseline, CompletionReport, CompletionRow, CompletionSummary, NextStep, PhaseProgress,
     ReportPhase, RiskGroup, RiskItem, RowStatus, RuleInfo, Verification, VerifiedFile,
 };
+pub use github::write_github;
 pub use markdown::render_markdown;
 pub use model::{
     EditReport, FileReport, FindingReport, MentionReport, PinNote, Position, ScanReport, Summary,

@@ -67,6 +67,18 @@ pub fn write_text(
             }
         }
     }
+    write_summary(out, report, options, true)
+}
+
+/// The lines after the findings: the counts, what was silenced, the files
+/// that only mention the old API or use its names in unaffected code, the
+/// pin notes (when `pins`), and how many files could not be checked.
+pub(crate) fn write_summary(
+    out: &mut dyn io::Write,
+    report: &ScanReport,
+    options: TextOptions,
+    pins: bool,
+) -> io::Result<()> {
     let summary = report.summary();
     let mentions_only: Vec<&str> = report
         .files
@@ -133,7 +145,7 @@ pub fn write_text(
             name_list(&unaffected)
         )?;
     }
-    for pin in &report.pins {
+    for pin in report.pins.iter().filter(|_| pins) {
         writeln!(out, "Note: {}.", pin.message)?;
     }
     if summary.error > 0 {
