@@ -707,3 +707,40 @@ fn migrated_code_under_an_old_pin_asks_for_the_requirement_to_be_raised() {
     let after = ferry(root, &["scan"]);
     assert_eq!(after.status.code(), Some(0), "{}", stdout(&after));
 }
+
+#[test]
+fn unsafe_fixes_past_the_floor_raise_the_floor_with_them() {
+    let dir = project();
+    let root = dir.path();
+    write(
+        root,
+        "requirements.txt",
+        "websockets>=10.3,<16  # the API\n",
+    );
+    let client = "import websockets\n\n\nasync def main(uri, h):\n    return await websockets.connect(uri, extra_headers=h)\n";
+    write(root, "app/client.py", client);
+
+    // Safe fixes only: the rename would fail on the 10.3 the requirement allows.
+    let output = ferry(root, &["fix", "--allow-dirty"]);
+    assert!(
+        stdout(&output).contains("1 unsafe fix not applied"),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(read(root, "app/client.py"), client);
+    assert_eq!(
+        read(root, "requirements.txt"),
+        "websockets>=10.3,<16  # the API\n"
+    );
+
+    // With them, the requirement is raised in the same run, keeping its upper bound.
+    let output = ferry(root, &["fix", "--unsafe-fixes", "--allow-dirty"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(read(root, "app/client.py").contains("additional_headers=h"));
+    assert_eq!(
+        read(root, "requirements.txt"),
+        "websockets>=14.2,<16  # the API\n"
+    );
+    let after = ferry(root, &["scan"]);
+    assert_eq!(after.status.code(), Some(0), "{}", stdout(&after));
+}

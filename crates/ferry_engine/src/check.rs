@@ -447,6 +447,10 @@ pub struct FixOutcome {
     pub applied: BTreeMap<&'static str, usize>,
     /// What is left after fixing (review items, fixes not applied).
     pub remaining: FileCheck,
+    /// Per library, the newest release an applied fix needs (see
+    /// [`Fix::requires`]): the floor the project's requirements must
+    /// have for the fixed file to work on every release they allow.
+    pub needs: BTreeMap<&'static str, Release>,
 }
 
 impl FixOutcome {
@@ -474,6 +478,7 @@ pub fn fix_source(
     let mut check = check_source(&current, packs, settings)?;
     let mut applied: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut refused: Vec<Refusal> = Vec::new();
+    let mut needs: BTreeMap<&'static str, Release> = BTreeMap::new();
     // Computed once a fix is about to apply: most files have none.
     let mut facts: Option<NameFacts> = None;
     for _ in 0..MAX_FIX_PASSES {
@@ -506,6 +511,7 @@ pub fn fix_source(
                 text: current,
                 applied,
                 remaining: check,
+                needs,
             });
         }
         let all: Vec<Edit> = taken.iter().flat_map(|(_, e)| e.iter().cloned()).collect();
@@ -548,6 +554,26 @@ pub fn fix_source(
         }
         for (code, _) in &taken {
             *applied.entry(code).or_default() += 1;
+        }
+        for finding in &check.findings {
+            let Some(fix) = &finding.fix else { continue };
+            if !taken
+                .iter()
+                .any(|(code, edits)| *code == finding.code && *edits == fix.edits.as_slice())
+            {
+                continue;
+            }
+            let Some(pack) = packs
+                .iter()
+                .find(|p| p.rules.iter().any(|r| r.code() == finding.code))
+            else {
+                continue;
+            };
+            let breaking = pack.migration.map(|m| Release::new(m.breaking_since, 0));
+            if let Some(release) = fix.requires.or(breaking) {
+                let entry = needs.entry(pack.library).or_insert(release);
+                *entry = (*entry).max(release);
+            }
         }
         current = next;
         check = next_check;

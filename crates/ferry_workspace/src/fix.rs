@@ -392,6 +392,18 @@ fn plan_file(
         Err(err) => return failed(err.to_string()),
     };
     count_breaks_when_raised(text, packs, pins, &targets, &outcome.remaining.findings);
+    // Fixes applied that need more than the requirements' floor: raise it.
+    for pin in &targets.floored {
+        let Some(floor) = targets.settings.floor(&pin.library) else {
+            continue;
+        };
+        let needs_more = outcome.needs.iter().any(|(library, release)| {
+            crate::pins::normalize_name(library) == pin.library && floor.release < release.version()
+        });
+        if needs_more {
+            pins.demand_floor(pin);
+        }
+    }
     let report = to_file_report(shown.clone(), &outcome.text, &outcome.remaining);
     let changed = outcome.applied_count() > 0;
     if !changed && report.status == ferry_engine::FileStatus::Clean && report.unaffected.is_empty()

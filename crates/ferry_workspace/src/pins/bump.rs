@@ -148,14 +148,14 @@ fn report<'f>(
 /// The pin bumps for folder pins and the targets they must allow: the
 /// run's explicit targets, or the release a file's code needs.
 pub(super) fn plan<'p>(
-    pins: impl Iterator<Item = (&'p Arc<FolderPin>, Version)>,
+    pins: impl Iterator<Item = (&'p Arc<FolderPin>, Version, bool)>,
     settings: &Settings,
     resolver: &PinResolver,
     cwd: &std::path::Path,
 ) -> Vec<PinBump> {
     let mut by_file: std::collections::BTreeMap<PathBuf, Vec<BumpFinding>> = Default::default();
     let mut seen = std::collections::HashSet::new();
-    for (pin, target) in pins {
+    for (pin, target, raise_floor) in pins {
         let target = &target;
         let Some(migration) = &pin.migration else {
             continue;
@@ -169,7 +169,7 @@ pub(super) fn plan<'p>(
             if !seen.insert((requirement.file.clone(), requirement.span.start)) {
                 continue;
             }
-            if let Some(finding) = bump_finding(requirement, target, migration) {
+            if let Some(finding) = bump_finding(requirement, target, migration, raise_floor) {
                 by_file
                     .entry(requirement.file.clone())
                     .or_default()
@@ -196,6 +196,7 @@ fn bump_finding(
     requirement: &Requirement,
     target: &Version,
     migration: &ferry_engine::Migration,
+    raise_floor: bool,
 ) -> Option<BumpFinding> {
     let library = &requirement.library;
     if let Some(locked) = &requirement.locked {
@@ -223,7 +224,9 @@ fn bump_finding(
     }
     let specifiers = requirement.specifiers.as_ref()?;
     if specifiers.allows(&target.to_string()) != Some(false) {
-        return None;
+        return raise_floor
+            .then(|| floor_finding(requirement, specifiers, target, migration))
+            .flatten();
     }
     let excluding = specifiers.clauses_excluding(target);
     let held_back = specifiers.highest_below(migration.breaking_since).is_some();
@@ -279,6 +282,48 @@ fn bump_finding(
         });
     };
     let message = format!("{message}; raise the requirement to `{library}{raised}`");
+    let rewritable = matches!(
+        requirement.kind,
+        SourceKind::RequirementsTxt | SourceKind::Pep621 | SourceKind::Poetry
+    );
+    Some(match (&requirement.rewritable, rewritable) {
+        (Some(span), true) => BumpFinding {
+            code: migration.pin_bump.code,
+            span: span.clone(),
+            message,
+            fix: Some((
+                raised.clone(),
+                format!("Raise the requirement to `{library}{raised}`"),
+            )),
+        },
+        _ => BumpFinding {
+            code: migration.pin_bump.code,
+            span: requirement.span.clone(),
+            message: format!("{message} by hand ({})", why_no_fix(requirement.kind)),
+            fix: None,
+        },
+    })
+}
+
+/// A requirement that allows the target but also releases older than the
+/// fixes applied under it need: its lower bound raised to the recommended
+/// floor (`>=10.3` → `>=14.2`, `>=10.3,<16` → `>=14.2,<16`).
+fn floor_finding(
+    requirement: &Requirement,
+    specifiers: &super::specifier::SpecifierSet,
+    target: &Version,
+    migration: &ferry_engine::Migration,
+) -> Option<BumpFinding> {
+    let library = &requirement.library;
+    let floor: Version = migration.recommended_floor.parse().ok()?;
+    if specifiers.lowest().is_some_and(|lowest| lowest >= floor) {
+        return None;
+    }
+    let raised = specifiers.raised(&floor, target)?;
+    let message = format!(
+        "`{}` allows {library} releases older than {floor}, on which the migrated code fails (the fixes applied under it need the new API); raise the requirement to `{library}{raised}`",
+        requirement.text
+    );
     let rewritable = matches!(
         requirement.kind,
         SourceKind::RequirementsTxt | SourceKind::Pep621 | SourceKind::Poetry

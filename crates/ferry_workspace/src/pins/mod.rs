@@ -509,6 +509,8 @@ pub(crate) struct FileTargets<'s> {
     pub settings: std::borrow::Cow<'s, Settings>,
     /// Libraries whose pin held this file back, for the count at the newest release.
     pub held_back: Vec<Arc<FolderPin>>,
+    /// The pins that gave this file a floor (`Settings::floors`).
+    pub floored: Vec<Arc<FolderPin>>,
 }
 
 /// Pins during one `scan` or `fix` run: each file's targets, the count of
@@ -525,6 +527,9 @@ pub(crate) struct RunPins<'s> {
     /// Pins whose files use what only a newer release has: raised to the
     /// pack's example target by the pin bump, as an explicit target would.
     demanded: Mutex<BTreeMap<(PathBuf, String), Arc<FolderPin>>>,
+    /// Pins whose floor is older than what the fixes applied under them
+    /// need: their lower bound is raised to the pack's recommended floor.
+    floors_demanded: Mutex<BTreeMap<(PathBuf, String), Arc<FolderPin>>>,
 }
 
 impl<'s> RunPins<'s> {
@@ -547,6 +552,7 @@ impl<'s> RunPins<'s> {
             held_back: Mutex::new(BTreeMap::new()),
             met: Mutex::new(BTreeMap::new()),
             demanded: Mutex::new(BTreeMap::new()),
+            floors_demanded: Mutex::new(BTreeMap::new()),
         }
     }
 
@@ -555,6 +561,7 @@ impl<'s> RunPins<'s> {
         FileTargets {
             settings: std::borrow::Cow::Borrowed(self.settings),
             held_back: Vec::new(),
+            floored: Vec::new(),
         }
     }
 
@@ -585,6 +592,7 @@ impl<'s> RunPins<'s> {
                         declared: format!("{file}:{} (`{}`)", requirement.line, requirement.text),
                     },
                 );
+                targets.floored.push(pin.clone());
             }
             if self.settings.target(library).is_some() {
                 self.met
@@ -620,6 +628,16 @@ impl<'s> RunPins<'s> {
     /// [`Rule::applies_below`]: ferry_engine::Rule::applies_below
     pub fn demand_newer(&self, pin: &Arc<FolderPin>) {
         self.demanded
+            .lock()
+            .expect("no panics while locked")
+            .entry((pin.folder.clone(), pin.library.clone()))
+            .or_insert_with(|| pin.clone());
+    }
+
+    /// Records that fixes applied under `pin` need a newer release than its
+    /// floor: the pin bump raises the floor.
+    pub fn demand_floor(&self, pin: &Arc<FolderPin>) {
+        self.floors_demanded
             .lock()
             .expect("no panics while locked")
             .entry((pin.folder.clone(), pin.library.clone()))
@@ -690,18 +708,29 @@ impl<'s> RunPins<'s> {
         };
         let met = self.met.lock().expect("no panics while locked");
         let demanded = self.demanded.lock().expect("no panics while locked");
+        let floors = self.floors_demanded.lock().expect("no panics while locked");
         let explicit = met.values().filter_map(|pin| {
             let target = self.settings.target(&pin.library)?.clone();
-            Some((pin, target))
+            let raise_floor = floors.contains_key(&(pin.folder.clone(), pin.library.clone()));
+            Some((pin, target, raise_floor))
         });
+        let example = |pin: &Arc<FolderPin>| -> Option<Version> {
+            pin.migration?.example_target.parse().ok()
+        };
         let implied = demanded
             .iter()
             .filter(|(key, _)| !met.contains_key(*key))
-            .filter_map(|(_, pin)| {
-                let target = pin.migration?.example_target.parse().ok()?;
-                Some((pin, target))
-            });
-        bump::plan(explicit.chain(implied), self.settings, resolver, &self.cwd)
+            .filter_map(|(key, pin)| Some((pin, example(pin)?, floors.contains_key(key))));
+        let floors_only = floors
+            .iter()
+            .filter(|(key, _)| !met.contains_key(*key) && !demanded.contains_key(*key))
+            .filter_map(|(_, pin)| Some((pin, example(pin)?, true)));
+        bump::plan(
+            explicit.chain(implied).chain(floors_only),
+            self.settings,
+            resolver,
+            &self.cwd,
+        )
     }
 }
 
