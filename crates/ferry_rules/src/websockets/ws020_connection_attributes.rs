@@ -178,8 +178,8 @@ impl AttributeWalker<'_, '_, '_> {
         // `ws` is a new connection.
         let mut narrowed: Vec<(String, Narrowed)> = self.narrowed.clone();
         for parent in self.parents.iter().rev() {
-            if let Expr::BoolOp(bool_op) = parent {
-                if bool_op.op == BoolOp::And {
+            match parent {
+                Expr::BoolOp(bool_op) if bool_op.op == BoolOp::And => {
                     for value in bool_op
                         .values
                         .iter()
@@ -188,6 +188,11 @@ impl AttributeWalker<'_, '_, '_> {
                         narrowed.extend(narrowed_receivers(value, self.checker));
                     }
                 }
+                // `ws.request_headers if hasattr(ws, "request_headers") else ...`
+                Expr::If(if_exp) if if_exp.body.range().contains_range(expr.range()) => {
+                    narrowed.extend(narrowed_receivers(&if_exp.test, self.checker));
+                }
+                _ => {}
             }
         }
         let mut proven_new = None;

@@ -18,3 +18,6 @@ class Api:
         if hasattr(ws, "request_headers"):
             return ws.request_headers
         return ws.request.headers
+
+    def headers_inline(self, ws):
+        return ws.request_headers if hasattr(ws, "request_headers") else ws.request.headers
