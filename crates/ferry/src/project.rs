@@ -307,6 +307,9 @@ fn settings(
         .iter()
         .chain(&settings.selection.ignore)
     {
+        if prefix.is_empty() {
+            bail!("`--select` and `--ignore` take rule codes or prefixes (`WS001`, `WS0`), and an empty one would match every rule: leave the flag out to run every rule");
+        }
         let known = packs
             .iter()
             .flat_map(|p| p.rules.iter())

@@ -466,3 +466,17 @@ fn noqa_comments_silence_findings_and_the_summary_counts_them() {
     assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
     assert_eq!(ferry(root, &["scan"]).status.code(), Some(0));
 }
+
+#[test]
+fn an_empty_rule_selection_is_a_usage_error() {
+    let dir = project();
+    for flag in ["--select", "--ignore"] {
+        let output = ferry(dir.path(), &["scan", flag, ""]);
+        assert_eq!(output.status.code(), Some(2), "{flag}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("an empty one would match every rule"),
+            "{stderr}"
+        );
+    }
+}
