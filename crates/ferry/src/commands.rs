@@ -77,6 +77,22 @@ fn scan(args: ScanArgs) -> Result<ExitStatus> {
     // With --phase, a requirement that the phase's files need raised (WS900)
     // is shown even when its own path is in another phase: fix writes it too.
     let report = with_walk_errors(report, &inputs, &project.cwd);
+    if report.files_scanned == 0 && inputs.discovered.errors.is_empty() {
+        // Usually a wrong path or an over-broad `exclude`: say so where a person looks.
+        let shown: Vec<String> = if args.selection.paths.is_empty() {
+            vec![".".to_string()]
+        } else {
+            args.selection
+                .paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect()
+        };
+        eprintln!(
+            "ferry: warning: no Python file to check in {} (after `exclude` and --phase)",
+            shown.join(", ")
+        );
+    }
     match args.format {
         ScanFormat::Text => print_with(|out| {
             let options = TextOptions {

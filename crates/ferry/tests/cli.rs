@@ -480,3 +480,18 @@ fn an_empty_rule_selection_is_a_usage_error() {
         );
     }
 }
+
+#[test]
+fn a_tree_without_python_files_says_so_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "docs/readme.txt", "no code here\n");
+    let output = ferry(dir.path(), &["scan"]);
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("ferry: warning: no Python file to check in ."),
+        "{stderr}"
+    );
+    // The data on stdout stays what it was.
+    assert!(stdout(&output).starts_with("No breaking uses found in 0 files scanned."));
+}
