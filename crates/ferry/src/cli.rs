@@ -212,8 +212,10 @@ pub struct PlanArgs {
 pub struct ReportArgs {
     #[command(flatten)]
     pub selection: Selection,
-    #[arg(long, value_enum, default_value_t)]
-    pub format: ReportFormat,
+    /// The format (default: from --output's extension, .md, .json, .sarif or .txt; else
+    /// markdown).
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
     /// Write the report to FILE instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,

@@ -218,7 +218,12 @@ pub fn report(args: ReportArgs) -> Result<ExitStatus> {
         let verified = verify_cmd::verify_files(files, args.python.clone(), &start)?;
         report.verification = Some(verify_cmd::summarize(&verified));
     }
-    emit(&render(&report, args.format), args.output.as_deref())?;
+    // The extension decides when no --format is given, as for `fix --report`.
+    let format = args
+        .format
+        .or_else(|| args.output.as_deref().and_then(|f| format_of(f).ok()))
+        .unwrap_or_default();
+    emit(&render(&report, format), args.output.as_deref())?;
     Ok(ExitStatus::Success)
 }
 

@@ -700,3 +700,33 @@ fn verification_results_appear_in_the_reports() {
     );
     assert!(text.contains("Verified 1 file: 1 ok, 0 failed."), "{text}");
 }
+
+#[test]
+fn report_output_takes_its_format_from_the_extension() {
+    let (_dir, project) = example_repo();
+    for (file, starts) in [
+        ("out.json", "{"),
+        ("out.md", "# Migration report"),
+        ("out.sarif", "{"),
+    ] {
+        let output = ferry(&project, &["report", "-o", file]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let text = std::fs::read_to_string(project.join(file)).unwrap();
+        assert!(text.starts_with(starts), "{file}: {text}");
+        if file == "out.sarif" {
+            assert!(text.contains("\"$schema\""), "{text}");
+        }
+        if file == "out.json" {
+            assert!(!text.contains("\"$schema\""), "{text}");
+        }
+    }
+    // --format wins over the extension.
+    let output = ferry(
+        &project,
+        &["report", "-o", "out.json", "--format", "markdown"],
+    );
+    assert_eq!(output.status.code(), Some(0));
+    assert!(std::fs::read_to_string(project.join("out.json"))
+        .unwrap()
+        .starts_with("# Migration report"));
+}
