@@ -133,7 +133,7 @@ fn a_killed_trial_is_cleaned_up_by_the_next_run() {
     // A suite that runs for a minute, so a killed run leaves it running.
     std::fs::write(
         root.join("tests/test_slow.py"),
-        "import time\n\n\ndef test_slow():\n    time.sleep(60)\n",
+        "import pathlib\nimport time\n\n\ndef test_slow():\n    pathlib.Path(__file__).resolve().parents[1].joinpath('slow-started').write_text('1')\n    time.sleep(60)\n",
     )
     .unwrap();
     git(root, &["add", "-A"]);
@@ -155,13 +155,17 @@ fn a_killed_trial_is_cleaned_up_by_the_next_run() {
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
     let group = std::fs::read_to_string(&group_file).unwrap();
-    // Running, and past printing its header (a pytest still writing to the
-    // dead run's pipe would end by itself).
     let running = || {
         std::fs::read_to_string(format!("/proc/{}/stat", group.trim()))
             .is_ok_and(|stat| stat.split(' ').nth(2).is_none_or(|state| state != "Z"))
     };
-    std::thread::sleep(std::time::Duration::from_secs(3));
+    // Killed once the slow test runs: pytest has written everything it
+    // writes before it (a pytest still writing to the dead run's pipe would
+    // end by itself), and now sleeps.
+    let started = trial.join("tree/slow-started");
+    while !started.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(trial.exists(), "the killed run left its trial");

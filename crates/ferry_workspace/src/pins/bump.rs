@@ -282,27 +282,7 @@ fn bump_finding(
         });
     };
     let message = format!("{message}; raise the requirement to `{library}{raised}`");
-    let rewritable = matches!(
-        requirement.kind,
-        SourceKind::RequirementsTxt | SourceKind::Pep621 | SourceKind::Poetry
-    );
-    Some(match (&requirement.rewritable, rewritable) {
-        (Some(span), true) => BumpFinding {
-            code: migration.pin_bump.code,
-            span: span.clone(),
-            message,
-            fix: Some((
-                raised.clone(),
-                format!("Raise the requirement to `{library}{raised}`"),
-            )),
-        },
-        _ => BumpFinding {
-            code: migration.pin_bump.code,
-            span: requirement.span.clone(),
-            message: format!("{message} by hand ({})", why_no_fix(requirement.kind)),
-            fix: None,
-        },
-    })
+    Some(raise_to(requirement, migration, message, raised))
 }
 
 /// A requirement that allows the target but also releases older than the
@@ -324,11 +304,23 @@ fn floor_finding(
         "`{}` allows {library} releases older than {floor}, on which the migrated code fails (the fixes applied under it need the new API); raise the requirement to `{library}{raised}`",
         requirement.text
     );
+    Some(raise_to(requirement, migration, message, raised))
+}
+
+/// The finding that raises `requirement` to `raised`: a rewrite of its
+/// specifier where Ferry can replace it exactly, else the same by hand.
+fn raise_to(
+    requirement: &Requirement,
+    migration: &ferry_engine::Migration,
+    message: String,
+    raised: String,
+) -> BumpFinding {
+    let library = &requirement.library;
     let rewritable = matches!(
         requirement.kind,
         SourceKind::RequirementsTxt | SourceKind::Pep621 | SourceKind::Poetry
     );
-    Some(match (&requirement.rewritable, rewritable) {
+    match (&requirement.rewritable, rewritable) {
         (Some(span), true) => BumpFinding {
             code: migration.pin_bump.code,
             span: span.clone(),
@@ -344,7 +336,7 @@ fn floor_finding(
             message: format!("{message} by hand ({})", why_no_fix(requirement.kind)),
             fix: None,
         },
-    })
+    }
 }
 
 fn why_no_fix(kind: SourceKind) -> &'static str {
