@@ -426,16 +426,21 @@ fn fix_verify_compares_collection_before_and_after() {
     let dir = project(&[UNPINNED]);
     let output = ferry(
         dir.path(),
-        // The requirement still allows 10.4, where the renames fail: unsafe.
+        // The requirement still allows 10.4, where the renames fail: unsafe,
+        // and applied with the raise of its floor.
         &with_python(websockets_15(), &["fix", "--verify", "--unsafe-fixes"]),
     );
     let text = out(&output);
     assert_eq!(output.status.code(), Some(0), "{text}{}", err(&output));
     assert!(
         text.starts_with(
-            "Fixed 3 findings in 2 files.\n\nVerification of the changed files:\nPython: "
+            "Fixed 4 findings in 3 files.\n\nVerification of the changed files:\nPython: "
         ),
         "{text}"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("requirements.txt")).unwrap(),
+        "# runtime\nwebsockets>=14.2\n"
     );
     assert!(text.contains("\napp/client.py: ok\ntests/test_client.py: ok, 3 tests collected (3 before)\nVerified 2 files: 2 ok, 0 failed.\n"), "{text}");
     assert!(fs::read_to_string(dir.path().join("app/client.py"))
