@@ -106,6 +106,7 @@ fn completion(
         rules: project.rule_infos(),
         pins,
         verification: None,
+        tests: None,
         command_suffix: command_suffix(selection),
     }
 }
@@ -218,6 +219,7 @@ pub fn report(args: ReportArgs) -> Result<ExitStatus> {
         let verified = verify_cmd::verify_files(files, args.python.clone(), &start)?;
         report.verification = Some(verify_cmd::summarize(&verified));
     }
+    report.tests = recorded_tests(&project, &args.selection);
     // The extension decides when no --format is given, as for `fix --report`.
     let format = args
         .format
@@ -225,6 +227,73 @@ pub fn report(args: ReportArgs) -> Result<ExitStatus> {
         .unwrap_or_default();
     emit(&render(&report, format), args.output.as_deref())?;
     Ok(ExitStatus::Success)
+}
+
+/// The last recorded run of the project's own tests (`ferry verify
+/// --tests`), compared with the run before it of the same command, with
+/// each test counted in the phase of its file.
+fn recorded_tests(project: &Project, selection: &Selection) -> Option<ferry_report::TestResults> {
+    let start = selection
+        .paths
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let root = ferry_verify::project_root(&start);
+    let runs = ferry_verify::recorded_runs(&root);
+    let last = runs.last()?;
+    // The same command, but for the run's own JUnit file.
+    let args = |run: &ferry_verify::SuiteRun| -> Vec<String> {
+        run.command
+            .iter()
+            .skip(1)
+            .filter(|a| !a.starts_with("--junitxml="))
+            .cloned()
+            .collect()
+    };
+    let before = runs[..runs.len() - 1]
+        .iter()
+        .rfind(|r| args(r) == args(last));
+    let comparison = before.map(|before| ferry_verify::compare(before, last));
+    let mut by_phase: std::collections::BTreeMap<usize, ferry_report::PhaseTests> =
+        std::collections::BTreeMap::new();
+    for (id, outcome) in &last.tests {
+        let Some(file) = test_file(&root, id) else {
+            continue;
+        };
+        let phase = project.phase_of_shown(&display_path(&file, &project.cwd));
+        let entry = by_phase.entry(phase).or_insert(ferry_report::PhaseTests {
+            phase,
+            passed: 0,
+            failed: 0,
+        });
+        match outcome {
+            ferry_verify::Outcome::Passed => entry.passed += 1,
+            ferry_verify::Outcome::Failed | ferry_verify::Outcome::Error => entry.failed += 1,
+            ferry_verify::Outcome::Skipped => {}
+        }
+    }
+    Some(ferry_report::TestResults {
+        run: last.id.clone(),
+        passed: last.counts.passed,
+        failed: last.counts.failed,
+        errors: last.counts.errors,
+        skipped: last.counts.skipped,
+        compared_with: comparison.as_ref().map(|c| c.before.clone()),
+        fixed: comparison.as_ref().map_or(0, |c| c.fixed.len()),
+        broken: comparison.map(|c| c.broken).unwrap_or_default(),
+        by_phase: by_phase.into_values().collect(),
+    })
+}
+
+/// The file of a test id from pytest's JUnit report (`tests.e2e.test_chat::Class::test`):
+/// the longest dotted prefix of its module part that is a file under the root.
+fn test_file(root: &Path, id: &str) -> Option<PathBuf> {
+    let module = id.split("::").next()?;
+    let parts: Vec<&str> = module.split('.').collect();
+    (1..=parts.len()).rev().find_map(|n| {
+        let file = root.join(format!("{}.py", parts[..n].join("/")));
+        file.is_file().then_some(file)
+    })
 }
 
 fn is_python(path: &str) -> bool {

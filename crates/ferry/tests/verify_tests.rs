@@ -74,6 +74,40 @@ fn the_example_fails_18_of_29_tests_before_the_fix_and_passes_all_after() {
     assert_eq!(doc["run"]["counts"]["passed"], 29);
     assert_eq!(doc["comparison"]["broken"].as_array().unwrap().len(), 0);
     assert_eq!(doc["comparison"]["still_passing"], 29);
+
+    // The completion report shows the last run beside the phases.
+    let report = ferry(root, &["report", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    let tests = &report["tests"];
+    assert_eq!(tests["run"], doc["run"]["id"], "{report}");
+    assert_eq!(tests["passed"], 29);
+    assert_eq!(tests["compared_with"], doc["comparison"]["before"]);
+    assert_eq!(tests["broken"].as_array().unwrap().len(), 0);
+    let by_phase: Vec<(String, u64)> = tests["by_phase"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["phase"].as_str().unwrap().to_string(),
+                p["passed"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        by_phase,
+        [
+            ("mission-critical".to_string(), 5),
+            ("e2e-integration".to_string(), 11),
+            ("backend".to_string(), 13)
+        ]
+    );
+    let markdown = out(&ferry(root, &["report"]));
+    assert!(markdown.contains("\n## Tests\n"), "{markdown}");
+    assert!(
+        markdown.contains("| mission-critical | 5 | 0 |"),
+        "{markdown}"
+    );
 }
 
 /// A project whose own test reads the source it checks: the rename makes it fail.

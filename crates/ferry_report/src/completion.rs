@@ -173,6 +173,36 @@ impl Verification {
     }
 }
 
+/// The project's own tests, from the last run recorded (`ferry verify
+/// --tests`), beside the phases.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TestResults {
+    /// The run's id under `.ferry/runs/`.
+    pub run: String,
+    pub passed: usize,
+    pub failed: usize,
+    pub errors: usize,
+    pub skipped: usize,
+    /// The run it is compared with, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compared_with: Option<String>,
+    /// Failed before, passed in this run.
+    pub fixed: usize,
+    /// Passed before, failing in this run.
+    pub broken: Vec<String>,
+    /// Per phase (by index into the report's phases), the tests of its files.
+    pub by_phase: Vec<PhaseTests>,
+}
+
+/// The tests of one phase's files in a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PhaseTests {
+    #[serde(skip)]
+    pub phase: usize,
+    pub passed: usize,
+    pub failed: usize,
+}
+
 /// The whole report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompletionReport {
@@ -194,6 +224,8 @@ pub struct CompletionReport {
     pub rules: Vec<RuleInfo>,
     pub pins: Vec<PinNote>,
     pub verification: Option<Verification>,
+    /// The last recorded run of the project's own tests, if any.
+    pub tests: Option<TestResults>,
     /// Appended to suggested commands (e.g. ` examples/chat-service`), so
     /// they run on the same files from the same folder.
     pub command_suffix: String,
@@ -497,7 +529,7 @@ impl Serialize for CompletionReport {
                 row,
             })
             .collect();
-        let mut state = serializer.serialize_struct("CompletionReport", 14)?;
+        let mut state = serializer.serialize_struct("CompletionReport", 15)?;
         state.serialize_field("version", &crate::JSON_VERSION)?;
         state.serialize_field("project", &self.project)?;
         state.serialize_field("config", &self.config)?;
@@ -511,6 +543,31 @@ impl Serialize for CompletionReport {
         state.serialize_field("next_steps", &self.next_steps())?;
         state.serialize_field("pins", &self.pins)?;
         state.serialize_field("verification", &self.verification)?;
+        let tests = self.tests.as_ref().map(|tests| {
+            let by_phase: Vec<serde_json::Value> = tests
+                .by_phase
+                .iter()
+                .map(|p| {
+                    serde_json::json!({
+                        "phase": self.phases.get(p.phase).map(|ph| ph.name.as_str()),
+                        "passed": p.passed,
+                        "failed": p.failed,
+                    })
+                })
+                .collect();
+            serde_json::json!({
+                "run": tests.run,
+                "passed": tests.passed,
+                "failed": tests.failed,
+                "errors": tests.errors,
+                "skipped": tests.skipped,
+                "compared_with": tests.compared_with,
+                "fixed": tests.fixed,
+                "broken": tests.broken,
+                "by_phase": by_phase,
+            })
+        });
+        state.serialize_field("tests", &tests)?;
         state.end()
     }
 }

@@ -14,7 +14,8 @@ mod text;
 
 pub use completion::{
     count, Baseline, CompletionReport, CompletionRow, CompletionSummary, NextStep, PhaseProgress,
-    ReportPhase, RiskGroup, RiskItem, RowStatus, RuleInfo, Verification, VerifiedFile,
+    PhaseTests, ReportPhase, RiskGroup, RiskItem, RowStatus, RuleInfo, TestResults, Verification,
+    VerifiedFile,
 };
 pub use github::write_github;
 pub use markdown::render_markdown;

@@ -204,6 +204,41 @@ pub fn render_markdown(report: &CompletionReport) -> String {
         }
     }
 
+    if let Some(tests) = &report.tests {
+        section(&mut out, "Tests");
+        let compared = match &tests.compared_with {
+            Some(before) => format!(
+                "; against run `{before}`: **{}** fixed, **{}** broken",
+                tests.fixed,
+                tests.broken.len()
+            ),
+            None => String::new(),
+        };
+        writeln!(
+            out,
+            "The project's own tests, last run `{}` (`ferry verify --tests`): **{}** passed, **{}** failed, {} errors, {} skipped{compared}.\n",
+            tests.run, tests.passed, tests.failed, tests.errors, tests.skipped
+        )
+        .unwrap();
+        out.push_str("| Phase | Tests passed | Tests failed |\n|---|---:|---:|\n");
+        for phase in &tests.by_phase {
+            let name = report
+                .phases
+                .get(phase.phase)
+                .map_or("unphased", |p| p.name.as_str());
+            writeln!(
+                out,
+                "| {} | {} | {} |",
+                cell(name),
+                phase.passed,
+                phase.failed
+            )
+            .unwrap();
+        }
+        for id in &tests.broken {
+            writeln!(out, "\n- broken: `{}`", cell(id)).unwrap();
+        }
+    }
     if let Some(verification) = &report.verification {
         section(&mut out, "Verification");
         let pytest = verification
