@@ -165,6 +165,10 @@ pub struct FixArgs {
     /// fewer tests is a failure (exit 1).
     #[arg(long, conflicts_with_all = ["diff", "check"])]
     pub verify: bool,
+    /// `json`: one document on stdout saying, per file, what was applied, what is left and what
+    /// was refused (for editors and bots); the usual lines go to stderr.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
     /// Run the project's own tests before writing and after, and compare them test by test
     /// (see `ferry verify --tests`); a test that passed before and fails after is a failure
     /// (exit 1).

@@ -251,8 +251,12 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
     for pin in &run.pins {
         notes.push_str(&format!("Note: {}.\n", pin.message));
     }
-    // In diff mode stdout is the patch; everything else goes to stderr.
-    if mode == FixMode::Diff {
+    // In diff mode stdout is the patch, in JSON mode the document; everything
+    // else goes to stderr.
+    if args.format == OutputFormat::Json {
+        eprint!("{notes}");
+        print(&format!("{}\n", fix_json(&run, mode, &summary)))?;
+    } else if mode == FixMode::Diff {
         print(&out)?;
         eprint!("{notes}");
     } else {
@@ -291,6 +295,44 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
         )?;
     }
     Ok(status)
+}
+
+/// `fix --format json`: per file what was applied (or would be, with
+/// `--check`/`--diff`), what is left, and why a file was refused.
+fn fix_json(run: &FixRun, mode: FixMode, summary: &FixSummary) -> String {
+    let files: Vec<serde_json::Value> = run
+        .files
+        .iter()
+        .map(|file| {
+            serde_json::json!({
+                "path": file.report.path,
+                "applied": file.applied,
+                "status": file.report.status.as_str(),
+                "remaining": file.report.findings,
+                "suppressed": file.report.suppressed,
+                "refused": file.report.error,
+            })
+        })
+        .collect();
+    let document = serde_json::json!({
+        "version": ferry_report::JSON_VERSION,
+        "mode": match mode {
+            FixMode::Write => "write",
+            FixMode::Check => "check",
+            FixMode::Diff => "diff",
+        },
+        "files": files,
+        "summary": {
+            "applied": summary.applied,
+            "files_changed": summary.files_changed,
+            "review_items": summary.review,
+            "unsafe_fixes_left": summary.unsafe_left,
+            "errors": summary.errors,
+            "files_scanned": run.files_scanned,
+        },
+        "pins": run.pins,
+    });
+    serde_json::to_string_pretty(&document).expect("the document serializes")
 }
 
 /// The numbers behind the summary line of `ferry fix`, all counted from the run.

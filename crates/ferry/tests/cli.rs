@@ -495,3 +495,40 @@ fn a_tree_without_python_files_says_so_on_stderr() {
     // The data on stdout stays what it was.
     assert!(stdout(&output).starts_with("No breaking uses found in 0 files scanned."));
 }
+
+#[test]
+fn fix_reports_json_per_file_for_editors_and_bots() {
+    let dir = project();
+    let root = dir.path();
+    write(root, "app/broken.py", "import websockets\ndef f(:\n");
+    let output = ferry(root, &["fix", "--allow-dirty", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(2), "a file could not be read");
+    let doc: Value = serde_json::from_slice(&output.stdout).expect("stdout is one JSON document");
+    assert_eq!(doc["mode"], "write");
+    let file = |path: &str| {
+        doc["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == path)
+            .unwrap_or_else(|| panic!("{path} in {doc}"))
+            .clone()
+    };
+    let client = file("app/client.py");
+    assert_eq!(client["applied"]["WS001"], 1);
+    assert_eq!(client["applied"]["WS002"], 1);
+    assert_eq!(client["remaining"].as_array().unwrap().len(), 0);
+    let review = file("app/review.py");
+    assert_eq!(review["status"], "needs-review");
+    assert_eq!(review["remaining"][0]["code"], "WS001");
+    assert_eq!(review["remaining"][0]["fix"], "none");
+    assert!(file("app/broken.py")["refused"]
+        .as_str()
+        .unwrap()
+        .starts_with("syntax error"));
+    assert_eq!(doc["summary"]["applied"], 2);
+    assert_eq!(doc["summary"]["files_changed"], 1);
+    assert_eq!(doc["summary"]["review_items"], 1);
+    // The usual lines went to stderr.
+    assert!(String::from_utf8_lossy(&output.stderr).contains("Fixed 2 findings in 1 file"));
+}
