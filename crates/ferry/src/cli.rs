@@ -136,6 +136,10 @@ pub struct ScanArgs {
     /// Also list the findings silenced by a `# noqa` comment.
     #[arg(long)]
     pub show_suppressed: bool,
+    /// With `-` as the path: the name of the text on stdin (for messages and for the
+    /// requirements that decide its targets), e.g. an editor's unsaved buffer.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
     /// Parse every file, not only those containing a pack's words (slower;
     /// also reports syntax errors in files that cannot have a finding; the
     /// findings are the same).
@@ -165,6 +169,9 @@ pub struct FixArgs {
     /// fewer tests is a failure (exit 1).
     #[arg(long, conflicts_with_all = ["diff", "check"])]
     pub verify: bool,
+    /// With `-` as the path: the name of the text on stdin; the fixed text goes to stdout.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
     /// `json`: one document on stdout saying, per file, what was applied, what is left and what
     /// was refused (for editors and bots); the usual lines go to stderr.
     #[arg(long, value_enum, default_value_t)]

@@ -9,7 +9,7 @@ use ferry_report::{
 use ferry_workspace::{FixMode, FixOptions, FixRun, ScanOptions};
 
 use crate::cli::{
-    Args, Command, ExplainArgs, FixArgs, OutputFormat, RulesArgs, ScanArgs, ScanFormat,
+    Args, Command, ExplainArgs, FixArgs, OutputFormat, RulesArgs, ScanArgs, ScanFormat, Selection,
 };
 use crate::exit::ExitStatus;
 use crate::progress_bar::TerminalProgress;
@@ -59,6 +59,30 @@ pub(crate) fn print_with(
 }
 
 fn scan(args: ScanArgs) -> Result<ExitStatus> {
+    if reads_stdin(&args.selection) {
+        let project = Project::load(&Selection {
+            paths: Vec::new(),
+            ..args.selection.clone()
+        })?;
+        let (name, source) = stdin_source(args.stdin_filename.as_deref(), &project)?;
+        let file = match &source {
+            Err(reason) => ferry_report::FileReport::error(name.clone(), reason.clone()),
+            Ok((text, settings, _)) => {
+                match ferry_engine::check_source(text, &project.packs, settings) {
+                    Ok(check) => ferry_workspace::to_file_report(name.clone(), text, &check),
+                    Err(err) => ferry_report::FileReport::error(
+                        name.clone(),
+                        ferry_workspace::describe_check_error(text, &err),
+                    ),
+                }
+            }
+        };
+        let mut report = ferry_report::ScanReport::new(vec![file], 1);
+        if report.files.is_empty() {
+            report.files_scanned = 1;
+        }
+        return print_scan(&args, &project, &report);
+    }
     let project = Project::load(&args.selection)?;
     let walk = project.walk(&args.selection)?;
     let options = ScanOptions {
@@ -93,6 +117,16 @@ fn scan(args: ScanArgs) -> Result<ExitStatus> {
             shown.join(", ")
         );
     }
+    print_scan(&args, &project, &report)
+}
+
+/// Prints a scan in the format asked for; its exit status.
+fn print_scan(
+    args: &ScanArgs,
+    project: &Project,
+    report: &ferry_report::ScanReport,
+) -> Result<ExitStatus> {
+    let report = report.clone();
     match args.format {
         ScanFormat::Text => print_with(|out| {
             let options = TextOptions {
@@ -124,6 +158,9 @@ fn scan(args: ScanArgs) -> Result<ExitStatus> {
 }
 
 fn fix(args: FixArgs) -> Result<ExitStatus> {
+    if reads_stdin(&args.selection) {
+        return fix_stdin(&args);
+    }
     let project = Project::load(&args.selection)?;
     let (packs, settings) = (&project.packs[..], &project.settings);
     let mode = if args.diff {
@@ -295,6 +332,83 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
         )?;
     }
     Ok(status)
+}
+
+/// Whether the paths are `-`: the text comes on stdin (an editor's buffer).
+fn reads_stdin(selection: &Selection) -> bool {
+    matches!(selection.paths.as_slice(), [path] if path.as_os_str() == "-")
+}
+
+/// The text on stdin, named `--stdin-filename` (else `-`), with the
+/// settings its project's requirements give a file of that name; or why it
+/// cannot be checked.
+#[allow(clippy::type_complexity)]
+fn stdin_source(
+    name: Option<&std::path::Path>,
+    project: &Project,
+) -> Result<(
+    String,
+    std::result::Result<(String, ferry_engine::Settings, ferry_python::SourceEncoding), String>,
+)> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .context("cannot read stdin")?;
+    let path = name.map_or_else(|| project.cwd.join("-"), |n| project.cwd.join(n));
+    let shown = name.map_or_else(|| "-".to_string(), |n| n.display().to_string());
+    let settings =
+        ferry_workspace::settings_for_file(&path, &project.packs, &project.settings, &project.cwd);
+    Ok((
+        shown,
+        match ferry_python::decode(&bytes) {
+            Ok(source) => Ok((source.text.to_string(), settings, source.encoding)),
+            Err(err) => Err(format!("cannot decode: {err}")),
+        },
+    ))
+}
+
+/// `ferry fix -`: the fixed text of stdin on stdout, in its own encoding;
+/// what is left on stderr.
+fn fix_stdin(args: &FixArgs) -> Result<ExitStatus> {
+    let project = Project::load(&Selection {
+        paths: Vec::new(),
+        ..args.selection.clone()
+    })?;
+    let (name, source) = stdin_source(args.stdin_filename.as_deref(), &project)?;
+    let (text, settings, encoding) = match source {
+        Ok(source) => source,
+        Err(reason) => {
+            eprintln!("{name}: error: {reason}");
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let outcome =
+        match ferry_engine::fix_source(&text, &project.packs, &settings, args.unsafe_fixes) {
+            Ok(outcome) => outcome,
+            Err(err) => {
+                // Nothing is lost: the text goes back as it came.
+                std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes())?;
+                eprintln!(
+                    "{name}: error: {}",
+                    ferry_workspace::describe_check_error(&text, &err)
+                );
+                return Ok(ExitStatus::Error);
+            }
+        };
+    let bytes = encoding
+        .encode(&outcome.text)
+        .map_err(|err| anyhow::anyhow!("{name}: cannot encode the fixed text: {err}"))?;
+    std::io::Write::write_all(&mut std::io::stdout(), &bytes)?;
+    let report = ferry_workspace::to_file_report(name.clone(), &outcome.text, &outcome.remaining);
+    for f in &report.findings {
+        eprintln!("{name}:{}:{}: {} {}", f.line, f.column, f.code, f.message);
+    }
+    Ok(if report.findings.is_empty() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Findings
+    })
 }
 
 /// `fix --format json`: per file what was applied (or would be, with

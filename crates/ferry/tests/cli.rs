@@ -532,3 +532,71 @@ fn fix_reports_json_per_file_for_editors_and_bots() {
     // The usual lines went to stderr.
     assert!(String::from_utf8_lossy(&output.stderr).contains("Fixed 2 findings in 1 file"));
 }
+
+/// Runs ferry with `input` on stdin.
+fn ferry_stdin(root: &Path, args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write as _;
+    let mut child = common::ferry_command(root, args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn an_editor_buffer_is_checked_and_fixed_from_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "requirements.txt", "websockets>=14.2\n");
+    let buffer = "import websockets\n\n\nasync def f(u, h):\n    return await websockets.connect(u, extra_headers=h)\n";
+    let scan = ferry_stdin(
+        root,
+        &[
+            "scan",
+            "-",
+            "--stdin-filename",
+            "app/c.py",
+            "--format",
+            "json",
+        ],
+        buffer.as_bytes(),
+    );
+    assert_eq!(scan.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&scan.stdout).unwrap();
+    assert_eq!(doc["files"][0]["path"], "app/c.py");
+    assert_eq!(doc["files"][0]["findings"][0]["code"], "WS001");
+
+    let fix = ferry_stdin(
+        root,
+        &["fix", "-", "--stdin-filename", "app/c.py"],
+        buffer.as_bytes(),
+    );
+    assert_eq!(
+        fix.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&fix.stderr)
+    );
+    assert_eq!(
+        stdout(&fix),
+        buffer.replace("extra_headers", "additional_headers")
+    );
+    assert!(
+        !root.join("app/c.py").exists(),
+        "nothing is written to disk"
+    );
+
+    // The requirements beside the named file decide: below the floor the fix is unsafe.
+    write(root, "requirements.txt", "websockets>=10.4\n");
+    let fix = ferry_stdin(
+        root,
+        &["fix", "-", "--stdin-filename", "app/c.py"],
+        buffer.as_bytes(),
+    );
+    assert_eq!(fix.status.code(), Some(1));
+    assert_eq!(stdout(&fix), buffer, "the buffer comes back unchanged");
+    assert!(String::from_utf8_lossy(&fix.stderr).contains("app/c.py:5:40: WS001 "));
+}

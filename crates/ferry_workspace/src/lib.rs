@@ -28,7 +28,8 @@ pub use history::{findings_at, resolve_revision, HistoryError, Revision};
 pub use paths::{normalize, PathGlobs, Phase, PhasePlan, UNPHASED};
 pub use progress::{NoProgress, Progress};
 pub use scan::{
-    describe_check_error, display_path, scan, scan_with_progress, to_file_report, ScanOptions,
+    describe_check_error, display_path, scan, scan_with_progress, settings_for_file,
+    to_file_report, ScanOptions,
 };
 pub use write::{
     remove_stale_temp_files, write_atomically, write_new_file, Fingerprint, WriteError,

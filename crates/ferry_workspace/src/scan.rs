@@ -233,6 +233,19 @@ pub fn to_file_report(path: String, text: &str, check: &FileCheck) -> FileReport
     }
 }
 
+/// The settings a file at `path` is checked with: the run's, with the
+/// targets and floors its project's requirements give (for text that is
+/// not on disk yet, e.g. an editor's buffer named with `--stdin-filename`).
+pub fn settings_for_file(
+    path: &Path,
+    packs: &[&Pack],
+    settings: &Settings,
+    cwd: &Path,
+) -> Settings {
+    let pins = RunPins::new(settings, packs, cwd, true);
+    pins.for_file(path).settings.into_owned()
+}
+
 /// A check error as a user reads it, with the position of a syntax error.
 pub fn describe_check_error(text: &str, err: &CheckError) -> String {
     match err {
