@@ -136,6 +136,9 @@ pub struct ScanArgs {
     /// Also list the findings silenced by a `# noqa` comment.
     #[arg(long)]
     pub show_suppressed: bool,
+    /// Print only the findings (and errors), no summary.
+    #[arg(long, short)]
+    pub quiet: bool,
     /// With `-` as the path: the name of the text on stdin (for messages and for the
     /// requirements that decide its targets), e.g. an editor's unsaved buffer.
     #[arg(long, value_name = "PATH")]
@@ -169,6 +172,9 @@ pub struct FixArgs {
     /// fewer tests is a failure (exit 1).
     #[arg(long, conflicts_with_all = ["diff", "check"])]
     pub verify: bool,
+    /// Print only what is left (findings and errors), no summary.
+    #[arg(long, short)]
+    pub quiet: bool,
     /// With `-` as the path: the name of the text on stdin; the fixed text goes to stdout.
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,

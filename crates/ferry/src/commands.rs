@@ -132,6 +132,7 @@ fn print_scan(
             let options = TextOptions {
                 show_mentions: args.show_mentions,
                 show_suppressed: args.show_suppressed,
+                quiet: args.quiet,
             };
             write_text(out, &report, options)
         })?,
@@ -283,10 +284,12 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
             path.display()
         ));
     }
-    notes.push_str(&summary.line(mode));
-    notes.push('\n');
-    for pin in &run.pins {
-        notes.push_str(&format!("Note: {}.\n", pin.message));
+    if !args.quiet {
+        notes.push_str(&summary.line(mode));
+        notes.push('\n');
+        for pin in &run.pins {
+            notes.push_str(&format!("Note: {}.\n", pin.message));
+        }
     }
     // In diff mode stdout is the patch, in JSON mode the document; everything
     // else goes to stderr.

@@ -600,3 +600,17 @@ fn an_editor_buffer_is_checked_and_fixed_from_stdin() {
     assert_eq!(stdout(&fix), buffer, "the buffer comes back unchanged");
     assert!(String::from_utf8_lossy(&fix.stderr).contains("app/c.py:5:40: WS001 "));
 }
+
+#[test]
+fn quiet_prints_only_what_is_left() {
+    let dir = project();
+    let scan = stdout(&ferry(dir.path(), &["scan", "--quiet"]));
+    let lines: Vec<&str> = scan.lines().collect();
+    assert_eq!(lines.len(), 3, "{scan}");
+    assert!(lines.iter().all(|l| l.starts_with("app/")), "{scan}");
+    let fix = ferry(dir.path(), &["fix", "-q", "--allow-dirty"]);
+    let text = stdout(&fix);
+    assert_eq!(fix.status.code(), Some(1), "a review item is left");
+    assert!(text.starts_with("app/review.py:5:42: WS001 "), "{text}");
+    assert_eq!(text.lines().count(), 1, "{text}");
+}

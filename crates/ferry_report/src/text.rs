@@ -16,6 +16,8 @@ pub struct TextOptions {
     pub show_mentions: bool,
     /// Also list the findings silenced by `# noqa`.
     pub show_suppressed: bool,
+    /// Only the findings (and errors): no summary lines.
+    pub quiet: bool,
 }
 
 /// Writes the findings line by line as they are rendered, so that a large
@@ -79,6 +81,9 @@ pub(crate) fn write_summary(
     options: TextOptions,
     pins: bool,
 ) -> io::Result<()> {
+    if options.quiet {
+        return Ok(());
+    }
     let summary = report.summary();
     let mentions_only: Vec<&str> = report
         .files
