@@ -213,6 +213,26 @@ pub fn check_source(
     packs: &[&Pack],
     settings: &Settings,
 ) -> Result<FileCheck, CheckError> {
+    check_and_learn(text, packs, settings, FactsWanted::No).map(|(check, _)| check)
+}
+
+/// When `check_and_learn` also learns a file's names.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FactsWanted {
+    No,
+    /// Only if a finding has a fix: only then can `fix_source` need them.
+    IfFixable,
+    Yes,
+}
+
+/// `check_source`, also reading the file's names from the same parse when
+/// `wanted`, so a fix round parses each text once.
+fn check_and_learn(
+    text: &str,
+    packs: &[&Pack],
+    settings: &Settings,
+    wanted: FactsWanted,
+) -> Result<(FileCheck, Option<NameFacts>), CheckError> {
     let parsed = parse(text).map_err(CheckError::Syntax)?;
     // The prefilter's promise holds for parsed files too (`--no-prefilter`
     // parses every file to report its syntax errors): without the words, no
@@ -233,10 +253,18 @@ pub fn check_source(
         .iter()
         .map(|(pack, rule)| (rule.code(), *pack))
         .collect();
-    let mut findings = if rules.is_empty() {
-        Vec::new()
-    } else {
-        run_rules(text, &parsed, rules, settings)
+    let semantic = (!rules.is_empty() || wanted == FactsWanted::Yes)
+        .then(|| SemanticModel::from_module(parsed.module()));
+    let mut findings = match &semantic {
+        Some(semantic) if !rules.is_empty() => run_rules(text, &parsed, semantic, rules, settings),
+        _ => Vec::new(),
+    };
+    let facts = match (&semantic, wanted) {
+        (Some(semantic), FactsWanted::Yes) => Some(NameFacts::of(parsed.module(), semantic)),
+        (Some(semantic), FactsWanted::IfFixable) if findings.iter().any(|f| f.fix.is_some()) => {
+            Some(NameFacts::of(parsed.module(), semantic))
+        }
+        _ => None,
     };
     for finding in &mut findings {
         let pack = packs_of
@@ -272,12 +300,13 @@ pub fn check_source(
     let covered_too = Covered::new(&suppressed);
     mentions.retain(|m| !covered.overlaps(m.range) && !covered_too.overlaps(m.range));
     unaffected.retain(|r| !covered.overlaps(*r) && !covered_too.overlaps(*r));
-    Ok(FileCheck {
+    let check = FileCheck {
         findings,
         mentions,
         unaffected,
         suppressed,
-    })
+    };
+    Ok((check, facts))
 }
 
 /// Whether `rule` can report for the file's target: a file whose target is
@@ -321,18 +350,18 @@ fn hold_to_floor(finding: &mut Finding, pack: &Pack, floor: &Floor) {
 fn run_rules(
     text: &str,
     parsed: &ParsedModule,
+    semantic: &SemanticModel,
     rules: Vec<(&Pack, &'static dyn Rule)>,
     settings: &Settings,
 ) -> Vec<Finding> {
-    let semantic = SemanticModel::from_module(parsed.module());
     let (active, skipped): (Vec<_>, Vec<_>) = rules
         .into_iter()
-        .partition(|(pack, rule)| !rule.needs_library_import() || pack.is_imported_in(&semantic));
+        .partition(|(pack, rule)| !rule.needs_library_import() || pack.is_imported_in(semantic));
     let strip =
         |rules: Vec<(&Pack, &'static dyn Rule)>| rules.into_iter().map(|(_, r)| r).collect();
     if cfg!(debug_assertions) && !skipped.is_empty() {
         // The skip is only sound if such rules never report without the import.
-        let unexpected = walk_rules(text, parsed, &semantic, strip(skipped), settings);
+        let unexpected = walk_rules(text, parsed, semantic, strip(skipped), settings);
         if let Some(finding) = unexpected.first() {
             panic!(
                 "{} reported at {:?} in a module that imports none of its library's packages, \
@@ -350,10 +379,10 @@ fn run_rules(
         .collect();
     packages.sort_unstable();
     packages.dedup();
-    let mut findings = walk_rules(text, parsed, &semantic, strip(active), settings);
+    let mut findings = walk_rules(text, parsed, semantic, strip(active), settings);
     if !findings.is_empty() {
         // Branches chosen by the installed version are right on their side.
-        let guarded = version_guarded(parsed.module(), &semantic, &packages);
+        let guarded = version_guarded(parsed.module(), semantic, &packages);
         findings.retain(|f| !guarded.iter().any(|g| g.contains_range(f.range)));
     }
     findings
@@ -475,12 +504,11 @@ pub fn fix_source(
 ) -> Result<FixOutcome, CheckError> {
     let allowed = |a: Applicability| a == Applicability::Safe || unsafe_fixes;
     let mut current = text.to_string();
-    let mut check = check_source(&current, packs, settings)?;
+    let (mut check, mut facts) =
+        check_and_learn(&current, packs, settings, FactsWanted::IfFixable)?;
     let mut applied: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut refused: Vec<Refusal> = Vec::new();
     let mut needs: BTreeMap<&'static str, Release> = BTreeMap::new();
-    // Computed once a fix is about to apply: most files have none.
-    let mut facts: Option<NameFacts> = None;
     for _ in 0..MAX_FIX_PASSES {
         let mut fixes: Vec<(&'static str, &[Edit])> = check
             .findings
@@ -516,21 +544,22 @@ pub fn fix_source(
         }
         let all: Vec<Edit> = taken.iter().flat_map(|(_, e)| e.iter().cloned()).collect();
         let next = apply_edits(&current, &all)?;
-        let next_check = match check_source(&next, packs, settings) {
-            Ok(check) => check,
-            Err(CheckError::Syntax(error)) => {
-                let mut codes: Vec<&'static str> = taken.iter().map(|(c, _)| *c).collect();
-                codes.sort_unstable();
-                codes.dedup();
-                return Err(CheckError::FixBreaksSyntax { codes, error });
-            }
-            Err(other) => return Err(other),
-        };
+        let (next_check, next_facts) =
+            match check_and_learn(&next, packs, settings, FactsWanted::Yes) {
+                Ok(learned) => learned,
+                Err(CheckError::Syntax(error)) => {
+                    let mut codes: Vec<&'static str> = taken.iter().map(|(c, _)| *c).collect();
+                    codes.sort_unstable();
+                    codes.dedup();
+                    return Err(CheckError::FixBreaksSyntax { codes, error });
+                }
+                Err(other) => return Err(other),
+            };
         let before = match &facts {
             Some(facts) => facts.clone(),
             None => name_facts(&current).unwrap_or_default(),
         };
-        let after = name_facts(&next).unwrap_or_default();
+        let after = next_facts.unwrap_or_default();
         if !before.made_worse_by(&after).is_empty() {
             // Find the fixes that do it, refuse them, and redo the round.
             let mut culprits = 0;
