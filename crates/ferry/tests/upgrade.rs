@@ -9,6 +9,17 @@ use std::process::Output;
 mod common;
 use common::{copy_tree, example, ferry_command, git};
 
+/// The cache is shared by the tests, which run at once: the one that counts
+/// half-built venvs in it runs alone, or it would count another test's
+/// build in progress.
+static CACHE: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
+fn sharing_cache() -> std::sync::RwLockReadGuard<'static, ()> {
+    CACHE
+        .read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 fn cache() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/ferry-cache")
 }
@@ -48,6 +59,7 @@ fn text(output: &Output) -> String {
 
 #[test]
 fn a_trial_passes_on_13_1_before_and_on_15_after_and_touches_nothing_until_apply() {
+    let _cache = sharing_cache();
     let dir = pinned_example();
     let root = dir.path();
     let head = git(root, &["rev-parse", "HEAD"]);
@@ -87,6 +99,7 @@ fn a_trial_passes_on_13_1_before_and_on_15_after_and_touches_nothing_until_apply
 
 #[test]
 fn safe_fixes_alone_leave_tests_broken_and_the_verdict_says_so() {
+    let _cache = sharing_cache();
     let dir = pinned_example();
     let output = upgrade(dir.path(), &[]);
     let out = text(&output);
@@ -99,6 +112,7 @@ fn safe_fixes_alone_leave_tests_broken_and_the_verdict_says_so() {
 
 #[test]
 fn a_dirty_tree_is_refused_and_a_branch_gets_the_changes() {
+    let _cache = sharing_cache();
     let dir = pinned_example();
     let root = dir.path();
     std::fs::write(root.join("chat/__init__.py"), "# edited\n").unwrap();
@@ -128,6 +142,9 @@ fn a_dirty_tree_is_refused_and_a_branch_gets_the_changes() {
 
 #[test]
 fn a_killed_trial_is_cleaned_up_by_the_next_run() {
+    let _cache = CACHE
+        .write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let dir = pinned_example();
     let root = dir.path();
     // A suite that runs for a minute, so a killed run leaves it running.

@@ -77,11 +77,11 @@ pub fn ensure_env(
         }
         Ok(())
     };
-    step(
+    let built = step(
         "creating a virtual environment",
         &base.executable,
         vec!["-m".into(), "venv".into(), partial.clone().into()],
-    )?;
+    );
     let mut args: Vec<OsString> = ["-m", "pip", "install", "--disable-pip-version-check", "-q"]
         .into_iter()
         .map(OsString::from)
@@ -98,11 +98,18 @@ pub fn ensure_env(
         args.push(target);
     }
     args.extend(spec.pins.iter().map(OsString::from));
-    step(
-        "installing the requirements with pip",
-        &venv_python(&partial),
-        args,
-    )?;
+    let built = built.and_then(|()| {
+        step(
+            "installing the requirements with pip",
+            &venv_python(&partial),
+            args,
+        )
+    });
+    if let Err(error) = built {
+        // A build that failed or ran out of time is no use to anyone.
+        let _ = std::fs::remove_dir_all(&partial);
+        return Err(error);
+    }
     std::fs::rename(&partial, &folder).map_err(|e| VerifyError::io(&folder, e))?;
     Ok(venv_python(&folder))
 }
@@ -166,5 +173,37 @@ impl Lock {
             }
         }
         Ok(Self(file))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::interpreter::{InterpreterSource, Located};
+
+    #[test]
+    fn a_build_pip_refuses_leaves_no_venv_behind() {
+        let path =
+            PathBuf::from(std::env::var("FERRY_TEST_PYTHON").unwrap_or_else(|_| "python3".into()));
+        let base = Python::open(Located {
+            path,
+            source: InterpreterSource::Flag,
+        })
+        .unwrap();
+        let cache = tempfile::tempdir().unwrap();
+        // pip rejects the requirement before it reaches the index.
+        let spec = EnvSpec {
+            pins: vec!["not a requirement!".into()],
+            ..EnvSpec::default()
+        };
+        let error = ensure_env(&base, cache.path(), &spec, Duration::from_secs(120)).unwrap_err();
+        assert!(matches!(error, VerifyError::Failed { .. }), "{error}");
+        let folders: Vec<PathBuf> = std::fs::read_dir(cache.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| path.is_dir())
+            .collect();
+        assert!(folders.is_empty(), "left behind: {folders:?}");
     }
 }
