@@ -17,8 +17,7 @@
 //! raise `AttributeError` there.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use ferry_rules::websockets::legacy_members::{Side, LEGACY_ONLY_MEMBERS};
 use serde_json::Value;
@@ -118,49 +117,10 @@ asyncio.run(main())
 print(json.dumps({"version": websockets.__version__, "errors": errors}))
 "#;
 
-/// The interpreter of the venv with websockets `release`, made by
-/// `scripts/python-env` from `scripts/websockets-{release}-requirements.txt`.
-fn python(release: &str) -> PathBuf {
-    common::venv(
-        &format!("venv-websockets-{release}"),
-        &format!("scripts/websockets-{release}-requirements.txt"),
-    )
-}
-
-/// Runs a driver with `python` (isolated, no bytecode written, warnings
-/// off, clean environment) and parses its JSON output, checking that the
-/// venv has `release`.
-fn run(python: &Path, release: &str, driver: &str, args: &[String]) -> Value {
-    let output = Command::new(python)
-        .args(["-I", "-B", "-W", "ignore", "-c", driver])
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .output()
-        .expect("the venv's python runs");
-    assert!(
-        output.status.success(),
-        "websockets {release}: the driver failed ({:?}):\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
-        panic!(
-            "websockets {release}: not JSON ({err}):\n{}",
-            String::from_utf8_lossy(&output.stdout)
-        )
-    });
-    assert_eq!(
-        report["version"], release,
-        "the venv for websockets {release} has another release installed"
-    );
-    report
-}
-
 /// The public members of each class, on `release`.
 fn members(python: &Path, release: &str, classes: &[&str]) -> BTreeMap<String, BTreeSet<String>> {
     let args: Vec<String> = classes.iter().map(|c| c.to_string()).collect();
-    let report = run(python, release, MEMBERS, &args);
+    let report = common::run_websockets_driver(python, release, MEMBERS, &args);
     classes
         .iter()
         .map(|class| {
@@ -293,7 +253,17 @@ fn replacements_evaluate_on_real_new_connections() {
             .iter()
             .map(|release| {
                 let args = &args;
-                scope.spawn(move || (*release, run(&python(release), release, REPLACEMENTS, args)))
+                scope.spawn(move || {
+                    (
+                        *release,
+                        common::run_websockets_driver(
+                            &common::websockets_venv(release),
+                            release,
+                            REPLACEMENTS,
+                            args,
+                        ),
+                    )
+                })
             })
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()

@@ -10,9 +10,6 @@
 //! All probes of a release run in one interpreter, each in a forked child of
 //! it, so no probe sees the modules another one imported.
 
-use std::path::PathBuf;
-use std::process::Command;
-
 use ferry_engine::Version;
 use ferry_rules::websockets::facts::{ReleaseFact, ALL};
 use serde_json::Value;
@@ -63,38 +60,14 @@ probes = json.loads(sys.argv[1])
 print(json.dumps({"version": websockets.__version__, "results": [isolated(p) for p in probes]}))
 "#;
 
-/// The interpreter of the venv with websockets `release`.
-fn python(release: &str) -> PathBuf {
-    common::venv(
-        &format!("venv-websockets-{release}"),
-        &format!("scripts/websockets-{release}-requirements.txt"),
-    )
-}
-
 /// What every probe gives on `release`, in the order of `ALL`.
 fn probe_results(release: &str) -> Vec<Value> {
     let probes: Vec<&str> = ALL.iter().map(|f| f.probe).collect();
-    let output = Command::new(python(release))
-        .args(["-I", "-B", "-W", "ignore", "-c", DRIVER])
-        .arg(serde_json::to_string(&probes).unwrap())
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .output()
-        .expect("the venv's python runs");
-    assert!(
-        output.status.success(),
-        "the probes failed on websockets {release}:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
-        panic!(
-            "websockets {release}: not JSON ({err}):\n{}",
-            String::from_utf8_lossy(&output.stdout)
-        )
-    });
-    assert_eq!(
-        report["version"], release,
-        "the venv for websockets {release} has another release installed"
+    let report = common::run_websockets_driver(
+        &common::websockets_venv(release),
+        release,
+        DRIVER,
+        &[serde_json::to_string(&probes).unwrap()],
     );
     let results = report["results"].as_array().unwrap().clone();
     assert_eq!(results.len(), ALL.len());

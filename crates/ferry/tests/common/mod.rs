@@ -62,6 +62,50 @@ pub fn websockets_15() -> &'static Path {
     })
 }
 
+/// Python with websockets `release`, made by `scripts/python-env` from
+/// `scripts/websockets-{release}-requirements.txt`.
+pub fn websockets_venv(release: &str) -> PathBuf {
+    venv(
+        &format!("venv-websockets-{release}"),
+        &format!("scripts/websockets-{release}-requirements.txt"),
+    )
+}
+
+/// Runs `driver` with the Python of websockets `release` (isolated, no
+/// bytecode written, warnings off, clean environment) and parses the JSON it
+/// prints, checking that its `version` is `release`.
+pub fn run_websockets_driver(
+    python: &Path,
+    release: &str,
+    driver: &str,
+    args: &[String],
+) -> serde_json::Value {
+    let output = Command::new(python)
+        .args(["-I", "-B", "-W", "ignore", "-c", driver])
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .output()
+        .expect("the venv's python runs");
+    assert!(
+        output.status.success(),
+        "websockets {release}: the driver failed ({:?}):\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
+        panic!(
+            "websockets {release}: not JSON ({err}):\n{}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    });
+    assert_eq!(
+        report["version"], release,
+        "the venv for websockets {release} has another release installed"
+    );
+    report
+}
+
 /// Copies a folder, leaving Python's caches behind.
 pub fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
