@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use ferry_engine::{fix_source, Floor, Settings, Version};
+use ferry_engine::{fix_source, Settings, Version};
 use ferry_python::{decode, SourceEncoding};
 use serde_json::{json, Value};
 
@@ -172,32 +172,7 @@ fn rule_code(fixture: &Path, pack: &Path) -> Option<String> {
 /// The settings of a fixture's leading `# ferry-test:` lines, and the
 /// releases its project allows.
 fn directives(text: &str) -> (Settings, Vec<Release>) {
-    let mut settings = Settings::default();
-    for line in text.lines().take_while(|l| l.starts_with("# ferry-test: ")) {
-        let directive = &line["# ferry-test: ".len()..];
-        let (kind, requirement) = directive.split_once(' ').expect("`target|floor LIB==X`");
-        let (library, version) = requirement
-            .trim()
-            .split_once("==")
-            .expect("`target|floor LIB==VERSION`");
-        let version: Version = version.parse().unwrap();
-        match kind {
-            "target" => {
-                settings.targets.insert(library.to_string(), version);
-            }
-            "floor" => {
-                let declared = format!("requirements.txt:1 (`{library}>={version}`)");
-                settings.floors.insert(
-                    library.to_string(),
-                    Floor {
-                        release: version,
-                        declared,
-                    },
-                );
-            }
-            other => panic!("unknown ferry-test directive `{other}`"),
-        }
-    }
+    let settings = ferry_rules::fixture::fixture_settings(text).unwrap();
     let v = |s: &str| s.parse::<Version>().unwrap();
     let releases = match settings.target("websockets") {
         Some(target) if *target < v("14") => vec![Release::V13_1],

@@ -21,6 +21,7 @@ macro_rules! register_rules {
     };
 }
 
+pub mod fixture;
 pub mod websockets;
 
 /// Every pack Ferry ships.

@@ -42,35 +42,8 @@ fn rule_code(dir: &Path) -> Option<String> {
 }
 
 fn settings_for(text: &str, code: &str) -> Settings {
-    let mut settings = Settings::default();
+    let mut settings = ferry_rules::fixture::fixture_settings(text).unwrap();
     settings.selection.select = vec![code.to_string()];
-    for line in text.lines().take_while(|l| l.starts_with("# ferry-test: ")) {
-        let directive = &line["# ferry-test: ".len()..];
-        let (kind, requirement) = directive.split_once(' ').expect("`target|floor LIB==X`");
-        let (library, version) = requirement
-            .trim()
-            .split_once("==")
-            .expect("target LIB==VERSION");
-        let version: ferry_engine::Version = version.parse().unwrap();
-        match kind {
-            "target" => {
-                settings.targets.insert(library.to_string(), version);
-            }
-            // The oldest release the fixture's project allows, as if its
-            // requirements said `LIB>=X`.
-            "floor" => {
-                let declared = format!("requirements.txt:1 (`{library}>={version}`)");
-                settings.floors.insert(
-                    library.to_string(),
-                    ferry_engine::Floor {
-                        release: version,
-                        declared,
-                    },
-                );
-            }
-            other => panic!("unknown ferry-test directive `{other}`"),
-        }
-    }
     settings
 }
 
