@@ -11,7 +11,7 @@ use ferry_python::{
 };
 
 use crate::edit::{apply_edits, Edit, EditError};
-use crate::finding::{Applicability, Finding, FixKind};
+use crate::finding::{Applicability, Finding, Fix, FixKind};
 use crate::guards::version_guarded;
 use crate::rule::{Checker, Pack, Rule};
 use crate::settings::{Floor, Release, Settings};
@@ -220,8 +220,11 @@ pub fn check_source(
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum FactsWanted {
     No,
-    /// Only if a finding has a fix: only then can `fix_source` need them.
-    IfFixable,
+    /// Only if a finding has a fix `fix_source` would apply: only then
+    /// does it need them.
+    IfApplicable {
+        unsafe_fixes: bool,
+    },
     Yes,
 }
 
@@ -259,13 +262,6 @@ fn check_and_learn(
         Some(semantic) if !rules.is_empty() => run_rules(text, &parsed, semantic, rules, settings),
         _ => Vec::new(),
     };
-    let facts = match (&semantic, wanted) {
-        (Some(semantic), FactsWanted::Yes) => Some(NameFacts::of(parsed.module(), semantic)),
-        (Some(semantic), FactsWanted::IfFixable) if findings.iter().any(|f| f.fix.is_some()) => {
-            Some(NameFacts::of(parsed.module(), semantic))
-        }
-        _ => None,
-    };
     for finding in &mut findings {
         let pack = packs_of
             .iter()
@@ -281,6 +277,17 @@ fn check_and_learn(
     } else {
         Suppressions::read(text, &parsed).take_suppressed(text, &mut findings)
     };
+    let wanted_now = match wanted {
+        FactsWanted::No => false,
+        FactsWanted::Yes => true,
+        FactsWanted::IfApplicable { unsafe_fixes } => findings
+            .iter()
+            .any(|f| f.fix.as_ref().is_some_and(|fix| applies(fix, unsafe_fixes))),
+    };
+    let facts = semantic
+        .as_ref()
+        .filter(|_| wanted_now)
+        .map(|semantic| NameFacts::of(parsed.module(), semantic));
     // Mentions and code uses need every token looked at; a word missing
     // from the text altogether is cheaper to learn with one byte search.
     let words: Vec<&'static str> = packs
@@ -502,10 +509,13 @@ pub fn fix_source(
     settings: &Settings,
     unsafe_fixes: bool,
 ) -> Result<FixOutcome, CheckError> {
-    let allowed = |a: Applicability| a == Applicability::Safe || unsafe_fixes;
     let mut current = text.to_string();
-    let (mut check, mut facts) =
-        check_and_learn(&current, packs, settings, FactsWanted::IfFixable)?;
+    let (mut check, mut facts) = check_and_learn(
+        &current,
+        packs,
+        settings,
+        FactsWanted::IfApplicable { unsafe_fixes },
+    )?;
     let mut applied: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut refused: Vec<Refusal> = Vec::new();
     let mut needs: BTreeMap<&'static str, Release> = BTreeMap::new();
@@ -515,9 +525,7 @@ pub fn fix_source(
             .iter()
             .filter_map(|f| {
                 let fix = f.fix.as_ref()?;
-                // A fix without edits would "apply" forever without changing anything.
-                (allowed(fix.applicability) && !fix.edits.is_empty())
-                    .then_some((f.code, fix.edits.as_slice()))
+                applies(fix, unsafe_fixes).then_some((f.code, fix.edits.as_slice()))
             })
             .filter(|(code, edits)| !refused.iter().any(|r| r.is(code, edits)))
             .collect();
@@ -609,6 +617,13 @@ pub fn fix_source(
         facts = Some(after);
     }
     Err(CheckError::NoConvergence(MAX_FIX_PASSES))
+}
+
+/// Whether `fix_source` applies `fix`: at or below the allowed
+/// applicability, and with edits (a fix without any would "apply" forever
+/// without changing anything).
+fn applies(fix: &Fix, unsafe_fixes: bool) -> bool {
+    (fix.applicability == Applicability::Safe || unsafe_fixes) && !fix.edits.is_empty()
 }
 
 /// The names of `text`, if it parses.
