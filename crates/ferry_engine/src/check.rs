@@ -243,7 +243,14 @@ fn check_and_learn(
     let rules: Vec<(&Pack, &'static dyn Rule)> = packs
         .iter()
         .filter(|pack| pack.words_occur_in(text))
-        .flat_map(|pack| pack.rules.iter().map(move |r| (*pack, r)))
+        .flat_map(|pack| {
+            let present = pack.gate.rules_in(pack.rules, text);
+            pack.rules
+                .iter()
+                .enumerate()
+                .filter(move |(index, _)| present.as_ref().is_none_or(|p| p[*index]))
+                .map(move |(_, r)| (*pack, r))
+        })
         .filter(|(_, r)| {
             settings
                 .selection
@@ -1002,7 +1009,56 @@ mod tests {
             packages: &["oldlib"],
             migration: None,
             probe: None,
+            gate: crate::RuleGate::new(),
         }
+    }
+
+    /// Reports every call, but promises a file must spell `f` or `gate`.
+    struct Gated;
+    impl Rule for Gated {
+        fn code(&self) -> &'static str {
+            "T005"
+        }
+        fn needs_library_import(&self) -> bool {
+            false
+        }
+        fn name(&self) -> &'static str {
+            "Gated"
+        }
+        fn words(&self) -> &[&str] {
+            &["gate", "f"]
+        }
+        fn check_expr(&self, expr: &Expr, checker: &mut Checker<'_>) {
+            if let Expr::Call(call) = expr {
+                checker.report(call.range(), "call", None);
+            }
+        }
+    }
+
+    static GATED: [RegisteredRule; 2] = [
+        RegisteredRule {
+            rule: &Gated,
+            source: "",
+        },
+        RegisteredRule {
+            rule: &RenameKeyword,
+            source: "",
+        },
+    ];
+
+    #[test]
+    fn rules_with_words_run_only_where_one_is_spelled() {
+        let pack = pack(&GATED);
+        let settings = Settings::default();
+        let codes = |src: &str| -> Vec<&str> {
+            let check = check_source(src, &[&pack], &settings).unwrap();
+            check.findings.iter().map(|f| f.code).collect()
+        };
+        // No `gate` nor `f`: only the rule without words runs.
+        assert_eq!(codes("g(old=1)\n"), ["T001"]);
+        assert_eq!(codes("f(old=1)\n"), ["T005", "T001"]);
+        // A word anywhere is enough: the gate is a promise, not the match.
+        assert_eq!(codes("# gate\ng(old=1)\n"), ["T005", "T001"]);
     }
 
     #[test]

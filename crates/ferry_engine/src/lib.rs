@@ -22,5 +22,6 @@ pub use edit::{apply_edits, remove_argument, Edit, EditError};
 pub use finding::{Applicability, Finding, Fix, FixKind};
 pub use rule::{
     Checker, Migration, ModuleImplementation, Pack, PinBumpRule, ProbeSpec, RegisteredRule, Rule,
+    RuleGate,
 };
 pub use settings::{Floor, Release, RuleSelection, Settings, Version, VersionParseError};

@@ -1,5 +1,8 @@
 //! The [`Rule`] trait, the [`Checker`] rules report through, and [`Pack`]s.
 
+use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
 use ferry_python::ast::{Expr, ModModule, Stmt};
 use ferry_python::{SemanticModel, TextRange};
 
@@ -50,6 +53,22 @@ pub trait Rule: Send + Sync + 'static {
     fn applies_below(&self) -> Option<Release> {
         None
     }
+    /// Words one of which a file must contain for this rule to find
+    /// anything in it: a keyword's name, the last part of a qualified name
+    /// (every way to reach `a.b.f` spells `f` somewhere in the file). `&[]`,
+    /// the default, promises nothing: the rule runs in every file that has
+    /// its pack's words. The engine looks for every rule's words in one
+    /// pass ([`RuleGate`]), so a pack of a thousand such rules costs a file
+    /// the rules whose words it contains, not a thousand.
+    fn words(&self) -> &[&str] {
+        &[]
+    }
+    /// The rule's documentation, for rules that do not live in a Rust file
+    /// of their own (a data pack's): Markdown whose first paragraph is the
+    /// one-line summary. `None`: read from [`RegisteredRule::source`].
+    fn doc(&self) -> Option<&str> {
+        None
+    }
     fn check_expr(&self, _expr: &Expr, _checker: &mut Checker<'_>) {}
     fn check_stmt(&self, _stmt: &Stmt, _checker: &mut Checker<'_>) {}
 }
@@ -67,8 +86,12 @@ impl RegisteredRule {
         self.rule.code()
     }
 
-    /// The rule's documentation: the leading `//!` comment of its file.
+    /// The rule's documentation: the rule's own ([`Rule::doc`]), else the
+    /// leading `//!` comment of its file.
     pub fn doc(&self) -> String {
+        if let Some(doc) = self.rule.doc() {
+            return doc.trim().to_string();
+        }
         let mut doc = String::new();
         for line in self.source.lines() {
             let Some(text) = line.strip_prefix("//!") else {
@@ -114,6 +137,82 @@ pub struct Pack {
     /// What `ferry doctor` asks the installed library. `None`: doctor
     /// leaves the pack out.
     pub probe: Option<ProbeSpec>,
+    /// Which rules a text has the words of, built from the rules' own
+    /// [`Rule::words`] the first time it is asked.
+    pub gate: RuleGate,
+}
+
+/// One search for the words of every rule of a pack that declares some
+/// ([`Rule::words`]): which rules can find something in a text.
+pub struct RuleGate(OnceLock<Option<WordIndex>>);
+
+/// The words of a pack's rules, and which rules each word lets run.
+struct WordIndex {
+    searcher: AhoCorasick,
+    /// For each word (by pattern id), the indices of the rules it lets run.
+    rules_of_word: Vec<Vec<usize>>,
+    /// The rules with no words, which always run.
+    always: Vec<usize>,
+}
+
+impl RuleGate {
+    pub const fn new() -> Self {
+        Self(OnceLock::new())
+    }
+
+    /// Which of `rules` can find something in `text`, by index; `None`:
+    /// all of them (no rule declares words).
+    pub(crate) fn rules_in(&self, rules: &[RegisteredRule], text: &str) -> Option<Vec<bool>> {
+        let index = self.0.get_or_init(|| WordIndex::new(rules)).as_ref()?;
+        let mut present = vec![false; rules.len()];
+        for &rule in &index.always {
+            present[rule] = true;
+        }
+        for found in index.searcher.find_overlapping_iter(text) {
+            for &rule in &index.rules_of_word[found.pattern().as_usize()] {
+                present[rule] = true;
+            }
+        }
+        Some(present)
+    }
+}
+
+impl Default for RuleGate {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl WordIndex {
+    fn new(rules: &[RegisteredRule]) -> Option<Self> {
+        let mut words: Vec<&str> = Vec::new();
+        let mut rules_of_word: Vec<Vec<usize>> = Vec::new();
+        let mut always = Vec::new();
+        for (index, registered) in rules.iter().enumerate() {
+            let rule_words = registered.rule.words();
+            if rule_words.is_empty() {
+                always.push(index);
+            }
+            for word in rule_words {
+                match words.iter().position(|w| w == word) {
+                    Some(at) => rules_of_word[at].push(index),
+                    None => {
+                        words.push(word);
+                        rules_of_word.push(vec![index]);
+                    }
+                }
+            }
+        }
+        if words.is_empty() {
+            return None;
+        }
+        let searcher = AhoCorasick::new(&words).expect("rule words are plain literals");
+        Some(Self {
+            searcher,
+            rules_of_word,
+            always,
+        })
+    }
 }
 
 /// A library's breaking release, as the pins read requirements against

@@ -102,6 +102,7 @@ mod tests {
             packages: &["websockets"],
             migration: None,
             probe: None,
+            gate: ferry_engine::RuleGate::new(),
         };
         Prefilter::new(&[&PACK])
     }

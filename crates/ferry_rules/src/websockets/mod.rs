@@ -111,4 +111,5 @@ pub static PACK: ferry_engine::Pack = ferry_engine::Pack {
             },
         ],
     }),
+    gate: ferry_engine::RuleGate::new(),
 };

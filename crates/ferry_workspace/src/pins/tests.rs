@@ -259,6 +259,7 @@ static PACK: Pack = Pack {
     packages: &[],
     migration: Some(WEBSOCKETS),
     probe: None,
+    gate: ferry_engine::RuleGate::new(),
 };
 
 /// The pin bump findings for `file` holding `text`, under `--target
@@ -665,10 +666,12 @@ fn the_pins_know_a_library_only_through_its_pack() {
             },
         }),
         probe: None,
+        gate: ferry_engine::RuleGate::new(),
     };
     static UNPINNED: Pack = Pack {
         migration: None,
         library: "websockets",
+        gate: ferry_engine::RuleGate::new(),
         ..OTHER
     };
     let dir = project();
