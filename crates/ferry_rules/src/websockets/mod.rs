@@ -10,7 +10,6 @@ mod connections;
 pub mod facts;
 mod keyword_dicts;
 pub mod legacy_members;
-mod renames;
 
 register_rules! {
     ws001_connect_extra_headers::ConnectExtraHeaders,

@@ -55,18 +55,18 @@ use ferry_engine::{Applicability, Checker, Fix, Rule};
 use ferry_python::ast::ModModule;
 
 use super::api::{calls_new_implementation, uses_legacy_implementation};
-use super::renames::{collect_renames, Moves};
+use ferry_packs::moves::{collect_renames, Moves};
 
 pub struct LegacyProtocolTypes;
 
-static MOVES: Moves = Moves {
+static MOVES: Moves<'static> = Moves {
     names: &[
         "WebSocketClientProtocol",
         "WebSocketServerProtocol",
         "WebSocketServer",
         "WebSocketCommonProtocol",
     ],
-    replacement,
+    replacement: &replacement,
 };
 
 /// Legacy class name → (new module, new class).

@@ -26,13 +26,13 @@
 use ferry_engine::{Applicability, Checker, Fix, Rule};
 use ferry_python::ast::ModModule;
 
-use super::renames::{collect_renames, Moves};
+use ferry_packs::moves::{collect_renames, Moves};
 
 pub struct ProtocolErrorAlias;
 
-static MOVES: Moves = Moves {
+static MOVES: Moves<'static> = Moves {
     names: &["WebSocketProtocolError"],
-    replacement,
+    replacement: &replacement,
 };
 
 fn replacement(qualified: &str) -> Option<(&'static str, &'static str)> {

@@ -25,13 +25,13 @@
 use ferry_engine::{Applicability, Checker, Fix, Rule};
 use ferry_python::ast::ModModule;
 
-use super::renames::{collect_renames, Moves};
+use ferry_packs::moves::{collect_renames, Moves};
 
 pub struct RemovedAliases;
 
-static MOVES: Moves = Moves {
+static MOVES: Moves<'static> = Moves {
     names: &["Headers", "parse_uri", "WebSocketURI"],
-    replacement,
+    replacement: &replacement,
 };
 
 fn replacement(qualified: &str) -> Option<(&'static str, &'static str)> {

@@ -56,12 +56,25 @@ use ferry_engine::{remove_argument, Applicability, Checker, Edit, Fix, Rule};
 use ferry_python::ast::{Expr, ExprCall, ModModule, Stmt};
 use ferry_python::{BindingKind, Ranged, Resolution, TextRange};
 
-use super::api::{all_calls, chain_import, ChainImport};
+use super::api::{all_calls, chain_import, ChainImport, LegacyModule};
 use super::keyword_dicts::{functions, keys_behind};
 
 pub struct ExplicitLegacyClient;
 
 const LEGACY_MODULES: &[&str] = &["websockets.legacy.client", "websockets.client"];
+
+/// Their lone imports, which `chain_import` may turn into the new module's:
+/// importing `websockets.legacy.client` makes all of `websockets.legacy` reachable.
+const LEGACY_IMPORTS: &[LegacyModule] = &[
+    LegacyModule {
+        name: "websockets.legacy.client",
+        reaches: "websockets.legacy",
+    },
+    LegacyModule {
+        name: "websockets.client",
+        reaches: "websockets.client",
+    },
+];
 
 /// The new client's module.
 const NEW_MODULE: &str = "websockets.asyncio.client";
@@ -207,7 +220,7 @@ fn report_chains(module: &ModModule, chains: &[(&ExprCall, Vec<Edit>)], checker:
         .flat_map(|(_, edits)| edits.iter().cloned())
         .collect();
     let callees: Vec<&Expr> = calls.iter().map(|call| call.func.as_ref()).collect();
-    match chain_import(&callees, LEGACY_MODULES, NEW_MODULE, module, checker) {
+    match chain_import(&callees, LEGACY_IMPORTS, NEW_MODULE, module, checker) {
         ChainImport::Present => {}
         ChainImport::Edit(edit) => edits.push(edit),
         ChainImport::Blocked(at, why) => return report(checker, at, None, &why),

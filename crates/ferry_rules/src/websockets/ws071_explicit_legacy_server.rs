@@ -107,13 +107,26 @@ use super::api::{
     call_places, chain_import, chain_root, empty_origins, is_module_level, legacy_path_handler,
     local_function, method_named, name_uses, process_request_rewrite, protocol_class_advice,
     select_subprotocol_rewrite, serve_call, server_extra_headers, CallPlace, ChainImport,
-    HookRewrite, Server, ServerHeaders,
+    HookRewrite, LegacyModule, Server, ServerHeaders,
 };
 
 pub struct ExplicitLegacyServer;
 
 /// The modules whose `serve` is the legacy server on every version.
 const LEGACY_MODULES: &[&str] = &["websockets.legacy.server", "websockets.server"];
+
+/// Their lone imports, which `chain_import` may turn into the new module's:
+/// importing `websockets.legacy.server` makes all of `websockets.legacy` reachable.
+const LEGACY_IMPORTS: &[LegacyModule] = &[
+    LegacyModule {
+        name: "websockets.legacy.server",
+        reaches: "websockets.legacy",
+    },
+    LegacyModule {
+        name: "websockets.server",
+        reaches: "websockets.server",
+    },
+];
 
 /// The new server's module.
 const NEW_MODULE: &str = "websockets.asyncio.server";
@@ -705,7 +718,7 @@ fn plan_chain_import(
     let callees: Vec<&Expr> = calls.iter().map(|call| call.func.as_ref()).collect();
     match chain_import(
         &callees,
-        LEGACY_MODULES,
+        LEGACY_IMPORTS,
         NEW_MODULE,
         context.module,
         checker,

@@ -1,31 +1,29 @@
-//! Renaming references to a class that moved, in one fix per file.
+//! Renaming references to names that moved, in one fix per file.
 //!
-//! Several legacy names have a new home (`WebSocketClientProtocol` →
-//! `websockets.asyncio.client.ClientConnection`, `WebSocketProtocolError` →
-//! `websockets.exceptions.ProtocolError`). A reference can be a
-//! `websockets.….X` chain, a name from `from M import X` (whose uses must be
-//! renamed with the import, unless it is aliased), or a base class. The import
-//! and its uses must change together, so a rule collects every reference of a
-//! file and offers one fix, or reports why it cannot.
+//! A name can get a new home (`websockets.exceptions.WebSocketProtocolError`
+//! → `websockets.exceptions.ProtocolError`, `collections.Mapping` →
+//! `collections.abc.Mapping`). A reference can be a `package.….X` chain, a
+//! name from `from M import X` (whose uses must be renamed with the import,
+//! unless it is aliased), or a base class. The import and its uses must
+//! change together, so a rule collects every reference of a file and offers
+//! one fix, or reports why it cannot.
 
 use ferry_engine::{Checker, Edit};
 
-use super::api::{chain_import, ChainImport};
+use crate::imports::{chain_import, ChainImport};
 use ferry_python::ast::visitor::{self, Visitor};
 use ferry_python::ast::{Expr, ExprContext, ModModule, Stmt};
 use ferry_python::{BindingKind, Ranged, Resolution, TextRange};
 
-/// Where a legacy qualified name moved: `(new module, new name)`.
-pub type Replacement = fn(&str) -> Option<(&'static str, &'static str)>;
-
-/// The legacy names one rule renames.
-pub struct Moves {
+/// The old names one rule renames.
+pub struct Moves<'m> {
     /// The last part of every qualified name `replacement` knows. A
     /// reference spells that part in the file (as an attribute, an imported
     /// name or an alias's value), so a file that contains none of them has
     /// nothing to rename and is not walked.
-    pub names: &'static [&'static str],
-    pub replacement: Replacement,
+    pub names: &'m [&'m str],
+    /// Where an old qualified name moved: `(new module, new name)`.
+    pub replacement: &'m (dyn Fn(&str) -> Option<(&'m str, &'m str)> + Sync),
 }
 
 /// What renaming one file's references takes.
@@ -46,10 +44,10 @@ pub struct Renames {
 
 /// Collects the renames of every reference in `module` to a name `moves` knows.
 /// `subclass_blocker`, when given, is the reason a base-class use cannot be renamed.
-pub fn collect_renames(
+pub fn collect_renames<'m>(
     module: &ModModule,
     checker: &Checker<'_>,
-    moves: &Moves,
+    moves: &Moves<'m>,
     subclass_blocker: Option<&'static str>,
 ) -> Renames {
     if !moves.names.iter().any(|name| checker.source.contains(name)) {
@@ -110,13 +108,13 @@ pub fn collect_renames(
     }
 }
 
-struct Walker<'c, 'a> {
+struct Walker<'c, 'a, 'm> {
     checker: &'c Checker<'a>,
-    moves: &'c Moves,
+    moves: &'c Moves<'m>,
     subclass_blocker: Option<&'static str>,
     edits: Vec<Edit>,
     /// Chains respelled into another module, which must then be imported.
-    chains: Vec<(&'static str, &'a Expr)>,
+    chains: Vec<(&'m str, &'a Expr)>,
     first: Option<TextRange>,
     /// Why no fix can be offered, and where.
     blocker: Option<(TextRange, &'static str)>,
@@ -124,7 +122,7 @@ struct Walker<'c, 'a> {
     explicit_module: Option<TextRange>,
 }
 
-impl Walker<'_, '_> {
+impl<'m> Walker<'_, '_, 'm> {
     fn note(&mut self, range: TextRange) {
         self.count += 1;
         if self.first.is_none() {
@@ -141,7 +139,7 @@ impl Walker<'_, '_> {
 
     /// Where `expr` moved, if it may be a legacy name (with conditional
     /// imports, any of its candidates).
-    fn legacy(&mut self, expr: &Expr) -> Option<(&'static str, &'static str)> {
+    fn legacy(&mut self, expr: &Expr) -> Option<(&'m str, &'m str)> {
         let resolution = self.checker.semantic.resolve_expr(expr);
         let (qualified, moved) = resolution
             .candidates()
@@ -159,7 +157,7 @@ impl Walker<'_, '_> {
         }
     }
 
-    fn replacement(&self, qualified: &str) -> Option<(&'static str, &'static str)> {
+    fn replacement(&self, qualified: &str) -> Option<(&'m str, &'m str)> {
         let moved = (self.moves.replacement)(qualified);
         debug_assert!(
             moved.is_none()
@@ -173,7 +171,7 @@ impl Walker<'_, '_> {
     }
 }
 
-impl<'a> Visitor<'a> for Walker<'_, 'a> {
+impl<'a> Visitor<'a> for Walker<'_, 'a, '_> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
         match stmt {
             Stmt::ImportFrom(import) if import.level == 0 => {
@@ -263,14 +261,16 @@ impl<'a> Visitor<'a> for Walker<'_, 'a> {
             }
             Expr::Attribute(attr) if attr.ctx == ExprContext::Load => {
                 if let Some((new_module, new_class)) = self.legacy(expr) {
-                    // Rewrite `<websockets module>.….X` only when the chain starts at the package itself.
+                    // Rewrite `<package module>.….X` only when the chain
+                    // starts at the new module's package itself.
                     let mut root = attr.value.as_ref();
                     while let Expr::Attribute(inner) = root {
                         root = inner.value.as_ref();
                     }
-                    let package_root = matches!(self.checker.semantic.resolve_expr(root), Resolution::One(q) if q.as_str() == "websockets");
+                    let package = new_module.split('.').next().unwrap_or(new_module);
+                    let package_root = matches!(self.checker.semantic.resolve_expr(root), Resolution::One(q) if q.as_str() == package);
                     if let (true, Expr::Name(root_name)) = (package_root, root) {
-                        let path = new_module.strip_prefix("websockets").unwrap_or(new_module);
+                        let path = &new_module[package.len()..];
                         self.note(expr.range());
                         self.chains.push((new_module, expr));
                         self.edits.push(Edit::replacement(

@@ -1,0 +1,180 @@
+//! Imports a rewrite needs: which module a file already imports, and the
+//! `import` a chain respelled into another module needs.
+
+use std::collections::HashSet;
+
+use ferry_engine::{Checker, Edit};
+use ferry_python::ast::visitor::{self, Visitor};
+use ferry_python::ast::{Expr, ModModule, Stmt};
+use ferry_python::{Ranged, Resolution, TextRange, TextSize};
+
+/// The text that ends lines in this file (`\r\n` if the file uses it).
+pub fn line_ending(source: &str) -> &'static str {
+    if source.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    }
+}
+
+/// A module whose lone `import` a rewrite may turn into the new module's,
+/// when nothing else in the file needs what that import makes reachable.
+#[derive(Debug, Clone, Copy)]
+pub struct LegacyModule<'a> {
+    /// `websockets.legacy.client`.
+    pub name: &'a str,
+    /// The names its import makes reachable, by prefix: importing a module
+    /// also binds its parents (`websockets.legacy`).
+    pub reaches: &'a str,
+}
+
+/// The name a `package.….name` chain starts from.
+pub fn expr_chain_root(chain: &Expr) -> Option<&str> {
+    let mut root = chain;
+    while let Expr::Attribute(inner) = root {
+        root = inner.value.as_ref();
+    }
+    match root {
+        Expr::Name(name) => Some(name.id.as_str()),
+        _ => None,
+    }
+}
+
+/// What chains spelled from a package (`websockets.legacy.server.serve`)
+/// need once respelled into a new module of it (`websockets.asyncio.server.serve`).
+pub enum ChainImport {
+    /// A top-level statement of the file already imports the new module.
+    Present,
+    /// The edit that imports it.
+    Edit(Edit),
+    /// Ferry cannot place the import: where, and why (a review item).
+    Blocked(TextRange, String),
+}
+
+/// A submodule is reachable from its package only once something imports
+/// it (after `import websockets` alone, `websockets.asyncio.client` raises
+/// `AttributeError: module 'websockets' has no attribute 'asyncio'`). So
+/// `chains` (callees, annotations), respelled into `new_module`, need
+/// `import <new_module>`: a lone top-level import of one of
+/// `legacy_modules` that nothing else in the file needs becomes it;
+/// otherwise it is added after the import that binds the chains' root name.
+pub fn chain_import(
+    chains: &[&Expr],
+    legacy_modules: &[LegacyModule],
+    new_module: &str,
+    module: &ModModule,
+    checker: &Checker<'_>,
+) -> ChainImport {
+    if imports_module(module, new_module) {
+        return ChainImport::Present;
+    }
+    let package = new_module.split('.').next().unwrap_or(new_module);
+    let roots: Vec<&str> = chains.iter().filter_map(|c| expr_chain_root(c)).collect();
+    let callees: HashSet<TextRange> = chains.iter().map(|c| c.range()).collect();
+    let binds_root = |stmt: &Stmt| match stmt {
+        Stmt::Import(import) => import.names.iter().any(|a| match &a.asname {
+            Some(asname) => roots.contains(&asname.as_str()) && a.name.as_str() == package,
+            None => a
+                .name
+                .as_str()
+                .split('.')
+                .next()
+                .is_some_and(|top| roots.contains(&top)),
+        }),
+        _ => false,
+    };
+    let lone_legacy = module.body.iter().find_map(|stmt| match stmt {
+        Stmt::Import(import) if binds_root(stmt) => match import.names.as_slice() {
+            [alias] if alias.asname.is_none() => legacy_modules
+                .iter()
+                .find(|legacy| legacy.name == alias.name.as_str())
+                .map(|legacy| (alias, legacy)),
+            _ => None,
+        },
+        _ => None,
+    });
+    if let Some((alias, legacy)) = lone_legacy {
+        if !used_under(legacy.reaches, &callees, module, checker) {
+            return ChainImport::Edit(Edit::replacement(new_module, alias.name.range()));
+        }
+    }
+    let first = chains[0].range();
+    let Some(stmt) = module.body.iter().find(|s| binds_root(s)) else {
+        return ChainImport::Blocked(first, format!("the package is not imported at the top of the file, where Ferry would add `import {new_module}`: add it yourself, then rerun"));
+    };
+    let source = checker.source;
+    let end = usize::from(stmt.end());
+    let rest_of_line = source[end..].split('\n').next().unwrap_or_default();
+    let rest = rest_of_line.trim();
+    if !(rest.is_empty() || rest.starts_with('#')) {
+        return ChainImport::Blocked(stmt.range(), format!("another statement shares this import's line, so Ferry cannot add `import {new_module}` below it: put it on its own line, then rerun"));
+    }
+    let eol = line_ending(source);
+    let line_end = end + rest_of_line.len();
+    ChainImport::Edit(if line_end < source.len() {
+        Edit::insertion(
+            format!("import {new_module}{eol}"),
+            TextSize::try_from(line_end + 1).unwrap_or_default(),
+        )
+    } else {
+        Edit::insertion(
+            format!("{eol}import {new_module}"),
+            TextSize::try_from(line_end).unwrap_or_default(),
+        )
+    })
+}
+
+/// Whether the file reaches `prefix` or a name under it other than through `except` (callee ranges).
+fn used_under(
+    prefix: &str,
+    except: &HashSet<TextRange>,
+    module: &ModModule,
+    checker: &Checker<'_>,
+) -> bool {
+    struct Finder<'c, 'a> {
+        prefix: &'c str,
+        except: &'c HashSet<TextRange>,
+        checker: &'c Checker<'a>,
+        found: bool,
+    }
+    impl<'b> Visitor<'b> for Finder<'_, '_> {
+        fn visit_expr(&mut self, expr: &'b Expr) {
+            if matches!(expr, Expr::Name(_) | Expr::Attribute(_)) {
+                if let Resolution::One(q) = self.checker.semantic.resolve_expr(expr) {
+                    let q = q.as_str();
+                    let under = q == self.prefix
+                        || q.strip_prefix(self.prefix)
+                            .is_some_and(|rest| rest.starts_with('.'));
+                    if under {
+                        self.found |= !self.except.contains(&expr.range());
+                        return;
+                    }
+                }
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut finder = Finder {
+        prefix,
+        except,
+        checker,
+        found: false,
+    };
+    finder.visit_body(&module.body);
+    finder.found
+}
+
+/// Whether a top-level statement imports `wanted` (so `package.….wanted.X` works):
+/// `import a.b.c`, `from a.b.c import X` or `from a.b import c`.
+fn imports_module(module: &ModModule, wanted: &str) -> bool {
+    let (parent, last) = wanted.rsplit_once('.').unwrap_or(("", wanted));
+    module.body.iter().any(|stmt| match stmt {
+        Stmt::Import(import) => import.names.iter().any(|a| a.name.as_str() == wanted),
+        Stmt::ImportFrom(import) if import.level == 0 => {
+            let from = import.module.as_ref().map_or("", |m| m.as_str());
+            from == wanted
+                || (from == parent && import.names.iter().any(|a| a.name.as_str() == last))
+        }
+        _ => false,
+    })
+}
