@@ -21,7 +21,7 @@ macro_rules! register_rules {
     };
 }
 
-pub mod fixture;
+pub use ferry_packs::fixture;
 pub mod websockets;
 
 /// Every pack Ferry ships.

@@ -1,0 +1,637 @@
+//! The pack file as written: TOML read by serde with unknown keys denied,
+//! then checked (codes, names, releases, the fields each kind takes) into a
+//! [`PackSpec`]. Every error names the line it is about.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use ferry_engine::Release;
+
+/// A pack file larger than this is refused before it is parsed.
+pub const MAX_PACK_BYTES: usize = 4 << 20;
+/// Nesting of arrays and tables beyond this is refused before parsing, so
+/// a hostile file cannot exhaust the parser's stack.
+pub const MAX_NESTING: usize = 32;
+/// A pack with more rules than this is refused.
+pub const MAX_RULES: usize = 20_000;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct RawPack {
+    pub name: Spanned<String>,
+    pub summary: String,
+    /// Every rule's code starts with it (`AC` for `AC001`).
+    pub prefix: Spanned<String>,
+    pub library: RawLibrary,
+    /// Words reported as mentions in comments and strings (an old keyword).
+    #[serde(default)]
+    pub mention_words: Vec<String>,
+    #[serde(default)]
+    pub rules: Vec<Spanned<RawRule>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct RawLibrary {
+    /// The distribution name, as requirements spell it (`acme-client`).
+    pub name: Spanned<String>,
+    /// The top-level packages it is imported as (`acme`).
+    pub packages: Spanned<Vec<String>>,
+    /// The first release the migration is for (`2.0`).
+    pub breaking: Spanned<String>,
+    /// The floor a raised requirement gets; default `breaking`.
+    pub floor: Option<Spanned<String>>,
+    /// A release to name in `--target` advice; default `floor`.
+    pub example_target: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct RawRule {
+    pub code: Spanned<String>,
+    pub name: Spanned<String>,
+    pub kind: Spanned<String>,
+    pub summary: String,
+    #[serde(default)]
+    pub doc: String,
+    /// Where the fact comes from (a changelog entry).
+    #[serde(default)]
+    pub source: Option<String>,
+    /// The first release on which what the rule finds is a break; default
+    /// the library's `breaking`.
+    pub since: Option<Spanned<String>>,
+    /// The first release on which the fix's code works; default `since`.
+    pub requires: Option<Spanned<String>>,
+    /// The message of every finding; each kind has a default.
+    pub message: Option<String>,
+    /// Run only when `--select` names the code.
+    #[serde(default)]
+    pub opt_in: bool,
+    pub callables: Option<Spanned<Vec<String>>>,
+    pub old: Option<Spanned<String>>,
+    pub new: Option<Spanned<String>>,
+    pub keyword: Option<Spanned<String>>,
+    pub names: Option<Spanned<Vec<String>>>,
+    pub moves: Option<Vec<Spanned<RawMove>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawMove {
+    pub old: String,
+    pub new: String,
+}
+
+/// A checked pack: everything the kinds and the engine need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackSpec {
+    pub name: String,
+    pub summary: String,
+    pub prefix: String,
+    pub library: LibrarySpec,
+    pub mention_words: Vec<String>,
+    pub rules: Vec<RuleSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LibrarySpec {
+    pub name: String,
+    pub packages: Vec<String>,
+    pub breaking: Release,
+    pub floor: String,
+    pub example_target: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleSpec {
+    pub code: String,
+    pub name: String,
+    pub summary: String,
+    pub doc: String,
+    pub source: Option<String>,
+    pub since: Release,
+    pub requires: Release,
+    pub message: Option<String>,
+    pub opt_in: bool,
+    /// The line of the rule's table in the pack file.
+    pub line: usize,
+    pub kind: Kind,
+}
+
+/// The closed set of rule kinds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// `old=` became `new=` on calls of `callables`.
+    RenameKeyword {
+        callables: Vec<String>,
+        old: String,
+        new: String,
+    },
+    /// `keyword=` is gone from `callables`.
+    RemoveKeyword {
+        callables: Vec<String>,
+        keyword: String,
+    },
+    /// Qualified names that moved (or were renamed in their module):
+    /// `(old, new)`, both fully qualified.
+    MoveName { moves: Vec<(String, String)> },
+    /// Names or modules that are gone, with no mechanical fix.
+    FlagName { names: Vec<String> },
+    /// A keyword that is gone from `callables`, with no mechanical fix.
+    FlagKeyword {
+        callables: Vec<String>,
+        keyword: String,
+    },
+}
+
+impl Kind {
+    /// The kind's name as a pack file spells it.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Kind::RenameKeyword { .. } => "rename-keyword",
+            Kind::RemoveKeyword { .. } => "remove-keyword",
+            Kind::MoveName { .. } => "move-name",
+            Kind::FlagName { .. } | Kind::FlagKeyword { .. } => "flag",
+        }
+    }
+}
+
+/// The kinds a pack may use, for error messages.
+pub const KINDS: &[&str] = &[
+    "rename-keyword",
+    "remove-keyword",
+    "move-name",
+    "rename-attribute",
+    "flag",
+];
+
+/// What is wrong with a pack file: a line (1-based, 0 when the file as a
+/// whole is at fault) and the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormatError {
+    pub line: usize,
+    pub message: String,
+}
+
+impl FormatError {
+    fn at(text: &str, span: std::ops::Range<usize>, message: impl Into<String>) -> Self {
+        Self {
+            line: line_of(text, span.start),
+            message: message.into(),
+        }
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// Reads and checks a pack's text.
+pub fn parse_pack(text: &str) -> Result<PackSpec, FormatError> {
+    if text.len() > MAX_PACK_BYTES {
+        return Err(FormatError {
+            line: 0,
+            message: format!(
+                "the file has {} bytes; a pack may have at most {MAX_PACK_BYTES}",
+                text.len()
+            ),
+        });
+    }
+    if let Some(offset) = too_deep(text) {
+        return Err(FormatError::at(
+            text,
+            offset..offset,
+            format!("arrays and tables nest deeper than {MAX_NESTING} levels"),
+        ));
+    }
+    let raw: RawPack = toml::from_str(text).map_err(|err| FormatError {
+        line: err.span().map_or(0, |span| line_of(text, span.start)),
+        message: err.message().trim().to_string(),
+    })?;
+    check(text, raw)
+}
+
+/// Where brackets first nest deeper than [`MAX_NESTING`], outside strings
+/// and comments; a rough scan, which is enough to bound the parser.
+fn too_deep(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            quote @ (b'"' | b'\'') => {
+                let triple = bytes[i..].starts_with(&[quote; 3]);
+                let closing: &[u8] = if triple {
+                    &bytes[i..i + 3]
+                } else {
+                    &bytes[i..=i]
+                };
+                i += closing.len();
+                while i < bytes.len() && !bytes[i..].starts_with(closing) {
+                    if quote == b'"' && bytes[i] == b'\\' {
+                        i += 1;
+                    } else if !triple && bytes[i] == b'\n' {
+                        break;
+                    }
+                    i += 1;
+                }
+                i += closing.len() - 1;
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+fn check(text: &str, raw: RawPack) -> Result<PackSpec, FormatError> {
+    let err = |span: std::ops::Range<usize>, message: String| FormatError::at(text, span, message);
+    let name = raw.name.get_ref().trim().to_string();
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return Err(err(
+            raw.name.span(),
+            format!("`name` `{name}` must be letters, digits, `-`, `_` or `.`"),
+        ));
+    }
+    let prefix = raw.prefix.get_ref().clone();
+    if prefix.is_empty() || prefix.len() > 6 || !prefix.chars().all(|c| c.is_ascii_uppercase()) {
+        return Err(err(
+            raw.prefix.span(),
+            format!("`prefix` `{prefix}` must be 1 to 6 capital letters (codes are the prefix and digits, `{}001`)", if prefix.is_empty() { "AC" } else { &prefix }),
+        ));
+    }
+    let library = check_library(text, &raw.library)?;
+    if raw.rules.len() > MAX_RULES {
+        return Err(FormatError {
+            line: 0,
+            message: format!(
+                "{} rules; a pack may have at most {MAX_RULES}",
+                raw.rules.len()
+            ),
+        });
+    }
+    let mut rules: Vec<RuleSpec> = Vec::with_capacity(raw.rules.len());
+    let mut codes = std::collections::HashMap::new();
+    for rule in &raw.rules {
+        let line = line_of(text, rule.span().start);
+        let spec = check_rule(text, rule.get_ref(), line, &prefix, &library)?;
+        if let Some(first) = codes.insert(spec.code.clone(), line) {
+            return Err(err(
+                rule.get_ref().code.span(),
+                format!(
+                    "code `{}` is already used by the rule on line {first}",
+                    spec.code
+                ),
+            ));
+        }
+        rules.push(spec);
+    }
+    let pin_bump = format!("{prefix}900");
+    if let Some(line) = codes.get(&pin_bump) {
+        return Err(FormatError {
+            line: *line,
+            message: format!("code `{pin_bump}` is the pack's requirement bump (raised pins); give the rule another code"),
+        });
+    }
+    for word in &raw.mention_words {
+        if !is_identifier(word) {
+            return Err(FormatError {
+                line: 0,
+                message: format!("`mention-words`: `{word}` is not a Python identifier"),
+            });
+        }
+    }
+    Ok(PackSpec {
+        name,
+        summary: raw.summary.trim().to_string(),
+        prefix,
+        library,
+        mention_words: raw.mention_words,
+        rules,
+    })
+}
+
+fn check_library(text: &str, raw: &RawLibrary) -> Result<LibrarySpec, FormatError> {
+    let err = |span: std::ops::Range<usize>, message: String| FormatError::at(text, span, message);
+    let name = raw.name.get_ref().trim();
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return Err(err(
+            raw.name.span(),
+            format!("library `name` `{name}` is not a distribution name"),
+        ));
+    }
+    if raw.packages.get_ref().is_empty() {
+        return Err(err(
+            raw.packages.span(),
+            "library `packages` is empty: name the top-level packages the library is imported as"
+                .to_string(),
+        ));
+    }
+    for package in raw.packages.get_ref() {
+        if !is_identifier(package) {
+            return Err(err(
+                raw.packages.span(),
+                format!("library `packages`: `{package}` is not a top-level package name"),
+            ));
+        }
+    }
+    let breaking = release(text, &raw.breaking, "breaking")?;
+    if breaking.minor != 0 {
+        // The pins judge a requirement against a major release today.
+        return Err(err(
+            raw.breaking.span(),
+            format!(
+                "`breaking` `{}`: Ferry reads requirements against a major release (`{}.0`) for now",
+                raw.breaking.get_ref(),
+                breaking.major
+            ),
+        ));
+    }
+    let floor = match &raw.floor {
+        Some(floor) => {
+            release(text, floor, "floor")?;
+            floor.get_ref().trim().to_string()
+        }
+        None => breaking.to_string(),
+    };
+    let example_target = match &raw.example_target {
+        Some(target) => {
+            release(text, target, "example-target")?;
+            target.get_ref().trim().to_string()
+        }
+        None => floor.clone(),
+    };
+    Ok(LibrarySpec {
+        name: name.to_string(),
+        packages: raw.packages.get_ref().clone(),
+        breaking,
+        floor,
+        example_target,
+    })
+}
+
+/// A `major.minor` release (a patch part is allowed and ignored).
+fn release(text: &str, raw: &Spanned<String>, key: &str) -> Result<Release, FormatError> {
+    let value = raw.get_ref().trim();
+    let parts: Vec<Option<u64>> = value.split('.').map(|p| p.parse().ok()).collect();
+    match parts.as_slice() {
+        [Some(major)] => Ok(Release::new(*major, 0)),
+        [Some(major), Some(minor)] | [Some(major), Some(minor), Some(_)] => {
+            Ok(Release::new(*major, *minor))
+        }
+        _ => Err(FormatError::at(
+            text,
+            raw.span(),
+            format!("`{key}` `{value}` is not a release (expected e.g. `2.0` or `1.4.2`)"),
+        )),
+    }
+}
+
+fn is_identifier(word: &str) -> bool {
+    let mut chars = word.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// `a.b.c`: identifiers joined by dots.
+fn is_qualified(name: &str) -> bool {
+    !name.is_empty() && name.split('.').all(is_identifier)
+}
+
+fn check_rule(
+    text: &str,
+    raw: &RawRule,
+    line: usize,
+    prefix: &str,
+    library: &LibrarySpec,
+) -> Result<RuleSpec, FormatError> {
+    let code = raw.code.get_ref().trim().to_string();
+    let at = |span: std::ops::Range<usize>, message: String| {
+        FormatError::at(text, span, format!("rule `{code}`: {message}"))
+    };
+    let digits = code.strip_prefix(prefix).unwrap_or("");
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(FormatError::at(
+            text,
+            raw.code.span(),
+            format!("code `{code}` must be the pack's prefix `{prefix}` followed by digits"),
+        ));
+    }
+    let name = raw.name.get_ref().trim().to_string();
+    if !is_identifier(&name) {
+        return Err(at(
+            raw.name.span(),
+            format!("`name` `{name}` must be one word, e.g. `ConnectTimeoutRenamed`"),
+        ));
+    }
+    if raw.summary.trim().is_empty() {
+        return Err(at(raw.code.span(), "`summary` is empty".to_string()));
+    }
+    let since = match &raw.since {
+        Some(since) => release(text, since, "since")?,
+        None => library.breaking,
+    };
+    let requires = match &raw.requires {
+        Some(requires) => release(text, requires, "requires")?,
+        None => since,
+    };
+    let qualified_list = |field: &Option<Spanned<Vec<String>>>, key: &str| {
+        let Some(list) = field else {
+            return Err(at(
+                raw.kind.span(),
+                format!("a `{}` rule needs `{key}`", raw.kind.get_ref()),
+            ));
+        };
+        if list.get_ref().is_empty() {
+            return Err(at(list.span(), format!("`{key}` is empty")));
+        }
+        for name in list.get_ref() {
+            check_library_name(name, library).map_err(|why| at(list.span(), why))?;
+        }
+        Ok(list.get_ref().clone())
+    };
+    let keyword = |field: &Option<Spanned<String>>, key: &str| {
+        let Some(word) = field else {
+            return Err(at(
+                raw.kind.span(),
+                format!("a `{}` rule needs `{key}`", raw.kind.get_ref()),
+            ));
+        };
+        let word = word.get_ref().trim();
+        if !is_identifier(word) {
+            return Err(at(
+                field.as_ref().map_or(0..0, Spanned::span),
+                format!("`{key}` `{word}` is not a keyword name"),
+            ));
+        }
+        Ok(word.to_string())
+    };
+    // Which optional fields the kind reads: any other is an error.
+    let (kind, used): (Kind, &[&str]) = match raw.kind.get_ref().as_str() {
+        "rename-keyword" => {
+            let old = keyword(&raw.old, "old")?;
+            let new = keyword(&raw.new, "new")?;
+            if old == new {
+                return Err(at(raw.kind.span(), "`old` and `new` are the same".into()));
+            }
+            (
+                Kind::RenameKeyword {
+                    callables: qualified_list(&raw.callables, "callables")?,
+                    old,
+                    new,
+                },
+                &["callables", "old", "new"],
+            )
+        }
+        "remove-keyword" => (
+            Kind::RemoveKeyword {
+                callables: qualified_list(&raw.callables, "callables")?,
+                keyword: keyword(&raw.keyword, "keyword")?,
+            },
+            &["callables", "keyword"],
+        ),
+        kind @ ("move-name" | "rename-attribute") => {
+            let mut moves = Vec::new();
+            let mut pairs: Vec<(String, String, std::ops::Range<usize>)> = Vec::new();
+            if let (Some(old), Some(new)) = (&raw.old, &raw.new) {
+                pairs.push((old.get_ref().clone(), new.get_ref().clone(), old.span()));
+            } else if raw.old.is_some() || raw.new.is_some() {
+                return Err(at(raw.kind.span(), "`old` and `new` go together".into()));
+            }
+            for pair in raw.moves.iter().flatten() {
+                let m = pair.get_ref();
+                pairs.push((m.old.clone(), m.new.clone(), pair.span()));
+            }
+            if pairs.is_empty() {
+                return Err(at(
+                    raw.kind.span(),
+                    format!("a `{kind}` rule needs `old` and `new`, or `moves`"),
+                ));
+            }
+            for (old, new, span) in pairs {
+                check_library_name(&old, library).map_err(|why| at(span.clone(), why))?;
+                if !is_qualified(&new) || !new.contains('.') {
+                    return Err(at(
+                        span,
+                        format!("`{new}` is not a qualified name (`module.Name`)"),
+                    ));
+                }
+                if old == new {
+                    return Err(at(span, format!("`{old}` moves to itself")));
+                }
+                let module_of = |q: &str| q.rsplit_once('.').map(|(m, _)| m.to_string());
+                if kind == "rename-attribute" && module_of(&old) != module_of(&new) {
+                    return Err(at(
+                        span,
+                        format!("a `rename-attribute` keeps the module: `{old}` and `{new}` are in two (use `move-name`)"),
+                    ));
+                }
+                moves.push((old, new));
+            }
+            (Kind::MoveName { moves }, &["old", "new", "moves"])
+        }
+        "flag" => {
+            if raw.message.is_none() {
+                return Err(at(
+                    raw.kind.span(),
+                    "a `flag` rule needs `message`: what to write instead".into(),
+                ));
+            }
+            match (&raw.names, &raw.keyword) {
+                (Some(_), None) => (
+                    Kind::FlagName {
+                        names: qualified_list(&raw.names, "names")?,
+                    },
+                    &["names"],
+                ),
+                (None, Some(_)) => (
+                    Kind::FlagKeyword {
+                        callables: qualified_list(&raw.callables, "callables")?,
+                        keyword: keyword(&raw.keyword, "keyword")?,
+                    },
+                    &["callables", "keyword"],
+                ),
+                _ => {
+                    return Err(at(
+                        raw.kind.span(),
+                        "a `flag` rule needs either `names` (removed modules or names) or `keyword` and `callables`".into(),
+                    ))
+                }
+            }
+        }
+        other => {
+            return Err(at(
+                raw.kind.span(),
+                format!("unknown kind `{other}` (kinds: {})", KINDS.join(", ")),
+            ))
+        }
+    };
+    let given: [(&str, bool); 6] = [
+        ("callables", raw.callables.is_some()),
+        ("old", raw.old.is_some()),
+        ("new", raw.new.is_some()),
+        ("keyword", raw.keyword.is_some()),
+        ("names", raw.names.is_some()),
+        ("moves", raw.moves.is_some()),
+    ];
+    if let Some((key, _)) = given
+        .iter()
+        .find(|(key, present)| *present && !used.contains(key))
+    {
+        return Err(at(
+            raw.kind.span(),
+            format!("a `{}` rule takes no `{key}`", raw.kind.get_ref()),
+        ));
+    }
+    Ok(RuleSpec {
+        code,
+        name,
+        summary: raw.summary.split_whitespace().collect::<Vec<_>>().join(" "),
+        doc: raw.doc.trim().to_string(),
+        source: raw.source.clone(),
+        since,
+        requires,
+        message: raw.message.clone(),
+        opt_in: raw.opt_in,
+        line,
+        kind,
+    })
+}
+
+/// A name the rule matches must be under one of the library's packages:
+/// that is what lets Ferry skip files that import none of them.
+fn check_library_name(name: &str, library: &LibrarySpec) -> Result<(), String> {
+    if !is_qualified(name) {
+        return Err(format!(
+            "`{name}` is not a qualified name (identifiers joined by dots)"
+        ));
+    }
+    let top = name.split('.').next().unwrap_or(name);
+    if !library.packages.iter().any(|p| p == top) {
+        return Err(format!(
+            "`{name}` is not under the library's packages ({})",
+            library.packages.join(", ")
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,164 @@
+//! `rename-keyword`, `remove-keyword` and `flag` with a `keyword`: a
+//! keyword of a call that reaches one of the rule's callables.
+
+use ferry_engine::{remove_argument, Applicability, Checker, Edit, Fix};
+use ferry_python::ast::{Expr, ExprCall, Identifier, Keyword};
+use ferry_python::Ranged;
+
+use super::calls::{call_of, CallOf};
+use super::DataRule;
+
+/// The call and the keyword `name` in it, when the call reaches a callable.
+fn keyword_call<'a>(
+    expr: &'a Expr,
+    name: &str,
+    callables: &[String],
+    checker: &Checker<'_>,
+) -> Option<(&'a ExprCall, &'a Keyword, &'a Identifier, CallOf<'a>)> {
+    let Expr::Call(call) = expr else { return None };
+    // The keyword first: it is a comparison, resolution walks scopes.
+    let keyword = call.arguments.find_keyword(name)?;
+    let arg = keyword.arg.as_ref()?;
+    let reached = call_of(call, callables, checker)?;
+    Some((call, keyword, arg, reached))
+}
+
+/// A review message for a callee that may or may not be one of the callables.
+fn ambiguous(rule: &DataRule, what: &str, reached: &CallOf<'_>) -> String {
+    format!(
+        "{what}, and this callee may be {}: make the import unconditional, then rerun ({})",
+        reached.candidates(),
+        rule.since_text()
+    )
+}
+
+pub fn rename(
+    rule: &DataRule,
+    callables: &[String],
+    old: &str,
+    new: &str,
+    expr: &Expr,
+    checker: &mut Checker<'_>,
+) {
+    let Some((_, _, arg, reached)) = keyword_call(expr, old, callables, checker) else {
+        return;
+    };
+    let message = rule.message(|| {
+        format!(
+            "`{}` takes `{new}` instead of `{old}` from {}",
+            reached.shown(),
+            rule.since_text()
+        )
+    });
+    if reached.maybe_other {
+        checker.report(arg.range(), ambiguous(rule, &message, &reached), None);
+        return;
+    }
+    if reached.has_keyword(new) {
+        checker.report(
+            arg.range(),
+            format!("{message}; this call passes `{new}` too: merge the two by hand"),
+            None,
+        );
+        return;
+    }
+    let mut fix = Fix {
+        title: format!("Rename `{old}` to `{new}`"),
+        edits: vec![Edit::replacement(new, arg.range())],
+        applicability: Applicability::Safe,
+        requires: Some(rule.requires),
+    };
+    let mut message = message;
+    if reached.spreads() {
+        fix.applicability = Applicability::Unsafe;
+        message.push_str(&format!(
+            "; this call also passes `**` keywords, which may already hold `{new}`: check them"
+        ));
+    }
+    checker.report(arg.range(), message, Some(fix));
+}
+
+pub fn remove(
+    rule: &DataRule,
+    callables: &[String],
+    keyword_name: &str,
+    expr: &Expr,
+    checker: &mut Checker<'_>,
+) {
+    let Some((call, keyword, arg, reached)) = keyword_call(expr, keyword_name, callables, checker)
+    else {
+        return;
+    };
+    let message = rule.message(|| {
+        format!(
+            "`{}` takes no `{keyword_name}` from {}",
+            reached.shown(),
+            rule.since_text()
+        )
+    });
+    if reached.maybe_other {
+        checker.report(arg.range(), ambiguous(rule, &message, &reached), None);
+        return;
+    }
+    let pure = is_pure(&keyword.value);
+    let fix = remove_argument(checker.source, &call.arguments, keyword.range()).map(|edit| Fix {
+        title: format!("Remove `{keyword_name}`"),
+        edits: vec![edit],
+        applicability: if pure {
+            Applicability::Safe
+        } else {
+            Applicability::Unsafe
+        },
+        // Where the old releases still read the keyword, removing it
+        // changes what they do.
+        requires: Some(rule.requires),
+    });
+    let message = if pure || fix.is_none() {
+        message
+    } else {
+        format!("{message}; its value is computed here, and removing it drops that computation")
+    };
+    checker.report(arg.range(), message, fix);
+}
+
+pub fn flag(
+    rule: &DataRule,
+    callables: &[String],
+    keyword_name: &str,
+    expr: &Expr,
+    checker: &mut Checker<'_>,
+) {
+    let Some((_, _, arg, reached)) = keyword_call(expr, keyword_name, callables, checker) else {
+        return;
+    };
+    let message = rule.message(String::new);
+    let message = if reached.maybe_other {
+        ambiguous(rule, &message, &reached)
+    } else {
+        message
+    };
+    checker.report(arg.range(), message, None);
+}
+
+/// Whether evaluating `value` can do nothing but produce it: literals,
+/// names, and containers of them. (An attribute may be a property.)
+fn is_pure(value: &Expr) -> bool {
+    match value {
+        Expr::NumberLiteral(_)
+        | Expr::StringLiteral(_)
+        | Expr::BytesLiteral(_)
+        | Expr::BooleanLiteral(_)
+        | Expr::NoneLiteral(_)
+        | Expr::EllipsisLiteral(_)
+        | Expr::Name(_) => true,
+        Expr::Tuple(tuple) => tuple.elts.iter().all(is_pure),
+        Expr::List(list) => list.elts.iter().all(is_pure),
+        Expr::Set(set) => set.elts.iter().all(is_pure),
+        Expr::Dict(dict) => dict
+            .items
+            .iter()
+            .all(|item| item.key.as_ref().is_none_or(is_pure) && is_pure(&item.value)),
+        Expr::UnaryOp(op) => is_pure(&op.operand),
+        _ => false,
+    }
+}

@@ -1,0 +1,55 @@
+//! `move-name` and `rename-attribute`: qualified names that moved. Every
+//! reference in a file (the `from` import and its uses, `package.….X`
+//! chains with the import they then need, base classes) changes in one
+//! fix, or the finding says why it cannot.
+
+use ferry_engine::{Applicability, Checker, Fix};
+use ferry_python::ast::ModModule;
+
+use super::DataRule;
+use crate::moves::{collect_renames, Moves};
+
+pub fn check(
+    rule: &DataRule,
+    moves: &[(String, String)],
+    module: &ModModule,
+    checker: &mut Checker<'_>,
+) {
+    let replacement = |qualified: &str| {
+        moves
+            .iter()
+            .find(|(old, _)| old == qualified)
+            .and_then(|(_, new)| new.rsplit_once('.'))
+    };
+    let renames = collect_renames(
+        module,
+        checker,
+        &Moves {
+            names: &rule.move_names,
+            replacement: &replacement,
+        },
+        None,
+    );
+    let Some(first) = renames.first else { return };
+    let message = rule.message(|| {
+        let listed: Vec<String> = moves
+            .iter()
+            .map(|(old, new)| format!("`{old}` is `{new}`"))
+            .collect();
+        format!("{} from {}", listed.join(", "), rule.since_text())
+    });
+    if let Some((range, why)) = renames.blocker {
+        checker.report(range, format!("{message}; {why}"), None);
+        return;
+    }
+    let fix = Fix {
+        title: match moves {
+            [(_, new)] => format!("Use `{new}`"),
+            _ => "Use the new names".to_string(),
+        },
+        edits: renames.edits,
+        applicability: Applicability::Safe,
+        requires: Some(rule.requires),
+    };
+    checker.report(first, message, Some(fix));
+}

@@ -1,0 +1,111 @@
+//! Every way a pack file can be wrong is an error naming its line.
+
+use ferry_packs::{parse_pack, FormatError};
+
+const HEAD: &str = "name = \"acme\"\nsummary = \"s\"\nprefix = \"AC\"\n\n[library]\nname = \"acme-client\"\npackages = [\"acme\"]\nbreaking = \"2.0\"\n";
+
+fn error(rules: &str) -> FormatError {
+    parse_pack(&format!("{HEAD}{rules}")).expect_err("the pack is invalid")
+}
+
+const RENAME: &str = "\n[[rules]]\ncode = \"AC001\"\nname = \"R\"\nkind = \"rename-keyword\"\nsummary = \"s\"\ncallables = [\"acme.f\"]\nold = \"a\"\nnew = \"b\"\n";
+
+#[test]
+fn a_valid_pack_parses() {
+    let spec = parse_pack(&format!("{HEAD}{RENAME}")).unwrap();
+    assert_eq!(spec.rules.len(), 1);
+    assert_eq!(spec.rules[0].line, 10);
+}
+
+#[test]
+fn unknown_keys_and_kinds_name_the_line() {
+    let e = error(&RENAME.replace("old = ", "olde = "));
+    assert_eq!(e.line, 16, "{e:?}");
+    assert!(e.message.contains("unknown field `olde`"), "{e:?}");
+
+    let e = error(&RENAME.replace("rename-keyword", "rename-everything"));
+    assert_eq!(e.line, 13);
+    assert!(
+        e.message.contains("unknown kind `rename-everything`"),
+        "{e:?}"
+    );
+    assert!(e.message.contains("move-name"), "{e:?}");
+}
+
+#[test]
+fn codes_are_checked() {
+    let e = error(&format!("{RENAME}{RENAME}"));
+    assert_eq!(e.line, 20);
+    assert!(
+        e.message
+            .contains("`AC001` is already used by the rule on line 10"),
+        "{e:?}"
+    );
+
+    let e = error(&RENAME.replace("AC001", "XY001"));
+    assert!(e.message.contains("prefix `AC`"), "{e:?}");
+
+    let e = error(&RENAME.replace("AC001", "AC900"));
+    assert!(e.message.contains("requirement bump"), "{e:?}");
+}
+
+#[test]
+fn names_must_be_qualified_and_under_the_library() {
+    let e = error(&RENAME.replace("acme.f", "requests.f"));
+    assert!(
+        e.message
+            .contains("not under the library's packages (acme)"),
+        "{e:?}"
+    );
+    let e = error(&RENAME.replace("acme.f", "acme..f"));
+    assert!(e.message.contains("not a qualified name"), "{e:?}");
+    let e = error(&RENAME.replace("new = \"b\"", "new = \"b-c\""));
+    assert!(e.message.contains("not a keyword name"), "{e:?}");
+}
+
+#[test]
+fn each_kind_takes_its_own_fields() {
+    let e = error(&RENAME.replace("old = \"a\"\n", ""));
+    assert!(e.message.contains("needs `old`"), "{e:?}");
+    let e = error(&format!("{RENAME}names = [\"acme.x\"]\n"));
+    assert!(e.message.contains("takes no `names`"), "{e:?}");
+    let flag = "\n[[rules]]\ncode = \"AC002\"\nname = \"F\"\nkind = \"flag\"\nsummary = \"s\"\nnames = [\"acme.x\"]\n";
+    let e = error(flag);
+    assert!(e.message.contains("needs `message`"), "{e:?}");
+    let attr = "\n[[rules]]\ncode = \"AC003\"\nname = \"A\"\nkind = \"rename-attribute\"\nsummary = \"s\"\nold = \"acme.a.x\"\nnew = \"acme.b.y\"\n";
+    let e = error(attr);
+    assert!(e.message.contains("keeps the module"), "{e:?}");
+}
+
+#[test]
+fn releases_must_be_releases() {
+    let e = error(&format!("{RENAME}since = \"two\"\n"));
+    assert!(
+        e.message.contains("`since` `two` is not a release"),
+        "{e:?}"
+    );
+    let e = parse_pack(&HEAD.replace("\"2.0\"", "\"0.28\"")).unwrap_err();
+    assert!(e.message.contains("major release"), "{e:?}");
+}
+
+#[test]
+fn huge_or_deeply_nested_files_are_refused_without_parsing() {
+    let deep = format!("{HEAD}x = {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+    let e = parse_pack(&deep).unwrap_err();
+    assert!(e.message.contains("nest deeper"), "{e:?}");
+    let huge = format!(
+        "{HEAD}# {}\n",
+        "x".repeat(ferry_packs::format::MAX_PACK_BYTES)
+    );
+    let e = parse_pack(&huge).unwrap_err();
+    assert!(e.message.contains("at most"), "{e:?}");
+    // Brackets in strings and comments are not nesting.
+    let quoted = format!(
+        "{HEAD}{}",
+        RENAME.replace(
+            "summary = \"s\"",
+            &format!("summary = \"{}\" # {}", "[".repeat(100), "{".repeat(100))
+        )
+    );
+    parse_pack(&quoted).unwrap();
+}

@@ -1,0 +1,183 @@
+//! Each kind on the code it is for, through the engine as a run uses it:
+//! the findings, the fixed text, and what is left alone.
+
+use ferry_engine::{check_source, fix_source, Applicability, Floor, Settings};
+use ferry_packs::{build_pack, parse_pack};
+
+const PACK: &str = r#"
+name = "acme"
+summary = "acme 1.x → 2.0"
+prefix = "AC"
+
+[library]
+name = "acme-client"
+packages = ["acme"]
+breaking = "2.0"
+
+[[rules]]
+code = "AC001"
+name = "ConnectTimeout"
+kind = "rename-keyword"
+summary = "`timeout=` of `acme.connect` is `connect_timeout=`."
+callables = ["acme.connect", "acme.client.connect"]
+old = "timeout"
+new = "connect_timeout"
+requires = "1.5"
+
+[[rules]]
+code = "AC002"
+name = "RetriesGone"
+kind = "remove-keyword"
+summary = "`retries=` is gone from `acme.connect`."
+callables = ["acme.connect"]
+keyword = "retries"
+
+[[rules]]
+code = "AC003"
+name = "SessionMoved"
+kind = "move-name"
+summary = "`acme.Session` moved to `acme.sessions.Session`."
+old = "acme.Session"
+new = "acme.sessions.Session"
+
+[[rules]]
+code = "AC004"
+name = "LegacyModule"
+kind = "flag"
+summary = "`acme.legacy` is gone."
+names = ["acme.legacy"]
+message = "`acme.legacy` is gone in acme-client 2.0: use `acme.client`"
+
+[[rules]]
+code = "AC005"
+name = "VerifyGone"
+kind = "flag"
+summary = "`verify=` is gone from `acme.connect`."
+callables = ["acme.connect"]
+keyword = "verify"
+message = "`verify=` is gone: pass an `ssl.SSLContext` as `ssl=`"
+"#;
+
+fn pack() -> &'static ferry_engine::Pack {
+    build_pack(&parse_pack(PACK).expect("the test pack is valid"))
+}
+
+fn fixed(text: &str, settings: &Settings, unsafe_fixes: bool) -> String {
+    fix_source(text, &[pack()], settings, unsafe_fixes)
+        .expect("fixes apply")
+        .text
+}
+
+fn codes(text: &str) -> Vec<&'static str> {
+    check_source(text, &[pack()], &Settings::default())
+        .expect("parses")
+        .findings
+        .iter()
+        .map(|f| f.code)
+        .collect()
+}
+
+#[test]
+fn rename_keyword_follows_imports_aliases_and_partial() {
+    let before = "import functools\nimport acme\nfrom acme.client import connect as c\n\nacme.connect(u, timeout=1)\nc(u, timeout=2)\np = functools.partial(acme.connect, timeout=3)\nother.connect(u, timeout=4)\n";
+    let after = "import functools\nimport acme\nfrom acme.client import connect as c\n\nacme.connect(u, connect_timeout=1)\nc(u, connect_timeout=2)\np = functools.partial(acme.connect, connect_timeout=3)\nother.connect(u, timeout=4)\n";
+    assert_eq!(fixed(before, &Settings::default(), false), after);
+}
+
+#[test]
+fn rename_keyword_is_a_review_item_next_to_the_new_name_and_unsafe_next_to_a_spread() {
+    let both = "import acme\nacme.connect(u, timeout=1, connect_timeout=2)\n";
+    let check = check_source(both, &[pack()], &Settings::default()).unwrap();
+    assert_eq!(check.findings.len(), 1);
+    assert!(check.findings[0].fix.is_none());
+    assert!(check.findings[0].message.contains("merge the two by hand"));
+
+    let spread = "import acme\nacme.connect(u, timeout=1, **options)\n";
+    let check = check_source(spread, &[pack()], &Settings::default()).unwrap();
+    let fix = check.findings[0].fix.as_ref().unwrap();
+    assert_eq!(fix.applicability, Applicability::Unsafe);
+    assert_eq!(fixed(spread, &Settings::default(), false), spread);
+}
+
+#[test]
+fn conditional_imports_make_review_items() {
+    let text = "try:\n    from acme import connect\nexcept ImportError:\n    from other import connect\nconnect(u, timeout=1)\n";
+    let check = check_source(text, &[pack()], &Settings::default()).unwrap();
+    assert_eq!(check.findings.len(), 1);
+    assert!(check.findings[0].fix.is_none());
+    assert!(check.findings[0]
+        .message
+        .contains("may be `acme.connect` or something else"));
+}
+
+#[test]
+fn remove_keyword_is_safe_for_plain_values_only() {
+    let text = "import acme\nacme.connect(u, retries=3)\nacme.connect(u, retries=count())\n";
+    assert_eq!(
+        fixed(text, &Settings::default(), false),
+        "import acme\nacme.connect(u)\nacme.connect(u, retries=count())\n"
+    );
+    assert_eq!(
+        fixed(text, &Settings::default(), true),
+        "import acme\nacme.connect(u)\nacme.connect(u)\n"
+    );
+}
+
+#[test]
+fn move_name_rewrites_the_import_and_every_use_at_once() {
+    let text = "from acme import Session\n\nclass Mine(Session):\n    pass\n\ns = Session()\n";
+    assert_eq!(
+        fixed(text, &Settings::default(), false),
+        "from acme.sessions import Session\n\nclass Mine(Session):\n    pass\n\ns = Session()\n"
+    );
+    let chain = "import acme\n\ns = acme.Session()\n";
+    assert_eq!(
+        fixed(chain, &Settings::default(), false),
+        "import acme\nimport acme.sessions\n\ns = acme.sessions.Session()\n"
+    );
+}
+
+#[test]
+fn flags_report_imports_chains_and_keywords_without_fixes() {
+    assert_eq!(codes("import acme.legacy\n"), ["AC004"]);
+    assert_eq!(codes("from acme.legacy import x\n"), ["AC004"]);
+    assert_eq!(codes("from acme import legacy\n"), ["AC004"]);
+    assert_eq!(codes("import acme\nacme.legacy.x()\n"), ["AC004"]);
+    assert_eq!(
+        codes("import acme\nacme.connect(u, verify=False)\n"),
+        ["AC005"]
+    );
+    // Not the library: the same words, no finding.
+    assert!(codes("import legacy\nlegacy.connect(u, verify=False, timeout=1)\n").is_empty());
+}
+
+#[test]
+fn the_target_and_the_floor_decide_as_for_built_in_rules() {
+    let text = "import acme\nacme.connect(u, timeout=1)\n";
+    let mut below = Settings::default();
+    below
+        .targets
+        .insert("acme-client".into(), "1.9".parse().unwrap());
+    assert!(check_source(text, &[pack()], &below)
+        .unwrap()
+        .findings
+        .is_empty());
+
+    // The new keyword appeared in 1.5: a project that still allows 1.2 gets
+    // the fix as unsafe, with the reason.
+    let mut floor = Settings::default();
+    floor.floors.insert(
+        "acme-client".into(),
+        Floor {
+            release: "1.2".parse().unwrap(),
+            declared: "requirements.txt:1 (`acme-client>=1.2`)".into(),
+        },
+    );
+    let check = check_source(text, &[pack()], &floor).unwrap();
+    let finding = &check.findings[0];
+    assert_eq!(
+        finding.fix.as_ref().unwrap().applicability,
+        Applicability::Unsafe
+    );
+    assert!(finding.message.contains("needs acme-client >= 1.5"));
+}
