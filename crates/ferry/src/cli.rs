@@ -62,8 +62,40 @@ pub enum Command {
     /// Write a starting ferry.toml, with phases proposed from where the findings are.
     #[command(after_help = EXIT_CODES)]
     Init(InitArgs),
+    /// Check a pack file, or run a pack folder's fixtures (packs as data: docs/packs.md).
+    #[command(subcommand)]
+    Pack(PackCommand),
     /// Print Ferry's version (as `ferry --version` does).
     Version,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PackCommand {
+    /// Check a pack file: its format, its rules' fields, and that its codes collide with no
+    /// built-in pack's.
+    #[command(after_help = PACK_EXIT_CODES)]
+    Check(PackCheckArgs),
+    /// Run a pack folder's fixtures (`pack.toml`, `fixtures/<CODE>/NAME.py` with
+    /// `NAME.fixed.py`, and negative `NAME.clean.py`).
+    #[command(after_help = PACK_EXIT_CODES)]
+    Test(PackTestArgs),
+}
+
+const PACK_EXIT_CODES: &str = "Exit codes:
+  0  the pack is valid (check), every fixture passed (test)
+  1  a fixture failed (test)
+  2  the pack or the folder is invalid, or cannot be read";
+
+#[derive(Debug, clap::Args)]
+pub struct PackCheckArgs {
+    /// The pack file (`pack.toml`), or a pack folder holding one.
+    pub file: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PackTestArgs {
+    /// The pack folder: `pack.toml` and `fixtures/`.
+    pub dir: PathBuf,
 }
 
 const REPORT_EXIT_CODES: &str = "Exit codes:
@@ -122,6 +154,9 @@ pub struct Selection {
     /// [tool.ferry] above the current folder, else above the given paths).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Also run the rules of this pack file (repeatable; see docs/packs.md).
+    #[arg(long, value_name = "FILE")]
+    pub pack: Vec<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -337,10 +372,16 @@ pub struct UpgradeArgs {
 pub struct RulesArgs {
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
+    /// Also list the rules of this pack file (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub pack: Vec<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct ExplainArgs {
     /// A rule code, e.g. `WS001`.
     pub code: String,
+    /// Also look in this pack file (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub pack: Vec<PathBuf>,
 }

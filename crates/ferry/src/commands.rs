@@ -14,7 +14,7 @@ use crate::cli::{
 use crate::exit::ExitStatus;
 use crate::progress_bar::TerminalProgress;
 use crate::project::{pin_bump_info, with_walk_errors, Project};
-use crate::{report_cmd, tests_cmd, upgrade_cmd, verify_cmd};
+use crate::{pack_cmd, report_cmd, tests_cmd, upgrade_cmd, verify_cmd};
 
 pub fn run(args: Args) -> Result<ExitStatus> {
     match args.command {
@@ -28,6 +28,7 @@ pub fn run(args: Args) -> Result<ExitStatus> {
         Command::Plan(args) => report_cmd::plan(args),
         Command::Report(args) => report_cmd::report(args),
         Command::Init(args) => report_cmd::init(args),
+        Command::Pack(command) => pack_cmd::run(command),
         Command::Version => {
             print(&version_line())?;
             Ok(ExitStatus::Success)
@@ -525,7 +526,7 @@ impl FixSummary {
 }
 
 fn rules(args: RulesArgs) -> Result<ExitStatus> {
-    let packs = ferry_rules::all_packs();
+    let packs = crate::project::listed_packs(&args.pack)?;
     // Each pack's rules, then the pin bump with the pack whose requirement it raises.
     let listed = |pack: &'static ferry_engine::Pack| {
         let mut rules: Vec<(RuleInfo, bool)> = pack
@@ -548,7 +549,7 @@ fn rules(args: RulesArgs) -> Result<ExitStatus> {
     match args.format {
         OutputFormat::Text => {
             let mut out = String::new();
-            for pack in packs {
+            for pack in packs.iter().copied() {
                 out.push_str(&format!("{} — {}\n", pack.name, pack.summary));
                 for (rule, default_enabled) in listed(pack) {
                     let opt_in = if default_enabled {
@@ -585,7 +586,8 @@ fn rules(args: RulesArgs) -> Result<ExitStatus> {
 }
 
 fn explain(args: ExplainArgs) -> Result<ExitStatus> {
-    let bump = ferry_rules::all_packs()
+    let packs = crate::project::listed_packs(&args.pack)?;
+    let bump = packs
         .iter()
         .filter_map(|pack| pin_bump_info(pack))
         .find(|info| info.code.eq_ignore_ascii_case(&args.code));
@@ -596,7 +598,13 @@ fn explain(args: ExplainArgs) -> Result<ExitStatus> {
         ))?;
         return Ok(ExitStatus::Success);
     }
-    let Some((pack, rule)) = ferry_rules::find_rule(&args.code) else {
+    let found = packs.iter().find_map(|pack| {
+        pack.rules
+            .iter()
+            .find(|r| r.code().eq_ignore_ascii_case(&args.code))
+            .map(|r| (*pack, r))
+    });
+    let Some((pack, rule)) = found else {
         bail!("unknown rule `{}` (see `ferry rules`)", args.code);
     };
     print(&format!(

@@ -6,6 +6,7 @@ mod allocator;
 mod cli;
 mod commands;
 mod exit;
+mod pack_cmd;
 mod progress_bar;
 mod project;
 mod report_cmd;

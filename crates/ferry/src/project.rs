@@ -34,7 +34,7 @@ impl Project {
             Some(file) => Some(load_config(file)?),
             None => find_project_config(&selection.paths, &cwd)?,
         };
-        let packs = packs(config.as_ref())?;
+        let packs = packs(config.as_ref(), &selection.pack)?;
         let settings = settings(selection, config.as_ref(), &packs)?;
         let plan = PhasePlan::new(config.as_ref(), &cwd);
         for name in &selection.phase {
@@ -64,7 +64,7 @@ impl Project {
     /// The packs and settings of the flags alone: no configuration, no
     /// phases (`ferry init`, which writes the first configuration).
     pub fn load_without_config(selection: &Selection, cwd: &Path) -> Result<Self> {
-        let packs = packs(None)?;
+        let packs = packs(None, &selection.pack)?;
         let settings = settings(selection, None, &packs)?;
         Ok(Self {
             config: None,
@@ -261,26 +261,78 @@ fn find_project_config(paths: &[PathBuf], cwd: &Path) -> Result<Option<Config>> 
     Ok(found)
 }
 
-fn packs(config: Option<&Config>) -> Result<Vec<&'static Pack>> {
+/// The packs `ferry rules` and `ferry explain` show: the configuration's
+/// above the current folder (or every built-in pack), and `--pack` files.
+pub fn listed_packs(pack_files: &[PathBuf]) -> Result<Vec<&'static Pack>> {
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let config = ferry_workspace::find_config(&cwd)?;
+    packs(config.as_ref(), pack_files)
+}
+
+/// The packs of a run: the configuration's `packs` (built-in names, or
+/// pack files relative to the configuration), else every built-in pack;
+/// then each `--pack` file. Two packs may not share a rule code.
+pub fn packs(config: Option<&Config>, pack_files: &[PathBuf]) -> Result<Vec<&'static Pack>> {
     let all = ferry_rules::all_packs();
-    let Some(names) = config.and_then(|c| c.packs.as_ref()) else {
-        return Ok(all.to_vec());
+    let mut packs: Vec<&'static Pack> = match config.and_then(|c| c.packs.as_ref()) {
+        None => all.to_vec(),
+        Some(names) => {
+            let config = config.expect("packs come from a configuration");
+            let folder = config.file.parent().unwrap_or(Path::new("."));
+            names
+                .iter()
+                .map(|name| {
+                    if is_pack_file(name) {
+                        return ferry_packs::load_pack_file(&folder.join(name))
+                            .map_err(anyhow::Error::from);
+                    }
+                    ferry_rules::pack(name).ok_or_else(|| {
+                        let known: Vec<&str> = all.iter().map(|p| p.name).collect();
+                        anyhow::anyhow!(
+                            "{}: packs: no pack named `{name}` (packs: {}; a pack file is a path ending in `.toml`)",
+                            config.file.display(),
+                            known.join(", ")
+                        )
+                    })
+                })
+                .collect::<Result<_>>()?
+        }
     };
-    names
-        .iter()
-        .map(|name| {
-            ferry_rules::pack(name).ok_or_else(|| {
-                let known: Vec<&str> = all.iter().map(|p| p.name).collect();
-                anyhow::anyhow!(
-                    "{}: packs: no pack named `{name}` (packs: {})",
-                    config
-                        .map(|c| c.file.display().to_string())
-                        .unwrap_or_default(),
-                    known.join(", ")
-                )
-            })
-        })
-        .collect()
+    for file in pack_files {
+        packs.push(ferry_packs::load_pack_file(file)?);
+    }
+    check_distinct(&packs)?;
+    Ok(packs)
+}
+
+/// A `packs` entry that names a file rather than a built-in pack.
+fn is_pack_file(entry: &str) -> bool {
+    entry.ends_with(".toml") || entry.contains('/') || entry.contains('\\')
+}
+
+/// Rule codes (the pin bumps' too) and pack names are unique across a run's packs.
+pub fn check_distinct(packs: &[&'static Pack]) -> Result<()> {
+    let mut codes: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    let mut names = std::collections::HashSet::new();
+    for pack in packs {
+        if !names.insert(pack.name) {
+            bail!("two packs are named `{}`: load each pack once", pack.name);
+        }
+        let pack_codes = pack
+            .rules
+            .iter()
+            .map(|r| r.code())
+            .chain(pack.migration.map(|m| m.pin_bump.code));
+        for code in pack_codes {
+            if let Some(other) = codes.insert(code, pack.name) {
+                bail!(
+                    "packs `{other}` and `{}` both have a rule `{code}`: give one of them another prefix",
+                    pack.name
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 fn settings(

@@ -13,6 +13,7 @@ pub mod format;
 pub mod imports;
 pub mod kinds;
 pub mod moves;
+pub mod pack_test;
 
 use std::path::{Path, PathBuf};
 

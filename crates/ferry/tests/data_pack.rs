@@ -1,0 +1,395 @@
+//! Packs as data, end to end: a pack written only in TOML (tests/packs/acme)
+//! for a library this test builds as two real wheels (acme-client 1.0 and
+//! 2.0, with pip and flit_core), scanned, fixed, planned and reported like a
+//! built-in pack, with the fixed code run on the real releases; and every
+//! error `ferry pack check` and `ferry pack test` report.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use common::{ferry, venv};
+
+fn acme_pack() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/packs/acme")
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn write(root: &Path, rel: &str, content: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, content).unwrap();
+}
+
+const PYPROJECT: &str = "[build-system]\nrequires = [\"flit_core>=3.2,<4\"]\nbuild-backend = \"flit_core.buildapi\"\n\n[project]\nname = \"acme-client\"\nversion = \"VERSION\"\ndescription = \"A library made by Ferry's tests\"\n\n[tool.flit.module]\nname = \"acme\"\n";
+
+/// acme-client 1.0 and 2.0, each installed from its own wheel into a
+/// folder of its own: `(release 1.0, release 2.0)`, for `PYTHONPATH`.
+fn acme_releases() -> &'static (PathBuf, PathBuf) {
+    static RELEASES: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
+    RELEASES.get_or_init(|| {
+        let python = venv("venv-pack-build", "scripts/pack-build-requirements.txt");
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("acme-client");
+        let _ = std::fs::remove_dir_all(&root);
+        let v1 = root.join("src-1.0");
+        write(&v1, "pyproject.toml", &PYPROJECT.replace("VERSION", "1.0"));
+        write(
+            &v1,
+            "acme/__init__.py",
+            "\"\"\"acme-client 1.0.\"\"\"\n\n\nclass Session:\n    pass\n\n\ndef connect(url, timeout=None, retries=0, verify=True):\n    return {\"url\": url, \"timeout\": timeout, \"retries\": retries}\n",
+        );
+        write(&v1, "acme/legacy.py", "def connect_v1(url):\n    return url\n");
+        let v2 = root.join("src-2.0");
+        write(&v2, "pyproject.toml", &PYPROJECT.replace("VERSION", "2.0"));
+        write(
+            &v2,
+            "acme/__init__.py",
+            "\"\"\"acme-client 2.0.\"\"\"\n\n\ndef connect(url, connect_timeout=None, ssl=None):\n    return {\"url\": url, \"timeout\": connect_timeout}\n",
+        );
+        write(&v2, "acme/sessions.py", "class Session:\n    pass\n");
+        let wheels = root.join("wheels");
+        let pip = |args: &[&str]| {
+            let output = Command::new(&python)
+                .args(["-m", "pip", "--disable-pip-version-check", "--no-input"])
+                .args(args)
+                .output()
+                .expect("pip runs");
+            assert!(output.status.success(), "pip {args:?}:\n{}", text(&output));
+        };
+        // One at a time: pip resolves the folders of one call together.
+        for source in [&v1, &v2] {
+            pip(&[
+                "wheel",
+                "--no-build-isolation",
+                "--no-deps",
+                "--no-index",
+                "-w",
+                wheels.to_str().unwrap(),
+                source.to_str().unwrap(),
+            ]);
+        }
+        let install = |release: &str| {
+            let target = root.join(format!("site-{release}"));
+            pip(&[
+                "install",
+                "--no-index",
+                "--find-links",
+                wheels.to_str().unwrap(),
+                "--target",
+                target.to_str().unwrap(),
+                &format!("acme-client=={release}"),
+            ]);
+            target
+        };
+        (install("1.0"), install("2.0"))
+    })
+}
+
+/// Runs `file` with the test venv's Python and `site` on its path.
+fn run_python(file: &Path, site: &Path) -> Output {
+    let python = std::env::var("FERRY_TEST_PYTHON")
+        .expect("FERRY_TEST_PYTHON names a Python (see scripts/test)");
+    Command::new(python)
+        .arg(file)
+        .env("PYTHONPATH", site)
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .expect("python runs")
+}
+
+const APP: &str = "import acme\nfrom acme import Session\n\n\ndef main():\n    Session()\n    # retries is gone in 2.0\n    connection = acme.connect(\"https://example.invalid\", timeout=5, retries=2)\n    assert connection[\"timeout\"] == 5\n    print(\"ok\")\n\n\nmain()\n";
+
+const FIXED_APP: &str = "import acme\nfrom acme.sessions import Session\n\n\ndef main():\n    Session()\n    # retries is gone in 2.0\n    connection = acme.connect(\"https://example.invalid\", connect_timeout=5)\n    assert connection[\"timeout\"] == 5\n    print(\"ok\")\n\n\nmain()\n";
+
+#[test]
+fn a_pack_written_in_toml_is_scanned_fixed_planned_and_reported_and_its_fixes_run() {
+    let (v1, v2) = acme_releases();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "requirements.txt", "acme-client>=2.0\n");
+    write(root, "app.py", APP);
+    std::fs::copy(acme_pack().join("pack.toml"), root.join("acme.toml")).unwrap();
+
+    // The code is right for 1.0 and breaks on 2.0: the facts the pack states.
+    let app = root.join("app.py");
+    let on_v1 = run_python(&app, v1);
+    assert!(on_v1.status.success(), "{}", text(&on_v1));
+    let on_v2 = run_python(&app, v2);
+    assert!(!on_v2.status.success());
+    assert!(
+        text(&on_v2).contains("cannot import name 'Session'"),
+        "{}",
+        text(&on_v2)
+    );
+
+    let scan = ferry(root, &["scan", "--pack", "acme.toml", "--format", "json"]);
+    assert_eq!(scan.status.code(), Some(1), "{}", text(&scan));
+    let json: serde_json::Value = serde_json::from_slice(&scan.stdout).unwrap();
+    let codes: Vec<&str> = json["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["AC003", "AC001", "AC002"], "{json:#}");
+
+    // The same pack named in ferry.toml, beside the built-in one.
+    write(
+        root,
+        "ferry.toml",
+        "packs = [\"websockets\", \"./acme.toml\"]\n",
+    );
+    let plan = ferry(root, &["plan", "--format", "json"]);
+    let plan: serde_json::Value = serde_json::from_slice(&plan.stdout).unwrap();
+    assert_eq!(plan["phases"][0]["safe_fixes"], 3, "{plan:#}");
+    assert!(
+        plan["targets"].to_string().contains("acme-client"),
+        "{plan:#}"
+    );
+
+    let fix = ferry(root, &["fix", "--report", "report.json"]);
+    assert_eq!(fix.status.code(), Some(0), "{}", text(&fix));
+    assert_eq!(std::fs::read_to_string(&app).unwrap(), FIXED_APP);
+    let fixed_on_v2 = run_python(&app, v2);
+    assert!(fixed_on_v2.status.success(), "{}", text(&fixed_on_v2));
+    assert_eq!(String::from_utf8_lossy(&fixed_on_v2.stdout), "ok\n");
+
+    // The completion report counts the data rules' changes by rule.
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("report.json")).unwrap()).unwrap();
+    let applied = &report["files"][0]["applied_by_rule"];
+    for code in ["AC001", "AC002", "AC003"] {
+        assert_eq!(applied[code], 1, "{code}: {report:#}");
+    }
+
+    let explain = ferry(root, &["explain", "ac001"]);
+    assert!(text(&explain).contains("acme pack"), "{}", text(&explain));
+    let rules = ferry(root, &["rules"]);
+    assert!(
+        text(&rules).contains("AC005  VerifyRemoved"),
+        "{}",
+        text(&rules)
+    );
+}
+
+#[test]
+fn the_pins_decide_for_a_data_pack_as_for_a_built_in_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "requirements.txt", "acme-client<2\n");
+    write(root, "app.py", APP);
+    let pack = acme_pack().join("pack.toml");
+    let pack = pack.to_str().unwrap();
+    let scan = ferry(root, &["scan", "--pack", pack]);
+    assert_eq!(scan.status.code(), Some(0), "{}", text(&scan));
+    assert!(
+        text(&scan).contains("acme-client is pinned below 2"),
+        "{}",
+        text(&scan)
+    );
+    let scan = ferry(
+        root,
+        &["scan", "--pack", pack, "--target", "acme-client==2.0"],
+    );
+    assert_eq!(scan.status.code(), Some(1), "{}", text(&scan));
+    assert!(text(&scan).contains("AC900"), "{}", text(&scan));
+}
+
+#[test]
+fn pack_test_runs_the_fixtures() {
+    let output = ferry(
+        Path::new("."),
+        &["pack", "test", acme_pack().to_str().unwrap()],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert!(
+        text(&output).contains("9 fixtures: 9 passed, 0 failed."),
+        "{}",
+        text(&output)
+    );
+}
+
+/// A copy of the acme pack folder to break.
+fn pack_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(&acme_pack(), dir.path());
+    dir
+}
+
+#[test]
+fn pack_test_reports_each_failing_fixture() {
+    let dir = pack_copy();
+    let root = dir.path();
+    let fixtures = root.join("fixtures");
+    // A wrong expectation, a clean file with a finding, a file with none,
+    // and a bad directive.
+    write(&fixtures, "AC001/aliases.fixed.py", "import functools\n");
+    write(
+        &fixtures,
+        "AC002/found.clean.py",
+        "import acme\nacme.connect('u', retries=1)\n",
+    );
+    write(&fixtures, "AC003/nothing.py", "import acme\n");
+    write(
+        &fixtures,
+        "AC004/directive.py",
+        "# ferry-test: target acme-client\nimport acme.legacy\n",
+    );
+    let output = ferry(root, &["pack", "test", "."]);
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("FAIL  ./fixtures/AC001/aliases.py"),
+        "{shown}"
+    );
+    assert!(shown.contains("the fixed text differs from"), "{shown}");
+    assert!(
+        shown.contains("+import acme\n") || shown.contains("+import acme"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("a negative fixture, but AC002 reports"),
+        "{shown}"
+    );
+    assert!(shown.contains("AC003 finds nothing here"), "{shown}");
+    assert!(
+        shown.contains("expected `# ferry-test: target|floor LIB==VERSION`"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("12 fixtures: 8 passed, 4 failed."),
+        "{shown}"
+    );
+}
+
+#[test]
+fn pack_test_refuses_a_folder_it_cannot_run() {
+    let dir = pack_copy();
+    let root = dir.path();
+    write(root, "fixtures/AC999/x.py", "import acme\n");
+    let output = ferry(root, &["pack", "test", "."]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("`AC999` is not a rule of pack `acme`"),
+        "{}",
+        text(&output)
+    );
+
+    let empty = tempfile::tempdir().unwrap();
+    let output = ferry(empty.path(), &["pack", "test", "."]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output).contains("pack.toml: cannot read the pack"),
+        "{}",
+        text(&output)
+    );
+
+    std::fs::remove_dir_all(root.join("fixtures")).unwrap();
+    std::fs::create_dir(root.join("fixtures")).unwrap();
+    let output = ferry(root, &["pack", "test", "."]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output).contains("no fixture"), "{}", text(&output));
+}
+
+#[test]
+fn pack_check_accepts_a_valid_pack_and_names_the_line_of_each_error() {
+    let output = ferry(
+        Path::new("."),
+        &["pack", "check", acme_pack().to_str().unwrap()],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert!(
+        text(&output)
+            .contains("5 rules (2 flag, 1 move-name, 1 remove-keyword, 1 rename-keyword). Valid."),
+        "{}",
+        text(&output)
+    );
+
+    let original = std::fs::read_to_string(acme_pack().join("pack.toml")).unwrap();
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "old = \"timeout\"",
+            "olde = \"timeout\"",
+            ":40: unknown field `olde`",
+        ),
+        (
+            "kind = \"remove-keyword\"",
+            "kind = \"drop-keyword\"",
+            ":46: rule `AC002`: unknown kind `drop-keyword`",
+        ),
+        (
+            "code = \"AC002\"",
+            "code = \"AC001\"",
+            "`AC001` is already used by the rule on line 14",
+        ),
+        (
+            "names = [\"acme.legacy\"]",
+            "names = [\"acme..legacy\"]",
+            "is not a qualified name",
+        ),
+        (
+            "old = \"acme.Session\"",
+            "old = \"requests.Session\"",
+            "not under the library's packages (acme)",
+        ),
+        (
+            "breaking = \"2.0\"",
+            "breaking = \"two\"",
+            ":12: `breaking` `two` is not a release",
+        ),
+        (
+            "prefix = \"AC\"",
+            "prefix = \"WS\"",
+            "code `AC001` must be the pack's prefix `WS`",
+        ),
+    ];
+    for (from, to, expected) in cases {
+        assert!(original.contains(from), "{from}");
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "pack.toml", &original.replacen(from, to, 1));
+        let output = ferry(dir.path(), &["pack", "check", "pack.toml"]);
+        assert_eq!(output.status.code(), Some(2), "{to}: {}", text(&output));
+        assert!(
+            text(&output).contains(expected),
+            "{to}: expected `{expected}` in:\n{}",
+            text(&output)
+        );
+        assert!(text(&output).contains("pack.toml"), "{}", text(&output));
+    }
+
+    // A pack whose codes are a built-in pack's cannot run beside it.
+    let dir = tempfile::tempdir().unwrap();
+    let clash = original
+        .replace("prefix = \"AC\"", "prefix = \"WS\"")
+        .replace("code = \"AC", "code = \"WS");
+    write(dir.path(), "pack.toml", &clash);
+    let output = ferry(dir.path(), &["pack", "check", "pack.toml"]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("packs `websockets` and `acme` both have a rule `WS001`"),
+        "{}",
+        text(&output)
+    );
+}
+
+#[test]
+fn a_broken_pack_in_the_configuration_stops_the_run_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "broken.toml", "name = \"x\"\n");
+    write(root, "ferry.toml", "packs = [\"./broken.toml\"]\n");
+    write(root, "app.py", "import acme\n");
+    let output = ferry(root, &["scan"]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("broken.toml"), "{}", text(&output));
+    assert!(text(&output).contains("missing field"), "{}", text(&output));
+}
