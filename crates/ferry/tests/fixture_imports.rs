@@ -1,5 +1,5 @@
 //! A property of the safe fixes, checked with the real library on every rule
-//! fixture (`crates/ferry_rules/src/websockets/ws*/**.py`): wherever a
+//! fixture (`ferry_rules::fixture_dirs`: the Rust rules' and the data rules'): wherever a
 //! fixture imports as written, it still imports once `ferry fix` (safe fixes
 //! only) has rewritten it.
 //!
@@ -133,40 +133,19 @@ impl Release {
     }
 }
 
-/// Every rule fixture, sorted.
-fn fixtures() -> Vec<PathBuf> {
-    fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
+/// Every rule fixture with its rule's code, sorted.
+fn fixtures() -> Vec<(String, PathBuf)> {
+    let mut found = Vec::new();
+    for (code, dir) in ferry_rules::fixture_dirs() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(&path, found);
-            } else if path.extension().is_some_and(|e| e == "py") {
-                found.push(path);
+            if ferry_rules::is_fixture_input(&path) {
+                found.push((code.clone(), path));
             }
         }
     }
-    let pack = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ferry_rules/src/websockets");
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(&pack).unwrap() {
-        let path = entry.unwrap().path();
-        let is_rule_folder = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with("ws"));
-        if path.is_dir() && is_rule_folder {
-            walk(&path, &mut found);
-        }
-    }
-    found.sort();
+    found.sort_by(|a, b| a.1.cmp(&b.1));
     found
-}
-
-/// `ws001_connect_extra_headers/x.py` → `WS001`, when such a rule is registered.
-fn rule_code(fixture: &Path, pack: &Path) -> Option<String> {
-    let folder = fixture.strip_prefix(pack).ok()?.components().next()?;
-    let name = folder.as_os_str().to_str()?;
-    let code = name.split('_').next()?.to_ascii_uppercase();
-    ferry_rules::find_rule(&code).map(|_| code)
 }
 
 /// The settings of a fixture's leading `# ferry-test:` lines, and the
@@ -284,14 +263,17 @@ fn import_all(
 
 #[test]
 fn fixed_fixtures_import_wherever_the_originals_do() {
-    let pack = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ferry_rules/src/websockets");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap();
     let scratch = tempfile::tempdir().unwrap();
     let mut counts = Counts::default();
     let mut cases: Vec<Case> = Vec::new();
-    for (index, fixture) in fixtures().into_iter().enumerate() {
+    for (index, (code, fixture)) in fixtures().into_iter().enumerate() {
         counts.fixtures += 1;
         let name = fixture
-            .strip_prefix(&pack)
+            .strip_prefix(&repo)
             .unwrap()
             .to_string_lossy()
             .into_owned();
@@ -306,11 +288,9 @@ fn fixed_fixtures_import_wherever_the_originals_do() {
         let text = source.text.as_ref();
         let (settings, releases) = directives(text);
         let mut runs = vec![("every default rule".to_string(), settings.clone())];
-        if let Some(code) = rule_code(&fixture, &pack) {
-            let mut alone = settings.clone();
-            alone.selection.select = vec![code.clone()];
-            runs.push((format!("{code} alone"), alone));
-        }
+        let mut alone = settings.clone();
+        alone.selection.select = vec![code.clone()];
+        runs.push((format!("{code} alone"), alone));
         let dir = scratch.path().join(format!("f{index:03}"));
         std::fs::create_dir_all(&dir).unwrap();
         let mut fixed: Vec<(String, PathBuf, Vec<String>)> = Vec::new();

@@ -64,6 +64,8 @@ pub(crate) struct RawRule {
     pub requires: Option<Spanned<String>>,
     /// The message of every finding; each kind has a default.
     pub message: Option<String>,
+    /// The fix's title (imperative); each kind has a default.
+    pub title: Option<String>,
     /// Run only when `--select` names the code.
     #[serde(default)]
     pub opt_in: bool,
@@ -112,6 +114,7 @@ pub struct RuleSpec {
     pub since: Release,
     pub requires: Release,
     pub message: Option<String>,
+    pub title: Option<String>,
     pub opt_in: bool,
     /// The line of the rule's table in the pack file.
     pub line: usize,
@@ -612,6 +615,7 @@ fn check_rule(
         since,
         requires,
         message: raw.message.clone(),
+        title: raw.title.clone(),
         opt_in: raw.opt_in,
         line,
         kind,

@@ -73,14 +73,7 @@ pub fn load_pack(text: &str, origin: &Path) -> Result<&'static Pack, PackError> 
 /// the built-in packs do: a run loads each pack once.
 pub fn build_pack(spec: &PackSpec) -> &'static Pack {
     let library = &spec.library;
-    let rules: Vec<RegisteredRule> = spec
-        .rules
-        .iter()
-        .map(|rule| RegisteredRule {
-            rule: Box::leak(Box::new(DataRule::new(rule, &library.name))),
-            source: "",
-        })
-        .collect();
+    let rules = data_rules(spec);
     let packages: Vec<&'static str> = library.packages.iter().map(|p| leak(p.as_str())).collect();
     let mention_words: Vec<&'static str> = spec
         .mention_words
@@ -120,6 +113,18 @@ pub fn build_pack(spec: &PackSpec) -> &'static Pack {
         probe: None,
         gate: RuleGate::new(),
     }))
+}
+
+/// The rules of a checked spec, for a pack that also has Rust rules (a
+/// built-in pack). They live until the process ends.
+pub fn data_rules(spec: &PackSpec) -> Vec<RegisteredRule> {
+    spec.rules
+        .iter()
+        .map(|rule| RegisteredRule {
+            rule: Box::leak(Box::new(DataRule::new(rule, &spec.library.name))),
+            source: "",
+        })
+        .collect()
 }
 
 /// The pin bump's documentation, with the sections every rule's has.

@@ -5,6 +5,8 @@
 //! Adding a rule touches its own file and one line of its pack's
 //! `register_rules!` list.
 
+use std::sync::LazyLock;
+
 use ferry_engine::{Pack, RegisteredRule};
 
 /// Declares a pack's rule modules and registers them, one line per rule.
@@ -26,13 +28,68 @@ pub mod websockets;
 
 /// Every pack Ferry ships.
 pub fn all_packs() -> &'static [&'static Pack] {
-    static PACKS: [&Pack; 1] = [&websockets::PACK];
-    &PACKS
+    static PACKS: LazyLock<[&Pack; 1]> = LazyLock::new(|| [*websockets::PACK]);
+    &*PACKS
 }
 
 /// Looks a pack up by name.
 pub fn pack(name: &str) -> Option<&'static Pack> {
     all_packs().iter().copied().find(|p| p.name == name)
+}
+
+/// Every rule's fixture folder in the source tree, with the rule's code,
+/// sorted: a Rust rule's `src/<pack>/<rule module>/`, and a data rule's
+/// `packs/<pack>/fixtures/<CODE>/`. For the tests that run every fixture.
+pub fn fixture_dirs() -> Vec<(String, std::path::PathBuf)> {
+    use std::path::Path;
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let repo = manifest
+        .join("../..")
+        .canonicalize()
+        .expect("the source tree is there");
+    let listed = |dir: &Path| -> Vec<std::path::PathBuf> {
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .map(|entries| entries.filter_map(|e| Some(e.ok()?.path())).collect())
+            .unwrap_or_default();
+        paths.sort();
+        paths
+    };
+    let code_of = |folder: &Path| -> Option<String> {
+        let name = folder.file_name()?.to_str()?;
+        let code = name.split('_').next()?.to_ascii_uppercase();
+        find_rule(&code).map(|_| code)
+    };
+    let mut dirs = Vec::new();
+    for pack in listed(&repo.join("crates/ferry_rules/src"))
+        .iter()
+        .filter(|p| p.is_dir())
+    {
+        for folder in listed(pack).into_iter().filter(|p| p.is_dir()) {
+            if let Some(code) = code_of(&folder) {
+                dirs.push((code, folder));
+            }
+        }
+    }
+    for pack in listed(&repo.join("packs")).iter().filter(|p| p.is_dir()) {
+        for folder in listed(&pack.join("fixtures"))
+            .into_iter()
+            .filter(|p| p.is_dir())
+        {
+            if let Some(code) = code_of(&folder) {
+                dirs.push((code, folder));
+            }
+        }
+    }
+    dirs.sort_by(|a, b| a.0.cmp(&b.0));
+    dirs
+}
+
+/// Whether a fixture folder's file is a fixture's input: a `.py` file
+/// other than a pack test's expected output (`NAME.fixed.py`).
+pub fn is_fixture_input(path: &std::path::Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with(".py") && !n.ends_with(".fixed.py"))
 }
 
 /// Looks a rule up by code (case-insensitive), in every pack.

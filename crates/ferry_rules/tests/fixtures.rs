@@ -1,5 +1,7 @@
 //! Data-driven rule tests: every `.py` file in a folder named after a rule
-//! module (`src/<pack>/<rule_module>/*.py`) is checked with that rule alone.
+//! module (`src/<pack>/<rule_module>/*.py`), or after a data rule's code
+//! (`packs/<pack>/fixtures/<CODE>/*.py`, but not the `*.fixed.py` that
+//! `ferry pack test` compares with), is checked with that rule alone.
 //!
 //! For each fixture the snapshot (beside the fixture, in `snapshots/`) holds
 //! the findings, the mentions, the file status and the diff of the safe fixes.
@@ -14,32 +16,6 @@ use std::path::{Path, PathBuf};
 
 use ferry_engine::{check_source, fix_source, FileStatus, Settings};
 use ferry_python::{decode, LineIndex, Ranged};
-
-fn fixture_dirs() -> Vec<PathBuf> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut dirs = Vec::new();
-    for pack in std::fs::read_dir(&src).unwrap() {
-        let pack = pack.unwrap().path();
-        if !pack.is_dir() {
-            continue;
-        }
-        for entry in std::fs::read_dir(&pack).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() && rule_code(&path).is_some() {
-                dirs.push(path);
-            }
-        }
-    }
-    dirs.sort();
-    dirs
-}
-
-/// `ws001_connect_extra_headers` → `WS001`, when such a rule is registered.
-fn rule_code(dir: &Path) -> Option<String> {
-    let name = dir.file_name()?.to_str()?;
-    let code = name.split('_').next()?.to_ascii_uppercase();
-    ferry_rules::find_rule(&code).map(|_| code)
-}
 
 fn settings_for(text: &str, code: &str) -> Settings {
     let mut settings = ferry_rules::fixture::fixture_settings(text).unwrap();
@@ -281,15 +257,14 @@ fn render_fixes(
 
 #[test]
 fn rule_fixtures() {
-    let dirs = fixture_dirs();
+    let dirs = ferry_rules::fixture_dirs();
     assert!(!dirs.is_empty(), "no fixture folders found");
     let mut count = 0;
-    for dir in dirs {
-        let code = rule_code(&dir).unwrap();
+    for (code, dir) in dirs {
         let mut fixtures: Vec<PathBuf> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "py"))
+            .filter(|p| ferry_rules::is_fixture_input(p))
             .collect();
         fixtures.sort();
         assert!(!fixtures.is_empty(), "{} has no fixtures", dir.display());

@@ -63,7 +63,7 @@ pub fn rename(
         return;
     }
     let mut fix = Fix {
-        title: format!("Rename `{old}` to `{new}`"),
+        title: rule.title(|| format!("Rename `{old}` to `{new}`")),
         edits: vec![Edit::replacement(new, arg.range())],
         applicability: Applicability::Safe,
         requires: Some(rule.requires),
@@ -102,7 +102,7 @@ pub fn remove(
     }
     let pure = is_pure(&keyword.value);
     let fix = remove_argument(checker.source, &call.arguments, keyword.range()).map(|edit| Fix {
-        title: format!("Remove `{keyword_name}`"),
+        title: rule.title(|| format!("Remove `{keyword_name}`")),
         edits: vec![edit],
         applicability: if pure {
             Applicability::Safe

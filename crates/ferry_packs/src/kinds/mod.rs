@@ -23,6 +23,7 @@ pub struct DataRule {
     pub(crate) since: Release,
     pub(crate) requires: Release,
     pub(crate) message: Option<String>,
+    pub(crate) title: Option<String>,
     pub(crate) opt_in: bool,
     pub(crate) kind: Kind,
     /// The words a file must spell for the rule to find anything.
@@ -73,6 +74,7 @@ impl DataRule {
             since: spec.since,
             requires: spec.requires,
             message: spec.message.clone(),
+            title: spec.title.clone(),
             opt_in: spec.opt_in,
             kind: spec.kind.clone(),
             words,
@@ -83,6 +85,11 @@ impl DataRule {
     /// The pack's message if it has one, else the kind's.
     fn message(&self, default: impl FnOnce() -> String) -> String {
         self.message.clone().unwrap_or_else(default)
+    }
+
+    /// The pack's fix title if it has one, else the kind's.
+    fn title(&self, default: impl FnOnce() -> String) -> String {
+        self.title.clone().unwrap_or_else(default)
     }
 
     /// "websockets 14.0", for messages.

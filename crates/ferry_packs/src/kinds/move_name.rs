@@ -43,10 +43,10 @@ pub fn check(
         return;
     }
     let fix = Fix {
-        title: match moves {
+        title: rule.title(|| match moves {
             [(_, new)] => format!("Use `{new}`"),
             _ => "Use the new names".to_string(),
-        },
+        }),
         edits: renames.edits,
         applicability: Applicability::Safe,
         requires: Some(rule.requires),

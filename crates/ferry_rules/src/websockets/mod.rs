@@ -11,6 +11,10 @@ pub mod facts;
 mod keyword_dicts;
 pub mod legacy_members;
 
+use std::sync::LazyLock;
+
+use ferry_engine::{Pack, RegisteredRule};
+
 register_rules! {
     ws001_connect_extra_headers::ConnectExtraHeaders,
     ws002_connect_timeout::ConnectTimeout,
@@ -32,14 +36,11 @@ register_rules! {
     ws022_server_attributes::ServerAttributes,
     ws030_invalid_status_code::InvalidStatusCode,
     ws031_handshake_exceptions::HandshakeExceptions,
-    ws032_protocol_error_alias::ProtocolErrorAlias,
     ws033_connection_closed_code::ConnectionClosedCode,
     ws034_payload_too_big_arguments::PayloadTooBigArguments,
     ws035_invalid_status_attributes::InvalidStatusAttributes,
     ws040_keyword_dict::KeywordDict,
     ws050_star_import_legacy_names::StarImportLegacyNames,
-    ws051_removed_aliases::RemovedAliases,
-    ws052_removed_legacy_modules::RemovedLegacyModules,
     ws053_unused_legacy_import::UnusedLegacyImport,
     ws060_version_checks::VersionChecks,
     ws061_type_error_fallback::TypeErrorFallback,
@@ -49,11 +50,28 @@ register_rules! {
     ws080_new_api_under_old_pin::NewApiUnderOldPin,
 }
 
-pub static PACK: ferry_engine::Pack = ferry_engine::Pack {
+/// The pack's rules that are plain instances of a kind, as data
+/// (`packs/websockets/pack.toml`, beside their fixtures).
+pub const DATA: &str = include_str!("../../../../packs/websockets/pack.toml");
+
+/// The pack: the Rust rules above and the data rules of [`DATA`], built
+/// the first time it is used.
+pub static PACK: LazyLock<&'static Pack> = LazyLock::new(|| {
+    let spec = ferry_packs::parse_pack(DATA)
+        .unwrap_or_else(|err| panic!("packs/websockets/pack.toml:{}: {}", err.line, err.message));
+    let mut rules: Vec<RegisteredRule> = RULES.to_vec();
+    rules.extend(ferry_packs::data_rules(&spec));
+    rules.sort_by_key(|rule| rule.code());
+    Box::leak(Box::new(pack(Box::leak(rules.into_boxed_slice()))))
+});
+
+/// The pack with `rules`; everything else is known at compile time.
+fn pack(rules: &'static [RegisteredRule]) -> Pack {
+    Pack {
     name: "websockets",
     summary: "websockets legacy asyncio API → new asyncio API (websockets >= 14)",
     library: "websockets",
-    rules: RULES,
+    rules,
     triggers: &["websockets"],
     mention_words: &["extra_headers"],
     packages: &["websockets"],
@@ -111,4 +129,5 @@ pub static PACK: ferry_engine::Pack = ferry_engine::Pack {
         ],
     }),
     gate: ferry_engine::RuleGate::new(),
-};
+    }
+}
