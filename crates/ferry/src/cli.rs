@@ -96,6 +96,10 @@ pub struct PackCheckArgs {
 pub struct PackTestArgs {
     /// The pack folder: `pack.toml` and `fixtures/`.
     pub dir: PathBuf,
+    /// Write each fixture's `NAME.fixed.py` from what the fix gives (removing it where
+    /// nothing changes), then review the changes with `git diff`.
+    #[arg(long)]
+    pub update: bool,
 }
 
 const REPORT_EXIT_CODES: &str = "Exit codes:

@@ -66,11 +66,12 @@ fn check(args: PackCheckArgs) -> Result<ExitStatus> {
 }
 
 fn test(args: PackTestArgs) -> Result<ExitStatus> {
-    let results = run_pack_tests(&args.dir)?;
+    let results = run_pack_tests(&args.dir, args.update)?;
     let mut out = String::new();
     let mut failed = 0;
     for result in &results {
         match &result.failure {
+            None if result.updated => out.push_str(&format!("updated {}\n", result.path.display())),
             None => out.push_str(&format!("ok    {}\n", result.path.display())),
             Some(why) => {
                 failed += 1;

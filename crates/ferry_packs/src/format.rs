@@ -62,19 +62,49 @@ pub(crate) struct RawRule {
     pub since: Option<Spanned<String>>,
     /// The first release on which the fix's code works; default `since`.
     pub requires: Option<Spanned<String>>,
-    /// The message of every finding; each kind has a default.
+    /// The message of every finding; each kind has a default. A template:
+    /// see [`PLACEHOLDERS`].
     pub message: Option<String>,
     /// The fix's title (imperative); each kind has a default.
     pub title: Option<String>,
+    /// `rename-keyword`: the message when the call passes the new keyword too.
+    pub message_both: Option<String>,
+    /// `rename-keyword`: the fix's title when `when-both = "remove-old"`.
+    pub title_both: Option<String>,
+    /// Keyword kinds: the message when the callee may also be something
+    /// else (conditional imports): a review item.
+    pub message_ambiguous: Option<String>,
+    /// `rename-keyword`: what to do when the call passes the new keyword
+    /// too: `review` (the default) or `remove-old`, when the old releases
+    /// ignored the old keyword next to the new one (an unsafe fix).
+    pub when_both: Option<Spanned<String>>,
     /// Run only when `--select` names the code.
     #[serde(default)]
     pub opt_in: bool,
-    pub callables: Option<Spanned<Vec<String>>>,
+    pub callables: Option<Spanned<Vec<RawCallable>>>,
     pub old: Option<Spanned<String>>,
     pub new: Option<Spanned<String>>,
     pub keyword: Option<Spanned<String>>,
     pub names: Option<Spanned<Vec<String>>>,
     pub moves: Option<Vec<Spanned<RawMove>>>,
+}
+
+/// A callable: its qualified name, or a table that also says from which
+/// release the name reaches the API the rule is about.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum RawCallable {
+    Name(String),
+    Table(RawCallableTable),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCallableTable {
+    pub name: String,
+    pub since: Option<String>,
+    pub requires: Option<String>,
+    pub message: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -115,24 +145,75 @@ pub struct RuleSpec {
     pub requires: Release,
     pub message: Option<String>,
     pub title: Option<String>,
+    pub messages: ExtraMessages,
     pub opt_in: bool,
     /// The line of the rule's table in the pack file.
     pub line: usize,
     pub kind: Kind,
 }
 
+/// The keyword kinds' messages for their other situations (templates).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExtraMessages {
+    pub both: Option<String>,
+    pub title_both: Option<String>,
+    pub ambiguous: Option<String>,
+}
+
+/// A callable a keyword rule is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Callable {
+    pub name: String,
+    /// The first release on which this name reaches the API the rule is
+    /// about (top-level `websockets.connect` became the new client in
+    /// 14.0): on an older target, a call of it is right as written.
+    pub since: Option<Release>,
+    /// The first release on which the fix's code works for this name;
+    /// default the later of the rule's `requires` and this `since`.
+    pub requires: Option<Release>,
+    /// The message for calls of this name (a template).
+    pub message: Option<String>,
+}
+
+/// What `rename-keyword` does when the call passes the new keyword too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WhenBoth {
+    /// A review item: the author merges the two.
+    Review,
+    /// The old releases ignored the old keyword next to the new one:
+    /// removing it keeps that behaviour (an unsafe fix, since the author
+    /// may have meant the other value).
+    RemoveOld,
+}
+
+/// The placeholders a message or title may use, each written `{name}`:
+/// `callee` (the qualified name called), `candidates` (every name the
+/// callee may be), `old`, `new`, `keyword`, `library`, `since`, and in
+/// `message-both` / `message-ambiguous`, `message` (the call's message).
+pub const PLACEHOLDERS: &[&str] = &[
+    "message",
+    "callee",
+    "candidates",
+    "old",
+    "new",
+    "keyword",
+    "library",
+    "since",
+];
+
 /// The closed set of rule kinds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
     /// `old=` became `new=` on calls of `callables`.
     RenameKeyword {
-        callables: Vec<String>,
+        callables: Vec<Callable>,
         old: String,
         new: String,
+        when_both: WhenBoth,
     },
     /// `keyword=` is gone from `callables`.
     RemoveKeyword {
-        callables: Vec<String>,
+        callables: Vec<Callable>,
         keyword: String,
     },
     /// Qualified names that moved (or were renamed in their module):
@@ -142,7 +223,7 @@ pub enum Kind {
     FlagName { names: Vec<String> },
     /// A keyword that is gone from `callables`, with no mechanical fix.
     FlagKeyword {
-        callables: Vec<String>,
+        callables: Vec<Callable>,
         keyword: String,
     },
 }
@@ -458,7 +539,7 @@ fn check_rule(
         Some(requires) => release(text, requires, "requires")?,
         None => since,
     };
-    let qualified_list = |field: &Option<Spanned<Vec<String>>>, key: &str| {
+    let names_list = |field: &Option<Spanned<Vec<String>>>, key: &str| {
         let Some(list) = field else {
             return Err(at(
                 raw.kind.span(),
@@ -472,6 +553,48 @@ fn check_rule(
             check_library_name(name, library).map_err(|why| at(list.span(), why))?;
         }
         Ok(list.get_ref().clone())
+    };
+    let callables = || -> Result<Vec<Callable>, FormatError> {
+        let Some(list) = &raw.callables else {
+            return Err(at(
+                raw.kind.span(),
+                format!("a `{}` rule needs `callables`", raw.kind.get_ref()),
+            ));
+        };
+        if list.get_ref().is_empty() {
+            return Err(at(list.span(), "`callables` is empty".to_string()));
+        }
+        let span = list.span();
+        let version = |value: &Option<String>, key: &str| -> Result<Option<Release>, FormatError> {
+            value
+                .as_ref()
+                .map(|v| release(text, &Spanned::new(span.clone(), v.clone()), key))
+                .transpose()
+        };
+        list.get_ref()
+            .iter()
+            .map(|entry| {
+                let callable = match entry {
+                    RawCallable::Name(name) => Callable {
+                        name: name.clone(),
+                        since: None,
+                        requires: None,
+                        message: None,
+                    },
+                    RawCallable::Table(table) => Callable {
+                        name: table.name.clone(),
+                        since: version(&table.since, "since")?,
+                        requires: version(&table.requires, "requires")?,
+                        message: table.message.clone(),
+                    },
+                };
+                check_library_name(&callable.name, library).map_err(|why| at(span.clone(), why))?;
+                if let Some(message) = &callable.message {
+                    check_template(message).map_err(|why| at(span.clone(), why))?;
+                }
+                Ok(callable)
+            })
+            .collect()
     };
     let keyword = |field: &Option<Spanned<String>>, key: &str| {
         let Some(word) = field else {
@@ -499,19 +622,41 @@ fn check_rule(
             }
             (
                 Kind::RenameKeyword {
-                    callables: qualified_list(&raw.callables, "callables")?,
+                    callables: callables()?,
                     old,
                     new,
+                    when_both: match raw
+                        .when_both
+                        .as_ref()
+                        .map(|w| (w.get_ref().as_str(), w.span()))
+                    {
+                        None | Some(("review", _)) => WhenBoth::Review,
+                        Some(("remove-old", _)) => WhenBoth::RemoveOld,
+                        Some((other, span)) => {
+                            return Err(at(
+                                span,
+                                format!("`when-both` `{other}`: expected `review` or `remove-old`"),
+                            ))
+                        }
+                    },
                 },
-                &["callables", "old", "new"],
+                &[
+                    "callables",
+                    "old",
+                    "new",
+                    "when-both",
+                    "message-both",
+                    "title-both",
+                    "message-ambiguous",
+                ],
             )
         }
         "remove-keyword" => (
             Kind::RemoveKeyword {
-                callables: qualified_list(&raw.callables, "callables")?,
+                callables: callables()?,
                 keyword: keyword(&raw.keyword, "keyword")?,
             },
-            &["callables", "keyword"],
+            &["callables", "keyword", "message-ambiguous"],
         ),
         kind @ ("move-name" | "rename-attribute") => {
             let mut moves = Vec::new();
@@ -563,16 +708,16 @@ fn check_rule(
             match (&raw.names, &raw.keyword) {
                 (Some(_), None) => (
                     Kind::FlagName {
-                        names: qualified_list(&raw.names, "names")?,
+                        names: names_list(&raw.names, "names")?,
                     },
                     &["names"],
                 ),
                 (None, Some(_)) => (
                     Kind::FlagKeyword {
-                        callables: qualified_list(&raw.callables, "callables")?,
+                        callables: callables()?,
                         keyword: keyword(&raw.keyword, "keyword")?,
                     },
-                    &["callables", "keyword"],
+                    &["callables", "keyword", "message-ambiguous"],
                 ),
                 _ => {
                     return Err(at(
@@ -589,14 +734,30 @@ fn check_rule(
             ))
         }
     };
-    let given: [(&str, bool); 6] = [
+    let given: [(&str, bool); 10] = [
         ("callables", raw.callables.is_some()),
         ("old", raw.old.is_some()),
         ("new", raw.new.is_some()),
         ("keyword", raw.keyword.is_some()),
         ("names", raw.names.is_some()),
         ("moves", raw.moves.is_some()),
+        ("when-both", raw.when_both.is_some()),
+        ("message-both", raw.message_both.is_some()),
+        ("title-both", raw.title_both.is_some()),
+        ("message-ambiguous", raw.message_ambiguous.is_some()),
     ];
+    for template in [
+        &raw.message,
+        &raw.title,
+        &raw.message_both,
+        &raw.title_both,
+        &raw.message_ambiguous,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        check_template(template).map_err(|why| at(raw.kind.span(), why))?;
+    }
     if let Some((key, _)) = given
         .iter()
         .find(|(key, present)| *present && !used.contains(key))
@@ -616,10 +777,41 @@ fn check_rule(
         requires,
         message: raw.message.clone(),
         title: raw.title.clone(),
+        messages: ExtraMessages {
+            both: raw.message_both.clone(),
+            title_both: raw.title_both.clone(),
+            ambiguous: raw.message_ambiguous.clone(),
+        },
         opt_in: raw.opt_in,
         line,
         kind,
     })
+}
+
+/// Every `{name}` in a template must be a placeholder (`{{` and `}}` are
+/// literal braces).
+fn check_template(template: &str) -> Result<(), String> {
+    let mut rest = template.replace("{{", "").replace("}}", "");
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            return Err(format!(
+                "`{template}`: a `{{` is never closed (write `{{{{` for a brace)"
+            ));
+        };
+        let name = &rest[open + 1..open + close];
+        if !PLACEHOLDERS.contains(&name) {
+            return Err(format!(
+                "`{{{name}}}` is not a placeholder (placeholders: {})",
+                PLACEHOLDERS
+                    .iter()
+                    .map(|p| format!("{{{p}}}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        rest = rest[open + close + 1..].to_string();
+    }
+    Ok(())
 }
 
 /// A name the rule matches must be under one of the library's packages:

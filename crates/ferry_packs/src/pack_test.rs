@@ -8,7 +8,10 @@
 //! items), a second fix must change nothing, and the result must parse.
 //! `NAME.clean.py` is a negative fixture: no rule of the pack may report
 //! anything in it. The leading `# ferry-test:` lines of [`crate::fixture`]
-//! set the target and the floor.
+//! set the target and the floor. Files are read as Ferry reads sources
+//! (BOM, coding cookies) and compared as bytes in their own encoding.
+//! With `update`, each fixture's `NAME.fixed.py` is written from what the
+//! fix gives (and removed when nothing changes), for the author to review.
 
 use std::path::{Path, PathBuf};
 
@@ -28,6 +31,8 @@ pub struct FixtureResult {
     pub path: PathBuf,
     /// `None`: it passed; else why not.
     pub failure: Option<String>,
+    /// With `update`: the expected output was written (or removed).
+    pub updated: bool,
 }
 
 /// Why a pack folder's fixtures cannot be run at all.
@@ -41,7 +46,7 @@ pub enum PackTestError {
 
 /// Loads `dir/pack.toml` and runs every fixture under `dir/fixtures`,
 /// sorted by path.
-pub fn run_pack_tests(dir: &Path) -> Result<Vec<FixtureResult>, PackTestError> {
+pub fn run_pack_tests(dir: &Path, update: bool) -> Result<Vec<FixtureResult>, PackTestError> {
     let pack = crate::load_pack_file(&dir.join(PACK_FILE))?;
     let fixtures = dir.join(FIXTURES);
     let layout = |path: &Path, reason: String| PackTestError::Layout {
@@ -81,10 +86,14 @@ pub fn run_pack_tests(dir: &Path) -> Result<Vec<FixtureResult>, PackTestError> {
             if !name.ends_with(".py") || name.ends_with(".fixed.py") {
                 continue;
             }
-            let failure = run_fixture(pack, rule.code(), &file).err();
+            let (failure, updated) = match run_fixture(pack, rule.code(), &file, update) {
+                Ok(updated) => (None, updated),
+                Err(why) => (Some(why), false),
+            };
             results.push(FixtureResult {
                 path: file,
                 failure,
+                updated,
             });
         }
     }
@@ -105,21 +114,26 @@ fn sorted_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(entries)
 }
 
-fn read(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|err| format!("cannot read {}: {err}", path.display()))
+fn read(path: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|err| format!("cannot read {}: {err}", path.display()))
 }
 
-/// Runs one fixture; `Err` says what did not hold.
-fn run_fixture(pack: &'static Pack, code: &str, path: &Path) -> Result<(), String> {
-    let before = read(path)?;
-    let options = fixture_options(&before)?;
+/// Runs one fixture; `Ok(updated)` when it holds (with `update`, whether
+/// its expected output was written), `Err` says what did not hold.
+fn run_fixture(pack: &'static Pack, code: &str, path: &Path, update: bool) -> Result<bool, String> {
+    let bytes = read(path)?;
+    let source = ferry_python::decode(&bytes).map_err(|err| format!("cannot decode: {err}"))?;
+    let before: &str = source.text.as_ref();
+    let options = fixture_options(before)?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     if name.ends_with(".clean.py") {
-        // Every rule of the pack, as a run would use them.
-        let check = check_source(&before, &[pack], &options.settings)
-            .map_err(|err| format!("does not parse: {err}"))?;
+        // Every rule of the pack, as a run would use them. A file that
+        // does not parse has no finding either.
+        let Ok(check) = check_source(before, &[pack], &options.settings) else {
+            return Ok(false);
+        };
         return match check.findings.first() {
-            None => Ok(()),
+            None => Ok(false),
             Some(finding) => Err(format!(
                 "a negative fixture, but {} reports: {}",
                 finding.code, finding.message
@@ -133,31 +147,51 @@ fn run_fixture(pack: &'static Pack, code: &str, path: &Path) -> Result<(), Strin
         },
         ..options.settings
     };
-    let check = check_source(&before, &[pack], &settings)
-        .map_err(|err| format!("does not parse: {err}"))?;
+    let check =
+        check_source(before, &[pack], &settings).map_err(|err| format!("does not parse: {err}"))?;
     if check.findings.is_empty() {
         return Err(format!(
             "{code} finds nothing here (a file where it must not is named `*.clean.py`)"
         ));
     }
-    let fixed = fix_source(&before, &[pack], &settings, options.unsafe_fixes)
+    let fixed = fix_source(before, &[pack], &settings, options.unsafe_fixes)
         .map_err(|err| format!("fixing fails: {err}"))?;
+    let fixed_bytes = source
+        .encoding
+        .encode(&fixed.text)
+        .map_err(|err| format!("the fixed text does not encode back: {err}"))?;
     let stem = name.strip_suffix(".py").unwrap_or(name);
     let expected_path = path.with_file_name(format!("{stem}.fixed.py"));
+    if update {
+        let changed = fixed_bytes != bytes;
+        let current = std::fs::read(&expected_path).ok();
+        let wanted = changed.then_some(&fixed_bytes);
+        if current.as_ref() != wanted {
+            match wanted {
+                Some(bytes) => std::fs::write(&expected_path, bytes),
+                None => std::fs::remove_file(&expected_path),
+            }
+            .map_err(|err| format!("cannot update {}: {err}", expected_path.display()))?;
+            return Ok(true);
+        }
+    }
     let expected = if expected_path.exists() {
         read(&expected_path)?
     } else {
-        before.clone()
+        bytes.clone()
     };
-    if fixed.text != expected {
+    if fixed_bytes != expected {
         let against = if expected_path.exists() {
             format!("{}", expected_path.display())
         } else {
             "the file itself (no `.fixed.py`: nothing should change)".to_string()
         };
         return Err(format!(
-            "the fixed text differs from {against}:\n{}",
-            line_diff(&expected, &fixed.text)
+            "the fixed text differs from {against} (`ferry pack test --update` rewrites it):\n{}",
+            line_diff(
+                &String::from_utf8_lossy(&expected),
+                &String::from_utf8_lossy(&fixed_bytes)
+            )
         ));
     }
     if ferry_python::parse(&fixed.text).is_err() {
@@ -171,7 +205,7 @@ fn run_fixture(pack: &'static Pack, code: &str, path: &Path) -> Result<(), Strin
             line_diff(&fixed.text, &again.text)
         ));
     }
-    Ok(())
+    Ok(false)
 }
 
 /// A unified diff from what was expected to what came out.

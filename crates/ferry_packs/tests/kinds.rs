@@ -107,7 +107,7 @@ fn conditional_imports_make_review_items() {
     assert!(check.findings[0].fix.is_none());
     assert!(check.findings[0]
         .message
-        .contains("may be `acme.connect` or something else"));
+        .contains("may be `acme.connect` or `other.connect`"));
 }
 
 #[test]

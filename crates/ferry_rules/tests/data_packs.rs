@@ -18,7 +18,7 @@ fn every_built_in_pack_folder_passes_pack_test() {
             continue;
         }
         folders += 1;
-        let results = run_pack_tests(&dir).unwrap_or_else(|err| panic!("{err}"));
+        let results = run_pack_tests(&dir, false).unwrap_or_else(|err| panic!("{err}"));
         let failures: Vec<String> = results
             .iter()
             .filter_map(|r| Some(format!("{}: {}", r.path.display(), r.failure.as_ref()?)))

@@ -21,7 +21,9 @@ fn flagged<'n>(names: &'n [String], qualified: &str) -> Option<&'n str> {
 }
 
 fn message(rule: &DataRule, name: &str) -> String {
-    rule.message(|| format!("`{name}` is gone from {}", rule.since_text()))
+    rule.message(&super::Vars::default(), || {
+        format!("`{name}` is gone from {}", rule.since_text())
+    })
 }
 
 /// `import a.b`, `from a.b import c`, `from a import b`.

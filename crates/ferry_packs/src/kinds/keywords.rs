@@ -6,67 +6,125 @@ use ferry_python::ast::{Expr, ExprCall, Identifier, Keyword};
 use ferry_python::Ranged;
 
 use super::calls::{call_of, CallOf};
-use super::DataRule;
+use super::{DataRule, Vars};
+use crate::format::{Callable, WhenBoth};
 
 /// The call and the keyword `name` in it, when the call reaches a callable.
-fn keyword_call<'a>(
+fn keyword_call<'a, 'r>(
+    rule: &DataRule,
     expr: &'a Expr,
     name: &str,
-    callables: &[String],
+    callables: &'r [Callable],
     checker: &Checker<'_>,
-) -> Option<(&'a ExprCall, &'a Keyword, &'a Identifier, CallOf<'a>)> {
+) -> Option<(&'a ExprCall, &'a Keyword, &'a Identifier, CallOf<'a, 'r>)> {
     let Expr::Call(call) = expr else { return None };
     // The keyword first: it is a comparison, resolution walks scopes.
     let keyword = call.arguments.find_keyword(name)?;
     let arg = keyword.arg.as_ref()?;
-    let reached = call_of(call, callables, checker)?;
+    let reached = call_of(call, callables, &rule.library, checker)?;
     Some((call, keyword, arg, reached))
 }
 
-/// A review message for a callee that may or may not be one of the callables.
-fn ambiguous(rule: &DataRule, what: &str, reached: &CallOf<'_>) -> String {
-    format!(
-        "{what}, and this callee may be {}: make the import unconditional, then rerun ({})",
-        reached.candidates(),
-        rule.since_text()
-    )
+/// The values a message may name.
+fn vars<'v>(
+    reached: &'v CallOf<'_, '_>,
+    candidates: &'v str,
+    old: &'v str,
+    new: &'v str,
+) -> Vars<'v> {
+    Vars {
+        callee: reached.shown(),
+        candidates,
+        old,
+        new,
+        message: "",
+    }
+}
+
+/// The message of a call: its callable's, else the rule's, else `default`.
+fn main_message(
+    rule: &DataRule,
+    reached: &CallOf<'_, '_>,
+    vars: &Vars<'_>,
+    default: String,
+) -> String {
+    match reached.callable_message().or(rule.message.as_deref()) {
+        Some(template) => rule.render(template, vars),
+        None => default,
+    }
+}
+
+/// The review item for a callee that may or may not be one of the callables.
+fn ambiguous(rule: &DataRule, message: &str, vars: &Vars<'_>) -> String {
+    match &rule.messages.ambiguous {
+        Some(template) => rule.render(template, vars),
+        None => format!(
+            "{message}, and this callee may be {}: make the import unconditional, then rerun",
+            vars.candidates
+        ),
+    }
 }
 
 pub fn rename(
     rule: &DataRule,
-    callables: &[String],
+    callables: &[Callable],
     old: &str,
     new: &str,
+    when_both: WhenBoth,
     expr: &Expr,
     checker: &mut Checker<'_>,
 ) {
-    let Some((_, _, arg, reached)) = keyword_call(expr, old, callables, checker) else {
+    let Some((call, keyword, arg, reached)) = keyword_call(rule, expr, old, callables, checker)
+    else {
         return;
     };
-    let message = rule.message(|| {
+    let candidates = reached.candidates();
+    let vars = vars(&reached, &candidates, old, new);
+    let message = main_message(
+        rule,
+        &reached,
+        &vars,
         format!(
             "`{}` takes `{new}` instead of `{old}` from {}",
             reached.shown(),
             rule.since_text()
-        )
-    });
+        ),
+    );
+    let vars = Vars {
+        message: &message,
+        ..vars
+    };
     if reached.maybe_other {
-        checker.report(arg.range(), ambiguous(rule, &message, &reached), None);
+        checker.report(arg.range(), ambiguous(rule, &message, &vars), None);
         return;
     }
     if reached.has_keyword(new) {
-        checker.report(
-            arg.range(),
-            format!("{message}; this call passes `{new}` too: merge the two by hand"),
-            None,
-        );
+        let both = match &rule.messages.both {
+            Some(template) => rule.render(template, &vars),
+            None => format!("{message}; this call passes `{new}` too: merge the two by hand"),
+        };
+        let fix = match when_both {
+            WhenBoth::Review => None,
+            WhenBoth::RemoveOld => {
+                remove_argument(checker.source, &call.arguments, keyword.range()).map(|edit| Fix {
+                    title: match &rule.messages.title_both {
+                        Some(template) => rule.render(template, &vars),
+                        None => format!("Remove `{old}`"),
+                    },
+                    edits: vec![edit],
+                    applicability: Applicability::Unsafe,
+                    requires: Some(reached.requires(rule.requires)),
+                })
+            }
+        };
+        checker.report(arg.range(), both, fix);
         return;
     }
     let mut fix = Fix {
-        title: rule.title(|| format!("Rename `{old}` to `{new}`")),
+        title: rule.title(&vars, || format!("Rename `{old}` to `{new}`")),
         edits: vec![Edit::replacement(new, arg.range())],
         applicability: Applicability::Safe,
-        requires: Some(rule.requires),
+        requires: Some(reached.requires(rule.requires)),
     };
     let mut message = message;
     if reached.spreads() {
@@ -80,29 +138,39 @@ pub fn rename(
 
 pub fn remove(
     rule: &DataRule,
-    callables: &[String],
+    callables: &[Callable],
     keyword_name: &str,
     expr: &Expr,
     checker: &mut Checker<'_>,
 ) {
-    let Some((call, keyword, arg, reached)) = keyword_call(expr, keyword_name, callables, checker)
+    let Some((call, keyword, arg, reached)) =
+        keyword_call(rule, expr, keyword_name, callables, checker)
     else {
         return;
     };
-    let message = rule.message(|| {
+    let candidates = reached.candidates();
+    let vars = vars(&reached, &candidates, keyword_name, "");
+    let message = main_message(
+        rule,
+        &reached,
+        &vars,
         format!(
             "`{}` takes no `{keyword_name}` from {}",
             reached.shown(),
             rule.since_text()
-        )
-    });
+        ),
+    );
+    let vars = Vars {
+        message: &message,
+        ..vars
+    };
     if reached.maybe_other {
-        checker.report(arg.range(), ambiguous(rule, &message, &reached), None);
+        checker.report(arg.range(), ambiguous(rule, &message, &vars), None);
         return;
     }
     let pure = is_pure(&keyword.value);
     let fix = remove_argument(checker.source, &call.arguments, keyword.range()).map(|edit| Fix {
-        title: rule.title(|| format!("Remove `{keyword_name}`")),
+        title: rule.title(&vars, || format!("Remove `{keyword_name}`")),
         edits: vec![edit],
         applicability: if pure {
             Applicability::Safe
@@ -111,7 +179,7 @@ pub fn remove(
         },
         // Where the old releases still read the keyword, removing it
         // changes what they do.
-        requires: Some(rule.requires),
+        requires: Some(reached.requires(rule.requires)),
     });
     let message = if pure || fix.is_none() {
         message
@@ -123,17 +191,25 @@ pub fn remove(
 
 pub fn flag(
     rule: &DataRule,
-    callables: &[String],
+    callables: &[Callable],
     keyword_name: &str,
     expr: &Expr,
     checker: &mut Checker<'_>,
 ) {
-    let Some((_, _, arg, reached)) = keyword_call(expr, keyword_name, callables, checker) else {
+    let Some((_, _, arg, reached)) = keyword_call(rule, expr, keyword_name, callables, checker)
+    else {
         return;
     };
-    let message = rule.message(String::new);
+    let candidates = reached.candidates();
+    let vars = vars(&reached, &candidates, keyword_name, "");
+    // A flag always has a message (the format requires one).
+    let message = main_message(rule, &reached, &vars, String::new());
+    let vars = Vars {
+        message: &message,
+        ..vars
+    };
     let message = if reached.maybe_other {
-        ambiguous(rule, &message, &reached)
+        ambiguous(rule, &message, &vars)
     } else {
         message
     };

@@ -11,7 +11,7 @@ mod move_name;
 use ferry_engine::{Checker, Release, Rule};
 use ferry_python::ast::{Expr, ModModule, Stmt};
 
-use crate::format::{Kind, RuleSpec};
+use crate::format::{ExtraMessages, Kind, RuleSpec};
 
 /// One rule of a data pack, run by the engine like a Rust rule.
 pub struct DataRule {
@@ -24,12 +24,25 @@ pub struct DataRule {
     pub(crate) requires: Release,
     pub(crate) message: Option<String>,
     pub(crate) title: Option<String>,
+    pub(crate) messages: ExtraMessages,
     pub(crate) opt_in: bool,
     pub(crate) kind: Kind,
     /// The words a file must spell for the rule to find anything.
     pub(crate) words: Vec<&'static str>,
     /// For `move-name`: the last part of every old name.
     pub(crate) move_names: Vec<&'static str>,
+}
+
+/// What a message template may name (see [`crate::format::PLACEHOLDERS`]).
+#[derive(Default)]
+pub(crate) struct Vars<'v> {
+    pub callee: &'v str,
+    pub candidates: &'v str,
+    /// The old keyword (`{old}`, `{keyword}`).
+    pub old: &'v str,
+    pub new: &'v str,
+    /// The call's message, for the messages of its other situations.
+    pub message: &'v str,
 }
 
 /// Gives a string the life of the process: a pack is loaded once per run
@@ -75,6 +88,7 @@ impl DataRule {
             requires: spec.requires,
             message: spec.message.clone(),
             title: spec.title.clone(),
+            messages: spec.messages.clone(),
             opt_in: spec.opt_in,
             kind: spec.kind.clone(),
             words,
@@ -82,14 +96,56 @@ impl DataRule {
         }
     }
 
-    /// The pack's message if it has one, else the kind's.
-    fn message(&self, default: impl FnOnce() -> String) -> String {
-        self.message.clone().unwrap_or_else(default)
+    /// The pack's message if it has one (rendered), else the kind's.
+    fn message(&self, vars: &Vars<'_>, default: impl FnOnce() -> String) -> String {
+        match &self.message {
+            Some(template) => self.render(template, vars),
+            None => default(),
+        }
     }
 
-    /// The pack's fix title if it has one, else the kind's.
-    fn title(&self, default: impl FnOnce() -> String) -> String {
-        self.title.clone().unwrap_or_else(default)
+    /// The pack's fix title if it has one (rendered), else the kind's.
+    fn title(&self, vars: &Vars<'_>, default: impl FnOnce() -> String) -> String {
+        match &self.title {
+            Some(template) => self.render(template, vars),
+            None => default(),
+        }
+    }
+
+    /// A template with its placeholders filled (the format checked that
+    /// each is one of [`crate::format::PLACEHOLDERS`]).
+    fn render(&self, template: &str, vars: &Vars<'_>) -> String {
+        let since = self.since.to_string();
+        let mut out = String::with_capacity(template.len());
+        let mut rest = template;
+        while let Some(open) = rest.find(['{', '}']) {
+            out.push_str(&rest[..open]);
+            let after = &rest[open..];
+            if after.starts_with("{{") || after.starts_with("}}") {
+                out.push_str(&after[..1]);
+                rest = &after[2..];
+                continue;
+            }
+            let Some(close) = after.find('}').filter(|_| after.starts_with('{')) else {
+                out.push_str(&after[..1]);
+                rest = &after[1..];
+                continue;
+            };
+            let value = match &after[1..close] {
+                "callee" => vars.callee,
+                "candidates" => vars.candidates,
+                "old" | "keyword" => vars.old,
+                "new" => vars.new,
+                "message" => vars.message,
+                "library" => self.library.as_str(),
+                "since" => since.as_str(),
+                _ => &after[..=close],
+            };
+            out.push_str(value);
+            rest = &after[close + 1..];
+        }
+        out.push_str(rest);
+        out
     }
 
     /// "websockets 14.0", for messages.
@@ -141,7 +197,8 @@ impl Rule for DataRule {
                 callables,
                 old,
                 new,
-            } => keywords::rename(self, callables, old, new, expr, checker),
+                when_both,
+            } => keywords::rename(self, callables, old, new, *when_both, expr, checker),
             Kind::RemoveKeyword { callables, keyword } => {
                 keywords::remove(self, callables, keyword, expr, checker)
             }

@@ -31,7 +31,7 @@ pub fn check(
         None,
     );
     let Some(first) = renames.first else { return };
-    let message = rule.message(|| {
+    let message = rule.message(&super::Vars::default(), || {
         let listed: Vec<String> = moves
             .iter()
             .map(|(old, new)| format!("`{old}` is `{new}`"))
@@ -43,7 +43,7 @@ pub fn check(
         return;
     }
     let fix = Fix {
-        title: rule.title(|| match moves {
+        title: rule.title(&super::Vars::default(), || match moves {
             [(_, new)] => format!("Use `{new}`"),
             _ => "Use the new names".to_string(),
         }),

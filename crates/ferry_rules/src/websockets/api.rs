@@ -67,18 +67,6 @@ impl ClientCall<'_> {
             .map_or("connect", |(_, name)| name.as_str())
     }
 
-    /// The candidates, listed for a review message.
-    pub fn candidates(&self) -> String {
-        let names: Vec<String> = self.clients.iter().map(|(_, n)| format!("`{n}`")).collect();
-        names.join(" or ")
-    }
-
-    /// The release whose names a fix written for this call needs: top-level
-    /// `websockets.connect` is the new client only from 14.0.
-    pub fn requires(&self) -> Option<Release> {
-        requires_for(self.clients.iter().map(|(_, name)| name))
-    }
-
     pub fn keyword(&self, name: &str) -> Option<&Keyword> {
         self.keywords
             .iter()
@@ -264,23 +252,6 @@ pub fn rename_keyword(arg: &ferry_python::ast::Identifier, new: &str) -> ferry_e
         applicability: ferry_engine::Applicability::Safe,
         requires: None,
     }
-}
-
-/// The rename fix for a keyword of `call`: safe, unless the call also spreads a
-/// `**mapping` that may already hold the new name (the call would then get the
-/// keyword twice: `TypeError: ... got multiple values for keyword argument`).
-pub fn rename_unless_spread(
-    call: &ExprCall,
-    arg: &ferry_python::ast::Identifier,
-    new: &str,
-    message: String,
-) -> (ferry_engine::Fix, String) {
-    let mut fix = rename_keyword(arg, new);
-    if call.arguments.keywords.iter().any(|k| k.arg.is_none()) {
-        fix.applicability = ferry_engine::Applicability::Unsafe;
-        return (fix, format!("{message}; this call also passes `**` keywords, which may already hold `{new}`: check them"));
-    }
-    (fix, message)
 }
 
 /// The functions defined in this file and passed as `keyword=` (e.g.

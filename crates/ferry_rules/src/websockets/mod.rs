@@ -16,20 +16,16 @@ use std::sync::LazyLock;
 use ferry_engine::{Pack, RegisteredRule};
 
 register_rules! {
-    ws001_connect_extra_headers::ConnectExtraHeaders,
-    ws002_connect_timeout::ConnectTimeout,
     ws003_removed_keywords::RemovedKeywords,
     ws004_custom_protocol_class::CustomProtocolClass,
     ws005_max_queue_meaning::MaxQueueMeaning,
     ws006_reconnect_loop::ReconnectLoop,
     ws007_proxy_from_environment::ProxyFromEnvironment,
     ws010_serve_extra_headers::ServeExtraHeaders,
-    ws011_serve_ws_handler::ServeWsHandler,
     ws012_handler_path_argument::HandlerPathArgument,
     ws013_process_request_signature::ProcessRequestSignature,
     ws014_select_subprotocol_signature::SelectSubprotocolSignature,
     ws015_serve_outside_loop::ServeOutsideLoop,
-    ws016_broadcast_keyword::BroadcastKeyword,
     ws017_serve_origins::ServeOrigins,
     ws020_connection_attributes::ConnectionAttributes,
     ws021_legacy_protocol_types::LegacyProtocolTypes,
