@@ -83,13 +83,30 @@ pub enum PackCommand {
 
 const PACK_EXIT_CODES: &str = "Exit codes:
   0  the pack is valid (check), every fixture passed (test)
-  1  a fixture failed (test)
-  2  the pack or the folder is invalid, or cannot be read";
+  1  a release contradicts the pack (check --old/--new), a fixture failed (test)
+  2  the pack or the folder is invalid or cannot be read, or a release cannot be installed";
 
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("releases").args(["old", "new"]).multiple(true)))]
 pub struct PackCheckArgs {
     /// The pack file (`pack.toml`), or a pack folder holding one.
     pub file: PathBuf,
+    /// Also check the pack's facts on this release of its library (the last one before
+    /// the break), installed in a cached venv, e.g. `httpx==0.27.2`.
+    #[arg(long, value_name = "LIB==VERSION", requires = "new")]
+    pub old: Option<String>,
+    /// ... and on this one (where the rules' changes happened), e.g. `httpx==0.28.1`.
+    #[arg(long, value_name = "LIB==VERSION", requires = "old")]
+    pub new: Option<String>,
+    /// A folder of wheels pip may install the releases from, besides the package index.
+    #[arg(long, value_name = "DIR", requires = "releases")]
+    pub find_links: Vec<PathBuf>,
+    /// The Python to make the venvs with (default: found as `ferry doctor` finds it).
+    #[arg(long, value_name = "PATH", requires = "releases")]
+    pub python: Option<PathBuf>,
+    /// Stop installing a release after this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 600)]
+    pub timeout: u64,
 }
 
 #[derive(Debug, clap::Args)]

@@ -4,9 +4,14 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use ferry_engine::Version;
 use ferry_packs::pack_test::{run_pack_tests, PACK_FILE};
-use ferry_packs::read_pack_file;
+use ferry_packs::release_check::{judge, names_to_look_up, Api, Severity};
+use ferry_packs::{read_pack_file, PackSpec};
+use ferry_verify::{ensure_env, look_up_names, ApiName, EnvSpec, InterpreterRequest, Python};
 
 use crate::cli::{PackCheckArgs, PackCommand, PackTestArgs};
 use crate::commands::print;
@@ -49,7 +54,7 @@ fn check(args: PackCheckArgs) -> Result<ExitStatus> {
         1 => "1 rule".to_string(),
         n => format!("{n} rules"),
     };
-    print(&format!(
+    let valid = format!(
         "{}: pack `{}` ({} >= {}, codes {}…): {rules}{}. Valid.\n",
         file.display(),
         spec.name,
@@ -61,8 +66,109 @@ fn check(args: PackCheckArgs) -> Result<ExitStatus> {
         } else {
             format!(" ({})", kinds.join(", "))
         }
-    ))?;
-    Ok(ExitStatus::Success)
+    );
+    print(&valid)?;
+    match (&args.old, &args.new) {
+        (Some(old), Some(new)) => check_releases(&args, &spec, old, new),
+        _ => Ok(ExitStatus::Success),
+    }
+}
+
+/// `LIB==VERSION` for the pack's library.
+fn release_of(spec: &PackSpec, given: &str, flag: &str) -> Result<Version> {
+    let Some((library, version)) = given.split_once("==") else {
+        bail!(
+            "--{flag} `{given}`: expected LIB==VERSION, e.g. {}==1.0",
+            spec.library.name
+        );
+    };
+    let normalize = ferry_workspace::pins::normalize_name;
+    if normalize(library.trim()) != normalize(&spec.library.name) {
+        bail!(
+            "--{flag} `{given}`: the pack is about `{}`, not `{}`",
+            spec.library.name,
+            library.trim()
+        );
+    }
+    version
+        .trim()
+        .parse()
+        .with_context(|| format!("--{flag} `{given}`"))
+}
+
+/// The installed release's answers, as the judge asks them.
+struct Answers(BTreeMap<String, ApiName>);
+
+impl Api for Answers {
+    fn exists(&self, name: &str) -> bool {
+        self.0.get(name).is_some_and(|n| n.exists)
+    }
+
+    fn takes_keyword(&self, name: &str, keyword: &str) -> Option<bool> {
+        self.0.get(name)?.takes_keyword(keyword)
+    }
+}
+
+fn check_releases(
+    args: &PackCheckArgs,
+    spec: &PackSpec,
+    old: &str,
+    new: &str,
+) -> Result<ExitStatus> {
+    let old_version = release_of(spec, old, "old")?;
+    let new_version = release_of(spec, new, "new")?;
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let base = crate::verify_cmd::find_python(args.python.clone(), &cwd)?;
+    let cache = crate::upgrade_cmd::cache_dir().join("venvs");
+    let timeout = Duration::from_secs(args.timeout);
+    let names = names_to_look_up(spec);
+    let mut answers = Vec::new();
+    for (spec_text, version) in [(old, &old_version), (new, &new_version)] {
+        eprintln!("Installing {spec_text} (cached)…");
+        let env = EnvSpec {
+            pins: vec![format!("{}=={version}", spec.library.name)],
+            find_links: args.find_links.iter().map(|d| cwd.join(d)).collect(),
+            ..EnvSpec::default()
+        };
+        let python = ensure_env(&base, &cache, &env, timeout)?;
+        let python = Python::find(&InterpreterRequest::from_env(Some(python), cwd.clone()))?;
+        let report = look_up_names(&python, &spec.library.name, &names)?;
+        let by_name = report
+            .names
+            .into_iter()
+            .map(|n| (n.name.clone(), n))
+            .collect();
+        answers.push(Answers(by_name));
+    }
+    let verdicts = judge(spec, &old_version, &answers[0], &new_version, &answers[1]);
+    let mut out = String::new();
+    for verdict in &verdicts {
+        let label = match verdict.severity {
+            Severity::Ok => "ok  ",
+            Severity::Note => "note",
+            Severity::Fail => "FAIL",
+        };
+        out.push_str(&format!("{label}  {}  {}\n", verdict.code, verdict.text));
+    }
+    let failed = verdicts
+        .iter()
+        .filter(|v| v.severity == Severity::Fail)
+        .count();
+    let notes = verdicts
+        .iter()
+        .filter(|v| v.severity == Severity::Note)
+        .count();
+    out.push_str(&format!(
+        "\n{} facts checked on {} {old_version} and {new_version}: {failed} contradicted, {notes} to look at.\n",
+        verdicts.len(),
+        spec.library.name
+    ));
+    print(&out)?;
+    Ok(if failed == 0 {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Findings
+    })
 }
 
 fn test(args: PackTestArgs) -> Result<ExitStatus> {

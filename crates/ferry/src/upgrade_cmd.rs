@@ -326,7 +326,7 @@ fn pin_bump_code(library: &str) -> Option<String> {
 }
 
 /// Ferry's cache: `$FERRY_CACHE_DIR`, else `$XDG_CACHE_HOME/ferry`, else `~/.cache/ferry`.
-fn cache_dir() -> PathBuf {
+pub(crate) fn cache_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("FERRY_CACHE_DIR") {
         return PathBuf::from(dir);
     }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-use common::{ferry, venv};
+use common::{ferry, ferry_command, venv};
 
 fn acme_pack() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/packs/acme")
@@ -35,7 +35,17 @@ const PYPROJECT: &str = "[build-system]\nrequires = [\"flit_core>=3.2,<4\"]\nbui
 /// acme-client 1.0 and 2.0, each installed from its own wheel into a
 /// folder of its own: `(release 1.0, release 2.0)`, for `PYTHONPATH`.
 fn acme_releases() -> &'static (PathBuf, PathBuf) {
-    static RELEASES: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
+    &acme_build().0
+}
+
+/// The folder of the two wheels.
+fn acme_wheels() -> &'static Path {
+    &acme_build().1
+}
+
+/// Builds both wheels once per test run: the releases' folders, and the wheels'.
+fn acme_build() -> &'static ((PathBuf, PathBuf), PathBuf) {
+    static RELEASES: OnceLock<((PathBuf, PathBuf), PathBuf)> = OnceLock::new();
     RELEASES.get_or_init(|| {
         let python = venv("venv-pack-build", "scripts/pack-build-requirements.txt");
         let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("acme-client");
@@ -90,7 +100,7 @@ fn acme_releases() -> &'static (PathBuf, PathBuf) {
             ]);
             target
         };
-        (install("1.0"), install("2.0"))
+        ((install("1.0"), install("2.0")), wheels)
     })
 }
 
@@ -392,4 +402,134 @@ fn a_broken_pack_in_the_configuration_stops_the_run_naming_the_file() {
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
     assert!(text(&output).contains("broken.toml"), "{}", text(&output));
     assert!(text(&output).contains("missing field"), "{}", text(&output));
+}
+
+/// `ferry pack check --old/--new` with the wheels, in a cache the runs share.
+fn check_on_releases(dir: &Path, pack: &Path, old: &str, new: &str) -> Output {
+    let python = std::env::var("FERRY_TEST_PYTHON").expect("FERRY_TEST_PYTHON is set");
+    let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ferry-cache-packs");
+    ferry_command(
+        dir,
+        &[
+            "pack",
+            "check",
+            pack.to_str().unwrap(),
+            "--old",
+            old,
+            "--new",
+            new,
+            "--find-links",
+            acme_wheels().to_str().unwrap(),
+            "--python",
+            &python,
+        ],
+    )
+    .env("FERRY_CACHE_DIR", cache)
+    .output()
+    .expect("ferry runs")
+}
+
+#[test]
+fn pack_check_proves_the_facts_on_the_real_releases() {
+    let here = Path::new(".");
+    let output = check_on_releases(here, &acme_pack(), "acme-client==1.0", "acme-client==2.0");
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains("ok    AC001  `acme.connect` takes `connect_timeout` in 2.0"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("ok    AC004  `acme.legacy` is gone in 2.0"),
+        "{shown}"
+    );
+    assert!(
+        shown
+            .contains("10 facts checked on acme-client 1.0 and 2.0: 0 contradicted, 0 to look at."),
+        "{shown}"
+    );
+
+    // A pack that gets the facts wrong: the releases say so.
+    let dir = tempfile::tempdir().unwrap();
+    let wrong = std::fs::read_to_string(acme_pack().join("pack.toml"))
+        .unwrap()
+        .replace("new = \"connect_timeout\"", "new = \"timeout_seconds\"")
+        .replace(
+            "new = \"acme.sessions.Session\"",
+            "new = \"acme.session.Session\"",
+        )
+        .replace("names = [\"acme.legacy\"]", "names = [\"acme.old\"]");
+    write(dir.path(), "pack.toml", &wrong);
+    let output = check_on_releases(
+        dir.path(),
+        Path::new("pack.toml"),
+        "acme-client==1.0",
+        "acme-client==2.0",
+    );
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("FAIL  AC001  `acme.connect` takes no `timeout_seconds` in 2.0"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(
+            "FAIL  AC003  `acme.session.Session`, which the fix writes, does not exist in 2.0"
+        ),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("FAIL  AC004  `acme.old` does not exist in 1.0: nothing to flag"),
+        "{shown}"
+    );
+    assert!(shown.contains("3 contradicted"), "{shown}");
+
+    // Reversed releases: the old names are the new release's.
+    let output = check_on_releases(here, &acme_pack(), "acme-client==2.0", "acme-client==1.0");
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert!(
+        text(&output).contains("FAIL  AC001  `acme.connect` still takes `timeout` by name in 1.0"),
+        "{}",
+        text(&output)
+    );
+}
+
+#[test]
+fn pack_check_refuses_releases_it_cannot_use() {
+    let here = Path::new(".");
+    let output = check_on_releases(here, &acme_pack(), "requests==1.0", "acme-client==2.0");
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output)
+            .contains("--old `requests==1.0`: the pack is about `acme-client`, not `requests`"),
+        "{}",
+        text(&output)
+    );
+    let output = check_on_releases(here, &acme_pack(), "acme-client==1.0", "acme-client");
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("--new `acme-client`: expected LIB==VERSION"),
+        "{}",
+        text(&output)
+    );
+    // A release no index or folder has: pip's own reason, and no venv left.
+    let output = check_on_releases(here, &acme_pack(), "acme-client==1.0", "acme-client==9.9");
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("acme-client==9.9"),
+        "{}",
+        text(&output)
+    );
+    let output = ferry(
+        here,
+        &[
+            "pack",
+            "check",
+            acme_pack().to_str().unwrap(),
+            "--old",
+            "acme-client==1.0",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("--new"), "{}", text(&output));
 }

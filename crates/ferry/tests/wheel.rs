@@ -249,7 +249,7 @@ fn the_declared_rust_version_is_what_the_locked_dependencies_need() {
         .filter_map(|p| p["rust_version"].as_str().map(|v| (v, p["name"].as_str())))
         .max_by_key(|(v, _)| version_parts(v))
         .unwrap();
-    assert_eq!(ours.len(), 7);
+    assert_eq!(ours.len(), 8);
     for package in ours {
         let declared = package["rust_version"]
             .as_str()

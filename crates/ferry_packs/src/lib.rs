@@ -14,6 +14,7 @@ pub mod imports;
 pub mod kinds;
 pub mod moves;
 pub mod pack_test;
+pub mod release_check;
 
 use std::path::{Path, PathBuf};
 

@@ -26,6 +26,8 @@ pub struct EnvSpec {
     pub project: Option<(PathBuf, Vec<String>)>,
     /// More requirements on the command line, e.g. `websockets==15.0.1`.
     pub pins: Vec<String>,
+    /// Folders of wheels pip may install from besides the index (`--find-links`).
+    pub find_links: Vec<PathBuf>,
 }
 
 /// The Python of a venv with `spec` installed, built under `cache` unless a
@@ -97,6 +99,10 @@ pub fn ensure_env(
         }
         args.push(target);
     }
+    for dir in &spec.find_links {
+        args.push("--find-links".into());
+        args.push(dir.clone().into());
+    }
     args.extend(spec.pins.iter().map(OsString::from));
     let built = built.and_then(|()| {
         step(
@@ -146,6 +152,26 @@ fn key(base: &Python, spec: &EnvSpec) -> Result<String, VerifyError> {
     for pin in &spec.pins {
         hasher.update(b"\0pin\0");
         hasher.update(pin.as_bytes());
+    }
+    // A wheel folder's files, by name and size: a rebuilt wheel is a new venv.
+    for dir in &spec.find_links {
+        hasher.update(b"\0find-links\0");
+        hasher.update(dir.to_string_lossy().as_bytes());
+        let mut files: Vec<(String, u64)> = std::fs::read_dir(dir)
+            .map_err(|e| VerifyError::io(dir, e))?
+            .filter_map(|entry| {
+                let entry = entry.ok()?;
+                Some((
+                    entry.file_name().to_string_lossy().into_owned(),
+                    entry.metadata().ok()?.len(),
+                ))
+            })
+            .collect();
+        files.sort();
+        for (name, len) in files {
+            hasher.update(name.as_bytes());
+            hasher.update(len.to_le_bytes());
+        }
     }
     let digest = hasher.finalize();
     Ok(digest.iter().take(8).map(|b| format!("{b:02x}")).collect())

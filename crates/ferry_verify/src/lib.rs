@@ -14,6 +14,7 @@
 //! missing interpreter or pytest is a [`VerifyError`], never a panic; a file
 //! that does not compile or collect is a result, not an error.
 
+mod api;
 mod collect;
 mod compile;
 mod doctor;
@@ -26,6 +27,7 @@ mod requirements;
 mod suite;
 mod verify;
 
+pub use api::{look_up_names, ApiName, ApiParameter, ApiReport};
 pub use collect::{
     collect, is_test_file, pytest_version, regression, CollectOptions, Collection, CollectionError,
     Regression,

@@ -1,0 +1,237 @@
+//! `ferry pack check --old SPEC --new SPEC`: a pack's facts against two real
+//! releases of its library. The CLI installs them and looks the names up
+//! (through [`Api`]); this module says which names to ask about and judges
+//! the answers, rule by rule.
+//!
+//! What must hold on the new release: every name a fix writes exists, every
+//! callable the rule is about (from its `since`) exists and takes the new
+//! keyword and not the old or removed one. On the old release: the old names
+//! and flagged names exist, and some callable took the old keyword. A name
+//! that is still there in the new release (a deprecated alias) is a note, as
+//! is a keyword only `**kwargs` would take: nothing can be proved there.
+
+use ferry_engine::Version;
+
+use crate::format::{Callable, Kind, PackSpec};
+
+/// What an installed release says about names.
+pub trait Api {
+    /// Whether `name` resolves (a module, or an attribute of one).
+    fn exists(&self, name: &str) -> bool;
+    /// Whether callable `name` takes `keyword`: `Some(true)` by name,
+    /// `Some(false)` not at all, `None` when only `**kwargs` would take it
+    /// or it has no signature.
+    fn takes_keyword(&self, name: &str, keyword: &str) -> Option<bool>;
+}
+
+/// How bad a finding about a fact is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Ok,
+    /// Nothing could be proved, or a name lingers: worth a look.
+    Note,
+    /// The release contradicts the pack.
+    Fail,
+}
+
+/// One judged fact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub code: String,
+    pub severity: Severity,
+    pub text: String,
+}
+
+/// Every name the checks ask about, each once.
+pub fn names_to_look_up(spec: &PackSpec) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for rule in &spec.rules {
+        match &rule.kind {
+            Kind::RenameKeyword { callables, .. }
+            | Kind::RemoveKeyword { callables, .. }
+            | Kind::FlagKeyword { callables, .. } => {
+                names.extend(callables.iter().map(|c| c.name.clone()))
+            }
+            Kind::MoveName { moves } => {
+                for (old, new) in moves {
+                    names.push(old.clone());
+                    names.push(new.clone());
+                }
+            }
+            Kind::FlagName { names: flagged } => names.extend(flagged.iter().cloned()),
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Judges every rule of `spec` on the two releases.
+pub fn judge(
+    spec: &PackSpec,
+    old_version: &Version,
+    old: &dyn Api,
+    new_version: &Version,
+    new: &dyn Api,
+) -> Vec<Verdict> {
+    let mut verdicts = Vec::new();
+    for rule in &spec.rules {
+        let mut say = |severity: Severity, text: String| {
+            verdicts.push(Verdict {
+                code: rule.code.clone(),
+                severity,
+                text,
+            })
+        };
+        // A callable whose `since` is newer than a release was not this
+        // API there (top-level `connect` was the legacy client).
+        let applies = |callable: &Callable, version: &Version| {
+            callable
+                .since
+                .is_none_or(|since| *version >= since.version())
+        };
+        match &rule.kind {
+            Kind::RenameKeyword {
+                callables,
+                old: old_keyword,
+                new: new_keyword,
+                ..
+            } => {
+                for callable in callables.iter().filter(|c| applies(c, new_version)) {
+                    let name = &callable.name;
+                    if !new.exists(name) {
+                        say(
+                            Severity::Fail,
+                            format!("`{name}` does not exist in {new_version}"),
+                        );
+                        continue;
+                    }
+                    match new.takes_keyword(name, new_keyword) {
+                        Some(true) => say(
+                            Severity::Ok,
+                            format!("`{name}` takes `{new_keyword}` in {new_version}"),
+                        ),
+                        Some(false) => say(
+                            Severity::Fail,
+                            format!("`{name}` takes no `{new_keyword}` in {new_version}"),
+                        ),
+                        None => say(
+                            Severity::Note,
+                            format!("`{name}` in {new_version} names no `{new_keyword}`; only its `**kwargs` would take it"),
+                        ),
+                    }
+                    if new.takes_keyword(name, old_keyword) == Some(true) {
+                        say(
+                            Severity::Fail,
+                            format!("`{name}` still takes `{old_keyword}` by name in {new_version}: nothing to rename there"),
+                        );
+                    }
+                }
+                took_somewhere(&mut say, callables, old_keyword, old_version, old);
+            }
+            Kind::RemoveKeyword { callables, keyword }
+            | Kind::FlagKeyword { callables, keyword } => {
+                for callable in callables.iter().filter(|c| applies(c, new_version)) {
+                    let name = &callable.name;
+                    if !new.exists(name) {
+                        say(
+                            Severity::Fail,
+                            format!("`{name}` does not exist in {new_version}"),
+                        );
+                    } else if new.takes_keyword(name, keyword) == Some(true) {
+                        say(
+                            Severity::Fail,
+                            format!("`{name}` still takes `{keyword}` by name in {new_version}"),
+                        );
+                    } else {
+                        say(
+                            Severity::Ok,
+                            format!("`{name}` names no `{keyword}` in {new_version}"),
+                        );
+                    }
+                }
+                took_somewhere(&mut say, callables, keyword, old_version, old);
+            }
+            Kind::MoveName { moves } => {
+                for (old_name, new_name) in moves {
+                    if old.exists(old_name) {
+                        say(
+                            Severity::Ok,
+                            format!("`{old_name}` exists in {old_version}"),
+                        );
+                    } else {
+                        say(
+                            Severity::Fail,
+                            format!(
+                                "`{old_name}` does not exist in {old_version}: nothing to move"
+                            ),
+                        );
+                    }
+                    if new.exists(new_name) {
+                        say(
+                            Severity::Ok,
+                            format!("`{new_name}` exists in {new_version}"),
+                        );
+                    } else {
+                        say(Severity::Fail, format!("`{new_name}`, which the fix writes, does not exist in {new_version}"));
+                    }
+                    if new.exists(old_name) {
+                        say(
+                            Severity::Note,
+                            format!(
+                                "`{old_name}` still exists in {new_version} (a deprecated alias?)"
+                            ),
+                        );
+                    }
+                }
+            }
+            Kind::FlagName { names } => {
+                for name in names {
+                    if old.exists(name) {
+                        say(Severity::Ok, format!("`{name}` exists in {old_version}"));
+                    } else {
+                        say(
+                            Severity::Fail,
+                            format!("`{name}` does not exist in {old_version}: nothing to flag"),
+                        );
+                    }
+                    if new.exists(name) {
+                        say(
+                            Severity::Note,
+                            format!("`{name}` still exists in {new_version}"),
+                        );
+                    } else {
+                        say(Severity::Ok, format!("`{name}` is gone in {new_version}"));
+                    }
+                }
+            }
+        }
+    }
+    verdicts
+}
+
+/// Some callable took `keyword` by name on the old release: otherwise the
+/// rule is about a keyword nobody ever passed.
+fn took_somewhere(
+    say: &mut impl FnMut(Severity, String),
+    callables: &[Callable],
+    keyword: &str,
+    version: &Version,
+    api: &dyn Api,
+) {
+    let takers: Vec<&str> = callables
+        .iter()
+        .filter(|c| api.takes_keyword(&c.name, keyword) == Some(true))
+        .map(|c| c.name.as_str())
+        .collect();
+    match takers.first() {
+        Some(first) => say(
+            Severity::Ok,
+            format!("`{first}` takes `{keyword}` in {version}"),
+        ),
+        None => say(
+            Severity::Note,
+            format!("no callable names `{keyword}` in {version}: was it ever taken?"),
+        ),
+    }
+}
