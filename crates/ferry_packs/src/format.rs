@@ -85,17 +85,45 @@ pub(crate) struct RawRule {
     pub old: Option<Spanned<String>>,
     pub new: Option<Spanned<String>>,
     pub keyword: Option<Spanned<String>>,
+    /// `remove-keyword`: several keywords, each with its own message.
+    pub keywords: Option<Spanned<Vec<RawRemovedKeyword>>>,
     pub names: Option<Spanned<Vec<String>>>,
     pub moves: Option<Vec<Spanned<RawMove>>>,
 }
 
 /// A callable: its qualified name, or a table that also says from which
 /// release the name reaches the API the rule is about.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug)]
 pub(crate) enum RawCallable {
     Name(String),
     Table(RawCallableTable),
+}
+
+// By hand rather than `untagged`, so a table's unknown key is named in the
+// error instead of "did not match any variant".
+impl<'de> Deserialize<'de> for RawCallable {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawCallable;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "a qualified name, or a table with `name` and `since`, `requires`, `message`",
+                )
+            }
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<RawCallable, E> {
+                Ok(RawCallable::Name(value.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<RawCallable, A::Error> {
+                RawCallableTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(RawCallable::Table)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -105,6 +133,15 @@ pub(crate) struct RawCallableTable {
     pub since: Option<String>,
     pub requires: Option<String>,
     pub message: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct RawRemovedKeyword {
+    pub name: String,
+    pub message: Option<String>,
+    pub default: Option<String>,
+    pub message_kept: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -175,6 +212,20 @@ pub struct Callable {
     pub message: Option<String>,
 }
 
+/// A keyword `remove-keyword` removes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemovedKeyword {
+    pub name: String,
+    /// Its own message (a template), else the rule's.
+    pub message: Option<String>,
+    /// The value the old releases used when the keyword was left out (as
+    /// source, e.g. `False`): removing it is right only when the call passes
+    /// that; any other value makes a review item.
+    pub default: Option<String>,
+    /// The review item's message for another value (a template).
+    pub message_kept: Option<String>,
+}
+
 /// What `rename-keyword` does when the call passes the new keyword too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WhenBoth {
@@ -214,7 +265,7 @@ pub enum Kind {
     /// `keyword=` is gone from `callables`.
     RemoveKeyword {
         callables: Vec<Callable>,
-        keyword: String,
+        keywords: Vec<RemovedKeyword>,
     },
     /// Qualified names that moved (or were renamed in their module):
     /// `(old, new)`, both fully qualified.
@@ -651,13 +702,52 @@ fn check_rule(
                 ],
             )
         }
-        "remove-keyword" => (
-            Kind::RemoveKeyword {
-                callables: callables()?,
-                keyword: keyword(&raw.keyword, "keyword")?,
-            },
-            &["callables", "keyword", "message-ambiguous"],
-        ),
+        "remove-keyword" => {
+            let keywords = match (&raw.keyword, &raw.keywords) {
+                (Some(_), None) => vec![RemovedKeyword {
+                    name: keyword(&raw.keyword, "keyword")?,
+                    message: None,
+                    default: None,
+                    message_kept: None,
+                }],
+                (None, Some(list)) if !list.get_ref().is_empty() => {
+                    let mut keywords = Vec::new();
+                    for entry in list.get_ref() {
+                        if !is_identifier(&entry.name) {
+                            return Err(at(
+                                list.span(),
+                                format!("`keywords`: `{}` is not a keyword name", entry.name),
+                            ));
+                        }
+                        for template in [&entry.message, &entry.message_kept].into_iter().flatten()
+                        {
+                            check_template(template).map_err(|why| at(list.span(), why))?;
+                        }
+                        keywords.push(RemovedKeyword {
+                            name: entry.name.clone(),
+                            message: entry.message.clone(),
+                            default: entry.default.clone(),
+                            message_kept: entry.message_kept.clone(),
+                        });
+                    }
+                    keywords
+                }
+                _ => {
+                    return Err(at(
+                        raw.kind.span(),
+                        "a `remove-keyword` rule needs `keyword`, or a non-empty `keywords` list"
+                            .into(),
+                    ))
+                }
+            };
+            (
+                Kind::RemoveKeyword {
+                    callables: callables()?,
+                    keywords,
+                },
+                &["callables", "keyword", "keywords", "message-ambiguous"],
+            )
+        }
         kind @ ("move-name" | "rename-attribute") => {
             let mut moves = Vec::new();
             let mut pairs: Vec<(String, String, std::ops::Range<usize>)> = Vec::new();
@@ -734,8 +824,9 @@ fn check_rule(
             ))
         }
     };
-    let given: [(&str, bool); 10] = [
+    let given: [(&str, bool); 11] = [
         ("callables", raw.callables.is_some()),
+        ("keywords", raw.keywords.is_some()),
         ("old", raw.old.is_some()),
         ("new", raw.new.is_some()),
         ("keyword", raw.keyword.is_some()),

@@ -129,27 +129,24 @@ pub fn judge(
                 }
                 took_somewhere(&mut say, callables, old_keyword, old_version, old);
             }
-            Kind::RemoveKeyword { callables, keyword }
-            | Kind::FlagKeyword { callables, keyword } => {
-                for callable in callables.iter().filter(|c| applies(c, new_version)) {
-                    let name = &callable.name;
-                    if !new.exists(name) {
-                        say(
-                            Severity::Fail,
-                            format!("`{name}` does not exist in {new_version}"),
-                        );
-                    } else if new.takes_keyword(name, keyword) == Some(true) {
-                        say(
-                            Severity::Fail,
-                            format!("`{name}` still takes `{keyword}` by name in {new_version}"),
-                        );
-                    } else {
-                        say(
-                            Severity::Ok,
-                            format!("`{name}` names no `{keyword}` in {new_version}"),
-                        );
-                    }
+            Kind::RemoveKeyword {
+                callables,
+                keywords,
+            } => {
+                for removed in keywords {
+                    gone_in_new(
+                        &mut say,
+                        callables,
+                        &removed.name,
+                        new_version,
+                        new,
+                        &applies,
+                    );
+                    took_somewhere(&mut say, callables, &removed.name, old_version, old);
                 }
+            }
+            Kind::FlagKeyword { callables, keyword } => {
+                gone_in_new(&mut say, callables, keyword, new_version, new, &applies);
                 took_somewhere(&mut say, callables, keyword, old_version, old);
             }
             Kind::MoveName { moves } => {
@@ -208,6 +205,37 @@ pub fn judge(
         }
     }
     verdicts
+}
+
+/// Every callable the rule is about exists in the new release and no
+/// longer names `keyword`.
+fn gone_in_new(
+    say: &mut impl FnMut(Severity, String),
+    callables: &[Callable],
+    keyword: &str,
+    version: &Version,
+    api: &dyn Api,
+    applies: &dyn Fn(&Callable, &Version) -> bool,
+) {
+    for callable in callables.iter().filter(|c| applies(c, version)) {
+        let name = &callable.name;
+        if !api.exists(name) {
+            say(
+                Severity::Fail,
+                format!("`{name}` does not exist in {version}"),
+            );
+        } else if api.takes_keyword(name, keyword) == Some(true) {
+            say(
+                Severity::Fail,
+                format!("`{name}` still takes `{keyword}` by name in {version}"),
+            );
+        } else {
+            say(
+                Severity::Ok,
+                format!("`{name}` names no `{keyword}` in {version}"),
+            );
+        }
+    }
 }
 
 /// Some callable took `keyword` by name on the old release: otherwise the

@@ -109,3 +109,61 @@ fn huge_or_deeply_nested_files_are_refused_without_parsing() {
     );
     parse_pack(&quoted).unwrap();
 }
+
+#[test]
+fn templates_callables_and_keyword_lists_are_checked() {
+    let e = error(&format!(
+        "{RENAME}message = \"`{{callee}}` and {{oops}}\"\n"
+    ));
+    assert!(e.message.contains("`{oops}` is not a placeholder"), "{e:?}");
+    assert!(e.message.contains("{callee}"), "{e:?}");
+    let e = error(&format!("{RENAME}message = \"never {{ closed\"\n"));
+    assert!(e.message.contains("is never closed"), "{e:?}");
+    // Doubled braces are literal braces.
+    parse_pack(&format!(
+        "{HEAD}{RENAME}message = \"a {{{{dict}}}} for `{{callee}}`\"\n"
+    ))
+    .unwrap();
+
+    let e = error(&RENAME.replace(
+        "callables = [\"acme.f\"]",
+        "callables = [{ name = \"acme.f\", sinse = \"2.0\" }]",
+    ));
+    assert_eq!(e.line, 15, "{e:?}");
+    assert!(
+        e.message
+            .contains("unknown field `sinse`, expected one of `name`"),
+        "{e:?}"
+    );
+    let e = error(&RENAME.replace(
+        "callables = [\"acme.f\"]",
+        "callables = [{ name = \"acme.f\", since = \"soon\" }]",
+    ));
+    assert!(
+        e.message.contains("`since` `soon` is not a release"),
+        "{e:?}"
+    );
+
+    let e = error(&format!("{RENAME}when-both = \"merge\"\n"));
+    assert!(
+        e.message.contains("expected `review` or `remove-old`"),
+        "{e:?}"
+    );
+
+    let remove = "\n[[rules]]\ncode = \"AC002\"\nname = \"R\"\nkind = \"remove-keyword\"\nsummary = \"s\"\ncallables = [\"acme.f\"]\n";
+    let e = error(remove);
+    assert!(
+        e.message
+            .contains("needs `keyword`, or a non-empty `keywords` list"),
+        "{e:?}"
+    );
+    let e = error(&format!("{remove}keywords = [{{ name = \"a-b\" }}]\n"));
+    assert!(e.message.contains("`a-b` is not a keyword name"), "{e:?}");
+    let spec = parse_pack(&format!(
+        "{HEAD}{remove}keywords = [{{ name = \"loop\" }}, {{ name = \"legacy\", default = \"False\", message-kept = \"{{message}}; check it\" }}]\n"
+    ))
+    .unwrap();
+    assert_eq!(spec.rules[0].kind.as_str(), "remove-keyword");
+    let e = error(&format!("{RENAME}when-both = \"review\"\nmessage-both = \"{{message}}\"\nkeywords = [{{ name = \"x\" }}]\n"));
+    assert!(e.message.contains("takes no `keywords`"), "{e:?}");
+}

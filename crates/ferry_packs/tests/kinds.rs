@@ -181,3 +181,117 @@ fn the_target_and_the_floor_decide_as_for_built_in_rules() {
     );
     assert!(finding.message.contains("needs acme-client >= 1.5"));
 }
+
+const SINCE_PACK: &str = r#"
+name = "beta"
+summary = "beta 2 → 3"
+prefix = "BT"
+
+[library]
+name = "beta"
+packages = ["beta"]
+breaking = "3.0"
+
+[[rules]]
+code = "BT001"
+name = "Rename"
+kind = "rename-keyword"
+summary = "s"
+since = "0.0"
+requires = "0.0"
+old = "old"
+new = "new"
+callables = [{ name = "beta.open", since = "3.0" }, "beta.modern.open"]
+message = "`{callee}` takes `{new}`"
+message-both = "{message}, and `{new}` too"
+message-ambiguous = "`{callee}` may be {candidates}"
+
+[[rules]]
+code = "BT002"
+name = "Remove"
+kind = "remove-keyword"
+summary = "s"
+requires = "0.0"
+callables = ["beta.modern.open"]
+keywords = [{ name = "legacy", default = "False", message-kept = "{message}; it mattered" }]
+"#;
+
+fn since_pack() -> &'static ferry_engine::Pack {
+    static PACK: std::sync::OnceLock<&'static ferry_engine::Pack> = std::sync::OnceLock::new();
+    PACK.get_or_init(|| build_pack(&parse_pack(SINCE_PACK).expect("valid")))
+}
+
+fn findings(text: &str, target: Option<&str>) -> Vec<(String, Option<ferry_engine::FixKind>)> {
+    let mut settings = Settings::default();
+    if let Some(target) = target {
+        settings
+            .targets
+            .insert("beta".into(), target.parse().unwrap());
+    }
+    check_source(text, &[since_pack()], &settings)
+        .unwrap()
+        .findings
+        .iter()
+        .map(|f| (f.message.clone(), f.fix.as_ref().map(|_| f.fix_kind())))
+        .collect()
+}
+
+#[test]
+fn a_callable_since_a_release_is_the_new_api_only_from_there() {
+    let text = "import beta\nbeta.open(u, old=1)\n";
+    // Below 3.0 `beta.open` is the old API, where `old=` is right.
+    assert!(findings(text, Some("2.5")).is_empty());
+    let at_3 = findings(text, Some("3.0"));
+    assert_eq!(
+        at_3,
+        [(
+            "`beta.open` takes `new`".to_string(),
+            Some(ferry_engine::FixKind::Safe)
+        )]
+    );
+    // No target: the newest release.
+    assert_eq!(findings(text, None).len(), 1);
+    // The other callable has no `since`: found on any target the rule runs at.
+    assert_eq!(
+        findings(
+            "import beta.modern\nbeta.modern.open(u, old=1)\n",
+            Some("2.5")
+        )
+        .len(),
+        1
+    );
+    // A fix for `beta.open` needs 3.0, though the rule's own `requires` is 0.0.
+    let check = check_source(text, &[since_pack()], &Settings::default()).unwrap();
+    assert_eq!(
+        check.findings[0].fix.as_ref().unwrap().requires,
+        Some(ferry_engine::Release::new(3, 0))
+    );
+}
+
+#[test]
+fn message_templates_name_the_callee_and_the_situation() {
+    let both = findings("import beta\nbeta.open(u, old=1, new=2)\n", None);
+    assert_eq!(
+        both,
+        [("`beta.open` takes `new`, and `new` too".to_string(), None)]
+    );
+    let text = "try:\n    from beta import open\nexcept ImportError:\n    from gamma import open\nopen(u, old=1)\n";
+    assert_eq!(
+        findings(text, None),
+        [(
+            "`beta.open` may be `beta.open` or `gamma.open`".to_string(),
+            None
+        )]
+    );
+}
+
+#[test]
+fn a_removed_keyword_with_a_default_is_removed_only_at_that_value() {
+    let text =
+        "import beta.modern\nbeta.modern.open(u, legacy=False)\nbeta.modern.open(u, legacy=True)\n";
+    let found = findings(text, None);
+    assert_eq!(found.len(), 2);
+    assert_eq!(found[0].1, Some(ferry_engine::FixKind::Safe));
+    assert_eq!(found[1].1, None);
+    assert!(found[1].0.ends_with("; it mattered"), "{found:?}");
+}

@@ -7,7 +7,7 @@ use ferry_python::Ranged;
 
 use super::calls::{call_of, CallOf};
 use super::{DataRule, Vars};
-use crate::format::{Callable, WhenBoth};
+use crate::format::{Callable, RemovedKeyword, WhenBoth};
 
 /// The call and the keyword `name` in it, when the call reaches a callable.
 fn keyword_call<'a, 'r>(
@@ -139,54 +139,87 @@ pub fn rename(
 pub fn remove(
     rule: &DataRule,
     callables: &[Callable],
-    keyword_name: &str,
+    removed: &[RemovedKeyword],
     expr: &Expr,
     checker: &mut Checker<'_>,
 ) {
-    let Some((call, keyword, arg, reached)) =
-        keyword_call(rule, expr, keyword_name, callables, checker)
-    else {
+    let Expr::Call(call) = expr else { return };
+    // The keywords first: comparisons; resolution walks scopes.
+    let present: Vec<(&RemovedKeyword, &Keyword)> = removed
+        .iter()
+        .filter_map(|r| Some((r, call.arguments.find_keyword(&r.name)?)))
+        .collect();
+    if present.is_empty() {
+        return;
+    }
+    let Some(reached) = call_of(call, callables, &rule.library, checker) else {
         return;
     };
     let candidates = reached.candidates();
-    let vars = vars(&reached, &candidates, keyword_name, "");
-    let message = main_message(
-        rule,
-        &reached,
-        &vars,
-        format!(
-            "`{}` takes no `{keyword_name}` from {}",
-            reached.shown(),
-            rule.since_text()
-        ),
-    );
-    let vars = Vars {
-        message: &message,
-        ..vars
-    };
-    if reached.maybe_other {
-        checker.report(arg.range(), ambiguous(rule, &message, &vars), None);
-        return;
-    }
-    let pure = is_pure(&keyword.value);
-    let fix = remove_argument(checker.source, &call.arguments, keyword.range()).map(|edit| Fix {
-        title: rule.title(&vars, || format!("Remove `{keyword_name}`")),
-        edits: vec![edit],
-        applicability: if pure {
-            Applicability::Safe
+    for (removed, keyword) in present {
+        let Some(arg) = keyword.arg.as_ref() else {
+            continue;
+        };
+        let name = removed.name.as_str();
+        let vars = vars(&reached, &candidates, name, "");
+        let message = match reached
+            .callable_message()
+            .or(removed.message.as_deref())
+            .or(rule.message.as_deref())
+        {
+            Some(template) => rule.render(template, &vars),
+            None => format!(
+                "`{}` takes no `{name}` from {}",
+                reached.shown(),
+                rule.since_text()
+            ),
+        };
+        let vars = Vars {
+            message: &message,
+            ..vars
+        };
+        if reached.maybe_other {
+            checker.report(arg.range(), ambiguous(rule, &message, &vars), None);
+            continue;
+        }
+        // A value other than the old default changed behaviour: a review item.
+        let value = checker.text(keyword.value.range());
+        if removed
+            .default
+            .as_deref()
+            .is_some_and(|default| value != default)
+        {
+            let kept = match &removed.message_kept {
+                Some(template) => rule.render(template, &vars),
+                None => format!(
+                    "{message}; it passes `{value}`, not the old default `{}`: the code may rely on what that did",
+                    removed.default.as_deref().unwrap_or_default()
+                ),
+            };
+            checker.report(arg.range(), kept, None);
+            continue;
+        }
+        let pure = is_pure(&keyword.value);
+        let fix =
+            remove_argument(checker.source, &call.arguments, keyword.range()).map(|edit| Fix {
+                title: rule.title(&vars, || format!("Remove `{name}`")),
+                edits: vec![edit],
+                applicability: if pure {
+                    Applicability::Safe
+                } else {
+                    Applicability::Unsafe
+                },
+                // Where the old releases still read the keyword, removing it
+                // changes what they do.
+                requires: Some(reached.requires(rule.requires)),
+            });
+        let message = if pure || fix.is_none() {
+            message
         } else {
-            Applicability::Unsafe
-        },
-        // Where the old releases still read the keyword, removing it
-        // changes what they do.
-        requires: Some(reached.requires(rule.requires)),
-    });
-    let message = if pure || fix.is_none() {
-        message
-    } else {
-        format!("{message}; its value is computed here, and removing it drops that computation")
-    };
-    checker.report(arg.range(), message, fix);
+            format!("{message}; its value is computed here, and removing it drops that computation")
+        };
+        checker.report(arg.range(), message, fix);
+    }
 }
 
 pub fn flag(
@@ -216,6 +249,16 @@ pub fn flag(
     checker.report(arg.range(), message, None);
 }
 
+/// A number or string literal, or arithmetic on them.
+fn is_literal(value: &Expr) -> bool {
+    match value {
+        Expr::NumberLiteral(_) | Expr::StringLiteral(_) | Expr::BytesLiteral(_) => true,
+        Expr::UnaryOp(op) => is_literal(&op.operand),
+        Expr::BinOp(op) => is_literal(&op.left) && is_literal(&op.right),
+        _ => false,
+    }
+}
+
 /// Whether evaluating `value` can do nothing but produce it: literals,
 /// names, and containers of them. (An attribute may be a property.)
 fn is_pure(value: &Expr) -> bool {
@@ -235,6 +278,8 @@ fn is_pure(value: &Expr) -> bool {
             .iter()
             .all(|item| item.key.as_ref().is_none_or(is_pure) && is_pure(&item.value)),
         Expr::UnaryOp(op) => is_pure(&op.operand),
+        // Arithmetic on literals (`2**16`): no operator of a user's class.
+        Expr::BinOp(op) => is_literal(&op.left) && is_literal(&op.right),
         _ => false,
     }
 }

@@ -59,9 +59,10 @@ impl DataRule {
     pub(crate) fn new(spec: &RuleSpec, library: &str) -> Self {
         let mut words: Vec<&'static str> = match &spec.kind {
             Kind::RenameKeyword { old, .. } => vec![leak(old.as_str())],
-            Kind::RemoveKeyword { keyword, .. } | Kind::FlagKeyword { keyword, .. } => {
-                vec![leak(keyword.as_str())]
+            Kind::RemoveKeyword { keywords, .. } => {
+                keywords.iter().map(|k| leak(k.name.as_str())).collect()
             }
+            Kind::FlagKeyword { keyword, .. } => vec![leak(keyword.as_str())],
             Kind::MoveName { moves } => moves.iter().map(|(old, _)| leak(last_part(old))).collect(),
             Kind::FlagName { names } => names.iter().map(|n| leak(last_part(n))).collect(),
         };
@@ -199,9 +200,10 @@ impl Rule for DataRule {
                 new,
                 when_both,
             } => keywords::rename(self, callables, old, new, *when_both, expr, checker),
-            Kind::RemoveKeyword { callables, keyword } => {
-                keywords::remove(self, callables, keyword, expr, checker)
-            }
+            Kind::RemoveKeyword {
+                callables,
+                keywords: removed,
+            } => keywords::remove(self, callables, removed, expr, checker),
             Kind::FlagKeyword { callables, keyword } => {
                 keywords::flag(self, callables, keyword, expr, checker)
             }

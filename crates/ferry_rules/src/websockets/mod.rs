@@ -16,7 +16,6 @@ use std::sync::LazyLock;
 use ferry_engine::{Pack, RegisteredRule};
 
 register_rules! {
-    ws003_removed_keywords::RemovedKeywords,
     ws004_custom_protocol_class::CustomProtocolClass,
     ws005_max_queue_meaning::MaxQueueMeaning,
     ws006_reconnect_loop::ReconnectLoop,
