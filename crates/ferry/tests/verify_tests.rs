@@ -166,6 +166,70 @@ fn a_fix_that_breaks_a_test_is_reported_and_rolled_back() {
     assert_ne!(std::fs::read(root.join("app/client.py")).unwrap(), original);
 }
 
+/// A pack written for this test whose fact is wrong for the project's own
+/// library (it renames `amount=`, which `shop.pay` still takes): the fix
+/// breaks the project's test, which the run reports, and the rollback undoes.
+#[test]
+fn a_wrong_pack_s_fix_is_caught_by_the_project_s_tests_and_rolled_back() {
+    let python = websockets_15();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("shop/__init__.py", "def pay(amount):\n    return amount\n");
+    write(
+        "app.py",
+        "import shop\n\n\ndef checkout():\n    return shop.pay(amount=3)\n",
+    );
+    write(
+        "test_app.py",
+        "import app\n\n\ndef test_checkout():\n    assert app.checkout() == 3\n",
+    );
+    write(
+        "shop-2.toml",
+        "name = \"shop\"\nsummary = \"shop 1 to 2\"\nprefix = \"SH\"\n\n[library]\nname = \"shop\"\npackages = [\"shop\"]\nbreaking = \"2.0\"\n\n[[rules]]\ncode = \"SH001\"\nname = \"PayTotal\"\nkind = \"rename-keyword\"\nsummary = \"`amount=` of `shop.pay` is `total=`.\"\ncallables = [\"shop.pay\"]\nold = \"amount\"\nnew = \"total\"\n",
+    );
+    git(root, &["init", "-q"]);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "start"]);
+    let original = std::fs::read(root.join("app.py")).unwrap();
+
+    let output = ferry(
+        root,
+        &with_python(
+            python,
+            &[
+                "fix",
+                "--pack",
+                "shop-2.toml",
+                "--verify-tests",
+                "--rollback-on-failure",
+            ],
+        ),
+    );
+    let text = out(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("Fixed 1 finding in 1 file."), "{text}");
+    assert!(
+        text.contains(": 0 fixed, 1 broken, 0 still failing, 0 added, 0 removed.\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n  broken: test_app::test_checkout\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "A test that passed before fails now: restored 1 file to the original bytes.\n"
+        ),
+        "{text}"
+    );
+    assert_eq!(std::fs::read(root.join("app.py")).unwrap(), original);
+}
+
 #[test]
 fn a_test_command_is_judged_by_its_exit_code() {
     let python = websockets_15();
