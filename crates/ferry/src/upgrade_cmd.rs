@@ -8,11 +8,13 @@
 //! library at the target version after Ferry raised the pins and fixed the
 //! code in the worktree. The verdict compares the project's own tests on
 //! both. `--apply` then writes the same changes into the user's tree,
-//! `--branch` commits them on a new branch. A run killed half way leaves its
-//! trial folder, which the next run removes (its process is gone).
+//! `--branch` commits them on a new branch. Ctrl-C (or SIGTERM) ends the
+//! trial's tests and removes its worktree at once; a run killed outright
+//! leaves its trial folder, which the next run removes (its process is gone).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
@@ -71,7 +73,13 @@ pub fn upgrade(args: UpgradeArgs) -> Result<ExitStatus> {
             "HEAD",
         ],
     )?;
+    on_interrupt_remove(&root, &trial, args.keep);
     let outcome = run_trial(&args, library, version, &root, &trial);
+    // Done: an interrupt from here on has nothing of the trial's left to end.
+    TRIAL_TO_REMOVE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .take();
     let keep = args.keep || outcome.as_ref().is_err_and(|_| args.keep);
     if !keep {
         let _ = git(
@@ -83,6 +91,50 @@ pub fn upgrade(args: UpgradeArgs) -> Result<ExitStatus> {
         eprintln!("Kept the trial's worktree: {}", tree.display());
     }
     outcome
+}
+
+/// The trial a Ctrl-C must end: the repository, the trial folder, and
+/// whether `--keep` asked to leave the worktree.
+static TRIAL_TO_REMOVE: Mutex<Option<(PathBuf, PathBuf, bool)>> = Mutex::new(None);
+
+/// On Ctrl-C or SIGTERM: end the trial's tests (their own process group,
+/// which the terminal's signal does not reach), remove its worktree and
+/// folder (unless `--keep`), and exit with 130. A venv being built is left
+/// to the next run, which removes its half-built folder.
+fn on_interrupt_remove(root: &Path, trial: &Path, keep: bool) {
+    *TRIAL_TO_REMOVE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner()) =
+        Some((root.to_path_buf(), trial.to_path_buf(), keep));
+    let installed = ctrlc::set_handler(|| {
+        // Held until the exit, so the main thread, which takes the trial
+        // when it ends, cannot race this clean-up to its own exit.
+        let mut guard = TRIAL_TO_REMOVE
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((root, trial, keep)) = guard.take() {
+            eprintln!("Interrupted: ending the trial's tests and removing its worktree.");
+            ferry_verify::end_group_in(&trial.join("tests.pgid"));
+            if keep {
+                eprintln!(
+                    "Kept the trial's worktree: {}",
+                    trial.join("tree").display()
+                );
+            } else {
+                let tree = trial.join("tree");
+                let _ = git(
+                    &root,
+                    &["worktree", "remove", "--force", &tree.to_string_lossy()],
+                );
+                let _ = std::fs::remove_dir_all(&trial);
+            }
+        }
+        std::process::exit(130);
+    });
+    if let Err(err) = installed {
+        // Then the next run cleans up, as after a kill.
+        eprintln!("warning: cannot watch for Ctrl-C ({err}); an interrupted trial is removed by the next run");
+    }
 }
 
 fn run_trial(

@@ -140,13 +140,10 @@ fn a_dirty_tree_is_refused_and_a_branch_gets_the_changes() {
     assert!(changed.lines().any(|l| l == "chat/client.py"), "{changed}");
 }
 
-#[test]
-fn a_killed_trial_is_cleaned_up_by_the_next_run() {
-    let _cache = CACHE
-        .write()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let dir = pinned_example();
-    let root = dir.path();
+/// A trial of the pinned example whose suite sleeps for a minute, started
+/// and watched until that test runs: the run, its trial folder, and a
+/// check that its tests' process group is still running.
+fn trial_in_its_slow_test(root: &Path) -> (std::process::Child, PathBuf, impl Fn() -> bool) {
     // A suite that runs for a minute, so a killed run leaves it running.
     std::fs::write(
         root.join("tests/test_slow.py"),
@@ -156,7 +153,7 @@ fn a_killed_trial_is_cleaned_up_by_the_next_run() {
     git(root, &["add", "-A"]);
     git(root, &["commit", "-q", "-m", "slow"]);
     let python = std::env::var("FERRY_TEST_PYTHON").unwrap();
-    let mut child = ferry_command(
+    let child = ferry_command(
         root,
         &["upgrade", "websockets==15.0.1", "--python", &python],
     )
@@ -172,7 +169,7 @@ fn a_killed_trial_is_cleaned_up_by_the_next_run() {
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
     let group = std::fs::read_to_string(&group_file).unwrap();
-    let running = || {
+    let running = move || {
         std::fs::read_to_string(format!("/proc/{}/stat", group.trim()))
             .is_ok_and(|stat| stat.split(' ').nth(2).is_none_or(|state| state != "Z"))
     };
@@ -183,6 +180,17 @@ fn a_killed_trial_is_cleaned_up_by_the_next_run() {
     while !started.exists() && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
+    (child, trial, running)
+}
+
+#[test]
+fn a_killed_trial_is_cleaned_up_by_the_next_run() {
+    let _cache = CACHE
+        .write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let dir = pinned_example();
+    let root = dir.path();
+    let (mut child, trial, running) = trial_in_its_slow_test(root);
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(trial.exists(), "the killed run left its trial");
@@ -210,4 +218,32 @@ fn a_killed_trial_is_cleaned_up_by_the_next_run() {
         .filter(|e| e.path().extension().is_some_and(|x| x == "partial"))
         .count();
     assert_eq!(partial, 0);
+}
+
+#[test]
+fn ctrl_c_ends_the_trial_at_once() {
+    let _cache = CACHE
+        .write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let dir = pinned_example();
+    let root = dir.path();
+    let (mut child, trial, running) = trial_in_its_slow_test(root);
+    // What a terminal's Ctrl-C sends to the run (not to the tests, which
+    // run in their own process group).
+    let pid = child.id().to_string();
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    // At once, not by the next run (SIGKILL takes effect a moment after it is sent).
+    assert!(!trial.exists(), "the interrupted run removed its trial");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while running() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(!running(), "the interrupted run ended its tests");
+    assert_eq!(git(root, &["worktree", "list"]).lines().count(), 1);
 }
