@@ -3,11 +3,13 @@
 //! the example (a git repository with `.venv` holding websockets 15.0.1 and
 //! pytest), and what it prints must match the README. In the README, a line
 //! `...` stands for any number of lines, and `...` inside a line for any text.
+//! `ferry upgrade` builds its environments with pip from the package index,
+//! cached in a folder of Ferry's cache this test alone uses.
 
 use std::path::Path;
 
 mod common;
-use common::{copy_tree, example, ferry, git, websockets_15};
+use common::{copy_tree, example, ferry_command, git, websockets_15};
 
 /// `(command, expected output lines)` in the order the README gives them.
 fn tour_steps(readme: &str) -> Vec<(String, Vec<String>)> {
@@ -88,6 +90,7 @@ fn the_readme_tour_prints_what_the_readme_says() {
         "ferry plan",
         "ferry verify",
         "ferry report",
+        "ferry upgrade",
     ] {
         assert!(
             commands.iter().any(|c| c.starts_with(needed)),
@@ -110,13 +113,17 @@ fn the_readme_tour_prints_what_the_readme_says() {
     git(&project, &["add", "."]);
     git(&project, &["commit", "-qm", "before the migration"]);
 
+    let cache = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/ferry-cache-tour");
     for (command, expected) in &steps {
         let args: Vec<&str> = command
             .strip_prefix("ferry ")
             .unwrap_or_else(|| panic!("the tour only runs ferry: `{command}`"))
             .split_whitespace()
             .collect();
-        let output = ferry(&project, &args);
+        let output = ferry_command(&project, &args)
+            .env("FERRY_CACHE_DIR", &cache)
+            .output()
+            .expect("ferry runs");
         let printed = String::from_utf8(output.stdout).unwrap();
         let lines: Vec<&str> = printed.lines().collect();
         assert!(
