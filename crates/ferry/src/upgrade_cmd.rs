@@ -9,7 +9,7 @@
 //! code in the worktree. The verdict compares the project's own tests on
 //! both. `--apply` then writes the same changes into the user's tree,
 //! `--branch` commits them on a new branch. Ctrl-C (or SIGTERM) ends the
-//! trial's tests and removes its worktree at once; a run killed outright
+//! trial's tests or pip and removes its worktree and half-built venv at once; a run killed outright
 //! leaves its trial folder, which the next run removes (its process is gone).
 
 use std::path::{Path, PathBuf};
@@ -98,9 +98,9 @@ pub fn upgrade(args: UpgradeArgs) -> Result<ExitStatus> {
 static TRIAL_TO_REMOVE: Mutex<Option<(PathBuf, PathBuf, bool)>> = Mutex::new(None);
 
 /// On Ctrl-C or SIGTERM: end the trial's tests (their own process group,
-/// which the terminal's signal does not reach), remove its worktree and
-/// folder (unless `--keep`), and exit with 130. A venv being built is left
-/// to the next run, which removes its half-built folder.
+/// which the terminal's signal does not reach) or the pip building a venv,
+/// remove its worktree and folder (unless `--keep`) and a half-built venv,
+/// and exit with 130.
 fn on_interrupt_remove(root: &Path, trial: &Path, keep: bool) {
     *TRIAL_TO_REMOVE
         .lock()
@@ -114,6 +114,7 @@ fn on_interrupt_remove(root: &Path, trial: &Path, keep: bool) {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some((root, trial, keep)) = guard.take() {
             eprintln!("Interrupted: ending the trial's tests and removing its worktree.");
+            ferry_verify::abandon_build();
             ferry_verify::end_group_in(&trial.join("tests.pgid"));
             if keep {
                 eprintln!(

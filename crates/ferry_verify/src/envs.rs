@@ -53,6 +53,7 @@ pub fn ensure_env(
     crate::process::end_group_in(&group_file);
     let partial = folder.with_extension("partial");
     let _ = std::fs::remove_dir_all(&partial);
+    let _building = Building::start(&group_file, &partial);
     let step = |what: &str, program: &Path, args: Vec<OsString>| -> Result<(), VerifyError> {
         let captured = run(PythonRun {
             python: program,
@@ -118,6 +119,37 @@ pub fn ensure_env(
     }
     std::fs::rename(&partial, &folder).map_err(|e| VerifyError::io(&folder, e))?;
     Ok(venv_python(&folder))
+}
+
+/// The venv this process is building, for [`abandon_build`].
+static BUILDING: std::sync::Mutex<Option<(PathBuf, PathBuf)>> = std::sync::Mutex::new(None);
+
+/// Marks a build as under way until dropped.
+struct Building;
+
+impl Building {
+    fn start(group_file: &Path, partial: &Path) -> Self {
+        *BUILDING.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some((group_file.to_path_buf(), partial.to_path_buf()));
+        Building
+    }
+}
+
+impl Drop for Building {
+    fn drop(&mut self) {
+        BUILDING.lock().unwrap_or_else(|p| p.into_inner()).take();
+    }
+}
+
+/// Ends the pip this process is running for a venv, if any, and removes
+/// the half-built folder: for an interrupted run (Ctrl-C), which exits
+/// right after.
+pub fn abandon_build() {
+    let building = BUILDING.lock().unwrap_or_else(|p| p.into_inner()).take();
+    if let Some((group_file, partial)) = building {
+        crate::process::end_group_in(&group_file);
+        let _ = std::fs::remove_dir_all(&partial);
+    }
 }
 
 /// The interpreter inside a venv folder.
@@ -207,8 +239,12 @@ mod tests {
     use super::*;
     use crate::interpreter::{InterpreterSource, Located};
 
+    /// One build at a time: [`BUILDING`] is the process's.
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
     #[test]
     fn a_build_pip_refuses_leaves_no_venv_behind() {
+        let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
         let path =
             PathBuf::from(std::env::var("FERRY_TEST_PYTHON").unwrap_or_else(|_| "python3".into()));
         let base = Python::open(Located {
@@ -231,5 +267,68 @@ mod tests {
             .filter(|path| path.is_dir())
             .collect();
         assert!(folders.is_empty(), "left behind: {folders:?}");
+    }
+
+    /// What Ctrl-C does during a build: pip (here waiting on a server that
+    /// never answers) is ended and its half-built venv removed at once.
+    #[test]
+    fn an_abandoned_build_ends_pip_and_leaves_no_venv_behind() {
+        let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+        let path =
+            PathBuf::from(std::env::var("FERRY_TEST_PYTHON").unwrap_or_else(|_| "python3".into()));
+        let base = Python::open(Located {
+            path,
+            source: InterpreterSource::Flag,
+        })
+        .unwrap();
+        let cache = tempfile::tempdir().unwrap();
+        // Accepts connections and never answers: pip waits on it.
+        let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = server.local_addr().unwrap().port();
+        let silent = std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for stream in server.incoming().take(1) {
+                held.push(stream);
+                std::thread::sleep(Duration::from_secs(30));
+            }
+        });
+        let spec = EnvSpec {
+            pins: vec![format!("http://127.0.0.1:{port}/never.tar.gz")],
+            ..EnvSpec::default()
+        };
+        let started = std::time::Instant::now();
+        let folder = cache.path().to_path_buf();
+        let build =
+            std::thread::spawn(move || ensure_env(&base, &folder, &spec, Duration::from_secs(120)));
+        // Wait until pip runs (its process group is recorded).
+        let pgid = || {
+            std::fs::read_dir(cache.path())
+                .unwrap()
+                .filter_map(Result::ok)
+                .any(|e| e.path().extension().is_some_and(|x| x == "pgid"))
+        };
+        while !(pgid() && BUILDING.lock().unwrap().is_some()) {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "pip never started"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::thread::sleep(Duration::from_millis(500));
+        abandon_build();
+        let result = build.join().unwrap();
+        assert!(result.is_err(), "the build ends in an error");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "pip was ended, not waited for"
+        );
+        let left: Vec<PathBuf> = std::fs::read_dir(cache.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| path.is_dir())
+            .collect();
+        assert!(left.is_empty(), "left behind: {left:?}");
+        drop(silent);
     }
 }

@@ -34,7 +34,7 @@ pub use collect::{
 };
 pub use compile::{compile_files, CompileError};
 pub use doctor::{DoctorReport, FailingUse, PackDoctor, RuntimeVerdict};
-pub use envs::{ensure_env, EnvSpec};
+pub use envs::{abandon_build, ensure_env, EnvSpec};
 pub use error::VerifyError;
 pub use interpreter::{
     locate, project_root, InterpreterRequest, InterpreterSource, Located, Python,
