@@ -88,6 +88,8 @@ pub(crate) struct RawRule {
     /// `remove-keyword`: several keywords, each with its own message.
     pub keywords: Option<Spanned<Vec<RawRemovedKeyword>>>,
     pub names: Option<Spanned<Vec<String>>>,
+    /// `rename-method`: the classes whose instances' method is renamed.
+    pub classes: Option<Spanned<Vec<String>>>,
     pub moves: Option<Vec<Spanned<RawMove>>>,
 }
 
@@ -270,6 +272,12 @@ pub enum Kind {
     /// Qualified names that moved (or were renamed in their module):
     /// `(old, new)`, both fully qualified.
     MoveName { moves: Vec<(String, String)> },
+    /// A method of `classes` renamed, on receivers proven to be instances.
+    RenameMethod {
+        classes: Vec<String>,
+        old: String,
+        new: String,
+    },
     /// Names or modules that are gone, with no mechanical fix.
     FlagName { names: Vec<String> },
     /// A keyword that is gone from `callables`, with no mechanical fix.
@@ -286,6 +294,7 @@ impl Kind {
             Kind::RenameKeyword { .. } => "rename-keyword",
             Kind::RemoveKeyword { .. } => "remove-keyword",
             Kind::MoveName { .. } => "move-name",
+            Kind::RenameMethod { .. } => "rename-method",
             Kind::FlagName { .. } | Kind::FlagKeyword { .. } => "flag",
         }
     }
@@ -297,6 +306,7 @@ pub const KINDS: &[&str] = &[
     "remove-keyword",
     "move-name",
     "rename-attribute",
+    "rename-method",
     "flag",
 ];
 
@@ -788,6 +798,21 @@ fn check_rule(
             }
             (Kind::MoveName { moves }, &["old", "new", "moves"])
         }
+        "rename-method" => {
+            let old = keyword(&raw.old, "old")?;
+            let new = keyword(&raw.new, "new")?;
+            if old == new {
+                return Err(at(raw.kind.span(), "`old` and `new` are the same".into()));
+            }
+            (
+                Kind::RenameMethod {
+                    classes: names_list(&raw.classes, "classes")?,
+                    old,
+                    new,
+                },
+                &["classes", "old", "new"],
+            )
+        }
         "flag" => {
             if raw.message.is_none() {
                 return Err(at(
@@ -824,7 +849,8 @@ fn check_rule(
             ))
         }
     };
-    let given: [(&str, bool); 11] = [
+    let given: [(&str, bool); 12] = [
+        ("classes", raw.classes.is_some()),
         ("callables", raw.callables.is_some()),
         ("keywords", raw.keywords.is_some()),
         ("old", raw.old.is_some()),

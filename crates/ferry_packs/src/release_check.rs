@@ -59,6 +59,12 @@ pub fn names_to_look_up(spec: &PackSpec) -> Vec<String> {
                 }
             }
             Kind::FlagName { names: flagged } => names.extend(flagged.iter().cloned()),
+            Kind::RenameMethod { classes, old, new } => {
+                for class in classes {
+                    names.push(format!("{class}.{old}"));
+                    names.push(format!("{class}.{new}"));
+                }
+            }
         }
     }
     names.sort();
@@ -173,6 +179,47 @@ pub fn judge(
                         say(Severity::Fail, format!("`{new_name}`, which the fix writes, does not exist in {new_version}"));
                     }
                     if new.exists(old_name) {
+                        say(
+                            Severity::Note,
+                            format!(
+                                "`{old_name}` still exists in {new_version} (a deprecated alias?)"
+                            ),
+                        );
+                    }
+                }
+            }
+            Kind::RenameMethod {
+                classes,
+                old: old_method,
+                new: new_method,
+            } => {
+                for class in classes {
+                    let (old_name, new_name) = (
+                        format!("{class}.{old_method}"),
+                        format!("{class}.{new_method}"),
+                    );
+                    if old.exists(&old_name) {
+                        say(
+                            Severity::Ok,
+                            format!("`{old_name}` exists in {old_version}"),
+                        );
+                    } else {
+                        say(
+                            Severity::Fail,
+                            format!(
+                                "`{old_name}` does not exist in {old_version}: nothing to rename"
+                            ),
+                        );
+                    }
+                    if new.exists(&new_name) {
+                        say(
+                            Severity::Ok,
+                            format!("`{new_name}` exists in {new_version}"),
+                        );
+                    } else {
+                        say(Severity::Fail, format!("`{new_name}`, which the fix writes, does not exist in {new_version}"));
+                    }
+                    if new.exists(&old_name) {
                         say(
                             Severity::Note,
                             format!(

@@ -295,3 +295,77 @@ fn a_removed_keyword_with_a_default_is_removed_only_at_that_value() {
     assert_eq!(found[1].1, None);
     assert!(found[1].0.ends_with("; it mattered"), "{found:?}");
 }
+
+const METHOD_PACK: &str = r#"
+name = "gamma"
+summary = "gamma 1 → 2"
+prefix = "GM"
+
+[library]
+name = "gamma"
+packages = ["gamma"]
+breaking = "2.0"
+
+[[rules]]
+code = "GM001"
+name = "FetchAll"
+kind = "rename-method"
+summary = "`Client.fetchAll` is `fetch_all`."
+classes = ["gamma.Client"]
+old = "fetchAll"
+new = "fetch_all"
+"#;
+
+fn method_fixed(text: &str) -> String {
+    static PACK: std::sync::OnceLock<&'static ferry_engine::Pack> = std::sync::OnceLock::new();
+    let pack = *PACK.get_or_init(|| build_pack(&parse_pack(METHOD_PACK).expect("valid")));
+    fix_source(text, &[pack], &Settings::default(), false)
+        .unwrap()
+        .text
+}
+
+#[test]
+fn rename_method_renames_on_proven_instances_only() {
+    let before = r#"import gamma
+from gamma import Client
+
+
+class Mine(Client):
+    def run(self):
+        self.fetchAll()
+
+        def later():
+            return self.fetchAll
+
+    @staticmethod
+    def helper(other):
+        other.fetchAll()
+
+
+class Deeper(Mine):
+    def go(this):
+        this.fetchAll()
+
+
+class Overrides(gamma.Client):
+    def fetchAll(self):
+        return []
+
+    def go(self):
+        self.fetchAll()
+
+
+def plain(client):
+    client.fetchAll()
+    gamma.Client().fetchAll()
+    made = Client()
+    made.fetchAll()
+"#;
+    let after = before
+        .replacen("self.fetchAll()", "self.fetch_all()", 1)
+        .replace("return self.fetchAll", "return self.fetch_all")
+        .replace("this.fetchAll()", "this.fetch_all()")
+        .replace("gamma.Client().fetchAll()", "gamma.Client().fetch_all()")
+        .replace("made.fetchAll()", "made.fetch_all()");
+    assert_eq!(method_fixed(before), after);
+}

@@ -7,6 +7,7 @@ mod calls;
 mod flag_name;
 mod keywords;
 mod move_name;
+mod rename_method;
 
 use ferry_engine::{Checker, Release, Rule};
 use ferry_python::ast::{Expr, ModModule, Stmt};
@@ -65,6 +66,7 @@ impl DataRule {
             Kind::FlagKeyword { keyword, .. } => vec![leak(keyword.as_str())],
             Kind::MoveName { moves } => moves.iter().map(|(old, _)| leak(last_part(old))).collect(),
             Kind::FlagName { names } => names.iter().map(|n| leak(last_part(n))).collect(),
+            Kind::RenameMethod { old, .. } => vec![leak(old.as_str())],
         };
         words.sort_unstable();
         words.dedup();
@@ -181,8 +183,12 @@ impl Rule for DataRule {
     }
 
     fn check_module(&self, module: &ModModule, checker: &mut Checker<'_>) {
-        if let Kind::MoveName { moves } = &self.kind {
-            move_name::check(self, moves, module, checker);
+        match &self.kind {
+            Kind::MoveName { moves } => move_name::check(self, moves, module, checker),
+            Kind::RenameMethod { classes, old, new } => {
+                rename_method::check(self, classes, old, new, module, checker)
+            }
+            _ => {}
         }
     }
 
@@ -208,7 +214,7 @@ impl Rule for DataRule {
                 keywords::flag(self, callables, keyword, expr, checker)
             }
             Kind::FlagName { names } => flag_name::check_reference(self, names, expr, checker),
-            Kind::MoveName { .. } => {}
+            Kind::MoveName { .. } | Kind::RenameMethod { .. } => {}
         }
     }
 }
