@@ -90,6 +90,14 @@ pub(crate) struct RawRule {
     pub names: Option<Spanned<Vec<String>>>,
     /// `rename-method`: the classes whose instances' method is renamed.
     pub classes: Option<Spanned<Vec<String>>>,
+    /// `replace-call`: the replacement, with `{parameter}` placeholders.
+    pub template: Option<Spanned<String>>,
+    /// `replace-call`: the callable's parameters, in order.
+    pub parameters: Option<Spanned<Vec<String>>>,
+    /// `replace-call`: the modules the template's names start from.
+    pub imports: Option<Spanned<Vec<String>>>,
+    /// `replace-call`: the fix is right in every case (default: unsafe).
+    pub safe: Option<bool>,
     pub moves: Option<Vec<Spanned<RawMove>>>,
 }
 
@@ -214,6 +222,87 @@ pub struct Callable {
     pub message: Option<String>,
 }
 
+/// What `replace-call` writes instead of a call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplaceCall {
+    pub template: Vec<TemplatePart>,
+    pub parameters: Vec<String>,
+    pub imports: Vec<String>,
+    pub safe: bool,
+}
+
+impl ReplaceCall {
+    /// The parameters the template places, by index.
+    pub fn used_parameters(&self) -> Vec<usize> {
+        self.template
+            .iter()
+            .filter_map(|part| match part {
+                TemplatePart::Argument(index) => Some(*index),
+                TemplatePart::Text(_) => None,
+            })
+            .collect()
+    }
+}
+
+/// A piece of a `replace-call` template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplatePart {
+    Text(String),
+    /// The argument passed for the parameter at this index.
+    Argument(usize),
+}
+
+/// Splits a `replace-call` template into text and arguments: `{name}` or
+/// `{N}` names a parameter; `{{` and `}}` are braces.
+fn parse_call_template(template: &str, parameters: &[String]) -> Result<Vec<TemplatePart>, String> {
+    let mut parts = Vec::new();
+    let mut text = String::new();
+    let mut rest = template;
+    while let Some(at) = rest.find(['{', '}']) {
+        text.push_str(&rest[..at]);
+        let after = &rest[at..];
+        if after.starts_with("{{") || after.starts_with("}}") {
+            text.push_str(&after[..1]);
+            rest = &after[2..];
+            continue;
+        }
+        if after.starts_with('}') {
+            return Err(format!(
+                "`{template}`: a `}}` closes nothing (write `}}}}` for a brace)"
+            ));
+        }
+        let Some(close) = after.find('}') else {
+            return Err(format!(
+                "`{template}`: a `{{` is never closed (write `{{{{` for a brace)"
+            ));
+        };
+        let name = &after[1..close];
+        let index = match name.parse::<usize>() {
+            Ok(index) if index < parameters.len() => index,
+            _ => parameters.iter().position(|p| p == name).ok_or_else(|| {
+                format!(
+                    "`{{{name}}}` is not a parameter of `parameters` ({})",
+                    if parameters.is_empty() {
+                        "none".to_string()
+                    } else {
+                        parameters.join(", ")
+                    }
+                )
+            })?,
+        };
+        if !text.is_empty() {
+            parts.push(TemplatePart::Text(std::mem::take(&mut text)));
+        }
+        parts.push(TemplatePart::Argument(index));
+        rest = &after[close + 1..];
+    }
+    text.push_str(rest);
+    if !text.is_empty() {
+        parts.push(TemplatePart::Text(text));
+    }
+    Ok(parts)
+}
+
 /// A keyword `remove-keyword` removes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemovedKeyword {
@@ -278,6 +367,11 @@ pub enum Kind {
         old: String,
         new: String,
     },
+    /// A call rewritten from a template.
+    ReplaceCall {
+        callables: Vec<Callable>,
+        replace: ReplaceCall,
+    },
     /// Names or modules that are gone, with no mechanical fix.
     FlagName { names: Vec<String> },
     /// A keyword that is gone from `callables`, with no mechanical fix.
@@ -295,6 +389,7 @@ impl Kind {
             Kind::RemoveKeyword { .. } => "remove-keyword",
             Kind::MoveName { .. } => "move-name",
             Kind::RenameMethod { .. } => "rename-method",
+            Kind::ReplaceCall { .. } => "replace-call",
             Kind::FlagName { .. } | Kind::FlagKeyword { .. } => "flag",
         }
     }
@@ -307,6 +402,7 @@ pub const KINDS: &[&str] = &[
     "move-name",
     "rename-attribute",
     "rename-method",
+    "replace-call",
     "flag",
 ];
 
@@ -798,6 +894,57 @@ fn check_rule(
             }
             (Kind::MoveName { moves }, &["old", "new", "moves"])
         }
+        "replace-call" => {
+            let Some(template) = &raw.template else {
+                return Err(at(
+                    raw.kind.span(),
+                    "a `replace-call` rule needs `template`".into(),
+                ));
+            };
+            let parameters = raw
+                .parameters
+                .as_ref()
+                .map(|p| p.get_ref().clone())
+                .unwrap_or_default();
+            if let Some(bad) = parameters.iter().find(|p| !is_identifier(p)) {
+                return Err(at(
+                    raw.parameters.as_ref().map_or(0..0, Spanned::span),
+                    format!("`parameters`: `{bad}` is not a parameter name"),
+                ));
+            }
+            let parts = parse_call_template(template.get_ref(), &parameters)
+                .map_err(|why| at(template.span(), why))?;
+            let imports = raw
+                .imports
+                .as_ref()
+                .map(|i| i.get_ref().clone())
+                .unwrap_or_default();
+            if let Some(bad) = imports.iter().find(|m| !is_qualified(m)) {
+                return Err(at(
+                    raw.imports.as_ref().map_or(0..0, Spanned::span),
+                    format!("`imports`: `{bad}` is not a module name"),
+                ));
+            }
+            (
+                Kind::ReplaceCall {
+                    callables: callables()?,
+                    replace: ReplaceCall {
+                        template: parts,
+                        parameters,
+                        imports,
+                        safe: raw.safe.unwrap_or(false),
+                    },
+                },
+                &[
+                    "callables",
+                    "template",
+                    "parameters",
+                    "imports",
+                    "safe",
+                    "message-ambiguous",
+                ],
+            )
+        }
         "rename-method" => {
             let old = keyword(&raw.old, "old")?;
             let new = keyword(&raw.new, "new")?;
@@ -849,8 +996,12 @@ fn check_rule(
             ))
         }
     };
-    let given: [(&str, bool); 12] = [
+    let given: [(&str, bool); 16] = [
         ("classes", raw.classes.is_some()),
+        ("template", raw.template.is_some()),
+        ("parameters", raw.parameters.is_some()),
+        ("imports", raw.imports.is_some()),
+        ("safe", raw.safe.is_some()),
         ("callables", raw.callables.is_some()),
         ("keywords", raw.keywords.is_some()),
         ("old", raw.old.is_some()),

@@ -178,3 +178,63 @@ fn imports_module(module: &ModModule, wanted: &str) -> bool {
         _ => false,
     })
 }
+
+/// Where a new top-level `import` line goes: at the start of the line after
+/// the last import of the module's leading block (imports, its docstring,
+/// other expressions); without an import there, after the docstring; without
+/// either, below the comments that head the file, so that a shebang, an
+/// encoding cookie (which must stay on the first two lines) and a licence
+/// header stay above it.
+pub fn new_import_position(module: &ModModule, source: &str) -> TextSize {
+    let is_import = |s: &&Stmt| matches!(s, Stmt::Import(_) | Stmt::ImportFrom(_));
+    let leading = module
+        .body
+        .iter()
+        .take_while(|s| matches!(s, Stmt::Import(_) | Stmt::ImportFrom(_) | Stmt::Expr(_)));
+    let docstring = module.body.first().filter(|s| is_docstring(s));
+    let at = match leading.filter(is_import).last().or(docstring) {
+        Some(stmt) => {
+            let end = usize::from(stmt.end());
+            source[end..]
+                .find('\n')
+                .map_or(source.len(), |p| end + p + 1)
+        }
+        // Right below the comments that head the file, before the blank
+        // lines that part them from the code.
+        None => {
+            let code = module
+                .body
+                .first()
+                .map_or(source.len(), |s| usize::from(s.start()));
+            let header = source[..code].trim_end_matches([' ', '\t', '\r', '\n', '\x0c']);
+            match source[header.len()..code].find('\n') {
+                Some(p) if !header.is_empty() => header.len() + p + 1,
+                _ => 0,
+            }
+        }
+    };
+    TextSize::try_from(at).unwrap_or_default()
+}
+
+/// Whether `stmt`, first in a body, is its docstring.
+fn is_docstring(stmt: &Stmt) -> bool {
+    matches!(stmt, Stmt::Expr(e) if e.value.is_string_literal_expr())
+}
+
+/// Whether a top-level `import module` (or of a submodule of it, with no
+/// `as`) binds `module`'s first name and loads `module`, so that
+/// `module.X` can be written.
+pub fn imports_plainly(module: &ModModule, wanted: &str) -> bool {
+    module.body.iter().any(|stmt| match stmt {
+        Stmt::Import(import) => import.names.iter().any(|alias| {
+            alias.asname.is_none()
+                && (alias.name.as_str() == wanted
+                    || alias
+                        .name
+                        .as_str()
+                        .strip_prefix(wanted)
+                        .is_some_and(|rest| rest.starts_with('.')))
+        }),
+        _ => false,
+    })
+}

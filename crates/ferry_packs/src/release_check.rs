@@ -49,7 +49,8 @@ pub fn names_to_look_up(spec: &PackSpec) -> Vec<String> {
         match &rule.kind {
             Kind::RenameKeyword { callables, .. }
             | Kind::RemoveKeyword { callables, .. }
-            | Kind::FlagKeyword { callables, .. } => {
+            | Kind::FlagKeyword { callables, .. }
+            | Kind::ReplaceCall { callables, .. } => {
                 names.extend(callables.iter().map(|c| c.name.clone()))
             }
             Kind::MoveName { moves } => {
@@ -225,6 +226,21 @@ pub fn judge(
                             format!(
                                 "`{old_name}` still exists in {new_version} (a deprecated alias?)"
                             ),
+                        );
+                    }
+                }
+            }
+            Kind::ReplaceCall { callables, .. } => {
+                // The template is code: its names are proved by the
+                // fixtures that run it. Here: the callables were there.
+                for callable in callables {
+                    let name = &callable.name;
+                    if old.exists(name) {
+                        say(Severity::Ok, format!("`{name}` exists in {old_version}"));
+                    } else {
+                        say(
+                            Severity::Fail,
+                            format!("`{name}` does not exist in {old_version}: nothing to replace"),
                         );
                     }
                 }

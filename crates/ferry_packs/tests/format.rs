@@ -167,3 +167,28 @@ fn templates_callables_and_keyword_lists_are_checked() {
     let e = error(&format!("{RENAME}when-both = \"review\"\nmessage-both = \"{{message}}\"\nkeywords = [{{ name = \"x\" }}]\n"));
     assert!(e.message.contains("takes no `keywords`"), "{e:?}");
 }
+
+#[test]
+fn a_call_template_names_only_parameters() {
+    let rule = "\n[[rules]]\ncode = \"AC009\"\nname = \"T\"\nkind = \"replace-call\"\nsummary = \"s\"\ncallables = [\"acme.f\"]\nparameters = [\"a\"]\n";
+    let e = error(&format!("{rule}template = \"acme.g({{b}})\"\n"));
+    assert!(
+        e.message
+            .contains("`{b}` is not a parameter of `parameters` (a)"),
+        "{e:?}"
+    );
+    let e = error(&format!("{rule}template = \"acme.g({{1}})\"\n"));
+    assert!(e.message.contains("`{1}` is not a parameter"), "{e:?}");
+    let e = error(&format!("{rule}template = \"acme.g({{a)\"\n"));
+    assert!(e.message.contains("never closed"), "{e:?}");
+    let e = error(rule);
+    assert!(e.message.contains("needs `template`"), "{e:?}");
+    let e = error(&format!(
+        "{rule}template = \"acme.g({{a}})\"\nimports = [\"a..b\"]\n"
+    ));
+    assert!(e.message.contains("`a..b` is not a module name"), "{e:?}");
+    parse_pack(&format!(
+        "{HEAD}{rule}template = \"acme.g({{a}}, {{{{}}}})\"\nimports = [\"acme.g\"]\n"
+    ))
+    .unwrap();
+}

@@ -369,3 +369,109 @@ def plain(client):
         .replace("made.fetchAll()", "made.fetch_all()");
     assert_eq!(method_fixed(before), after);
 }
+
+const REPLACE_PACK: &str = r#"
+name = "delta"
+summary = "delta 1 → 2"
+prefix = "DL"
+
+[library]
+name = "delta"
+packages = ["delta"]
+breaking = "2.0"
+
+[[rules]]
+code = "DL001"
+name = "MakeSuite"
+kind = "replace-call"
+summary = "`delta.make_suite` is gone: use the loader."
+callables = ["delta.make_suite"]
+parameters = ["case", "prefix"]
+template = "delta.loader.Loader(prefix={prefix}).load({case})"
+imports = ["delta.loader"]
+
+[[rules]]
+code = "DL002"
+name = "Total"
+kind = "replace-call"
+summary = "`delta.total(x)` is `delta.sum_of(x).value`."
+callables = ["delta.total"]
+parameters = ["items"]
+template = "delta.sum_of({items}).value"
+safe = true
+
+[[rules]]
+code = "DL003"
+name = "Wrap"
+kind = "replace-call"
+summary = "`delta.wrap(x)` is `x.wrapped()`."
+callables = ["delta.wrap"]
+parameters = ["value"]
+template = "{0}.wrapped()"
+safe = true
+"#;
+
+fn replace_pack() -> &'static ferry_engine::Pack {
+    static PACK: std::sync::OnceLock<&'static ferry_engine::Pack> = std::sync::OnceLock::new();
+    PACK.get_or_init(|| build_pack(&parse_pack(REPLACE_PACK).expect("valid")))
+}
+
+#[test]
+fn replace_call_fills_the_template_and_imports_what_it_spells() {
+    let text = "from delta import make_suite\n\nsuite = make_suite(Case, prefix='t')\nother = make_suite(prefix='x', case=Other)\n";
+    let outcome = fix_source(text, &[replace_pack()], &Settings::default(), true).unwrap();
+    assert_eq!(
+        outcome.text,
+        "from delta import make_suite\nimport delta.loader\n\nsuite = delta.loader.Loader(prefix='t').load(Case)\nother = delta.loader.Loader(prefix='x').load(Other)\n"
+    );
+    // Unsafe unless the pack says safe.
+    let safe_only = fix_source(text, &[replace_pack()], &Settings::default(), false).unwrap();
+    assert_eq!(safe_only.text, text);
+}
+
+#[test]
+fn replace_call_leaves_what_the_template_cannot_say_for_review() {
+    let text = "import delta\n\ndelta.make_suite(Case)\ndelta.make_suite(Case, 't', 'extra')\ndelta.make_suite(*cases)\ndelta.make_suite(Case, verbose=True)\ndelta.total(a + b)\n";
+    let check = check_source(text, &[replace_pack()], &Settings::default()).unwrap();
+    let messages: Vec<(&str, bool)> = check
+        .findings
+        .iter()
+        .map(|f| (f.message.as_str(), f.fix.is_some()))
+        .collect();
+    assert!(
+        messages[0].0.ends_with(
+            "the call does not pass `prefix`, which the replacement needs: rewrite it by hand"
+        ),
+        "{messages:?}"
+    );
+    assert!(
+        messages[1].0.ends_with(
+            "the call passes 3 positional arguments; the replacement knows 2: rewrite it by hand"
+        ),
+        "{messages:?}"
+    );
+    assert!(
+        messages[2].0.contains("spreads `*` arguments"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[3]
+            .0
+            .ends_with("the replacement has no place for `verbose=`: rewrite it by hand"),
+        "{messages:?}"
+    );
+    assert_eq!(messages[..4].iter().filter(|(_, fix)| *fix).count(), 0);
+    let fixed = fix_source(text, &[replace_pack()], &Settings::default(), false).unwrap();
+    assert!(
+        fixed.text.ends_with("delta.sum_of(a + b).value\n"),
+        "{}",
+        fixed.text
+    );
+    // Placed before `.`, a sum is parenthesised, so it keeps its meaning.
+    let wrap = "import delta\n\ndelta.wrap(a + b)\ndelta.wrap(name)\n";
+    let fixed = fix_source(wrap, &[replace_pack()], &Settings::default(), false).unwrap();
+    assert_eq!(
+        fixed.text,
+        "import delta\n\n(a + b).wrapped()\nname.wrapped()\n"
+    );
+}

@@ -8,6 +8,7 @@ mod flag_name;
 mod keywords;
 mod move_name;
 mod rename_method;
+mod replace_call;
 
 use ferry_engine::{Checker, Release, Rule};
 use ferry_python::ast::{Expr, ModModule, Stmt};
@@ -67,6 +68,9 @@ impl DataRule {
             Kind::MoveName { moves } => moves.iter().map(|(old, _)| leak(last_part(old))).collect(),
             Kind::FlagName { names } => names.iter().map(|n| leak(last_part(n))).collect(),
             Kind::RenameMethod { old, .. } => vec![leak(old.as_str())],
+            Kind::ReplaceCall { callables, .. } => {
+                callables.iter().map(|c| leak(last_part(&c.name))).collect()
+            }
         };
         words.sort_unstable();
         words.dedup();
@@ -214,6 +218,9 @@ impl Rule for DataRule {
                 keywords::flag(self, callables, keyword, expr, checker)
             }
             Kind::FlagName { names } => flag_name::check_reference(self, names, expr, checker),
+            Kind::ReplaceCall { callables, replace } => {
+                replace_call::check(self, callables, replace, expr, checker)
+            }
             Kind::MoveName { .. } | Kind::RenameMethod { .. } => {}
         }
     }

@@ -3,7 +3,9 @@
 
 use ferry_engine::{Applicability, Checker, Edit, Fix, Release, Version};
 use ferry_packs::imports::expr_chain_root;
-pub use ferry_packs::imports::{chain_import, line_ending, ChainImport, LegacyModule};
+pub use ferry_packs::imports::{
+    chain_import, line_ending, new_import_position, ChainImport, LegacyModule,
+};
 use ferry_python::ast::visitor::{self, Visitor};
 use ferry_python::ast::{
     self as ast, Expr, ExprCall, ExprContext, Keyword, ModModule, ParameterWithDefault, Stmt,
@@ -333,43 +335,6 @@ pub fn first_statement_after_docstring(body: &[Stmt]) -> Option<&Stmt> {
         [first, rest @ ..] if is_docstring(first) => rest.first(),
         _ => body.first(),
     }
-}
-
-/// Where a new top-level `import` line goes: at the start of the line after
-/// the last import of the module's leading block (imports, its docstring,
-/// other expressions); without an import there, after the docstring; without
-/// either, below the comments that head the file, so that a shebang, an
-/// encoding cookie (which must stay on the first two lines) and a licence
-/// header stay above it.
-pub fn new_import_position(module: &ModModule, source: &str) -> TextSize {
-    let is_import = |s: &&Stmt| matches!(s, Stmt::Import(_) | Stmt::ImportFrom(_));
-    let leading = module
-        .body
-        .iter()
-        .take_while(|s| matches!(s, Stmt::Import(_) | Stmt::ImportFrom(_) | Stmt::Expr(_)));
-    let docstring = module.body.first().filter(|s| is_docstring(s));
-    let at = match leading.filter(is_import).last().or(docstring) {
-        Some(stmt) => {
-            let end = usize::from(stmt.end());
-            source[end..]
-                .find('\n')
-                .map_or(source.len(), |p| end + p + 1)
-        }
-        // Right below the comments that head the file, before the blank
-        // lines that part them from the code.
-        None => {
-            let code = module
-                .body
-                .first()
-                .map_or(source.len(), |s| usize::from(s.start()));
-            let header = source[..code].trim_end_matches([' ', '\t', '\r', '\n', '\x0c']);
-            match source[header.len()..code].find('\n') {
-                Some(p) if !header.is_empty() => header.len() + p + 1,
-                _ => 0,
-            }
-        }
-    };
-    TextSize::try_from(at).unwrap_or_default()
 }
 
 /// Whether a parameter of `function` is read anywhere in its body (nested
