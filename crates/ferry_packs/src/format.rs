@@ -78,6 +78,9 @@ pub(crate) struct RawRule {
     /// too: `review` (the default) or `remove-old`, when the old releases
     /// ignored the old keyword next to the new one (an unsafe fix).
     pub when_both: Option<Spanned<String>>,
+    /// `rename-keyword`: also rename the key in a dict spread with `**`
+    /// into the call, when Ferry sees every key it holds (default: true).
+    pub keyword_dicts: Option<bool>,
     /// Run only when `--select` names the code.
     #[serde(default)]
     pub opt_in: bool,
@@ -352,6 +355,8 @@ pub enum Kind {
         old: String,
         new: String,
         when_both: WhenBoth,
+        /// Also in dicts spread with `**` into the call.
+        keyword_dicts: bool,
     },
     /// `keyword=` is gone from `callables`.
     RemoveKeyword {
@@ -796,6 +801,7 @@ fn check_rule(
                             ))
                         }
                     },
+                    keyword_dicts: raw.keyword_dicts.unwrap_or(true),
                 },
                 &[
                     "callables",
@@ -805,6 +811,7 @@ fn check_rule(
                     "message-both",
                     "title-both",
                     "message-ambiguous",
+                    "keyword-dicts",
                 ],
             )
         }
@@ -996,7 +1003,8 @@ fn check_rule(
             ))
         }
     };
-    let given: [(&str, bool); 16] = [
+    let given: [(&str, bool); 17] = [
+        ("keyword-dicts", raw.keyword_dicts.is_some()),
         ("classes", raw.classes.is_some()),
         ("template", raw.template.is_some()),
         ("parameters", raw.parameters.is_some()),

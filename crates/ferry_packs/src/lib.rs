@@ -11,6 +11,7 @@
 pub mod fixture;
 pub mod format;
 pub mod imports;
+pub mod keyword_dicts;
 pub mod kinds;
 pub mod moves;
 pub mod pack_test;

@@ -475,3 +475,52 @@ fn replace_call_leaves_what_the_template_cannot_say_for_review() {
         "import delta\n\n(a + b).wrapped()\nname.wrapped()\n"
     );
 }
+
+#[test]
+fn rename_keyword_renames_the_key_of_a_dict_it_can_read() {
+    let text = r#"import acme
+
+
+def seen(u):
+    options = {"timeout": 1, "other": 2}
+    options["timeout"] = 3
+    return acme.connect(u, **options)
+
+
+def inline(u):
+    return acme.connect(u, **dict(timeout=1))
+
+
+def updated(u, extra):
+    options = {"timeout": 1}
+    options.update(extra)
+    return acme.connect(u, **options)
+
+
+def forwarded(u, **kwargs):
+    return acme.connect(u, **kwargs)
+"#;
+    let check = check_source(text, &[pack()], &Settings::default()).unwrap();
+    let found: Vec<(&str, bool)> = check
+        .findings
+        .iter()
+        .map(|f| (f.message.as_str(), f.fix.is_some()))
+        .collect();
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert!(found[2].0.ends_with("is used for more than `**` (updated, passed on), so Ferry cannot see which keys it passes: rename it by hand"), "{found:?}");
+    assert!(!found[2].1);
+    let fixed = fixed(text, &Settings::default(), false);
+    assert!(
+        fixed.contains(r#"options = {"connect_timeout": 1, "other": 2}"#),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains(r#"options["connect_timeout"] = 3"#),
+        "{fixed}"
+    );
+    assert!(fixed.contains("**dict(connect_timeout=1)"), "{fixed}");
+    assert!(
+        fixed.contains("options = {\"timeout\": 1}\n    options.update(extra)"),
+        "{fixed}"
+    );
+}

@@ -8,6 +8,8 @@ use ferry_python::Ranged;
 use super::calls::{call_of, CallOf};
 use super::{DataRule, Vars};
 use crate::format::{Callable, RemovedKeyword, WhenBoth};
+use crate::keyword_dicts::{functions, is_builtin_dict, keys_behind};
+use ferry_python::{BindingKind, Origin};
 
 /// The call and the keyword `name` in it, when the call reaches a callable.
 fn keyword_call<'a, 'r>(
@@ -134,6 +136,85 @@ pub fn rename(
         ));
     }
     checker.report(arg.range(), message, Some(fix));
+}
+
+/// `f(**opts)` where `opts` holds `old`: the key renamed when Ferry sees
+/// every key the dict holds (a literal, `dict(...)`, or a name built so in
+/// the same function and used only as `**` and `opts["key"] = ...`); a
+/// review item when it sees `old` among them but cannot see them all.
+pub fn rename_in_spread(
+    rule: &DataRule,
+    callables: &[Callable],
+    old: &str,
+    new: &str,
+    expr: &Expr,
+    checker: &mut Checker<'_>,
+) {
+    let Expr::Call(call) = expr else { return };
+    if !call.arguments.keywords.iter().any(|k| k.arg.is_none()) {
+        return;
+    }
+    let Some(reached) = call_of(call, callables, &rule.library, checker) else {
+        return;
+    };
+    if reached.maybe_other || reached.has_keyword(new) {
+        return;
+    }
+    let functions = functions(checker.module);
+    for spread in call.arguments.keywords.iter().filter(|k| k.arg.is_none()) {
+        let shown = checker.text(spread.value.range()).to_string();
+        let message = format!(
+            "`**{shown}` passes `{old}`, which `{}` takes as `{new}` from {}",
+            reached.shown(),
+            rule.since_text()
+        );
+        match keys_behind(&spread.value, call, &[(old, new)], &[], &functions, checker) {
+            Ok(edits) if !edits.is_empty() => {
+                let fix = Fix {
+                    title: format!("Rename the key `{old}` to `{new}`"),
+                    edits,
+                    applicability: Applicability::Safe,
+                    requires: Some(reached.requires(rule.requires)),
+                };
+                checker.report(spread.range(), message, Some(fix));
+            }
+            Ok(_) => {}
+            Err(why) if holds_key(&spread.value, old, checker) => {
+                checker.report(
+                    spread.range(),
+                    format!("{message}; {why}: rename it by hand"),
+                    None,
+                );
+            }
+            Err(_) => {}
+        }
+    }
+}
+
+/// Whether a dict literal or `dict(...)` (or a name bound once to one)
+/// spells the key `key`.
+fn holds_key(value: &Expr, key: &str, checker: &Checker<'_>) -> bool {
+    let dict = match value {
+        Expr::Name(name) => match checker
+            .semantic
+            .single_binding(name.id.as_str(), name.start())
+        {
+            Some(BindingKind::Opaque(Origin::Assign { value })) => *value,
+            _ => return false,
+        },
+        other => other,
+    };
+    match dict {
+        Expr::Dict(dict) => dict.items.iter().any(
+            |item| matches!(&item.key, Some(Expr::StringLiteral(s)) if s.value.to_str() == key),
+        ),
+        Expr::Call(call) if is_builtin_dict(call, checker) => call
+            .arguments
+            .keywords
+            .iter()
+            .any(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == key)),
+        _ => false,
+    }
 }
 
 pub fn remove(

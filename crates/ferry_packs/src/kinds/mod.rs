@@ -209,7 +209,13 @@ impl Rule for DataRule {
                 old,
                 new,
                 when_both,
-            } => keywords::rename(self, callables, old, new, *when_both, expr, checker),
+                keyword_dicts,
+            } => {
+                keywords::rename(self, callables, old, new, *when_both, expr, checker);
+                if *keyword_dicts {
+                    keywords::rename_in_spread(self, callables, old, new, expr, checker);
+                }
+            }
             Kind::RemoveKeyword {
                 callables,
                 keywords: removed,

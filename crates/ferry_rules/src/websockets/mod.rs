@@ -8,7 +8,6 @@
 mod api;
 mod connections;
 pub mod facts;
-mod keyword_dicts;
 pub mod legacy_members;
 
 use std::sync::LazyLock;

@@ -38,7 +38,7 @@ use ferry_python::ast::{Expr, ExprCall, ModModule, StmtFunctionDef};
 use ferry_python::{BindingKind, Origin, Ranged, TextRange};
 
 use super::api::{all_calls, client_call, Client};
-use super::keyword_dicts::{
+use ferry_packs::keyword_dicts::{
     functions, is_dict_builder, key_rename, literal_renames, name_uses, NameUse,
 };
 
@@ -166,7 +166,7 @@ fn check_double_star(
                     }
                 }
             }
-            let mut literal_findings = literal_renames(dict, renames, checker);
+            let mut literal_findings = literal_renames(dict, renames, "the new client", checker);
             if literal_findings.is_empty() && key_edits.is_empty() {
                 return;
             }
@@ -233,7 +233,7 @@ fn report_literal(value: &Expr, shown: &str, renames: &[(&str, &str)], checker: 
             }
         }
     }
-    for (range, message, edit) in literal_renames(value, renames, checker) {
+    for (range, message, edit) in literal_renames(value, renames, "the new client", checker) {
         let fix = Fix {
             title: "Rename the key".to_string(),
             edits: vec![edit],

@@ -57,7 +57,7 @@ use ferry_python::ast::{Expr, ExprCall, ModModule, Stmt};
 use ferry_python::{BindingKind, Ranged, Resolution, TextRange};
 
 use super::api::{all_calls, chain_import, ChainImport, LegacyModule};
-use super::keyword_dicts::{functions, keys_behind};
+use ferry_packs::keyword_dicts::{functions, keys_behind};
 
 pub struct ExplicitLegacyClient;
 

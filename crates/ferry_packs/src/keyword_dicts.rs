@@ -54,7 +54,7 @@ pub fn keys_behind(
                         arg.as_str()
                     ));
                 }
-                return Ok(literal_renames(dict, renames, checker)
+                return Ok(literal_renames(dict, renames, "", checker)
                     .into_iter()
                     .map(|(_, _, e)| e)
                     .collect());
@@ -72,7 +72,7 @@ pub fn keys_behind(
                 ));
             }
         }
-        Ok(literal_renames(dict, renames, checker)
+        Ok(literal_renames(dict, renames, "", checker)
             .into_iter()
             .map(|(_, _, e)| e)
             .collect())
@@ -141,9 +141,11 @@ pub fn is_builtin_dict(call: &ExprCall, checker: &Checker<'_>) -> bool {
 }
 
 /// The renames inside a dict literal or `dict(...)` call: (range, message, edit).
+/// `receiver` names what the keywords go to in the messages (`the new client`).
 pub fn literal_renames(
     value: &Expr,
     renames: &[(&str, &str)],
+    receiver: &str,
     checker: &Checker<'_>,
 ) -> Vec<(TextRange, String, Edit)> {
     let mut found = Vec::new();
@@ -156,7 +158,7 @@ pub fn literal_renames(
                         .find(|(o, _)| *o == old)
                         .map(|(_, n)| *n)
                         .unwrap_or_default();
-                    found.push((key.range(), format!("the key `\"{old}\"` is passed as a keyword to the new client, which takes `{new}`"), edit));
+                    found.push((key.range(), format!("the key `\"{old}\"` is passed as a keyword to {receiver}, which takes `{new}`"), edit));
                 }
             }
         }
@@ -166,7 +168,7 @@ pub fn literal_renames(
                 if let Some((old, new)) = renames.iter().find(|(o, _)| *o == arg.as_str()) {
                     found.push((
                         arg.range(),
-                        format!("the key `{old}` is passed as a keyword to the new client, which takes `{new}`"),
+                        format!("the key `{old}` is passed as a keyword to {receiver}, which takes `{new}`"),
                         Edit::replacement(*new, arg.range()),
                     ));
                 }
