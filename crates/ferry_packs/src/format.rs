@@ -91,8 +91,11 @@ pub(crate) struct RawRule {
     /// `remove-keyword`: several keywords, each with its own message.
     pub keywords: Option<Spanned<Vec<RawRemovedKeyword>>>,
     pub names: Option<Spanned<Vec<String>>>,
-    /// `rename-method`: the classes whose instances' method is renamed.
+    /// `rename-method`: the classes whose instances' method is renamed
+    /// (`flag`: whose `methods` are gone).
     pub classes: Option<Spanned<Vec<String>>>,
+    /// `flag`: methods of `classes` that are gone.
+    pub methods: Option<Spanned<Vec<String>>>,
     /// `replace-call`: the replacement, with `{parameter}` placeholders.
     pub template: Option<Spanned<String>>,
     /// `replace-call`: the callable's parameters, in order.
@@ -379,6 +382,12 @@ pub enum Kind {
     },
     /// Names or modules that are gone, with no mechanical fix.
     FlagName { names: Vec<String> },
+    /// Methods of `classes` that are gone, on proven instances, with no
+    /// mechanical fix.
+    FlagMethod {
+        classes: Vec<String>,
+        methods: Vec<String>,
+    },
     /// A keyword that is gone from `callables`, with no mechanical fix.
     FlagKeyword {
         callables: Vec<Callable>,
@@ -395,7 +404,7 @@ impl Kind {
             Kind::MoveName { .. } => "move-name",
             Kind::RenameMethod { .. } => "rename-method",
             Kind::ReplaceCall { .. } => "replace-call",
-            Kind::FlagName { .. } | Kind::FlagKeyword { .. } => "flag",
+            Kind::FlagName { .. } | Kind::FlagKeyword { .. } | Kind::FlagMethod { .. } => "flag",
         }
     }
 }
@@ -974,7 +983,31 @@ fn check_rule(
                     "a `flag` rule needs `message`: what to write instead".into(),
                 ));
             }
-            match (&raw.names, &raw.keyword) {
+            if let Some(methods) = &raw.methods {
+                if raw.names.is_some() || raw.keyword.is_some() {
+                    return Err(at(
+                        raw.kind.span(),
+                        "a `flag` rule has one of `names`, `keyword` (with `callables`) or `methods` (with `classes`)".into(),
+                    ));
+                }
+                if let Some(bad) = methods.get_ref().iter().find(|m| !is_identifier(m)) {
+                    return Err(at(
+                        methods.span(),
+                        format!("`methods`: `{bad}` is not a method name"),
+                    ));
+                }
+                if methods.get_ref().is_empty() {
+                    return Err(at(methods.span(), "`methods` is empty".into()));
+                }
+                (
+                    Kind::FlagMethod {
+                        classes: names_list(&raw.classes, "classes")?,
+                        methods: methods.get_ref().clone(),
+                    },
+                    &["classes", "methods"],
+                )
+            } else {
+                match (&raw.names, &raw.keyword) {
                 (Some(_), None) => (
                     Kind::FlagName {
                         names: names_list(&raw.names, "names")?,
@@ -991,9 +1024,10 @@ fn check_rule(
                 _ => {
                     return Err(at(
                         raw.kind.span(),
-                        "a `flag` rule needs either `names` (removed modules or names) or `keyword` and `callables`".into(),
+                        "a `flag` rule needs `names` (removed modules or names), `keyword` and `callables`, or `methods` and `classes`".into(),
                     ))
                 }
+            }
             }
         }
         other => {
@@ -1003,7 +1037,8 @@ fn check_rule(
             ))
         }
     };
-    let given: [(&str, bool); 17] = [
+    let given: [(&str, bool); 18] = [
+        ("methods", raw.methods.is_some()),
         ("keyword-dicts", raw.keyword_dicts.is_some()),
         ("classes", raw.classes.is_some()),
         ("template", raw.template.is_some()),

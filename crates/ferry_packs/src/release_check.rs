@@ -66,6 +66,11 @@ pub fn names_to_look_up(spec: &PackSpec) -> Vec<String> {
                     names.push(format!("{class}.{new}"));
                 }
             }
+            Kind::FlagMethod { classes, methods } => {
+                for class in classes {
+                    names.extend(methods.iter().map(|m| format!("{class}.{m}")));
+                }
+            }
         }
     }
     names.sort();
@@ -242,6 +247,29 @@ pub fn judge(
                             Severity::Fail,
                             format!("`{name}` does not exist in {old_version}: nothing to replace"),
                         );
+                    }
+                }
+            }
+            Kind::FlagMethod { classes, methods } => {
+                for name in classes
+                    .iter()
+                    .flat_map(|class| methods.iter().map(move |m| format!("{class}.{m}")))
+                {
+                    if old.exists(&name) {
+                        say(Severity::Ok, format!("`{name}` exists in {old_version}"));
+                    } else {
+                        say(
+                            Severity::Fail,
+                            format!("`{name}` does not exist in {old_version}: nothing to flag"),
+                        );
+                    }
+                    if new.exists(&name) {
+                        say(
+                            Severity::Note,
+                            format!("`{name}` still exists in {new_version}"),
+                        );
+                    } else {
+                        say(Severity::Ok, format!("`{name}` is gone in {new_version}"));
                     }
                 }
             }

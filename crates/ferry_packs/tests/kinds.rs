@@ -524,3 +524,23 @@ def forwarded(u, **kwargs):
         "{fixed}"
     );
 }
+
+#[test]
+fn flag_methods_reports_proven_instances_only() {
+    let pack_text = METHOD_PACK.replace(
+        "[[rules]]",
+        "[[rules]]\ncode = \"GM002\"\nname = \"Gone\"\nkind = \"flag\"\nsummary = \"`Client.legacy` is gone.\"\nclasses = [\"gamma.Client\"]\nmethods = [\"legacy\", \"older\"]\nmessage = \"`{callee}.{old}` is gone: use `fetch_all`\"\n\n[[rules]]",
+    );
+    let pack = build_pack(&parse_pack(&pack_text).expect("valid"));
+    let text = "import gamma\n\nclass Mine(gamma.Client):\n    def run(self):\n        self.legacy()\n        self.older()\n\ndef other(x):\n    x.legacy()\n";
+    let check = check_source(text, &[pack], &Settings::default()).unwrap();
+    let messages: Vec<&str> = check.findings.iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "`gamma.Client.legacy` is gone: use `fetch_all`",
+            "`gamma.Client.older` is gone: use `fetch_all`"
+        ]
+    );
+    assert!(check.findings.iter().all(|f| f.fix.is_none()));
+}

@@ -68,6 +68,7 @@ impl DataRule {
             Kind::MoveName { moves } => moves.iter().map(|(old, _)| leak(last_part(old))).collect(),
             Kind::FlagName { names } => names.iter().map(|n| leak(last_part(n))).collect(),
             Kind::RenameMethod { old, .. } => vec![leak(old.as_str())],
+            Kind::FlagMethod { methods, .. } => methods.iter().map(|m| leak(m.as_str())).collect(),
             Kind::ReplaceCall { callables, .. } => {
                 callables.iter().map(|c| leak(last_part(&c.name))).collect()
             }
@@ -190,7 +191,12 @@ impl Rule for DataRule {
         match &self.kind {
             Kind::MoveName { moves } => move_name::check(self, moves, module, checker),
             Kind::RenameMethod { classes, old, new } => {
-                rename_method::check(self, classes, old, new, module, checker)
+                rename_method::check(self, classes, old, Some(new), module, checker)
+            }
+            Kind::FlagMethod { classes, methods } => {
+                for method in methods {
+                    rename_method::check(self, classes, method, None, module, checker);
+                }
             }
             _ => {}
         }
@@ -227,7 +233,7 @@ impl Rule for DataRule {
             Kind::ReplaceCall { callables, replace } => {
                 replace_call::check(self, callables, replace, expr, checker)
             }
-            Kind::MoveName { .. } | Kind::RenameMethod { .. } => {}
+            Kind::MoveName { .. } | Kind::RenameMethod { .. } | Kind::FlagMethod { .. } => {}
         }
     }
 }

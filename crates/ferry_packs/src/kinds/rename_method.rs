@@ -20,11 +20,13 @@ use ferry_python::{BindingKind, Origin, Ranged, TextRange};
 
 use super::{DataRule, Vars};
 
+/// Renames `old` to `new` on proven instances; with no `new` (a `flag` of
+/// `methods`), reports each use with the pack's message and no fix.
 pub fn check(
     rule: &DataRule,
     classes: &[String],
     old: &str,
-    new: &str,
+    new: Option<&str>,
     module: &ModModule,
     checker: &mut Checker<'_>,
 ) {
@@ -42,8 +44,15 @@ pub fn check(
         let vars = Vars {
             callee: &receiver,
             old,
-            new,
+            new: new.unwrap_or_default(),
             ..Vars::default()
+        };
+        let Some(new) = new else {
+            let message = rule.message(&vars, || {
+                format!("`{receiver}.{old}` is gone from {}", rule.since_text())
+            });
+            checker.report(range, message, None);
+            continue;
         };
         let message = rule.message(&vars, || {
             format!("`{receiver}.{old}` is `{new}` from {}", rule.since_text())
