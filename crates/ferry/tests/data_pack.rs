@@ -533,3 +533,62 @@ fn pack_check_refuses_releases_it_cannot_use() {
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
     assert!(text(&output).contains("--new"), "{}", text(&output));
 }
+
+#[test]
+fn sarif_and_json_carry_the_data_rules_like_the_built_in_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "app.py", APP);
+    let pack = acme_pack().join("pack.toml");
+    let sarif = ferry(
+        root,
+        &[
+            "scan",
+            "--pack",
+            pack.to_str().unwrap(),
+            "--format",
+            "sarif",
+        ],
+    );
+    let sarif: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let ac001 = rules
+        .iter()
+        .find(|r| r["id"] == "AC001")
+        .expect("AC001 is described");
+    assert_eq!(ac001["name"], "ConnectTimeout");
+    assert!(ac001["help"]["markdown"]
+        .as_str()
+        .unwrap()
+        .contains("## Fix safety"));
+    let results: Vec<&str> = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect();
+    assert_eq!(results, ["AC003", "AC001", "AC002"]);
+    let rules = ferry(
+        root,
+        &[
+            "rules",
+            "--pack",
+            pack.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    let rules: serde_json::Value = serde_json::from_slice(&rules.stdout).unwrap();
+    let pack_of = |code: &str| {
+        rules
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["code"] == code)
+            .map(|r| r["pack"].clone())
+    };
+    assert_eq!(pack_of("AC002"), Some("acme".into()));
+    assert_eq!(pack_of("AC900"), Some("acme".into()));
+    assert_eq!(pack_of("WS001"), Some("websockets".into()));
+}
