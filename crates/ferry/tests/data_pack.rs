@@ -592,3 +592,40 @@ fn sarif_and_json_carry_the_data_rules_like_the_built_in_ones() {
     assert_eq!(pack_of("AC900"), Some("acme".into()));
     assert_eq!(pack_of("WS001"), Some("websockets".into()));
 }
+
+/// A library that breaks in a minor release (httpx 0.28, Python 3.13):
+/// pins and targets are judged at that release, not at a major one.
+#[test]
+fn a_pack_breaking_in_a_minor_release_reads_pins_at_that_release() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let pack = std::fs::read_to_string(acme_pack().join("pack.toml"))
+        .unwrap()
+        .replace("breaking = \"2.0\"", "breaking = \"0.28\"");
+    write(root, "acme.toml", &pack);
+    write(root, "app.py", APP);
+    let scan = |requirement: &str, extra: &[&str]| {
+        write(root, "requirements.txt", requirement);
+        let mut args = vec!["scan", "--pack", "acme.toml"];
+        args.extend(extra);
+        let output = ferry(root, &args);
+        (output.status.code(), text(&output))
+    };
+    let (code, shown) = scan("acme-client>=0.27,<0.28\n", &[]);
+    assert_eq!(code, Some(0), "{shown}");
+    assert!(
+        shown.contains("acme-client is pinned below 0.28"),
+        "{shown}"
+    );
+    let (code, shown) = scan("acme-client>=0.28\n", &[]);
+    assert_eq!(code, Some(1), "{shown}");
+    assert!(shown.contains("AC001"), "{shown}");
+    let (code, shown) = scan("acme-client\n", &["--target", "acme-client==0.27.2"]);
+    assert_eq!(code, Some(0), "{shown}");
+    let (code, shown) = scan(
+        "acme-client~=0.27.0\n",
+        &["--target", "acme-client==0.28.1"],
+    );
+    assert_eq!(code, Some(1), "{shown}");
+    assert!(shown.contains("AC900"), "{shown}");
+}

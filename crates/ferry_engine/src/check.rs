@@ -344,7 +344,7 @@ fn applies_at_target(pack: &Pack, rule: &dyn Rule, settings: &Settings) -> bool 
 /// lacks would break the project there: offer it as unsafe, saying so.
 fn hold_to_floor(finding: &mut Finding, pack: &Pack, floor: &Floor) {
     let Some(fix) = &mut finding.fix else { return };
-    let breaking = pack.migration.map(|m| Release::new(m.breaking_since, 0));
+    let breaking = pack.migration.map(|m| m.breaking_since);
     let Some(requires) = fix.requires.or(breaking) else {
         return;
     };
@@ -613,7 +613,7 @@ pub fn fix_source(
             else {
                 continue;
             };
-            let breaking = pack.migration.map(|m| Release::new(m.breaking_since, 0));
+            let breaking = pack.migration.map(|m| m.breaking_since);
             if let Some(release) = fix.requires.or(breaking) {
                 let entry = needs.entry(pack.library).or_insert(release);
                 *entry = (*entry).max(release);

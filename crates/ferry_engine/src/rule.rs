@@ -220,8 +220,9 @@ impl WordIndex {
 /// the rules' findings do not apply yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Migration {
-    /// The first major release the migration is for (`14`).
-    pub breaking_since: u64,
+    /// The first release the migration is for (`14.0`; `0.28` for a
+    /// library that breaks in minor releases, `3.13` for Python).
+    pub breaking_since: Release,
     /// The floor a raised requirement gets (`"14.2"`): the first release
     /// with every name the fixes use.
     pub recommended_floor: &'static str,
@@ -286,7 +287,7 @@ impl Pack {
     /// The release from which `rule`'s findings are breaks (see [`Rule::applies_from`]).
     pub fn applies_from(&self, rule: &dyn Rule) -> Option<Release> {
         rule.applies_from()
-            .or_else(|| self.migration.map(|m| Release::new(m.breaking_since, 0)))
+            .or_else(|| self.migration.map(|m| m.breaking_since))
     }
 
     /// Whether the module imports one of [`Pack::packages`] anywhere: if

@@ -90,6 +90,15 @@ impl Release {
     pub fn version(self) -> Version {
         Version::new(&[self.major, self.minor])
     }
+
+    /// As people say it: `14` for `14.0`, `0.28`, `3.13`.
+    pub fn spoken(self) -> String {
+        if self.minor == 0 {
+            self.major.to_string()
+        } else {
+            self.to_string()
+        }
+    }
 }
 
 impl fmt::Display for Release {

@@ -611,17 +611,6 @@ fn check_library(text: &str, raw: &RawLibrary) -> Result<LibrarySpec, FormatErro
         }
     }
     let breaking = release(text, &raw.breaking, "breaking")?;
-    if breaking.minor != 0 {
-        // The pins judge a requirement against a major release today.
-        return Err(err(
-            raw.breaking.span(),
-            format!(
-                "`breaking` `{}`: Ferry reads requirements against a major release (`{}.0`) for now",
-                raw.breaking.get_ref(),
-                breaking.major
-            ),
-        ));
-    }
     let floor = match &raw.floor {
         Some(floor) => {
             release(text, floor, "floor")?;

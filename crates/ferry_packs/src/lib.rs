@@ -98,12 +98,13 @@ pub fn build_pack(spec: &PackSpec) -> &'static Pack {
         mention_words: Box::leak(mention_words.into_boxed_slice()),
         packages: Box::leak(packages.into_boxed_slice()),
         migration: Some(Migration {
-            breaking_since: library.breaking.major,
+            breaking_since: library.breaking,
             recommended_floor: leak(library.floor.as_str()),
             example_target: leak(library.example_target.as_str()),
             below_means: leak(format!(
                 "the code is written for {} below {}",
-                library.name, library.breaking
+                library.name,
+                library.breaking.spoken()
             )),
             pin_bump: PinBumpRule {
                 code: pin_bump_code,

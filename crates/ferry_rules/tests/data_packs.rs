@@ -37,7 +37,7 @@ fn the_websockets_pack_file_agrees_with_the_rust_half() {
     assert_eq!(spec.summary, pack.summary);
     assert_eq!(spec.library.name, pack.library);
     assert_eq!(spec.library.packages, pack.packages);
-    assert_eq!(spec.library.breaking.major, migration.breaking_since);
+    assert_eq!(spec.library.breaking, migration.breaking_since);
     assert_eq!(spec.library.floor, migration.recommended_floor);
     assert_eq!(spec.library.example_target, migration.example_target);
     // Every data rule is in the pack, once, beside the Rust rules.

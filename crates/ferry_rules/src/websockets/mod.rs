@@ -72,7 +72,7 @@ fn pack(rules: &'static [RegisteredRule]) -> Pack {
     // Top-level `websockets.connect` became the new asyncio client in 14.0;
     // 14.2 is the first release with every name the fixes use.
     migration: Some(ferry_engine::Migration {
-        breaking_since: 14,
+        breaking_since: ferry_engine::Release::new(14, 0),
         recommended_floor: "14.2",
         example_target: "15.0.1",
         below_means: "`websockets.connect` is the legacy client there",

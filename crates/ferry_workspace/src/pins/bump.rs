@@ -160,7 +160,7 @@ pub(super) fn plan<'p>(
         let Some(migration) = &pin.migration else {
             continue;
         };
-        if target.major() < migration.breaking_since
+        if *target < migration.breaking_since.version()
             || !settings.selection.is_enabled(migration.pin_bump.code, true)
         {
             continue;
@@ -200,7 +200,7 @@ fn bump_finding(
 ) -> Option<BumpFinding> {
     let library = &requirement.library;
     if let Some(locked) = &requirement.locked {
-        if locked.major() >= migration.breaking_since {
+        if *locked >= migration.breaking_since.version() {
             return None;
         }
         let file = requirement
@@ -217,7 +217,7 @@ fn bump_finding(
             span: requirement.span.clone(),
             message: format!(
                 "`{file}` locks {library} {locked}, below the target {target} and below {} ({}); after raising the requirement, run {update} (Ferry does not edit lock files)",
-                migration.breaking_since, migration.below_means
+                migration.breaking_since.spoken(), migration.below_means
             ),
             fix: None,
         });
@@ -229,7 +229,9 @@ fn bump_finding(
             .flatten();
     }
     let excluding = specifiers.clauses_excluding(target);
-    let held_back = specifiers.highest_below(migration.breaking_since).is_some();
+    let held_back = specifiers
+        .highest_below(&migration.breaking_since.version())
+        .is_some();
     let clauses = |how: Exclusion| {
         let quoted: Vec<String> = excluding
             .iter()
@@ -256,7 +258,8 @@ fn bump_finding(
     if held_back {
         message.push_str(&format!(
             "; the requirement keeps {library} below {}, so {}",
-            migration.breaking_since, migration.below_means
+            migration.breaking_since.spoken(),
+            migration.below_means
         ));
     }
     // Only a requirement that holds the library below the breaking

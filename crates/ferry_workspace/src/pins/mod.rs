@@ -173,7 +173,9 @@ impl FolderPin {
         folder: PathBuf,
         requirements: Vec<Requirement>,
     ) -> Self {
-        let breaking = migration.map_or(u64::MAX, |m| m.breaking_since);
+        // No migration: every release counts, the newest first.
+        let breaking =
+            migration.map_or_else(|| Version::new(&[u64::MAX]), |m| m.breaking_since.version());
         let lock = requirements
             .iter()
             .enumerate()
@@ -186,7 +188,7 @@ impl FolderPin {
                 .iter()
                 .enumerate()
                 .filter(|(_, r)| r.kind != SourceKind::Lock)
-                .filter_map(|(i, r)| Some((i, r.specifiers.as_ref()?.highest_below(breaking)?)))
+                .filter_map(|(i, r)| Some((i, r.specifiers.as_ref()?.highest_below(&breaking)?)))
                 .min_by(|a, b| a.1.cmp(&b.1))
                 .map_or((None, None), |(i, v)| (Some(v), Some(i))),
         };
@@ -215,7 +217,7 @@ impl FolderPin {
     /// Whether the target keeps the migration from applying.
     pub fn holds_back(&self) -> bool {
         match (&self.migration, &self.target) {
-            (Some(m), Some(target)) => target.major() < m.breaking_since,
+            (Some(m), Some(target)) => *target < m.breaking_since.version(),
             _ => false,
         }
     }
@@ -682,7 +684,7 @@ impl<'s> RunPins<'s> {
                 };
                 let message = format!(
                     "{library} is {how} below {} in {file}:{} (`{}`): {}; the migration applies once the pin is raised, and then {would_break} (run with --target {library}=={} to see what would break)",
-                    migration.breaking_since,
+                    migration.breaking_since.spoken(),
                     deciding.line,
                     deciding.text,
                     migration.below_means,

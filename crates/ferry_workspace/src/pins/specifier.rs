@@ -491,9 +491,9 @@ impl SpecifierSet {
     /// `999` part: `<14` and `~=13.0` give `13.999`, `<13.2` gives
     /// `13.1.999`. That is not a real release; it is the number the rules
     /// compare with (`13.999 < 14`), and the JSON shows it as the target.
-    pub fn highest_below(&self, breaking: u64) -> Option<Version> {
+    pub fn highest_below(&self, breaking: &Version) -> Option<Version> {
         let releases = self.releases();
-        let breaking = Point::of(&Version::new(&[breaking]));
+        let breaking = Point::of(breaking);
         if !releases.from(&breaking).is_empty() {
             return None;
         }
@@ -839,7 +839,7 @@ mod tests {
         SpecifierSet::parse_pep440(spec)
             .or_else(|| SpecifierSet::parse_poetry(spec))
             .unwrap()
-            .highest_below(14)
+            .highest_below(&Version::new(&[14]))
             .map(|v| v.to_string())
     }
 

@@ -236,7 +236,7 @@ fn doctor_gets_every_declaration_of_the_folder() {
 
 /// The websockets pack's migration, as test data.
 const WEBSOCKETS: Migration = Migration {
-    breaking_since: 14,
+    breaking_since: ferry_engine::Release::new(14, 0),
     recommended_floor: "14.2",
     example_target: "15.0.1",
     below_means: "`websockets.connect` is the legacy client there",
@@ -654,7 +654,7 @@ fn the_pins_know_a_library_only_through_its_pack() {
         mention_words: &[],
         packages: &[],
         migration: Some(Migration {
-            breaking_since: 3,
+            breaking_since: ferry_engine::Release::new(3, 0),
             recommended_floor: "3.1",
             example_target: "3.2.0",
             below_means: "`other_lib.run` is the old one there",
