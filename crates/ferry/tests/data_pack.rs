@@ -629,3 +629,59 @@ fn a_pack_breaking_in_a_minor_release_reads_pins_at_that_release() {
     assert_eq!(code, Some(1), "{shown}");
     assert!(shown.contains("AC900"), "{shown}");
 }
+
+/// A pack whose library is `python` migrates the interpreter: its target
+/// and floor come from what the project declares about Python.
+#[test]
+fn a_python_pack_reads_the_interpreter_the_project_declares() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "py.toml",
+        "name = \"py\"\nsummary = \"s\"\nprefix = \"PT\"\n\n[library]\nname = \"python\"\npackages = [\"collections\"]\nbreaking = \"3.10\"\n\n[[rules]]\ncode = \"PT001\"\nname = \"AbcAliases\"\nkind = \"move-name\"\nsummary = \"`collections.Mapping` is `collections.abc.Mapping` (removed in 3.10).\"\nold = \"collections.Mapping\"\nnew = \"collections.abc.Mapping\"\n# collections.abc exists since 3.3.\nrequires = \"3.3\"\n",
+    );
+    write(
+        root,
+        "app.py",
+        "import collections\n\nassert isinstance({}, collections.Mapping)\n",
+    );
+    let scan = |args: &[&str]| {
+        let mut all = vec!["scan", "--pack", "py.toml"];
+        all.extend(args);
+        let output = ferry(root, &all);
+        (output.status.code(), text(&output))
+    };
+    write(
+        root,
+        "pyproject.toml",
+        "[project]\nname = \"x\"\nrequires-python = \">=3.8,<3.10\"\n",
+    );
+    let (code, shown) = scan(&[]);
+    assert_eq!(code, Some(0), "{shown}");
+    assert!(
+        shown.contains("python is pinned below 3.10 in pyproject.toml:3"),
+        "{shown}"
+    );
+    let (code, shown) = scan(&["--target", "python==3.13"]);
+    assert_eq!(code, Some(1), "{shown}");
+    assert!(shown.contains("PT001"), "{shown}");
+    write(
+        root,
+        "pyproject.toml",
+        "[project]\nname = \"x\"\nrequires-python = \">=3.8\"\n",
+    );
+    let (code, shown) = scan(&[]);
+    assert_eq!(code, Some(1), "{shown}");
+    assert!(shown.contains("1 fixable with `ferry fix`"), "{shown}");
+    // The nearest declaration above a file wins: a subproject on 3.9 only.
+    write(root, "legacy/.python-version", "3.9.18\n");
+    write(
+        root,
+        "legacy/old.py",
+        "import collections\n\nassert isinstance({}, collections.Mapping)\n",
+    );
+    let (_, shown) = scan(&[]);
+    assert!(shown.contains("app.py:3"), "{shown}");
+    assert!(!shown.contains("legacy/old.py:3"), "{shown}");
+}

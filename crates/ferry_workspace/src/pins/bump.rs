@@ -351,5 +351,7 @@ fn why_no_fix(kind: SourceKind) -> &'static str {
             "its specifier is split over lines or written with escapes, so Ferry cannot replace it exactly"
         }
         SourceKind::Lock => "Ferry does not edit lock files",
+        SourceKind::PythonVersion => "Ferry does not edit .python-version: name the new interpreter there",
+        SourceKind::ToxIni => "Ferry does not edit tox.ini: add the new interpreter's environment to envlist",
     }
 }

@@ -84,6 +84,57 @@ impl<'a> Sink<'a> {
     }
 }
 
+/// The name the interpreter's own declarations are read under (a pack
+/// whose library is `python` migrates the interpreter).
+pub(super) const PYTHON: &str = "python";
+
+impl Sink<'_> {
+    /// The interpreter range a project declares (`requires-python`,
+    /// `python_requires`, ...): `spec` is a PEP 440 specifier set at `at`
+    /// (its bytes in the file, rewritable when exactly those characters).
+    fn python_at(&mut self, spec: &str, at: Range<usize>, kind: SourceKind, rewritable: bool) {
+        if !self.libraries.iter().any(|l| l == PYTHON) {
+            return;
+        }
+        self.push(Draft {
+            library: PYTHON.to_string(),
+            text: spec.trim().to_string(),
+            kind,
+            specifiers: SpecifierSet::parse_pep440(spec),
+            locked: None,
+            span: at.clone(),
+            rewritable: rewritable.then_some(at),
+        });
+    }
+
+    /// A version the project names as the one it runs (`3.11` or
+    /// `3.11.4`): that release, as `==3.11.*` / `==3.11.4`.
+    fn python_version_at(&mut self, version: &str, at: Range<usize>, kind: SourceKind) {
+        let version = version.trim();
+        let parts = version.split('.').count();
+        if version.is_empty() || !version.split('.').all(|p| p.parse::<u64>().is_ok()) {
+            return;
+        }
+        let spec = if parts <= 2 {
+            format!("=={version}.*")
+        } else {
+            format!("=={version}")
+        };
+        if !self.libraries.iter().any(|l| l == PYTHON) {
+            return;
+        }
+        self.push(Draft {
+            library: PYTHON.to_string(),
+            text: version.to_string(),
+            kind,
+            specifiers: SpecifierSet::parse_pep440(&spec),
+            locked: None,
+            span: at,
+            rewritable: None,
+        });
+    }
+}
+
 struct Draft {
     library: String,
     text: String,
@@ -346,6 +397,14 @@ pub(super) fn pyproject(sink: &mut Sink<'_>) {
     };
     let root = doc.as_table();
     let project = root.get("project").and_then(Item::as_table_like);
+    if let Some(value) = project
+        .and_then(|p| p.get("requires-python"))
+        .and_then(Item::as_value)
+    {
+        if let Some((spec, range, exact)) = toml_string(sink.text, value) {
+            sink.python_at(spec, range, SourceKind::Pep621, exact);
+        }
+    }
     if let Some(project) = project {
         if let Some(list) = project.get("dependencies").and_then(Item::as_array) {
             pep508_strings(sink, list.iter(), SourceKind::Pep621);
@@ -512,6 +571,86 @@ pub(super) fn pipfile(sink: &mut Sink<'_>) {
             keyed_constraints(sink, table, SourceKind::Pipfile);
         }
     }
+    let requires = doc.as_table().get("requires").and_then(Item::as_table_like);
+    for key in ["python_full_version", "python_version"] {
+        let value = requires.and_then(|r| r.get(key)).and_then(Item::as_value);
+        if let Some((version, range, _)) = value.and_then(|v| toml_string(sink.text, v)) {
+            sink.python_version_at(version, range, SourceKind::Pipfile);
+            break;
+        }
+    }
+}
+
+/// `.python-version` (pyenv, uv): the first line names the interpreter.
+pub(super) fn python_version_file(sink: &mut Sink<'_>) {
+    let text = sink.text;
+    let Some((offset, line)) = lines_with_offsets(text).find(|(_, l)| {
+        let l = l.trim();
+        !l.is_empty() && !l.starts_with('#')
+    }) else {
+        return;
+    };
+    let version = line.trim();
+    let start = offset + line.find(version).unwrap_or(0);
+    sink.python_version_at(
+        version,
+        start..start + version.len(),
+        SourceKind::PythonVersion,
+    );
+}
+
+/// `tox.ini`: the `py3XX` environments of `envlist` (in `[tox]`), read as
+/// the range from the oldest to the newest interpreter they test.
+pub(super) fn tox_ini(sink: &mut Sink<'_>) {
+    let text = sink.text;
+    let mut section = String::new();
+    let mut found: Vec<(u64, u64, Range<usize>)> = Vec::new();
+    let mut in_envlist = false;
+    for (offset, line) in lines_with_offsets(text) {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') && trimmed.ends_with(']') {
+            section = trimmed[1..trimmed.len() - 1].trim().to_ascii_lowercase();
+            in_envlist = false;
+            continue;
+        }
+        if section != "tox" {
+            continue;
+        }
+        let indented = line.starts_with(char::is_whitespace);
+        let value = if !indented {
+            let Some(split) = line.find('=') else {
+                in_envlist = false;
+                continue;
+            };
+            in_envlist = line[..split].trim() == "envlist";
+            &line[split + 1..]
+        } else {
+            line
+        };
+        if !in_envlist {
+            continue;
+        }
+        let value_at = offset + (value.as_ptr() as usize - line.as_ptr() as usize);
+        for word in value.split([',', ' ', '\t']) {
+            let name = word.split('-').next().unwrap_or(word);
+            let Some(digits) = name.strip_prefix("py3").filter(|d| !d.is_empty()) else {
+                continue;
+            };
+            if let Ok(minor) = digits.parse::<u64>() {
+                let at = value_at + (word.as_ptr() as usize - value.as_ptr() as usize);
+                found.push((3, minor, at..at + word.len()));
+            }
+        }
+    }
+    let (Some(oldest), Some(newest)) = (
+        found.iter().min_by_key(|f| f.1),
+        found.iter().max_by_key(|f| f.1),
+    ) else {
+        return;
+    };
+    let spec = format!(">={}.{},<{}.{}", oldest.0, oldest.1, newest.0, newest.1 + 1);
+    let span = oldest.2.start.min(newest.2.start)..oldest.2.end.max(newest.2.end);
+    sink.python_at(&spec, span, SourceKind::ToxIni, false);
 }
 
 /// `uv.lock` and `poetry.lock`: `[[package]]` tables with `name` and
@@ -652,6 +791,15 @@ pub(super) fn setup_cfg(sink: &mut Sink<'_>) {
                 continue;
             };
             let key = line[..split].trim().to_ascii_lowercase();
+            if section == "options" && key == "python_requires" {
+                let raw = &line[split + 1..];
+                let raw = &raw[..comment_start(raw)];
+                let spec = raw.trim();
+                if !spec.is_empty() {
+                    let start = offset + split + 1 + raw.find(spec).unwrap_or(0);
+                    sink.python_at(spec, start..start + spec.len(), SourceKind::SetupCfg, false);
+                }
+            }
             in_list = match section.as_str() {
                 "options" => key == "install_requires",
                 "options.extras_require" => true,
@@ -679,9 +827,14 @@ pub(super) fn setup_py(sink: &mut Sink<'_>) {
     let mut finder = SetupCalls {
         literals: module_literals(&module.body),
         strings: Vec::new(),
+        python_requires: None,
     };
     for stmt in &module.body {
         finder.visit_stmt(stmt);
+    }
+    if let Some((spec, range)) = finder.python_requires.take() {
+        let range = usize::from(range.start())..usize::from(range.end());
+        sink.python_at(&spec, range, SourceKind::SetupPy, false);
     }
     for (content, range) in finder.strings {
         let start = usize::from(range.start());
@@ -804,6 +957,8 @@ struct SetupCalls<'m> {
     /// See [`module_literals`].
     literals: HashMap<&'m str, &'m Expr>,
     strings: Vec<(String, TextRange)>,
+    /// `python_requires=` as a literal string.
+    python_requires: Option<(String, TextRange)>,
 }
 
 impl<'m> SetupCalls<'m> {
@@ -844,6 +999,12 @@ impl<'m> SetupCalls<'m> {
         for keyword in call.arguments.keywords.iter() {
             match keyword.arg.as_ref().map(|a| a.as_str()) {
                 Some("install_requires") => self.literal_list(&keyword.value),
+                Some("python_requires") => {
+                    if let Expr::StringLiteral(string) = self.value(&keyword.value) {
+                        self.python_requires =
+                            Some((string.value.to_str().to_string(), string.range()));
+                    }
+                }
                 Some("extras_require") => {
                     if let Expr::Dict(dict) = self.value(&keyword.value) {
                         for item in dict.iter() {
@@ -889,6 +1050,83 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    /// The interpreter declarations of a file: (line, text, the range's
+    /// lowest release, whether 3.13 is allowed).
+    fn python(
+        reader: fn(&mut Sink<'_>),
+        text: &str,
+    ) -> Vec<(usize, String, Option<String>, Option<bool>)> {
+        let libraries = vec![PYTHON.to_string(), "websockets".to_string()];
+        let path = PathBuf::from("file");
+        let mut sink = Sink::new(&path, text, &libraries);
+        reader(&mut sink);
+        sink.found
+            .iter()
+            .filter(|r| r.library == PYTHON)
+            .map(|r| {
+                let spec = r.specifiers.as_ref();
+                (
+                    r.line,
+                    r.text.clone(),
+                    spec.and_then(SpecifierSet::lowest).map(|v| v.to_string()),
+                    r.allows("3.13"),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_interpreter_range_is_read_where_projects_declare_it() {
+        let row = |line: usize, text: &str, lowest: &str, allows_313: bool| {
+            (
+                line,
+                text.to_string(),
+                Some(lowest.to_string()),
+                Some(allows_313),
+            )
+        };
+        assert_eq!(
+            python(
+                pyproject,
+                "[project]\nname = \"x\"\nrequires-python = \">=3.9,<3.12\"\n"
+            ),
+            [row(3, ">=3.9,<3.12", "3.9", false)]
+        );
+        assert_eq!(
+            python(setup_cfg, "[metadata]\nname = x\n[options]\npython_requires = >=3.10 # ok\ninstall_requires =\n    websockets\n"),
+            [row(4, ">=3.10", "3.10", true)]
+        );
+        assert_eq!(
+            python(
+                setup_py,
+                "from setuptools import setup\nsetup(name='x', python_requires='>=3.8')\n"
+            ),
+            [row(2, ">=3.8", "3.8", true)]
+        );
+        assert_eq!(
+            python(
+                pipfile,
+                "[packages]\nwebsockets = \"*\"\n\n[requires]\npython_version = \"3.11\"\n"
+            ),
+            [row(5, "3.11", "3.11", false)]
+        );
+        assert_eq!(
+            python(python_version_file, "# pyenv\n3.13.0\n"),
+            [row(2, "3.13.0", "3.13.0", true)]
+        );
+        assert_eq!(
+            python(tox_ini, "[tox]\nenvlist = py39, py312-django{42,50}, lint\n\n[testenv]\ncommands = pytest\n"),
+            [row(2, ">=3.9,<3.13", "3.9", false)]
+        );
+        // Without the Python pack, nothing of it is read.
+        let libraries = vec!["websockets".to_string()];
+        let path = PathBuf::from("pyproject.toml");
+        let text = "[project]\nrequires-python = \">=3.9\"\n";
+        let mut sink = Sink::new(&path, text, &libraries);
+        pyproject(&mut sink);
+        assert!(sink.found.is_empty());
     }
 
     fn owned(rows: &[(usize, &str, Option<&str>)]) -> Vec<(usize, String, Option<String>)> {

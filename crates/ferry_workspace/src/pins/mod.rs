@@ -10,7 +10,10 @@
 //! Sources, per folder: `requirements*.txt` (following `-r`/`-c` includes),
 //! `pyproject.toml` (PEP 621, PEP 735 groups, Poetry), `setup.cfg`,
 //! literal lists in `setup.py`, `Pipfile`, and the locks `uv.lock`,
-//! `poetry.lock` and `Pipfile.lock`. Walking up from a source file's folder,
+//! `poetry.lock` and `Pipfile.lock`. For a pack whose library is `python`
+//! (the interpreter), the same walk reads `requires-python`,
+//! `python_requires` (setup.cfg, setup.py), Pipfile's `[requires]`,
+//! `.python-version` and the `py3XX` environments of `tox.ini`. Walking up from a source file's folder,
 //! the first folder whose sources name the library decides for it (a
 //! `pyproject.toml` that only configures tools does not hide a pin further
 //! up); the walk stops at the top of a git work tree or at the filesystem
@@ -53,6 +56,10 @@ pub enum SourceKind {
     Pipfile,
     /// `uv.lock`, `poetry.lock` or `Pipfile.lock`: the version that gets installed.
     Lock,
+    /// `.python-version`: the interpreter a project runs.
+    PythonVersion,
+    /// `tox.ini`: the interpreters its environments test.
+    ToxIni,
 }
 
 /// One declaration (or locked version) of a library.
@@ -110,6 +117,8 @@ enum Reader {
     Lock,
     /// `Pipfile.lock` (JSON).
     PipfileLock,
+    PythonVersion,
+    ToxIni,
 }
 
 fn reader_for(name: &str) -> Option<Reader> {
@@ -120,6 +129,8 @@ fn reader_for(name: &str) -> Option<Reader> {
         "Pipfile" => Reader::Pipfile,
         "uv.lock" | "poetry.lock" => Reader::Lock,
         "Pipfile.lock" => Reader::PipfileLock,
+        ".python-version" => Reader::PythonVersion,
+        "tox.ini" => Reader::ToxIni,
         _ if name.starts_with("requirements") && name.ends_with(".txt") => Reader::RequirementsTxt,
         _ => return None,
     })
@@ -464,6 +475,8 @@ fn read_file(path: &Path, reader: Reader, libraries: &[String]) -> Option<ReadFi
         Reader::Pipfile => formats::pipfile(&mut sink),
         Reader::Lock => members = formats::lock(&mut sink),
         Reader::PipfileLock => formats::pipfile_lock(&mut sink),
+        Reader::PythonVersion => formats::python_version_file(&mut sink),
+        Reader::ToxIni => formats::tox_ini(&mut sink),
     }
     let folder = path.parent().unwrap_or(Path::new(""));
     let members = members
