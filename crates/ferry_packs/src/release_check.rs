@@ -163,35 +163,13 @@ pub fn judge(
             }
             Kind::MoveName { moves } => {
                 for (old_name, new_name) in moves {
-                    if old.exists(old_name) {
-                        say(
-                            Severity::Ok,
-                            format!("`{old_name}` exists in {old_version}"),
-                        );
-                    } else {
-                        say(
-                            Severity::Fail,
-                            format!(
-                                "`{old_name}` does not exist in {old_version}: nothing to move"
-                            ),
-                        );
-                    }
-                    if new.exists(new_name) {
-                        say(
-                            Severity::Ok,
-                            format!("`{new_name}` exists in {new_version}"),
-                        );
-                    } else {
-                        say(Severity::Fail, format!("`{new_name}`, which the fix writes, does not exist in {new_version}"));
-                    }
-                    if new.exists(old_name) {
-                        say(
-                            Severity::Note,
-                            format!(
-                                "`{old_name}` still exists in {new_version} (a deprecated alias?)"
-                            ),
-                        );
-                    }
+                    moved(
+                        &mut say,
+                        old_name,
+                        new_name,
+                        (old_version, old),
+                        (new_version, new),
+                    );
                 }
             }
             Kind::RenameMethod {
@@ -200,39 +178,15 @@ pub fn judge(
                 new: new_method,
             } => {
                 for class in classes {
-                    let (old_name, new_name) = (
-                        format!("{class}.{old_method}"),
-                        format!("{class}.{new_method}"),
+                    let old_name = format!("{class}.{old_method}");
+                    let new_name = format!("{class}.{new_method}");
+                    moved(
+                        &mut say,
+                        &old_name,
+                        &new_name,
+                        (old_version, old),
+                        (new_version, new),
                     );
-                    if old.exists(&old_name) {
-                        say(
-                            Severity::Ok,
-                            format!("`{old_name}` exists in {old_version}"),
-                        );
-                    } else {
-                        say(
-                            Severity::Fail,
-                            format!(
-                                "`{old_name}` does not exist in {old_version}: nothing to rename"
-                            ),
-                        );
-                    }
-                    if new.exists(&new_name) {
-                        say(
-                            Severity::Ok,
-                            format!("`{new_name}` exists in {new_version}"),
-                        );
-                    } else {
-                        say(Severity::Fail, format!("`{new_name}`, which the fix writes, does not exist in {new_version}"));
-                    }
-                    if new.exists(&old_name) {
-                        say(
-                            Severity::Note,
-                            format!(
-                                "`{old_name}` still exists in {new_version} (a deprecated alias?)"
-                            ),
-                        );
-                    }
                 }
             }
             Kind::ReplaceCall { callables, .. } => {
@@ -251,51 +205,89 @@ pub fn judge(
                 }
             }
             Kind::FlagMethod { classes, methods } => {
-                for name in classes
-                    .iter()
-                    .flat_map(|class| methods.iter().map(move |m| format!("{class}.{m}")))
-                {
-                    if old.exists(&name) {
-                        say(Severity::Ok, format!("`{name}` exists in {old_version}"));
-                    } else {
-                        say(
-                            Severity::Fail,
-                            format!("`{name}` does not exist in {old_version}: nothing to flag"),
-                        );
-                    }
-                    if new.exists(&name) {
-                        say(
-                            Severity::Note,
-                            format!("`{name}` still exists in {new_version}"),
-                        );
-                    } else {
-                        say(Severity::Ok, format!("`{name}` is gone in {new_version}"));
+                for class in classes {
+                    for method in methods {
+                        let name = format!("{class}.{method}");
+                        gone(&mut say, &name, (old_version, old), (new_version, new));
                     }
                 }
             }
             Kind::FlagName { names } => {
                 for name in names {
-                    if old.exists(name) {
-                        say(Severity::Ok, format!("`{name}` exists in {old_version}"));
-                    } else {
-                        say(
-                            Severity::Fail,
-                            format!("`{name}` does not exist in {old_version}: nothing to flag"),
-                        );
-                    }
-                    if new.exists(name) {
-                        say(
-                            Severity::Note,
-                            format!("`{name}` still exists in {new_version}"),
-                        );
-                    } else {
-                        say(Severity::Ok, format!("`{name}` is gone in {new_version}"));
-                    }
+                    gone(&mut say, name, (old_version, old), (new_version, new));
                 }
             }
         }
     }
     verdicts
+}
+
+/// A release and what it says about names.
+type Release<'a> = (&'a Version, &'a dyn Api);
+
+/// `old_name` exists on the old release, and `new_name`, which the fix
+/// writes, on the new one; `old_name` still there is a note.
+fn moved(
+    say: &mut impl FnMut(Severity, String),
+    old_name: &str,
+    new_name: &str,
+    (old_version, old): Release<'_>,
+    (new_version, new): Release<'_>,
+) {
+    if old.exists(old_name) {
+        say(
+            Severity::Ok,
+            format!("`{old_name}` exists in {old_version}"),
+        );
+    } else {
+        say(
+            Severity::Fail,
+            format!("`{old_name}` does not exist in {old_version}: nothing to move"),
+        );
+    }
+    if new.exists(new_name) {
+        say(
+            Severity::Ok,
+            format!("`{new_name}` exists in {new_version}"),
+        );
+    } else {
+        say(
+            Severity::Fail,
+            format!("`{new_name}`, which the fix writes, does not exist in {new_version}"),
+        );
+    }
+    if new.exists(old_name) {
+        say(
+            Severity::Note,
+            format!("`{old_name}` still exists in {new_version} (a deprecated alias?)"),
+        );
+    }
+}
+
+/// A flagged `name` exists on the old release and is gone on the new one
+/// (still there is a note: deprecated, not removed yet).
+fn gone(
+    say: &mut impl FnMut(Severity, String),
+    name: &str,
+    (old_version, old): Release<'_>,
+    (new_version, new): Release<'_>,
+) {
+    if old.exists(name) {
+        say(Severity::Ok, format!("`{name}` exists in {old_version}"));
+    } else {
+        say(
+            Severity::Fail,
+            format!("`{name}` does not exist in {old_version}: nothing to flag"),
+        );
+    }
+    if new.exists(name) {
+        say(
+            Severity::Note,
+            format!("`{name}` still exists in {new_version}"),
+        );
+    } else {
+        say(Severity::Ok, format!("`{name}` is gone in {new_version}"));
+    }
 }
 
 /// Every callable the rule is about exists in the new release and no
