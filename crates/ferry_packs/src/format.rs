@@ -105,6 +105,8 @@ pub(crate) struct RawRule {
     /// `replace-call`: the fix is right in every case (default: unsafe).
     pub safe: Option<bool>,
     pub moves: Option<Vec<Spanned<RawMove>>>,
+    /// `rename-method`: several `{ old, new }` methods of the same classes.
+    pub renames: Option<Vec<Spanned<RawMove>>>,
 }
 
 /// A callable: its qualified name, or a table that also says from which
@@ -372,8 +374,8 @@ pub enum Kind {
     /// A method of `classes` renamed, on receivers proven to be instances.
     RenameMethod {
         classes: Vec<String>,
-        old: String,
-        new: String,
+        /// `(old, new)` method names.
+        renames: Vec<(String, String)>,
     },
     /// A call rewritten from a template.
     ReplaceCall {
@@ -951,18 +953,35 @@ fn check_rule(
             )
         }
         "rename-method" => {
-            let old = keyword(&raw.old, "old")?;
-            let new = keyword(&raw.new, "new")?;
-            if old == new {
-                return Err(at(raw.kind.span(), "`old` and `new` are the same".into()));
+            let mut renames = Vec::new();
+            if raw.old.is_some() || raw.new.is_some() {
+                renames.push((keyword(&raw.old, "old")?, keyword(&raw.new, "new")?));
+            }
+            for pair in raw.renames.iter().flatten() {
+                let (old, new) = (&pair.get_ref().old, &pair.get_ref().new);
+                if !is_identifier(old) || !is_identifier(new) {
+                    return Err(at(
+                        pair.span(),
+                        format!("`renames`: `{old}` → `{new}` are not both method names"),
+                    ));
+                }
+                renames.push((old.clone(), new.clone()));
+            }
+            if renames.is_empty() {
+                return Err(at(
+                    raw.kind.span(),
+                    "a `rename-method` rule needs `old` and `new`, or `renames`".into(),
+                ));
+            }
+            if let Some((old, _)) = renames.iter().find(|(old, new)| old == new) {
+                return Err(at(raw.kind.span(), format!("`{old}` is renamed to itself")));
             }
             (
                 Kind::RenameMethod {
                     classes: names_list(&raw.classes, "classes")?,
-                    old,
-                    new,
+                    renames,
                 },
-                &["classes", "old", "new"],
+                &["classes", "old", "new", "renames"],
             )
         }
         "flag" => {
@@ -1026,7 +1045,8 @@ fn check_rule(
             ))
         }
     };
-    let given: [(&str, bool); 18] = [
+    let given: [(&str, bool); 19] = [
+        ("renames", raw.renames.is_some()),
         ("methods", raw.methods.is_some()),
         ("keyword-dicts", raw.keyword_dicts.is_some()),
         ("classes", raw.classes.is_some()),

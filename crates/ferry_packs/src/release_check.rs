@@ -60,10 +60,12 @@ pub fn names_to_look_up(spec: &PackSpec) -> Vec<String> {
                 }
             }
             Kind::FlagName { names: flagged } => names.extend(flagged.iter().cloned()),
-            Kind::RenameMethod { classes, old, new } => {
+            Kind::RenameMethod { classes, renames } => {
                 for class in classes {
-                    names.push(format!("{class}.{old}"));
-                    names.push(format!("{class}.{new}"));
+                    for (old, new) in renames {
+                        names.push(format!("{class}.{old}"));
+                        names.push(format!("{class}.{new}"));
+                    }
                 }
             }
             Kind::FlagMethod { classes, methods } => {
@@ -172,12 +174,11 @@ pub fn judge(
                     );
                 }
             }
-            Kind::RenameMethod {
-                classes,
-                old: old_method,
-                new: new_method,
-            } => {
-                for class in classes {
+            Kind::RenameMethod { classes, renames } => {
+                for (class, (old_method, new_method)) in classes
+                    .iter()
+                    .flat_map(|class| renames.iter().map(move |pair| (class, pair)))
+                {
                     let old_name = format!("{class}.{old_method}");
                     let new_name = format!("{class}.{new_method}");
                     moved(

@@ -544,3 +544,38 @@ fn flag_methods_reports_proven_instances_only() {
     );
     assert!(check.findings.iter().all(|f| f.fix.is_none()));
 }
+
+#[test]
+fn rename_method_takes_several_renames_of_the_same_classes() {
+    let pack_text = r#"
+name = "py-test"
+summary = "s"
+prefix = "PX"
+
+[library]
+name = "python"
+packages = ["unittest"]
+breaking = "3.12"
+
+[[rules]]
+code = "PX001"
+name = "UnittestAliases"
+kind = "rename-method"
+summary = "The unittest aliases removed in 3.12."
+requires = "3.0"
+classes = ["unittest.TestCase"]
+renames = [
+    { old = "assertEquals", new = "assertEqual" },
+    { old = "failUnless", new = "assertTrue" },
+]
+"#;
+    let pack = build_pack(&parse_pack(pack_text).expect("valid"));
+    let text = "import unittest\n\n\nclass T(unittest.TestCase):\n    def test(self):\n        self.assertEquals(1, 1)\n        self.failUnless(True)\n";
+    let outcome = fix_source(text, &[pack], &Settings::default(), false).unwrap();
+    assert_eq!(
+        outcome.text,
+        "import unittest\n\n\nclass T(unittest.TestCase):\n    def test(self):\n        self.assertEqual(1, 1)\n        self.assertTrue(True)\n"
+    );
+    let e = parse_pack(&pack_text.replace("new = \"assertTrue\"", "new = \"failUnless\"")).unwrap_err();
+    assert!(e.message.contains("`failUnless` is renamed to itself"), "{e:?}");
+}

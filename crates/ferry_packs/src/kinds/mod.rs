@@ -67,7 +67,9 @@ impl DataRule {
             Kind::FlagKeyword { keyword, .. } => vec![leak(keyword.as_str())],
             Kind::MoveName { moves } => moves.iter().map(|(old, _)| leak(last_part(old))).collect(),
             Kind::FlagName { names } => names.iter().map(|n| leak(last_part(n))).collect(),
-            Kind::RenameMethod { old, .. } => vec![leak(old.as_str())],
+            Kind::RenameMethod { renames, .. } => {
+                renames.iter().map(|(old, _)| leak(old.as_str())).collect()
+            }
             Kind::FlagMethod { methods, .. } => methods.iter().map(|m| leak(m.as_str())).collect(),
             Kind::ReplaceCall { callables, .. } => {
                 callables.iter().map(|c| leak(last_part(&c.name))).collect()
@@ -190,8 +192,10 @@ impl Rule for DataRule {
     fn check_module(&self, module: &ModModule, checker: &mut Checker<'_>) {
         match &self.kind {
             Kind::MoveName { moves } => move_name::check(self, moves, module, checker),
-            Kind::RenameMethod { classes, old, new } => {
-                rename_method::check(self, classes, old, Some(new), module, checker)
+            Kind::RenameMethod { classes, renames } => {
+                for (old, new) in renames {
+                    rename_method::check(self, classes, old, Some(new), module, checker);
+                }
             }
             Kind::FlagMethod { classes, methods } => {
                 for method in methods {
