@@ -90,7 +90,7 @@ pub(crate) struct RawRule {
     pub keyword: Option<Spanned<String>>,
     /// `remove-keyword`: several keywords, each with its own message.
     pub keywords: Option<Spanned<Vec<RawRemovedKeyword>>>,
-    pub names: Option<Spanned<Vec<String>>>,
+    pub names: Option<Spanned<Vec<RawName>>>,
     /// `rename-method`: the classes whose instances' method is renamed
     /// (`flag`: whose `methods` are gone).
     pub classes: Option<Spanned<Vec<String>>>,
@@ -107,6 +107,47 @@ pub(crate) struct RawRule {
     pub moves: Option<Vec<Spanned<RawMove>>>,
     /// `rename-method`: several `{ old, new }` methods of the same classes.
     pub renames: Option<Vec<Spanned<RawMove>>>,
+}
+
+/// A flagged name: the qualified name, or a table with its own message.
+#[derive(Debug)]
+pub(crate) struct RawName {
+    pub name: String,
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNameTable {
+    name: String,
+    message: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for RawName {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawName;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a qualified name, or a table with `name` and `message`")
+            }
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<RawName, E> {
+                Ok(RawName {
+                    name: value.to_string(),
+                    message: None,
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawName, A::Error> {
+                RawNameTable::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(
+                    |t| RawName {
+                        name: t.name,
+                        message: t.message,
+                    },
+                )
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 /// A callable: its qualified name, or a table that also says from which
@@ -383,7 +424,11 @@ pub enum Kind {
         replace: ReplaceCall,
     },
     /// Names or modules that are gone, with no mechanical fix.
-    FlagName { names: Vec<String> },
+    FlagName {
+        names: Vec<String>,
+        /// A name's own message (a template), by name.
+        messages: std::collections::BTreeMap<String, String>,
+    },
     /// Methods of `classes` that are gone, on proven instances, with no
     /// mechanical fix.
     FlagMethod {
@@ -1018,7 +1063,19 @@ fn check_rule(
                 match (&raw.names, &raw.keyword) {
                 (Some(_), None) => (
                     Kind::FlagName {
-                        names: names_list(&raw.names, "names")?,
+                        names: names_list(&names_of(&raw.names), "names")?,
+                        messages: {
+                            let mut messages = std::collections::BTreeMap::new();
+                            for entry in raw.names.iter().flat_map(|n| n.get_ref()) {
+                                if let Some(message) = &entry.message {
+                                    check_template(message).map_err(|why| {
+                                        at(raw.names.as_ref().map_or(0..0, Spanned::span), why)
+                                    })?;
+                                    messages.insert(entry.name.clone(), message.clone());
+                                }
+                            }
+                            messages
+                        },
                     },
                     &["names"],
                 ),
@@ -1105,6 +1162,16 @@ fn check_rule(
         opt_in: raw.opt_in,
         line,
         kind,
+    })
+}
+
+/// The qualified names of a `names` list, with the list's span.
+fn names_of(raw: &Option<Spanned<Vec<RawName>>>) -> Option<Spanned<Vec<String>>> {
+    raw.as_ref().map(|list| {
+        Spanned::new(
+            list.span(),
+            list.get_ref().iter().map(|n| n.name.clone()).collect(),
+        )
     })
 }
 

@@ -59,7 +59,7 @@ pub fn names_to_look_up(spec: &PackSpec) -> Vec<String> {
                     names.push(new.clone());
                 }
             }
-            Kind::FlagName { names: flagged } => names.extend(flagged.iter().cloned()),
+            Kind::FlagName { names: flagged, .. } => names.extend(flagged.iter().cloned()),
             Kind::RenameMethod { classes, renames } => {
                 for class in classes {
                     for (old, new) in renames {
@@ -213,7 +213,7 @@ pub fn judge(
                     }
                 }
             }
-            Kind::FlagName { names } => {
+            Kind::FlagName { names, .. } => {
                 for name in names {
                     gone(&mut say, name, (old_version, old), (new_version, new));
                 }

@@ -576,6 +576,50 @@ renames = [
         outcome.text,
         "import unittest\n\n\nclass T(unittest.TestCase):\n    def test(self):\n        self.assertEqual(1, 1)\n        self.assertTrue(True)\n"
     );
-    let e = parse_pack(&pack_text.replace("new = \"assertTrue\"", "new = \"failUnless\"")).unwrap_err();
-    assert!(e.message.contains("`failUnless` is renamed to itself"), "{e:?}");
+    let e =
+        parse_pack(&pack_text.replace("new = \"assertTrue\"", "new = \"failUnless\"")).unwrap_err();
+    assert!(
+        e.message.contains("`failUnless` is renamed to itself"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn a_flagged_name_may_carry_its_own_message() {
+    let pack_text = r#"
+name = "py-mods"
+summary = "s"
+prefix = "PM"
+
+[library]
+name = "python"
+packages = ["imp", "pipes", "asyncore"]
+breaking = "3.12"
+
+[[rules]]
+code = "PM001"
+name = "RemovedModules"
+kind = "flag"
+summary = "Modules removed in 3.12 and 3.13."
+message = "`{library}` removed this module"
+names = [
+    { name = "imp", message = "`imp` is gone in 3.12: use `importlib`" },
+    "asyncore",
+    { name = "pipes.quote", message = "use `shlex.quote`" },
+]
+"#;
+    let pack = build_pack(&parse_pack(pack_text).expect("valid"));
+    let text = "import imp\nimport asyncore\nfrom pipes import quote\n";
+    let check = check_source(text, &[pack], &Settings::default()).unwrap();
+    let messages: Vec<&str> = check.findings.iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "`imp` is gone in 3.12: use `importlib`",
+            "`python` removed this module",
+            "use `shlex.quote`"
+        ]
+    );
+    let e = parse_pack(&pack_text.replace("{ name = \"imp\",", "{ nam = \"imp\",")).unwrap_err();
+    assert!(e.message.contains("unknown field `nam`"), "{e:?}");
 }

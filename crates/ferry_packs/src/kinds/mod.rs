@@ -66,7 +66,7 @@ impl DataRule {
             }
             Kind::FlagKeyword { keyword, .. } => vec![leak(keyword.as_str())],
             Kind::MoveName { moves } => moves.iter().map(|(old, _)| leak(last_part(old))).collect(),
-            Kind::FlagName { names } => names.iter().map(|n| leak(last_part(n))).collect(),
+            Kind::FlagName { names, .. } => names.iter().map(|n| leak(last_part(n))).collect(),
             Kind::RenameMethod { renames, .. } => {
                 renames.iter().map(|(old, _)| leak(old.as_str())).collect()
             }
@@ -207,8 +207,8 @@ impl Rule for DataRule {
     }
 
     fn check_stmt(&self, stmt: &Stmt, checker: &mut Checker<'_>) {
-        if let Kind::FlagName { names } = &self.kind {
-            flag_name::check_import(self, names, stmt, checker);
+        if let Kind::FlagName { names, messages } = &self.kind {
+            flag_name::check_import(self, names, messages, stmt, checker);
         }
     }
 
@@ -233,7 +233,9 @@ impl Rule for DataRule {
             Kind::FlagKeyword { callables, keyword } => {
                 keywords::flag(self, callables, keyword, expr, checker)
             }
-            Kind::FlagName { names } => flag_name::check_reference(self, names, expr, checker),
+            Kind::FlagName { names, messages } => {
+                flag_name::check_reference(self, names, messages, expr, checker)
+            }
             Kind::ReplaceCall { callables, replace } => {
                 replace_call::check(self, callables, replace, expr, checker)
             }
