@@ -685,3 +685,65 @@ fn a_python_pack_reads_the_interpreter_the_project_declares() {
     assert!(shown.contains("app.py:3"), "{shown}");
     assert!(!shown.contains("legacy/old.py:3"), "{shown}");
 }
+
+#[test]
+fn pack_test_names_fixtures_it_cannot_read_or_parse() {
+    let dir = pack_copy();
+    let root = dir.path();
+    let fixtures = root.join("fixtures");
+    write(
+        &fixtures,
+        "AC001/broken.py",
+        "import acme\nacme.connect(u, timeout=\n",
+    );
+    std::fs::write(fixtures.join("AC001/utf16.py"), b"\xff\xfei\x00m\x00").unwrap();
+    let output = ferry(root, &["pack", "test", "."]);
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("FAIL  ./fixtures/AC001/broken.py\n      does not parse"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("FAIL  ./fixtures/AC001/utf16.py\n      cannot decode"),
+        "{shown}"
+    );
+
+    // A file among the rule folders is a layout error: the run stops.
+    write(&fixtures, "notes.txt", "stray\n");
+    let output = ferry(root, &["pack", "test", "."]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("only folders named after rule codes belong in `fixtures`"),
+        "{}",
+        text(&output)
+    );
+}
+
+#[test]
+fn pack_test_update_writes_and_removes_expected_outputs() {
+    let dir = pack_copy();
+    let root = dir.path();
+    let fixtures = root.join("fixtures");
+    std::fs::remove_file(fixtures.join("AC001/aliases.fixed.py")).unwrap();
+    // An expected output for a fixture whose fix changes nothing.
+    write(&fixtures, "AC001/both_keywords.fixed.py", "stale\n");
+    let output = ferry(root, &["pack", "test", ".", "--update"]);
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains("updated ./fixtures/AC001/aliases.py"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("updated ./fixtures/AC001/both_keywords.py"),
+        "{shown}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(fixtures.join("AC001/aliases.fixed.py")).unwrap(),
+        std::fs::read_to_string(acme_pack().join("fixtures/AC001/aliases.fixed.py")).unwrap()
+    );
+    assert!(!fixtures.join("AC001/both_keywords.fixed.py").exists());
+    let again = ferry(root, &["pack", "test", "."]);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again));
+}
