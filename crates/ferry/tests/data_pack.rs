@@ -393,3 +393,30 @@ fn a_broken_pack_in_the_configuration_stops_the_run_naming_the_file() {
     assert!(text(&output).contains("broken.toml"), "{}", text(&output));
     assert!(text(&output).contains("missing field"), "{}", text(&output));
 }
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+#[test]
+fn the_docs_show_what_pack_check_and_pack_test_print() {
+    let doc = std::fs::read_to_string(repo().join("docs/packs.md")).unwrap();
+    for command in [
+        "ferry pack check crates/ferry/tests/packs/acme",
+        "ferry pack test crates/ferry/tests/packs/acme",
+    ] {
+        let prompt = format!("$ {command}\n");
+        let (_, after) = doc
+            .split_once(&prompt)
+            .unwrap_or_else(|| panic!("docs/packs.md shows `{command}`"));
+        let shown = &after[..after.find("```").unwrap()];
+        let args: Vec<&str> = command.split(' ').skip(1).collect();
+        let output = ferry(&repo(), &args);
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+        assert_eq!(
+            shown,
+            String::from_utf8_lossy(&output.stdout),
+            "docs/packs.md: what `{command}` prints"
+        );
+    }
+}
