@@ -747,3 +747,314 @@ fn pack_test_update_writes_and_removes_expected_outputs() {
     let again = ferry(root, &["pack", "test", "."]);
     assert_eq!(again.status.code(), Some(0), "{}", text(&again));
 }
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn schema() -> serde_json::Value {
+    let path = repo().join("docs/pack.schema.json");
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap())
+        .unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+}
+
+/// Every pack file of the repository: `packs/*/pack.toml` and the test packs.
+fn repository_packs() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for folder in [repo().join("packs"), acme_pack().join("..")] {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let file = entry.unwrap().path().join("pack.toml");
+            if file.is_file() {
+                files.push(file);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The pack file as JSON, as an editor's TOML support gives it to the schema.
+fn as_json(text: &str) -> serde_json::Value {
+    toml::from_str(text).expect("TOML")
+}
+
+/// `docs/packs.md`'s fenced blocks whose info string is `info`.
+fn doc_blocks(info: &str) -> Vec<String> {
+    let doc = std::fs::read_to_string(repo().join("docs/packs.md")).unwrap();
+    let mut blocks = Vec::new();
+    let mut open: Option<String> = None;
+    for line in doc.lines() {
+        let trimmed = line.trim_start();
+        match open.as_mut() {
+            None if trimmed.strip_prefix("```").map(str::trim) == Some(info) => {
+                open = Some(String::new());
+            }
+            None => {}
+            Some(_) if trimmed == "```" => blocks.push(open.take().unwrap()),
+            Some(block) => {
+                block.push_str(line);
+                block.push('\n');
+            }
+        }
+    }
+    blocks
+}
+
+/// Validates each `(name, document)` with the real `jsonschema` package
+/// against `docs/pack.schema.json` (checked first against its metaschema):
+/// the names of the documents it rejects, each with its first error.
+fn schema_rejects(documents: &[(String, serde_json::Value)]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("documents.json");
+    let named: serde_json::Map<String, serde_json::Value> = documents.iter().cloned().collect();
+    assert_eq!(named.len(), documents.len(), "document names are unique");
+    std::fs::write(&input, serde_json::to_string(&named).unwrap()).unwrap();
+    let script = r#"
+import json, sys
+import jsonschema
+schema = json.load(open(sys.argv[1]))
+cls = jsonschema.validators.validator_for(schema)
+cls.check_schema(schema)
+assert cls is jsonschema.Draft202012Validator, cls
+validator = cls(schema)
+for name, document in json.load(open(sys.argv[2])).items():
+    errors = sorted(validator.iter_errors(document), key=lambda e: list(e.path))
+    if errors:
+        print(f"{name}: {'/'.join(map(str, errors[0].path))}: {errors[0].message}")
+"#;
+    let output = Command::new(common::sarif_validator())
+        .args(["-c", script])
+        .arg(repo().join("docs/pack.schema.json"))
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output));
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_schema_accepts_every_pack_of_the_repository_and_the_docs_and_rejects_what_ferry_rejects() {
+    let mut valid = Vec::new();
+    for file in repository_packs() {
+        let text = std::fs::read_to_string(&file).unwrap();
+        ferry_packs::parse_pack(&text).unwrap_or_else(|err| panic!("{}: {err:?}", file.display()));
+        valid.push((file.display().to_string(), as_json(&text)));
+    }
+    assert!(valid.len() >= 2, "{valid:?}");
+    let packs = doc_blocks("toml pack");
+    let base = packs.first().expect("docs/packs.md has a complete pack");
+    for (i, pack) in packs.iter().enumerate() {
+        valid.push((format!("docs/packs.md pack {i}"), as_json(pack)));
+    }
+    for (i, rules) in doc_blocks("toml rules").iter().enumerate() {
+        valid.push((
+            format!("docs/packs.md rules {i}"),
+            as_json(&format!("{base}\n{rules}")),
+        ));
+    }
+    let rejected = schema_rejects(&valid);
+    assert!(rejected.is_empty(), "{}", rejected.join("\n"));
+
+    // Packs Ferry refuses: the schema refuses them too.
+    let acme = std::fs::read_to_string(acme_pack().join("pack.toml")).unwrap();
+    let broken: &[(&str, &str, &str)] = &[
+        (
+            "unknown top-level key",
+            "prefix = \"AC\"",
+            "prefix = \"AC\"\nprefixes = 1",
+        ),
+        (
+            "unknown library key",
+            "breaking = \"2.0\"",
+            "breaking = \"2.0\"\nbreak = \"2.0\"",
+        ),
+        (
+            "unknown rule key",
+            "old = \"timeout\"",
+            "olde = \"timeout\"",
+        ),
+        (
+            "unknown kind",
+            "kind = \"remove-keyword\"",
+            "kind = \"drop-keyword\"",
+        ),
+        (
+            "a field the kind refuses",
+            "keyword = \"retries\"",
+            "keyword = \"retries\"\nnames = [\"acme.x\"]",
+        ),
+        (
+            "a flag without message",
+            "message = \"`acme.legacy`",
+            "title = \"`acme.legacy`",
+        ),
+        (
+            "a flag with names and keyword",
+            "names = [\"acme.legacy\"]",
+            "names = [\"acme.legacy\"]\nkeyword = \"x\"",
+        ),
+        (
+            "a move without new",
+            "new = \"acme.sessions.Session\"\n",
+            "",
+        ),
+        (
+            "a move to a bare name",
+            "new = \"acme.sessions.Session\"",
+            "new = \"Session\"",
+        ),
+        (
+            "a breaking minor release",
+            "breaking = \"2.0\"",
+            "breaking = \"2.1\"",
+        ),
+        (
+            "a release that is not one",
+            "breaking = \"2.0\"",
+            "breaking = \"two\"",
+        ),
+        ("a lowercase prefix", "prefix = \"AC\"", "prefix = \"ac\""),
+        (
+            "an empty summary",
+            "summary = \"`acme.legacy` is gone in acme-client 2.0.\"",
+            "summary = \" \"",
+        ),
+        (
+            "a keyword that is not a name",
+            "keyword = \"verify\"",
+            "keyword = \"ver-ify\"",
+        ),
+        ("no packages", "packages = [\"acme\"]", "packages = []"),
+    ];
+    let mut invalid = Vec::new();
+    for (name, from, to) in broken {
+        assert!(acme.contains(from), "{name}: {from}");
+        let text = acme.replacen(from, to, 1);
+        assert!(
+            ferry_packs::parse_pack(&text).is_err(),
+            "{name}: Ferry accepts it"
+        );
+        invalid.push((name.to_string(), as_json(&text)));
+    }
+    let rejected = schema_rejects(&invalid);
+    let names: Vec<&str> = rejected
+        .iter()
+        .map(|line| line.split(':').next().unwrap())
+        .collect();
+    for (name, _, _) in broken {
+        assert!(
+            names.contains(name),
+            "the schema accepts {name}; it rejects:\n{}",
+            rejected.join("\n")
+        );
+    }
+}
+
+/// The keys a table of the pack file takes, as `parse_pack`'s `unknown
+/// field` error lists them ("expected one of `a`, `b`", "expected `a` or `b`").
+fn accepted_keys(text: &str) -> Vec<String> {
+    let err = ferry_packs::parse_pack(text).expect_err("an unknown key is an error");
+    assert!(err.message.contains("unknown field `not-a-key`"), "{err:?}");
+    let (_, expected) = err.message.split_once("expected").unwrap();
+    let mut keys: Vec<String> = expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
+    keys.sort();
+    keys
+}
+
+fn schema_keys(table: &serde_json::Value) -> Vec<String> {
+    let mut keys: Vec<String> = table["properties"]
+        .as_object()
+        .expect("a table of the schema lists its properties")
+        .keys()
+        .cloned()
+        .collect();
+    keys.sort();
+    assert_eq!(
+        table["additionalProperties"], false,
+        "the schema refuses unknown keys, as Ferry does"
+    );
+    keys
+}
+
+#[test]
+fn the_schema_has_exactly_the_keys_ferry_accepts() {
+    let acme = std::fs::read_to_string(acme_pack().join("pack.toml")).unwrap();
+    let with = |after: &str, line: &str| {
+        assert!(acme.contains(after), "{after}");
+        acme.replacen(after, &format!("{after}\n{line}"), 1)
+    };
+    let schema = schema();
+    let defs = &schema["$defs"];
+    let pairs = [
+        (
+            "top level",
+            with("prefix = \"AC\"", "not-a-key = 1"),
+            &schema,
+        ),
+        (
+            "[library]",
+            with("breaking = \"2.0\"", "not-a-key = 1"),
+            &defs["library"],
+        ),
+        (
+            "[[rules]]",
+            with("old = \"timeout\"", "not-a-key = 1"),
+            &defs["rule"],
+        ),
+        (
+            "moves",
+            with(
+                "new = \"acme.sessions.Session\"",
+                "moves = [{ old = \"acme.A\", new = \"acme.b.A\", not-a-key = 1 }]",
+            ),
+            &defs["move"],
+        ),
+    ];
+    for (table, text, in_schema) in pairs {
+        assert_eq!(
+            schema_keys(in_schema),
+            accepted_keys(&text),
+            "{table}: docs/pack.schema.json and crates/ferry_packs/src/format.rs disagree"
+        );
+    }
+    // The kinds of the schema are the parser's.
+    let kinds: Vec<&str> = defs["rule"]["properties"]["kind"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ferry_packs::format::KINDS);
+}
+
+#[test]
+fn the_docs_show_what_pack_check_and_pack_test_print() {
+    let doc = std::fs::read_to_string(repo().join("docs/packs.md")).unwrap();
+    for command in [
+        "ferry pack check crates/ferry/tests/packs/acme",
+        "ferry pack test crates/ferry/tests/packs/acme",
+    ] {
+        let prompt = format!("$ {command}\n");
+        let (_, after) = doc
+            .split_once(&prompt)
+            .unwrap_or_else(|| panic!("docs/packs.md shows `{command}`"));
+        let shown = &after[..after.find("```").unwrap()];
+        let args: Vec<&str> = command.split(' ').skip(1).collect();
+        let output = ferry(&repo(), &args);
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+        assert_eq!(
+            shown,
+            String::from_utf8_lossy(&output.stdout),
+            "docs/packs.md: what `{command}` prints"
+        );
+    }
+}

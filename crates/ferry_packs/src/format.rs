@@ -24,8 +24,7 @@ pub(crate) struct RawPack {
     pub prefix: Spanned<String>,
     pub library: RawLibrary,
     /// Words reported as mentions in comments and strings (an old keyword).
-    #[serde(default)]
-    pub mention_words: Vec<String>,
+    pub mention_words: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     pub rules: Vec<Spanned<RawRule>>,
 }
@@ -611,12 +610,12 @@ fn check(text: &str, raw: RawPack) -> Result<PackSpec, FormatError> {
             message: format!("code `{pin_bump}` is the pack's requirement bump (raised pins); give the rule another code"),
         });
     }
-    for word in &raw.mention_words {
-        if !is_identifier(word) {
-            return Err(FormatError {
-                line: 0,
-                message: format!("`mention-words`: `{word}` is not a Python identifier"),
-            });
+    if let Some(words) = &raw.mention_words {
+        if let Some(word) = words.get_ref().iter().find(|w| !is_identifier(w)) {
+            return Err(err(
+                words.span(),
+                format!("`mention-words`: `{word}` is not a Python identifier"),
+            ));
         }
     }
     Ok(PackSpec {
@@ -624,7 +623,10 @@ fn check(text: &str, raw: RawPack) -> Result<PackSpec, FormatError> {
         summary: raw.summary.trim().to_string(),
         prefix,
         library,
-        mention_words: raw.mention_words,
+        mention_words: raw
+            .mention_words
+            .map(Spanned::into_inner)
+            .unwrap_or_default(),
         rules,
     })
 }
