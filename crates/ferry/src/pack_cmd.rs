@@ -104,6 +104,12 @@ impl Api for Answers {
         self.0.get(name).is_some_and(|n| n.exists)
     }
 
+    fn is_module(&self, name: &str) -> bool {
+        self.0
+            .get(name)
+            .is_some_and(|n| n.kind.as_deref() == Some("module"))
+    }
+
     fn takes_keyword(&self, name: &str, keyword: &str) -> Option<bool> {
         self.0.get(name)?.takes_keyword(keyword)
     }

@@ -589,6 +589,13 @@ fn check(text: &str, raw: RawPack) -> Result<PackSpec, FormatError> {
     }
     let mut rules: Vec<RuleSpec> = Vec::with_capacity(raw.rules.len());
     let mut codes = std::collections::HashMap::new();
+    if raw.summary.trim().is_empty() {
+        return Err(FormatError {
+            line: 1,
+            message: "`summary` is empty: say in one line what the pack migrates".to_string(),
+        });
+    }
+    let mut names = std::collections::HashMap::new();
     for rule in &raw.rules {
         let line = line_of(text, rule.span().start);
         let spec = check_rule(text, rule.get_ref(), line, &prefix, &library)?;
@@ -601,7 +608,35 @@ fn check(text: &str, raw: RawPack) -> Result<PackSpec, FormatError> {
                 ),
             ));
         }
+        if let Some(first) = names.insert(spec.name.clone(), line) {
+            return Err(err(
+                rule.get_ref().name.span(),
+                format!(
+                    "name `{}` is already the name of the rule on line {first}",
+                    spec.name
+                ),
+            ));
+        }
         rules.push(spec);
+    }
+    // A name moved to one that itself moves would never settle.
+    let moves: Vec<(&String, &String, usize)> = rules
+        .iter()
+        .flat_map(|rule| match &rule.kind {
+            Kind::MoveName { moves } => moves.iter().map(|(o, n)| (o, n, rule.line)).collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    if let Some((old, new, line)) = moves
+        .iter()
+        .find(|(_, new, _)| moves.iter().any(|(old, _, _)| old == new))
+    {
+        return Err(FormatError {
+            line: *line,
+            message: format!(
+                "`{old}` moves to `{new}`, which moves again: give each old name its final place"
+            ),
+        });
     }
     let pin_bump = format!("{prefix}900");
     if let Some(line) = codes.get(&pin_bump) {
@@ -662,7 +697,16 @@ fn check_library(text: &str, raw: &RawLibrary) -> Result<LibrarySpec, FormatErro
     let breaking = release(text, &raw.breaking, "breaking")?;
     let floor = match &raw.floor {
         Some(floor) => {
-            release(text, floor, "floor")?;
+            if release(text, floor, "floor")? < breaking {
+                return Err(FormatError::at(
+                    text,
+                    floor.span(),
+                    format!(
+                        "`floor` `{}` is below `breaking` `{breaking}`: a raised requirement must allow only releases the fixes are written for",
+                        floor.get_ref().trim()
+                    ),
+                ));
+            }
             floor.get_ref().trim().to_string()
         }
         None => breaking.to_string(),
@@ -686,7 +730,13 @@ fn check_library(text: &str, raw: &RawLibrary) -> Result<LibrarySpec, FormatErro
 /// A `major.minor` release (a patch part is allowed and ignored).
 fn release(text: &str, raw: &Spanned<String>, key: &str) -> Result<Release, FormatError> {
     let value = raw.get_ref().trim();
-    let parts: Vec<Option<u64>> = value.split('.').map(|p| p.parse().ok()).collect();
+    // Digits only: `u64::parse` would also take a sign (`+2`).
+    let number = |part: &str| {
+        (!part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| part.parse().ok())
+            .flatten()
+    };
+    let parts: Vec<Option<u64>> = value.split('.').map(number).collect();
     match parts.as_slice() {
         [Some(major)] => Ok(Release::new(*major, 0)),
         [Some(major), Some(minor)] | [Some(major), Some(minor), Some(_)] => {
@@ -912,13 +962,21 @@ fn check_rule(
             let mut moves = Vec::new();
             let mut pairs: Vec<(String, String, std::ops::Range<usize>)> = Vec::new();
             if let (Some(old), Some(new)) = (&raw.old, &raw.new) {
-                pairs.push((old.get_ref().clone(), new.get_ref().clone(), old.span()));
+                pairs.push((
+                    old.get_ref().trim().to_string(),
+                    new.get_ref().trim().to_string(),
+                    old.span(),
+                ));
             } else if raw.old.is_some() || raw.new.is_some() {
                 return Err(at(raw.kind.span(), "`old` and `new` go together".into()));
             }
             for pair in raw.moves.iter().flatten() {
                 let m = pair.get_ref();
-                pairs.push((m.old.clone(), m.new.clone(), pair.span()));
+                pairs.push((
+                    m.old.trim().to_string(),
+                    m.new.trim().to_string(),
+                    pair.span(),
+                ));
             }
             if pairs.is_empty() {
                 return Err(at(

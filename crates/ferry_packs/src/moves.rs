@@ -174,6 +174,22 @@ impl<'m> Walker<'_, '_, 'm> {
 impl<'a> Visitor<'a> for Walker<'_, 'a, '_> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
         match stmt {
+            // `import a.old_module`: the name that moved is a module,
+            // whose import this walker does not rewrite.
+            Stmt::Import(import) => {
+                for alias in &import.names {
+                    let name = alias.name.as_str();
+                    let moved = self.moves.names.iter().any(|last| {
+                        name.rsplit('.').next() == Some(*last) && self.replacement(name).is_some()
+                    });
+                    if moved {
+                        self.block(
+                            alias.range(),
+                            "the name that moved is a module imported here: rewrite its imports and uses by hand",
+                        );
+                    }
+                }
+            }
             Stmt::ImportFrom(import) if import.level == 0 => {
                 let module = import.module.as_ref().map_or("", |m| m.as_str());
                 let legacy: Vec<_> = import

@@ -18,6 +18,8 @@ use crate::format::{Callable, Kind, PackSpec};
 pub trait Api {
     /// Whether `name` resolves (a module, or an attribute of one).
     fn exists(&self, name: &str) -> bool;
+    /// Whether `name` is a module (rather than an attribute of one).
+    fn is_module(&self, name: &str) -> bool;
     /// Whether callable `name` takes `keyword`: `Some(true)` by name,
     /// `Some(false)` not at all, `None` when only `**kwargs` would take it
     /// or it has no signature.
@@ -165,6 +167,15 @@ pub fn judge(
             }
             Kind::MoveName { moves } => {
                 for (old_name, new_name) in moves {
+                    // `a.new_mod` written for `a.old_mod` needs `import
+                    // a.new_mod`, which move-name does not add for a name
+                    // it cannot tell is a module.
+                    if new.is_module(new_name) {
+                        say(
+                            Severity::Fail,
+                            format!("`{new_name}` is a module in {new_version}: move-name moves classes, functions and values; flag the old module instead"),
+                        );
+                    }
                     moved(
                         &mut say,
                         old_name,

@@ -193,3 +193,39 @@ fn a_call_template_names_only_parameters() {
     ))
     .unwrap();
 }
+
+#[test]
+fn what_a_review_of_the_format_found_is_refused() {
+    // A floor below the breaking release would raise requirements to
+    // releases the fixes are not written for.
+    let e = parse_pack(&HEAD.replace(
+        "breaking = \"2.0\"\n",
+        "breaking = \"2.0\"\nfloor = \"1.0\"\n",
+    ))
+    .unwrap_err();
+    assert!(
+        e.message
+            .contains("`floor` `1.0` is below `breaking` `2.0`"),
+        "{e:?}"
+    );
+    // Releases are digits.
+    let e = parse_pack(&HEAD.replace("\"2.0\"", "\"+2\"")).unwrap_err();
+    assert!(
+        e.message.contains("`breaking` `+2` is not a release"),
+        "{e:?}"
+    );
+    // The pack says what it migrates.
+    let e = parse_pack(&HEAD.replace("summary = \"s\"", "summary = \" \"")).unwrap_err();
+    assert!(e.message.contains("`summary` is empty"), "{e:?}");
+    // Two rules, one name.
+    let e = error(&format!("{RENAME}{}", RENAME.replace("AC001", "AC002")));
+    assert!(
+        e.message
+            .contains("name `R` is already the name of the rule on line 10"),
+        "{e:?}"
+    );
+    // Moves that chain never settle.
+    let cycle = "\n[[rules]]\ncode = \"AC005\"\nname = \"M\"\nkind = \"move-name\"\nsummary = \"s\"\nmoves = [{ old = \"acme.A\", new = \"acme.B\" }, { old = \"acme.B\", new = \"acme.A\" }]\n";
+    let e = error(cycle);
+    assert!(e.message.contains("which moves again"), "{e:?}");
+}

@@ -623,3 +623,27 @@ names = [
     let e = parse_pack(&pack_text.replace("{ name = \"imp\",", "{ nam = \"imp\",")).unwrap_err();
     assert!(e.message.contains("unknown field `nam`"), "{e:?}");
 }
+
+#[test]
+fn a_moved_module_imported_as_such_is_a_review_item_never_a_wrong_fix() {
+    let pack_text = PACK.replace(
+        "old = \"acme.Session\"\nnew = \"acme.sessions.Session\"",
+        "old = \"acme.old_mod\"\nnew = \"acme.new_mod\"",
+    );
+    let pack = build_pack(&parse_pack(&pack_text).expect("valid"));
+    for text in [
+        "import acme.old_mod\n\nacme.old_mod.f()\n",
+        "import acme.old_mod as m\n\nm.f()\n",
+    ] {
+        let check = check_source(text, &[pack], &Settings::default()).unwrap();
+        let found: Vec<_> = check
+            .findings
+            .iter()
+            .filter(|f| f.code == "AC003")
+            .collect();
+        assert_eq!(found.len(), 1, "{text}: {found:?}");
+        assert!(found[0].fix.is_none(), "{text}: {found:?}");
+        let fixed = fix_source(text, &[pack], &Settings::default(), true).unwrap();
+        assert_eq!(fixed.text, text);
+    }
+}

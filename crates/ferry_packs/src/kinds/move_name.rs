@@ -42,6 +42,16 @@ pub fn check(
         checker.report(range, format!("{message}; {why}"), None);
         return;
     }
+    if renames.edits.is_empty() {
+        // Seen only through names Ferry does not rewrite (an aliased
+        // module, the package itself): nothing to offer but the finding.
+        checker.report(
+            first,
+            format!("{message}; Ferry cannot rewrite this reference: change it by hand"),
+            None,
+        );
+        return;
+    }
     let fix = Fix {
         title: rule.title(&super::Vars::default(), || match moves {
             [(_, new)] => format!("Use `{new}`"),
