@@ -107,6 +107,9 @@ pub struct Summary {
     pub mentions_only: usize,
     pub error: usize,
     pub clean: usize,
+    /// The `clean` files listed in `files`: they use the names, but in code
+    /// that is not affected (`plan` and `report` call them `not-affected`).
+    pub not_affected: usize,
     pub findings: usize,
     pub safe_fixes: usize,
     pub unsafe_fixes: usize,
@@ -117,13 +120,14 @@ pub struct Summary {
 
 impl Serialize for Summary {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("Summary", 11)?;
+        let mut state = serializer.serialize_struct("Summary", 12)?;
         state.serialize_field("files_scanned", &self.files_scanned)?;
         state.serialize_field("fixable", &self.fixable)?;
         state.serialize_field("needs-review", &self.needs_review)?;
         state.serialize_field("mentions-only", &self.mentions_only)?;
         state.serialize_field("error", &self.error)?;
         state.serialize_field("clean", &self.clean)?;
+        state.serialize_field("not-affected", &self.not_affected)?;
         state.serialize_field("findings", &self.findings)?;
         state.serialize_field("safe_fixes", &self.safe_fixes)?;
         state.serialize_field("unsafe_fixes", &self.unsafe_fixes)?;
@@ -199,7 +203,7 @@ impl ScanReport {
                 FileStatus::NeedsReview => summary.needs_review += 1,
                 FileStatus::Fixable => summary.fixable += 1,
                 FileStatus::MentionsOnly => summary.mentions_only += 1,
-                FileStatus::Clean => {}
+                FileStatus::Clean => summary.not_affected += 1,
             }
             summary.suppressed += file.suppressed.len();
             for finding in &file.findings {

@@ -228,11 +228,12 @@ pub fn render_completion_text(report: &CompletionReport) -> String {
     for phase in report.progress() {
         writeln!(
             out,
-            "{:<name_width$}  {}, {} done, {} remaining, {} applied  [{}]",
+            "{:<name_width$}  {}: {} fixed, {} remaining, {} needing no change; {} applied  [{}]",
             phase.name,
             count(phase.files, "file"),
             phase.done,
             phase.remaining,
+            phase.no_change_needed,
             count(phase.changes_applied, "change"),
             phase.state
         )
