@@ -167,6 +167,10 @@ pub struct FixArgs {
     /// Fix files even if they have uncommitted changes in git.
     #[arg(long)]
     pub allow_dirty: bool,
+    /// Fix files even if they are not in a git work tree (then nothing can show or undo
+    /// the change). `--diff`, `--check` and `fix -` write nothing and never need it.
+    #[arg(long)]
+    pub allow_no_vcs: bool,
     /// Check the result with the project's Python: collect the test files about to change
     /// before writing, then byte-compile the changed files and collect again; a new error or
     /// fewer tests is a failure (exit 1).

@@ -175,6 +175,7 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
         mode,
         unsafe_fixes: args.unsafe_fixes,
         allow_dirty: args.allow_dirty,
+        allow_no_vcs: args.allow_no_vcs,
         project_pins: true,
     };
     let progress = TerminalProgress::on_stderr();

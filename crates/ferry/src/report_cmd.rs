@@ -410,6 +410,7 @@ pub fn plan(args: PlanArgs) -> Result<ExitStatus> {
             mode: FixMode::Check,
             unsafe_fixes: false,
             allow_dirty: true,
+            allow_no_vcs: true,
             project_pins: true,
         },
     )?;

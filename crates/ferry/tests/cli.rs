@@ -501,7 +501,7 @@ fn fix_reports_json_per_file_for_editors_and_bots() {
     let dir = project();
     let root = dir.path();
     write(root, "app/broken.py", "import websockets\ndef f(:\n");
-    let output = ferry(root, &["fix", "--allow-dirty", "--format", "json"]);
+    let output = ferry(root, &["fix", "--allow-no-vcs", "--format", "json"]);
     assert_eq!(output.status.code(), Some(2), "a file could not be read");
     let doc: Value = serde_json::from_slice(&output.stdout).expect("stdout is one JSON document");
     assert_eq!(doc["mode"], "write");
@@ -608,7 +608,7 @@ fn quiet_prints_only_what_is_left() {
     let lines: Vec<&str> = scan.lines().collect();
     assert_eq!(lines.len(), 3, "{scan}");
     assert!(lines.iter().all(|l| l.starts_with("app/")), "{scan}");
-    let fix = ferry(dir.path(), &["fix", "-q", "--allow-dirty"]);
+    let fix = ferry(dir.path(), &["fix", "-q", "--allow-no-vcs"]);
     let text = stdout(&fix);
     assert_eq!(fix.status.code(), Some(1), "a review item is left");
     assert!(text.starts_with("app/review.py:5:42: WS001 "), "{text}");

@@ -75,6 +75,7 @@ mod tests {
             mode: crate::FixMode::Check,
             unsafe_fixes: false,
             allow_dirty: true,
+            allow_no_vcs: true,
             project_pins: false,
         };
         crate::fix_with_progress(&files, &[], &settings, dir.path(), options, &counting).unwrap();
