@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::color::ColorChoice;
+
 const EXIT_CODES: &str = "Exit codes:
   0  nothing left to do
   1  findings remain (scan), files would change (fix --check), verification
@@ -20,6 +22,10 @@ const EXIT_CODES: &str = "Exit codes:
 pub struct Args {
     #[command(subcommand)]
     pub command: Command,
+    /// When to colour the output: `auto` colours what goes to a terminal, unless
+    /// NO_COLOR is set (FORCE_COLOR colours it anywhere).
+    #[arg(long, value_enum, global = true, default_value_t, value_name = "WHEN")]
+    pub color: ColorChoice,
 }
 
 #[derive(Debug, Subcommand)]
@@ -77,15 +83,30 @@ pub enum OutputFormat {
     Json,
 }
 
-/// `scan` also speaks SARIF, for code-scanning upload, and GitHub Actions'
+/// `scan` writes text (`full`: each finding with its source line and carets
+/// under it, as ruff's full output; `concise`: one line per finding; `text`
+/// is `full`), JSON, SARIF for code-scanning upload, and GitHub Actions'
 /// workflow commands, for annotations on a pull request.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
 pub enum ScanFormat {
     #[default]
-    Text,
+    #[value(alias = "text")]
+    Full,
+    Concise,
     Json,
     Sarif,
     Github,
+}
+
+/// `fix` writes what is left as `scan` does (`full` or `concise`), or one
+/// JSON document.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum FixFormat {
+    #[default]
+    #[value(alias = "text")]
+    Full,
+    Concise,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
@@ -128,7 +149,9 @@ pub struct Selection {
 pub struct ScanArgs {
     #[command(flatten)]
     pub selection: Selection,
-    #[arg(long, value_enum, default_value_t)]
+    /// `full` shows each finding's line with carets under it; `concise` one line per
+    /// finding (`text` is `full`).
+    #[arg(long, value_enum, default_value_t, visible_alias = "output-format")]
     pub format: ScanFormat,
     /// Also list every mention in comments, strings and docstrings.
     #[arg(long)]
@@ -182,10 +205,12 @@ pub struct FixArgs {
     /// With `-` as the path: the name of the text on stdin; the fixed text goes to stdout.
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
-    /// `json`: one document on stdout saying, per file, what was applied, what is left and what
-    /// was refused (for editors and bots); the usual lines go to stderr.
-    #[arg(long, value_enum, default_value_t)]
-    pub format: OutputFormat,
+    /// How what is left is shown: `full` (each finding's line with carets under it) or
+    /// `concise` (one line per finding); `json`: one document on stdout saying, per file,
+    /// what was applied, what is left and what was refused (for editors and bots), with
+    /// the usual lines on stderr.
+    #[arg(long, value_enum, default_value_t, visible_alias = "output-format")]
+    pub format: FixFormat,
     /// Run the project's own tests before writing and after, and compare them test by test
     /// (see `ferry verify --tests`); a test that passed before and fails after is a failure
     /// (exit 1).

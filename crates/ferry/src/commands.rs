@@ -2,15 +2,19 @@
 
 use std::io::Write;
 
+use anstyle::{AnsiColor, Style};
 use anyhow::{bail, Context, Result};
 use ferry_report::{
-    count, render_sarif, write_github, write_json, write_text, RuleInfo, SarifFile, TextOptions,
+    count, render_sarif, write_findings, write_github, write_json, write_text, RuleInfo, SarifFile,
+    TextOptions,
 };
 use ferry_workspace::{FixMode, FixOptions, FixRun, ScanOptions};
 
 use crate::cli::{
-    Args, Command, ExplainArgs, FixArgs, OutputFormat, RulesArgs, ScanArgs, ScanFormat, Selection,
+    Args, Command, ExplainArgs, FixArgs, FixFormat, OutputFormat, RulesArgs, ScanArgs, ScanFormat,
+    Selection,
 };
+use crate::color;
 use crate::exit::ExitStatus;
 use crate::progress_bar::TerminalProgress;
 use crate::project::{pin_bump_info, with_walk_errors, Project};
@@ -128,11 +132,13 @@ fn print_scan(
 ) -> Result<ExitStatus> {
     let report = report.clone();
     match args.format {
-        ScanFormat::Text => print_with(|out| {
+        ScanFormat::Full | ScanFormat::Concise => print_with(|out| {
             let options = TextOptions {
                 show_mentions: args.show_mentions,
                 show_suppressed: args.show_suppressed,
                 quiet: args.quiet,
+                concise: args.format == ScanFormat::Concise,
+                color: color::stdout(),
             };
             write_text(out, &report, options)
         })?,
@@ -241,10 +247,16 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
         .collect();
     let summary = FixSummary::of(&run, args.unsafe_fixes);
     let mut out = String::new();
+    let color = args.format != FixFormat::Json && color::stdout();
     match mode {
         FixMode::Diff => {
             for file in &run.files {
-                out.push_str(file.diff.as_deref().unwrap_or_default());
+                let diff = file.diff.as_deref().unwrap_or_default();
+                if color {
+                    out.push_str(&colored_diff(diff));
+                } else {
+                    out.push_str(diff);
+                }
             }
         }
         FixMode::Check => {
@@ -257,14 +269,22 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
             }
         }
         FixMode::Write => {
+            let options = TextOptions {
+                concise: args.format == FixFormat::Concise,
+                color,
+                ..TextOptions::default()
+            };
+            let mut lines = Vec::new();
             for file in &run.files {
-                for f in &file.report.findings {
-                    out.push_str(&format!(
-                        "{}:{}:{}: {} {}\n",
-                        file.report.path, f.line, f.column, f.code, f.message
-                    ));
-                }
+                write_findings(
+                    &mut lines,
+                    &file.report.path,
+                    &file.report.findings,
+                    options,
+                )
+                .expect("writing to memory does not fail");
             }
+            out.push_str(&String::from_utf8(lines).expect("the findings are text"));
         }
     }
     let mut notes = String::new();
@@ -294,7 +314,7 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
     }
     // In diff mode stdout is the patch, in JSON mode the document; everything
     // else goes to stderr.
-    if args.format == OutputFormat::Json {
+    if args.format == FixFormat::Json {
         eprint!("{notes}");
         print(&format!("{}\n", fix_json(&run, mode, &summary)))?;
     } else if mode == FixMode::Diff {
@@ -336,6 +356,33 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
         )?;
     }
     Ok(status)
+}
+
+/// A unified diff for a terminal: file headers bold, hunk headers cyan,
+/// added lines green, removed lines red.
+fn colored_diff(diff: &str) -> String {
+    let bold = Style::new().bold();
+    let paint = |color: AnsiColor| Style::new().fg_color(Some(color.into()));
+    let mut out = String::with_capacity(diff.len() + diff.len() / 4);
+    for line in diff.split_inclusive('\n') {
+        let (text, end) = match line.strip_suffix('\n') {
+            Some(text) => (text, "\n"),
+            None => (line, ""),
+        };
+        let style = if text.starts_with("--- ") || text.starts_with("+++ ") {
+            bold
+        } else if text.starts_with("@@") {
+            paint(AnsiColor::Cyan)
+        } else if text.starts_with('+') {
+            paint(AnsiColor::Green)
+        } else if text.starts_with('-') {
+            paint(AnsiColor::Red)
+        } else {
+            Style::new()
+        };
+        out.push_str(&format!("{style}{text}{style:#}{end}"));
+    }
+    out
 }
 
 /// Whether the paths are `-`: the text comes on stdin (an editor's buffer).

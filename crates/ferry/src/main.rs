@@ -4,6 +4,7 @@
 
 mod allocator;
 mod cli;
+mod color;
 mod commands;
 mod exit;
 mod progress_bar;
@@ -24,6 +25,7 @@ const STACK_SIZE: usize = 64 * 1024 * 1024;
 fn main() -> ExitCode {
     allocator::keep_large_blocks_in_own_mappings();
     let args = cli::Args::parse();
+    color::choose(args.color);
     let _ = rayon::ThreadPoolBuilder::new()
         .stack_size(STACK_SIZE)
         .build_global();

@@ -49,7 +49,7 @@ fn project() -> tempfile::TempDir {
 #[test]
 fn text_output_lists_findings_sorted_then_a_summary() {
     let dir = project();
-    let output = ferry(dir.path(), &["scan"]);
+    let output = ferry(dir.path(), &["scan", "--output-format", "concise"]);
     assert_eq!(output.status.code(), Some(1), "findings exit with 1");
     let text = stdout(&output);
     let lines: Vec<&str> = text.lines().collect();
@@ -70,7 +70,10 @@ fn text_output_lists_findings_sorted_then_a_summary() {
     assert!(lines[5].ends_with(": app/llm.py"));
     assert_eq!(lines.len(), 6);
     // Two runs print the same bytes.
-    assert_eq!(stdout(&ferry(dir.path(), &["scan"])), text);
+    assert_eq!(
+        stdout(&ferry(dir.path(), &["scan", "--format", "concise"])),
+        text
+    );
 }
 
 #[test]
@@ -604,13 +607,169 @@ fn an_editor_buffer_is_checked_and_fixed_from_stdin() {
 #[test]
 fn quiet_prints_only_what_is_left() {
     let dir = project();
-    let scan = stdout(&ferry(dir.path(), &["scan", "--quiet"]));
+    let scan = stdout(&ferry(
+        dir.path(),
+        &["scan", "--quiet", "--format", "concise"],
+    ));
     let lines: Vec<&str> = scan.lines().collect();
     assert_eq!(lines.len(), 3, "{scan}");
     assert!(lines.iter().all(|l| l.starts_with("app/")), "{scan}");
-    let fix = ferry(dir.path(), &["fix", "-q", "--allow-no-vcs"]);
+    // The full output too: no summary after the findings.
+    let full = stdout(&ferry(dir.path(), &["scan", "--quiet"]));
+    assert!(
+        full.starts_with(lines[0]) && full.ends_with("\n\n"),
+        "{full}"
+    );
+    assert!(!full.contains("Found "), "{full}");
+    let fix = ferry(
+        dir.path(),
+        &["fix", "-q", "--allow-no-vcs", "--format", "concise"],
+    );
     let text = stdout(&fix);
     assert_eq!(fix.status.code(), Some(1), "a review item is left");
     assert!(text.starts_with("app/review.py:5:42: WS001 "), "{text}");
     assert_eq!(text.lines().count(), 1, "{text}");
+}
+
+/// A file whose finding's line has a tab and characters of one, two and
+/// several bytes before the span.
+fn wide_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "app/wide.py",
+        "import websockets\n\n\nasync def f(h):\n\treturn ('é\t日本', await websockets.connect('u', extra_headers=h))\n",
+    );
+    dir
+}
+
+/// The full output (the default) shows each finding's line under it with
+/// carets under the span, laid out in cells: a tab to the next stop of 4,
+/// `é` one cell, `日本` two each; columns in the header count characters.
+#[test]
+fn full_output_shows_the_line_and_carets_under_the_span() {
+    let dir = wide_project();
+    let output = ferry(dir.path(), &["scan"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    insta::assert_snapshot!("full_output_wide_line", text);
+    let lines: Vec<&str> = text.lines().collect();
+    // `extra_headers` starts at character 48 of its line (byte 51).
+    assert!(lines[0].starts_with("app/wide.py:5:48: WS001 "), "{text}");
+    assert_eq!(lines[1], "  |");
+    let source = lines[2]
+        .strip_prefix("5 | ")
+        .expect("the line under its number");
+    let carets = lines[3]
+        .strip_prefix("  | ")
+        .expect("the carets under the line");
+    assert_eq!(
+        source,
+        "    return ('é  日本', await websockets.connect('u', extra_headers=h))"
+    );
+    // Cells before `extra_headers` on screen: 4 (tab) + 10 + 2 (tab) + 4 (日本) + 33.
+    let cells_before = source[..source.find("extra_headers").unwrap()]
+        .chars()
+        .map(|c| {
+            if ('\u{3000}'..='\u{9fff}').contains(&c) {
+                2
+            } else {
+                1
+            }
+        })
+        .sum::<usize>();
+    assert_eq!(cells_before, 53);
+    assert_eq!(
+        carets,
+        format!("{}{} WS001", " ".repeat(53), "^".repeat(13))
+    );
+    assert_eq!(
+        lines[4],
+        "  = fix: Rename `extra_headers` to `additional_headers` (safe: `ferry fix`)"
+    );
+    assert_eq!(lines[5], "");
+    assert!(!text.contains('\x1b'), "no colour into a pipe");
+
+    // Concise: the same header lines alone, one per finding.
+    let concise = stdout(&ferry(dir.path(), &["scan", "--output-format", "concise"]));
+    let findings: Vec<&str> = concise.lines().filter(|l| l.starts_with("app/")).collect();
+    assert_eq!(findings, [lines[0]]);
+    assert!(!concise.contains(" | "), "{concise}");
+    assert!(concise
+        .lines()
+        .nth(1)
+        .unwrap()
+        .starts_with("Found 1 breaking use"));
+    // `text` still names the default.
+    assert_eq!(
+        stdout(&ferry(dir.path(), &["scan", "--format", "text"])),
+        text
+    );
+}
+
+#[test]
+fn colour_follows_the_flag_then_no_color_and_force_color() {
+    let dir = wide_project();
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let mut command = common::ferry_command(dir.path(), args);
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let output = command.output().unwrap();
+        (
+            stdout(&output),
+            String::from_utf8_lossy(&output.stderr).to_string(),
+        )
+    };
+    let colored = |text: &str| text.contains("\x1b[");
+    let (always, _) = run(&["scan", "--color", "always"], &[]);
+    assert!(colored(&always), "{always}");
+    // The code in bold red, the carets too; the text itself unchanged.
+    assert!(always.contains("\x1b[1m\x1b[31mWS001\x1b[0m"), "{always:?}");
+    assert!(always.contains("^^^^^^^^^^^^^"));
+    let (never, _) = run(&["scan", "--color", "never"], &[("FORCE_COLOR", "1")]);
+    assert!(!colored(&never), "{never}");
+    assert_eq!(
+        never,
+        run(&["scan"], &[]).0,
+        "a pipe gets no colour by default"
+    );
+    assert!(colored(&run(&["scan"], &[("FORCE_COLOR", "1")]).0));
+    assert!(!colored(&run(&["scan"], &[("FORCE_COLOR", "0")]).0));
+    assert!(!colored(
+        &run(&["scan"], &[("FORCE_COLOR", "1"), ("NO_COLOR", "1")]).0
+    ));
+    assert!(colored(
+        &run(&["scan", "--color", "always"], &[("NO_COLOR", "1")]).0
+    ));
+    // Once the escapes are taken out, what is left is the plain output.
+    let stripped = strip_escapes(&always);
+    assert_eq!(stripped, never);
+
+    // The diff: removed lines red, added lines green, hunks cyan.
+    let (diff, _) = run(&["fix", "--diff", "--color", "always"], &[]);
+    assert!(diff.contains("\x1b[31m-\treturn"), "{diff:?}");
+    assert!(diff.contains("\x1b[32m+\treturn"), "{diff:?}");
+    assert!(diff.contains("\x1b[36m@@ -"), "{diff:?}");
+    let (plain, _) = run(&["fix", "--diff"], &[]);
+    assert!(!colored(&plain));
+    assert_eq!(strip_escapes(&diff), plain);
+}
+
+/// The text with its ANSI escapes (`ESC [ ... m`) taken out.
+fn strip_escapes(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for c in chars.by_ref() {
+                if c == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

@@ -22,6 +22,22 @@ pub struct FindingReport {
     /// The fix's edits (empty for a review item).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub edits: Vec<EditReport>,
+    /// The text of the finding's first line, for the full text output
+    /// (`None` for a line longer than [`MAX_SHOWN_LINE`] characters, or
+    /// where no text is at hand). Not in the JSON.
+    #[serde(skip)]
+    pub source_line: Option<String>,
+}
+
+/// The longest line the full text output shows under a finding.
+pub const MAX_SHOWN_LINE: usize = 1_000;
+
+impl FindingReport {
+    /// `source_line` from the line's text: kept unless it is too long to show.
+    pub fn shown_line(line: &str) -> Option<String> {
+        (line.len() <= MAX_SHOWN_LINE || line.chars().count() <= MAX_SHOWN_LINE)
+            .then(|| line.to_string())
+    }
 }
 
 /// One edit of a fix: replace the text from the start to the (exclusive)

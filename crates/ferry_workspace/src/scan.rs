@@ -180,6 +180,7 @@ pub fn to_file_report(path: String, text: &str, check: &FileCheck) -> FileReport
             end_line: end.line,
             end_column: end.column,
             message: f.message.clone(),
+            source_line: FindingReport::shown_line(index.line_text(text, start.line as usize - 1)),
             fix: f.fix_kind().as_str(),
             fix_title: f.fix.as_ref().map(|fix| fix.title.clone()),
             edits: f

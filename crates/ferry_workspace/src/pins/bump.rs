@@ -109,6 +109,9 @@ fn report<'f>(
                 end_line: end.line,
                 end_column: end.column,
                 message: finding.message.clone(),
+                source_line: FindingReport::shown_line(
+                    index.line_text(text, start.line as usize - 1),
+                ),
                 fix: if finding.fix.is_some() {
                     "unsafe"
                 } else {
