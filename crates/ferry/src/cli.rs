@@ -5,19 +5,14 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::color::ColorChoice;
-
-const EXIT_CODES: &str = "Exit codes:
-  0  nothing left to do
-  1  findings remain (scan), files would change (fix --check), verification
-     failed (verify, fix --verify), or doctor found a problem
-  2  usage, configuration or IO error, or a file that could not be read, decoded or parsed";
+use crate::exit;
 
 #[derive(Debug, Parser)]
 #[command(
     name = "ferry",
     version,
     about = "Carries Python codebases across breaking changes in the libraries they depend on.",
-    after_help = EXIT_CODES
+    after_help = exit::ALL
 )]
 pub struct Args {
     #[command(subcommand)]
@@ -31,50 +26,48 @@ pub struct Args {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Find every affected use, resolved through imports and aliases.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = exit::SCAN)]
     Scan(ScanArgs),
     /// Apply the safe fixes (format-preserving; atomic writes; never a file that no longer parses).
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = exit::FIX)]
     Fix(FixArgs),
     /// List the rules of every pack.
+    #[command(after_help = exit::RULES)]
     Rules(RulesArgs),
     /// Print a rule's documentation.
+    #[command(after_help = exit::EXPLAIN)]
     Explain(ExplainArgs),
     /// Ask the project's Python what is installed, and what that means for this project.
     ///
     /// Prints the Python, websockets and pytest versions; for each websockets function the
     /// rules know, which implementation it is and which keywords it takes; and which of the
     /// project's uses fail with the installed version.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = exit::DOCTOR)]
     Doctor(DoctorArgs),
     /// Byte-compile Python files with the project's Python and collect test files with pytest.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = exit::VERIFY)]
     Verify(VerifyArgs),
     /// Try an upgrade in a copy: a worktree of HEAD, the project's tests on the environment
     /// pinned today and on one with the new version after `ferry fix`; changes nothing until
     /// --apply or --branch.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = exit::UPGRADE)]
     Upgrade(UpgradeArgs),
     /// Show, phase by phase, what is affected and what `ferry fix --phase` would do.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = exit::PLAN)]
     Plan(PlanArgs),
     /// Write the completion report: per-file table, summary, progress by phase, risks, next steps.
     ///
     /// Every number is computed from the code. With --since REV, findings resolved since that
     /// git revision count as changes applied (old files are read through git; nothing is
     /// checked out).
-    #[command(after_help = REPORT_EXIT_CODES)]
+    #[command(after_help = exit::REPORT)]
     Report(ReportArgs),
     /// Write a starting ferry.toml, with phases proposed from where the findings are.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = exit::INIT)]
     Init(InitArgs),
     /// Print Ferry's version (as `ferry --version` does).
     Version,
 }
-
-const REPORT_EXIT_CODES: &str = "Exit codes:
-  0  the report was written (whatever it says)
-  2  usage, configuration or IO error";
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {

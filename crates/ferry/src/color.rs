@@ -29,6 +29,11 @@ pub fn stdout() -> bool {
     enabled(std::io::stdout().is_terminal())
 }
 
+/// Whether what goes to stderr is coloured.
+pub fn stderr() -> bool {
+    enabled(std::io::stderr().is_terminal())
+}
+
 fn enabled(terminal: bool) -> bool {
     let set = |name: &str| std::env::var_os(name).filter(|value| !value.is_empty());
     match CHOICE.get().copied().unwrap_or_default() {

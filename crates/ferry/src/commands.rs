@@ -15,6 +15,7 @@ use crate::cli::{
     Selection,
 };
 use crate::color;
+use crate::diag;
 use crate::exit::ExitStatus;
 use crate::progress_bar::TerminalProgress;
 use crate::project::{pin_bump_info, with_walk_errors, Project};
@@ -116,10 +117,10 @@ fn scan(args: ScanArgs) -> Result<ExitStatus> {
                 .map(|p| p.display().to_string())
                 .collect()
         };
-        eprintln!(
-            "ferry: warning: no Python file to check in {} (after `exclude` and --phase)",
+        diag::warning(format_args!(
+            "no Python file to check in {} (after `exclude` and --phase)",
             shown.join(", ")
-        );
+        ));
     }
     print_scan(&args, &project, &report)
 }
@@ -239,9 +240,9 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
         .errors
         .iter()
         .map(|(path, reason)| {
-            format!(
-                "{}: error: cannot read: {reason}",
-                ferry_workspace::display_path(path, &project.cwd)
+            diag::file_error(
+                ferry_workspace::display_path(path, &project.cwd),
+                format_args!("cannot read: {reason}"),
             )
         })
         .collect();
@@ -293,11 +294,11 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
         notes.push('\n');
     }
     for file in run.files.iter().filter(|f| f.report.error.is_some()) {
-        notes.push_str(&format!(
-            "{}: error: {}\n",
-            file.report.path,
-            file.report.error.as_deref().unwrap_or_default()
+        notes.push_str(&diag::file_error(
+            &file.report.path,
+            file.report.error.as_deref().unwrap_or_default(),
         ));
+        notes.push('\n');
     }
     for path in &run.stale_temp_files_removed {
         notes.push_str(&format!(
@@ -430,7 +431,7 @@ fn fix_stdin(args: &FixArgs) -> Result<ExitStatus> {
     let (text, settings, encoding) = match source {
         Ok(source) => source,
         Err(reason) => {
-            eprintln!("{name}: error: {reason}");
+            eprintln!("{}", diag::file_error(&name, reason));
             return Ok(ExitStatus::Error);
         }
     };
@@ -441,8 +442,8 @@ fn fix_stdin(args: &FixArgs) -> Result<ExitStatus> {
                 // Nothing is lost: the text goes back as it came.
                 std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes())?;
                 eprintln!(
-                    "{name}: error: {}",
-                    ferry_workspace::describe_check_error(&text, &err)
+                    "{}",
+                    diag::file_error(&name, ferry_workspace::describe_check_error(&text, &err))
                 );
                 return Ok(ExitStatus::Error);
             }

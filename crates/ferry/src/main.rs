@@ -6,6 +6,7 @@ mod allocator;
 mod cli;
 mod color;
 mod commands;
+mod diag;
 mod exit;
 mod progress_bar;
 mod project;
@@ -36,13 +37,11 @@ fn main() -> ExitCode {
     let status = match worker.join() {
         Ok(Ok(status)) => status,
         Ok(Err(err)) => {
-            eprintln!("ferry: error: {err:#}");
+            diag::error(format_args!("{err:#}"));
             exit::ExitStatus::Error
         }
         Err(_) => {
-            eprintln!(
-                "ferry: internal error (a bug): please report it with the file that caused it"
-            );
+            diag::error("internal error (a bug): please report it with the file that caused it");
             exit::ExitStatus::Error
         }
     };

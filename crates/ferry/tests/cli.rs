@@ -492,7 +492,7 @@ fn a_tree_without_python_files_says_so_on_stderr() {
     assert_eq!(output.status.code(), Some(0));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("ferry: warning: no Python file to check in ."),
+        stderr.contains("warning: no Python file to check in ."),
         "{stderr}"
     );
     // The data on stdout stays what it was.
@@ -631,6 +631,83 @@ fn quiet_prints_only_what_is_left() {
     assert_eq!(text.lines().count(), 1, "{text}");
 }
 
+/// Each subcommand's `--help` lists the exit codes it can return, with what
+/// they mean for it, and none of another command's.
+#[test]
+fn each_help_lists_only_its_own_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = |command: &str| {
+        let output = ferry(dir.path(), &[command, "--help"]);
+        assert_eq!(output.status.code(), Some(0), "{command}");
+        let text = stdout(&output);
+        let codes = text
+            .split("Exit codes:")
+            .nth(1)
+            .unwrap_or_else(|| panic!("`ferry {command} --help` lists no exit code:\n{text}"))
+            .to_string();
+        codes
+    };
+    let scan = help("scan");
+    assert!(scan.contains("1  findings remain"), "{scan}");
+    for other in ["verification", "--check", "doctor", "report was written"] {
+        assert!(
+            !scan.contains(other),
+            "scan's help mentions `{other}`:\n{scan}"
+        );
+    }
+    let fix = help("fix");
+    for own in [
+        "--check or --diff",
+        "--verify",
+        "--allow-dirty",
+        "--allow-no-vcs",
+    ] {
+        assert!(fix.contains(own), "fix's help lacks `{own}`:\n{fix}");
+    }
+    let report = help("report");
+    assert!(report.contains("0  the report was written"), "{report}");
+    assert!(!report.contains("1  "), "report never exits 1:\n{report}");
+    let doctor = help("doctor");
+    assert!(doctor.contains("installed version"), "{doctor}");
+    assert!(!doctor.contains("--check"), "{doctor}");
+    let explain = help("explain");
+    assert!(explain.contains("unknown rule code") && !explain.contains("1  "));
+    // No two commands that return different codes share a text.
+    assert_ne!(scan, fix);
+    assert_ne!(help("verify"), help("upgrade"));
+}
+
+/// Every message about the run itself starts with the same prefix, whether
+/// clap, a command or the walk wrote it.
+#[test]
+fn errors_and_warnings_share_one_prefix() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "nb.ipynb", "{}\n");
+    let stderr =
+        |args: &[&str]| String::from_utf8_lossy(&ferry(dir.path(), args).stderr).to_string();
+    // A usage error (clap), a missing path, an unknown rule, a bad target.
+    for args in [
+        &["scan", "--no-such-flag"][..],
+        &["scan", "missing"],
+        &["scan", "--select", "XX9"],
+        &["explain", "XX9"],
+        &["fix", "--target", "websockets"],
+    ] {
+        let text = stderr(args);
+        assert!(text.starts_with("error: "), "{args:?}: {text}");
+        assert!(!text.contains("ferry: error"), "{args:?}: {text}");
+    }
+    let text = stderr(&["scan"]);
+    assert!(text.contains("warning: no Python file to check"), "{text}");
+    assert!(text.contains("note: skipped 1 Jupyter notebook"), "{text}");
+    for line in text.lines() {
+        assert!(
+            line.starts_with("warning: ") || line.starts_with("note: "),
+            "{line}"
+        );
+    }
+}
+
 /// A file whose finding's line has a tab and characters of one, two and
 /// several bytes before the span.
 fn wide_project() -> tempfile::TempDir {
@@ -754,6 +831,15 @@ fn colour_follows_the_flag_then_no_color_and_force_color() {
     let (plain, _) = run(&["fix", "--diff"], &[]);
     assert!(!colored(&plain));
     assert_eq!(strip_escapes(&diff), plain);
+
+    // Messages on stderr: coloured prefix only when asked.
+    let (_, stderr) = run(&["scan", "missing", "--color", "always"], &[]);
+    assert!(
+        stderr.starts_with("\x1b[1m\x1b[31merror:\x1b[0m "),
+        "{stderr:?}"
+    );
+    let (_, stderr) = run(&["scan", "missing"], &[]);
+    assert!(stderr.starts_with("error: "), "{stderr:?}");
 }
 
 /// The text with its ANSI escapes (`ESC [ ... m`) taken out.

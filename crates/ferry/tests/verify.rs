@@ -293,7 +293,7 @@ fn a_missing_interpreter_is_a_clear_error() {
         assert_eq!(output.status.code(), Some(2), "{command}");
         let stderr = err(&output);
         assert!(
-            stderr.starts_with("ferry: error: no Python interpreter found: --python ")
+            stderr.starts_with("error: no Python interpreter found: --python ")
                 && stderr.contains("no such file"),
             "{stderr}"
         );
