@@ -164,6 +164,10 @@ pub struct ScanArgs {
     /// findings are the same).
     #[arg(long)]
     pub no_prefilter: bool,
+    /// Also print on stderr the files discovered, read and parsed, the wall time, and what
+    /// the walk skipped and why.
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -195,6 +199,10 @@ pub struct FixArgs {
     /// Print only what is left (findings and errors), no summary.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also print on stderr the files discovered, read and parsed, the wall time, and what
+    /// the walk skipped and why.
+    #[arg(long, short)]
+    pub verbose: bool,
     /// With `-` as the path: the name of the text on stdin; the fixed text goes to stdout.
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,

@@ -17,8 +17,8 @@ use crate::cli::{
 use crate::color;
 use crate::diag;
 use crate::exit::ExitStatus;
-use crate::progress_bar::TerminalProgress;
 use crate::project::{pin_bump_info, with_walk_errors, Project};
+use crate::verbose::RunStats;
 use crate::{report_cmd, tests_cmd, upgrade_cmd, verify_cmd};
 
 pub fn run(args: Args) -> Result<ExitStatus> {
@@ -88,6 +88,7 @@ fn scan(args: ScanArgs) -> Result<ExitStatus> {
         }
         return print_scan(&args, &project, &report);
     }
+    let stats = RunStats::start();
     let project = Project::load(&args.selection)?;
     let walk = project.walk(&args.selection)?;
     let options = ScanOptions {
@@ -100,9 +101,12 @@ fn scan(args: ScanArgs) -> Result<ExitStatus> {
         &project.settings,
         &project.cwd,
         options,
-        &TerminalProgress::on_stderr(),
+        &stats,
     );
     let inputs = project.walked(walk);
+    if args.verbose {
+        stats.print(&inputs.discovered);
+    }
     // With --phase, a requirement that the phase's files need raised (WS900)
     // is shown even when its own path is in another phase: fix writes it too.
     let report = with_walk_errors(report, &inputs, &project.cwd);
@@ -169,6 +173,7 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
     if reads_stdin(&args.selection) {
         return fix_stdin(&args);
     }
+    let stats = RunStats::start();
     let project = Project::load(&args.selection)?;
     let (packs, settings) = (&project.packs[..], &project.settings);
     let mode = if args.diff {
@@ -185,9 +190,8 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
         allow_no_vcs: args.allow_no_vcs,
         project_pins: true,
     };
-    let progress = TerminalProgress::on_stderr();
     let fix_files = |files: &dyn ferry_workspace::Files| {
-        ferry_workspace::fix_with_progress(files, packs, settings, &project.cwd, options, &progress)
+        ferry_workspace::fix_with_progress(files, packs, settings, &project.cwd, options, &stats)
     };
     // --verify-tests runs the suite before anything is written, and keeps
     // the bytes of the files the fix will change.
@@ -235,6 +239,9 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
         let run = fix_files(&walk)?;
         (run, project.walked(walk), None)
     };
+    if args.verbose {
+        stats.print(&inputs.discovered);
+    }
     let walk_errors: Vec<String> = inputs
         .discovered
         .errors

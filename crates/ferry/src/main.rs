@@ -13,6 +13,7 @@ mod project;
 mod report_cmd;
 mod tests_cmd;
 mod upgrade_cmd;
+mod verbose;
 mod verify_cmd;
 
 use std::process::ExitCode;

@@ -859,3 +859,62 @@ fn strip_escapes(text: &str) -> String {
     }
     out
 }
+
+/// `-v` says on stderr what the run read, parsed and skipped, and why;
+/// stdout stays the same.
+#[test]
+fn verbose_counts_what_was_read_parsed_and_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let client = "import websockets\nwebsockets.connect('u', extra_headers=h)\n";
+    write(root, "app/client.py", client);
+    write(root, "app/plain.py", "x = 1\n");
+    write(root, "app/gen_pb2.py", client);
+    write(root, ".git/hooks/hook.py", client);
+    write(root, "app/__pycache__/client.py", client);
+    write(root, "env/pyvenv.cfg", "home = /usr\n");
+    write(root, "env/lib/python3.12/site-packages/w.py", client);
+    write(root, "vendor/site-packages/w.py", client);
+    write(root, "web/node_modules/n.py", client);
+    write(root, "notes.ipynb", "{}\n");
+    write(root, ".gitignore", "ignored/\n");
+    write(root, "ignored/i.py", client);
+    let args = ["scan", "--exclude", "*_pb2.py", "--format", "concise"];
+    let quiet = ferry(root, &args);
+    let verbose = ferry(root, &[&args[..], &["-v"]].concat());
+    assert_eq!(verbose.status.code(), Some(1));
+    assert_eq!(stdout(&verbose), stdout(&quiet), "stdout is the same");
+    let stderr = String::from_utf8_lossy(&verbose.stderr).to_string();
+    assert!(
+        stderr.contains(
+            "note: 2 Python files discovered: 1 parsed, 1 read but not parsed (none of the packs' words), 0 not read or not decoded; "
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "note: skipped 2 VCS or cache folders, 1 site-packages folder, 1 node_modules folder, 1 virtual environment (pyvenv.cfg), 1 notebook (.ipynb), 1 path matching --exclude, 0 files left out by the configuration's `exclude` or --phase; paths a .gitignore names are not counted"
+        ),
+        "{stderr}"
+    );
+    let seconds = stderr
+        .lines()
+        .find(|line| line.contains(" discovered: "))
+        .and_then(|line| line.rsplit("; ").next())
+        .and_then(|time| time.strip_suffix(" s"))
+        .unwrap_or_default();
+    assert!(seconds.parse::<f64>().is_ok(), "a wall time: {stderr}");
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("discovered"));
+
+    // fix -v counts the same way (here without writing).
+    let fix = ferry(root, &["fix", "--diff", "-v", "--exclude", "*_pb2.py"]);
+    let stderr = String::from_utf8_lossy(&fix.stderr).to_string();
+    assert!(
+        stderr.contains("note: 2 Python files discovered: 1 parsed, 1 read but not parsed"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("note: skipped 2 VCS or cache folders"),
+        "{stderr}"
+    );
+}

@@ -282,7 +282,16 @@ pub fn fix_with_progress<F: Files + ?Sized>(
     let guard = (options.mode == FixMode::Write && (checks.uncommitted || checks.version_control))
         .then(|| Guard::start(checks));
     let count = files.for_each_file(&|path| {
-        let plan = plan_file(path, packs, &pins, &prefilter, cwd, options, guard.as_ref());
+        let plan = plan_file(
+            path,
+            packs,
+            &pins,
+            &prefilter,
+            cwd,
+            options,
+            guard.as_ref(),
+            progress,
+        );
         if let Some(plan) = plan {
             lock(&planned).push(plan);
         }
@@ -390,6 +399,7 @@ pub fn fix_with_progress<F: Files + ?Sized>(
 }
 
 /// Reads, fixes in memory and (in `Diff` mode) diffs one file. `None`: nothing to say.
+#[allow(clippy::too_many_arguments)] // The run's shared parts, each borrowed.
 fn plan_file(
     path: &Path,
     packs: &[&Pack],
@@ -398,6 +408,7 @@ fn plan_file(
     cwd: &Path,
     options: FixOptions,
     guard: Option<&Guard>,
+    progress: &dyn Progress,
 ) -> Option<(FileFix, Option<Planned>)> {
     let failed = |reason: String| {
         let report = FileReport::error(display_path(path, cwd), reason);
@@ -413,7 +424,10 @@ fn plan_file(
     };
     let original = match read_candidate(path, prefilter) {
         Ok(Some(bytes)) => bytes,
-        Ok(None) => return None,
+        Ok(None) => {
+            progress.prefiltered();
+            return None;
+        }
         Err(err) => return failed(format!("cannot read: {err}")),
     };
     // Only now: most files of a tree stop at the prefilter.
@@ -424,6 +438,7 @@ fn plan_file(
     };
     let text = source.text.as_ref();
     let targets = pins.for_file(path);
+    progress.parsed();
     let outcome = match fix_source(text, packs, &targets.settings, options.unsafe_fixes) {
         Ok(outcome) => outcome,
         Err(err @ CheckError::Syntax(_)) => return failed(describe_check_error(text, &err)),
