@@ -4,63 +4,66 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-const EXIT_CODES: &str = "Exit codes:
-  0  nothing left to do
-  1  findings remain (scan), files would change (fix --check), verification
-     failed (verify, fix --verify), or doctor found a problem
-  2  usage, configuration or IO error, or a file that could not be read, decoded or parsed";
+use crate::color::ColorChoice;
+use crate::exit;
 
 #[derive(Debug, Parser)]
 #[command(
     name = "ferry",
     version,
     about = "Carries Python codebases across breaking changes in the libraries they depend on.",
-    after_help = EXIT_CODES
+    after_help = exit::ALL
 )]
 pub struct Args {
     #[command(subcommand)]
     pub command: Command,
+    /// When to colour the output: `auto` colours what goes to a terminal, unless
+    /// NO_COLOR is set (FORCE_COLOR colours it anywhere).
+    #[arg(long, value_enum, global = true, default_value_t, value_name = "WHEN")]
+    pub color: ColorChoice,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Find every affected use, resolved through imports and aliases.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = exit::SCAN)]
     Scan(ScanArgs),
     /// Apply the safe fixes (format-preserving; atomic writes; never a file that no longer parses).
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = exit::FIX)]
     Fix(FixArgs),
     /// List the rules of every pack.
+    #[command(after_help = exit::RULES)]
     Rules(RulesArgs),
     /// Print a rule's documentation.
+    #[command(after_help = exit::EXPLAIN)]
     Explain(ExplainArgs),
     /// Ask the project's Python what is installed, and what that means for this project.
     ///
     /// Prints the Python, websockets and pytest versions; for each websockets function the
     /// rules know, which implementation it is and which keywords it takes; and which of the
     /// project's uses fail with the installed version.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = exit::DOCTOR)]
     Doctor(DoctorArgs),
     /// Byte-compile Python files with the project's Python and collect test files with pytest.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = exit::VERIFY)]
     Verify(VerifyArgs),
     /// Try an upgrade in a copy: a worktree of HEAD, the project's tests on the environment
     /// pinned today and on one with the new version after `ferry fix`; changes nothing until
     /// --apply or --branch.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = exit::UPGRADE)]
     Upgrade(UpgradeArgs),
     /// Show, phase by phase, what is affected and what `ferry fix --phase` would do.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = exit::PLAN)]
     Plan(PlanArgs),
     /// Write the completion report: per-file table, summary, progress by phase, risks, next steps.
     ///
     /// Every number is computed from the code. With --since REV, findings resolved since that
     /// git revision count as changes applied (old files are read through git; nothing is
     /// checked out).
-    #[command(after_help = REPORT_EXIT_CODES)]
+    #[command(after_help = exit::REPORT)]
     Report(ReportArgs),
     /// Write a starting ferry.toml, with phases proposed from where the findings are.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = exit::INIT)]
     Init(InitArgs),
     /// Check a pack file, or run a pack folder's fixtures (packs as data: docs/packs.md).
     #[command(subcommand)]
@@ -73,18 +76,13 @@ pub enum Command {
 pub enum PackCommand {
     /// Check a pack file: its format, its rules' fields, and that its codes collide with no
     /// built-in pack's.
-    #[command(after_help = PACK_EXIT_CODES)]
+    #[command(after_help = exit::PACK)]
     Check(PackCheckArgs),
     /// Run a pack folder's fixtures (`pack.toml`, `fixtures/<CODE>/NAME.py` with
     /// `NAME.fixed.py`, and negative `NAME.clean.py`).
-    #[command(after_help = PACK_EXIT_CODES)]
+    #[command(after_help = exit::PACK)]
     Test(PackTestArgs),
 }
-
-const PACK_EXIT_CODES: &str = "Exit codes:
-  0  the pack is valid (check), every fixture passed (test)
-  1  a release contradicts the pack (check --old/--new), a fixture failed (test)
-  2  the pack or the folder is invalid or cannot be read, or a release cannot be installed";
 
 #[derive(Debug, clap::Args)]
 #[command(group(clap::ArgGroup::new("releases").args(["old", "new"]).multiple(true)))]
@@ -119,10 +117,6 @@ pub struct PackTestArgs {
     pub update: bool,
 }
 
-const REPORT_EXIT_CODES: &str = "Exit codes:
-  0  the report was written (whatever it says)
-  2  usage, configuration or IO error";
-
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     #[default]
@@ -130,15 +124,30 @@ pub enum OutputFormat {
     Json,
 }
 
-/// `scan` also speaks SARIF, for code-scanning upload, and GitHub Actions'
+/// `scan` writes text (`full`: each finding with its source line and carets
+/// under it, as ruff's full output; `concise`: one line per finding; `text`
+/// is `full`), JSON, SARIF for code-scanning upload, and GitHub Actions'
 /// workflow commands, for annotations on a pull request.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
 pub enum ScanFormat {
     #[default]
-    Text,
+    #[value(alias = "text")]
+    Full,
+    Concise,
     Json,
     Sarif,
     Github,
+}
+
+/// `fix` writes what is left as `scan` does (`full` or `concise`), or one
+/// JSON document.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum FixFormat {
+    #[default]
+    #[value(alias = "text")]
+    Full,
+    Concise,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
@@ -184,7 +193,9 @@ pub struct Selection {
 pub struct ScanArgs {
     #[command(flatten)]
     pub selection: Selection,
-    #[arg(long, value_enum, default_value_t)]
+    /// `full` shows each finding's line with carets under it; `concise` one line per
+    /// finding (`text` is `full`).
+    #[arg(long, value_enum, default_value_t, visible_alias = "output-format")]
     pub format: ScanFormat,
     /// Also list every mention in comments, strings and docstrings.
     #[arg(long)]
@@ -204,6 +215,10 @@ pub struct ScanArgs {
     /// findings are the same).
     #[arg(long)]
     pub no_prefilter: bool,
+    /// Also print on stderr the files discovered, read and parsed, the wall time, and what
+    /// the walk skipped and why.
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -223,6 +238,10 @@ pub struct FixArgs {
     /// Fix files even if they have uncommitted changes in git.
     #[arg(long)]
     pub allow_dirty: bool,
+    /// Fix files even if they are not in a git work tree (then nothing can show or undo
+    /// the change). `--diff`, `--check` and `fix -` write nothing and never need it.
+    #[arg(long)]
+    pub allow_no_vcs: bool,
     /// Check the result with the project's Python: collect the test files about to change
     /// before writing, then byte-compile the changed files and collect again; a new error or
     /// fewer tests is a failure (exit 1).
@@ -231,13 +250,19 @@ pub struct FixArgs {
     /// Print only what is left (findings and errors), no summary.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also print on stderr the files discovered, read and parsed, the wall time, and what
+    /// the walk skipped and why.
+    #[arg(long, short)]
+    pub verbose: bool,
     /// With `-` as the path: the name of the text on stdin; the fixed text goes to stdout.
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
-    /// `json`: one document on stdout saying, per file, what was applied, what is left and what
-    /// was refused (for editors and bots); the usual lines go to stderr.
-    #[arg(long, value_enum, default_value_t)]
-    pub format: OutputFormat,
+    /// How what is left is shown: `full` (each finding's line with carets under it) or
+    /// `concise` (one line per finding); `json`: one document on stdout saying, per file,
+    /// what was applied, what is left and what was refused (for editors and bots), with
+    /// the usual lines on stderr.
+    #[arg(long, value_enum, default_value_t, visible_alias = "output-format")]
+    pub format: FixFormat,
     /// Run the project's own tests before writing and after, and compare them test by test
     /// (see `ferry verify --tests`); a test that passed before and fails after is a failure
     /// (exit 1).

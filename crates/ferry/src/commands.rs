@@ -2,18 +2,23 @@
 
 use std::io::Write;
 
+use anstyle::{AnsiColor, Style};
 use anyhow::{bail, Context, Result};
 use ferry_report::{
-    count, render_sarif, write_github, write_json, write_text, RuleInfo, SarifFile, TextOptions,
+    count, render_sarif, write_findings, write_github, write_json, write_text, RuleInfo, SarifFile,
+    TextOptions,
 };
 use ferry_workspace::{FixMode, FixOptions, FixRun, ScanOptions};
 
 use crate::cli::{
-    Args, Command, ExplainArgs, FixArgs, OutputFormat, RulesArgs, ScanArgs, ScanFormat, Selection,
+    Args, Command, ExplainArgs, FixArgs, FixFormat, OutputFormat, RulesArgs, ScanArgs, ScanFormat,
+    Selection,
 };
+use crate::color;
+use crate::diag;
 use crate::exit::ExitStatus;
-use crate::progress_bar::TerminalProgress;
 use crate::project::{pin_bump_info, with_walk_errors, Project};
+use crate::verbose::RunStats;
 use crate::{pack_cmd, report_cmd, tests_cmd, upgrade_cmd, verify_cmd};
 
 pub fn run(args: Args) -> Result<ExitStatus> {
@@ -84,6 +89,7 @@ fn scan(args: ScanArgs) -> Result<ExitStatus> {
         }
         return print_scan(&args, &project, &report);
     }
+    let stats = RunStats::start();
     let project = Project::load(&args.selection)?;
     let walk = project.walk(&args.selection)?;
     let options = ScanOptions {
@@ -96,9 +102,12 @@ fn scan(args: ScanArgs) -> Result<ExitStatus> {
         &project.settings,
         &project.cwd,
         options,
-        &TerminalProgress::on_stderr(),
+        &stats,
     );
     let inputs = project.walked(walk);
+    if args.verbose {
+        stats.print(&inputs.discovered);
+    }
     // With --phase, a requirement that the phase's files need raised (WS900)
     // is shown even when its own path is in another phase: fix writes it too.
     let report = with_walk_errors(report, &inputs, &project.cwd);
@@ -113,10 +122,10 @@ fn scan(args: ScanArgs) -> Result<ExitStatus> {
                 .map(|p| p.display().to_string())
                 .collect()
         };
-        eprintln!(
-            "ferry: warning: no Python file to check in {} (after `exclude` and --phase)",
+        diag::warning(format_args!(
+            "no Python file to check in {} (after `exclude` and --phase)",
             shown.join(", ")
-        );
+        ));
     }
     print_scan(&args, &project, &report)
 }
@@ -129,11 +138,13 @@ fn print_scan(
 ) -> Result<ExitStatus> {
     let report = report.clone();
     match args.format {
-        ScanFormat::Text => print_with(|out| {
+        ScanFormat::Full | ScanFormat::Concise => print_with(|out| {
             let options = TextOptions {
                 show_mentions: args.show_mentions,
                 show_suppressed: args.show_suppressed,
                 quiet: args.quiet,
+                concise: args.format == ScanFormat::Concise,
+                color: color::stdout(),
             };
             write_text(out, &report, options)
         })?,
@@ -163,6 +174,7 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
     if reads_stdin(&args.selection) {
         return fix_stdin(&args);
     }
+    let stats = RunStats::start();
     let project = Project::load(&args.selection)?;
     let (packs, settings) = (&project.packs[..], &project.settings);
     let mode = if args.diff {
@@ -176,11 +188,11 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
         mode,
         unsafe_fixes: args.unsafe_fixes,
         allow_dirty: args.allow_dirty,
+        allow_no_vcs: args.allow_no_vcs,
         project_pins: true,
     };
-    let progress = TerminalProgress::on_stderr();
     let fix_files = |files: &dyn ferry_workspace::Files| {
-        ferry_workspace::fix_with_progress(files, packs, settings, &project.cwd, options, &progress)
+        ferry_workspace::fix_with_progress(files, packs, settings, &project.cwd, options, &stats)
     };
     // --verify-tests runs the suite before anything is written, and keeps
     // the bytes of the files the fix will change.
@@ -228,23 +240,32 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
         let run = fix_files(&walk)?;
         (run, project.walked(walk), None)
     };
+    if args.verbose {
+        stats.print(&inputs.discovered);
+    }
     let walk_errors: Vec<String> = inputs
         .discovered
         .errors
         .iter()
         .map(|(path, reason)| {
-            format!(
-                "{}: error: cannot read: {reason}",
-                ferry_workspace::display_path(path, &project.cwd)
+            diag::file_error(
+                ferry_workspace::display_path(path, &project.cwd),
+                format_args!("cannot read: {reason}"),
             )
         })
         .collect();
     let summary = FixSummary::of(&run, args.unsafe_fixes);
     let mut out = String::new();
+    let color = args.format != FixFormat::Json && color::stdout();
     match mode {
         FixMode::Diff => {
             for file in &run.files {
-                out.push_str(file.diff.as_deref().unwrap_or_default());
+                let diff = file.diff.as_deref().unwrap_or_default();
+                if color {
+                    out.push_str(&colored_diff(diff));
+                } else {
+                    out.push_str(diff);
+                }
             }
         }
         FixMode::Check => {
@@ -257,14 +278,22 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
             }
         }
         FixMode::Write => {
+            let options = TextOptions {
+                concise: args.format == FixFormat::Concise,
+                color,
+                ..TextOptions::default()
+            };
+            let mut lines = Vec::new();
             for file in &run.files {
-                for f in &file.report.findings {
-                    out.push_str(&format!(
-                        "{}:{}:{}: {} {}\n",
-                        file.report.path, f.line, f.column, f.code, f.message
-                    ));
-                }
+                write_findings(
+                    &mut lines,
+                    &file.report.path,
+                    &file.report.findings,
+                    options,
+                )
+                .expect("writing to memory does not fail");
             }
+            out.push_str(&String::from_utf8(lines).expect("the findings are text"));
         }
     }
     let mut notes = String::new();
@@ -273,11 +302,11 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
         notes.push('\n');
     }
     for file in run.files.iter().filter(|f| f.report.error.is_some()) {
-        notes.push_str(&format!(
-            "{}: error: {}\n",
-            file.report.path,
-            file.report.error.as_deref().unwrap_or_default()
+        notes.push_str(&diag::file_error(
+            &file.report.path,
+            file.report.error.as_deref().unwrap_or_default(),
         ));
+        notes.push('\n');
     }
     for path in &run.stale_temp_files_removed {
         notes.push_str(&format!(
@@ -294,7 +323,7 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
     }
     // In diff mode stdout is the patch, in JSON mode the document; everything
     // else goes to stderr.
-    if args.format == OutputFormat::Json {
+    if args.format == FixFormat::Json {
         eprint!("{notes}");
         print(&format!("{}\n", fix_json(&run, mode, &summary)))?;
     } else if mode == FixMode::Diff {
@@ -336,6 +365,33 @@ fn fix(args: FixArgs) -> Result<ExitStatus> {
         )?;
     }
     Ok(status)
+}
+
+/// A unified diff for a terminal: file headers bold, hunk headers cyan,
+/// added lines green, removed lines red.
+fn colored_diff(diff: &str) -> String {
+    let bold = Style::new().bold();
+    let paint = |color: AnsiColor| Style::new().fg_color(Some(color.into()));
+    let mut out = String::with_capacity(diff.len() + diff.len() / 4);
+    for line in diff.split_inclusive('\n') {
+        let (text, end) = match line.strip_suffix('\n') {
+            Some(text) => (text, "\n"),
+            None => (line, ""),
+        };
+        let style = if text.starts_with("--- ") || text.starts_with("+++ ") {
+            bold
+        } else if text.starts_with("@@") {
+            paint(AnsiColor::Cyan)
+        } else if text.starts_with('+') {
+            paint(AnsiColor::Green)
+        } else if text.starts_with('-') {
+            paint(AnsiColor::Red)
+        } else {
+            Style::new()
+        };
+        out.push_str(&format!("{style}{text}{style:#}{end}"));
+    }
+    out
 }
 
 /// Whether the paths are `-`: the text comes on stdin (an editor's buffer).
@@ -383,7 +439,7 @@ fn fix_stdin(args: &FixArgs) -> Result<ExitStatus> {
     let (text, settings, encoding) = match source {
         Ok(source) => source,
         Err(reason) => {
-            eprintln!("{name}: error: {reason}");
+            eprintln!("{}", diag::file_error(&name, reason));
             return Ok(ExitStatus::Error);
         }
     };
@@ -394,8 +450,8 @@ fn fix_stdin(args: &FixArgs) -> Result<ExitStatus> {
                 // Nothing is lost: the text goes back as it came.
                 std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes())?;
                 eprintln!(
-                    "{name}: error: {}",
-                    ferry_workspace::describe_check_error(&text, &err)
+                    "{}",
+                    diag::file_error(&name, ferry_workspace::describe_check_error(&text, &err))
                 );
                 return Ok(ExitStatus::Error);
             }

@@ -4,7 +4,9 @@
 
 mod allocator;
 mod cli;
+mod color;
 mod commands;
+mod diag;
 mod exit;
 mod pack_cmd;
 mod progress_bar;
@@ -12,6 +14,7 @@ mod project;
 mod report_cmd;
 mod tests_cmd;
 mod upgrade_cmd;
+mod verbose;
 mod verify_cmd;
 
 use std::process::ExitCode;
@@ -25,6 +28,7 @@ const STACK_SIZE: usize = 64 * 1024 * 1024;
 fn main() -> ExitCode {
     allocator::keep_large_blocks_in_own_mappings();
     let args = cli::Args::parse();
+    color::choose(args.color);
     let _ = rayon::ThreadPoolBuilder::new()
         .stack_size(STACK_SIZE)
         .build_global();
@@ -35,13 +39,11 @@ fn main() -> ExitCode {
     let status = match worker.join() {
         Ok(Ok(status)) => status,
         Ok(Err(err)) => {
-            eprintln!("ferry: error: {err:#}");
+            diag::error(format_args!("{err:#}"));
             exit::ExitStatus::Error
         }
         Err(_) => {
-            eprintln!(
-                "ferry: internal error (a bug): please report it with the file that caused it"
-            );
+            diag::error("internal error (a bug): please report it with the file that caused it");
             exit::ExitStatus::Error
         }
     };

@@ -125,11 +125,11 @@ impl Project {
             } else {
                 String::new()
             };
-            eprintln!(
-                "note: skipped {count} Jupyter notebook{} (.ipynb is not supported yet; they are never changed): {}{more}",
+            crate::diag::note(format_args!(
+                "skipped {count} Jupyter notebook{} (.ipynb is not supported yet; they are never changed): {}{more}",
                 if count == 1 { "" } else { "s" },
                 display_path(first, &self.cwd)
-            );
+            ));
         }
     }
 

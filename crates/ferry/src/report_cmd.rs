@@ -141,6 +141,8 @@ fn emit(text: &str, output: Option<&Path>) -> Result<()> {
 pub fn report(args: ReportArgs) -> Result<ExitStatus> {
     let project = Project::load(&args.selection)?;
     let (scan, files) = scan(&project, &args.selection)?;
+    let scanned: std::collections::HashSet<&str> =
+        scan.files.iter().map(|f| f.path.as_str()).collect();
     let mut rows: BTreeMap<String, CompletionRow> = scan
         .files
         .iter()
@@ -181,16 +183,11 @@ pub fn report(args: ReportArgs) -> Result<ExitStatus> {
             }
         }
     };
-    // A file clean then and now, with nothing to say, is not a row.
+    // Every file the scan lists is a row, as in `plan`; a file met only at
+    // the baseline is a row when changes were applied to it.
     let rows: Vec<CompletionRow> = rows
         .into_values()
-        .filter(|row| {
-            row.error.is_some()
-                || !row.remaining.is_empty()
-                || row.applied_count() > 0
-                || row.mentions > 0
-                || row.unaffected > 0
-        })
+        .filter(|row| scanned.contains(row.path.as_str()) || row.applied_count() > 0)
         .collect();
     let mut report = completion(
         &project,
@@ -370,6 +367,7 @@ struct PlanPhase<'a> {
     unsafe_fixes: usize,
     review_items: usize,
     mentions_only: usize,
+    not_affected: usize,
     would_fix: WouldFix,
     commands: Vec<String>,
 }
@@ -412,6 +410,7 @@ pub fn plan(args: PlanArgs) -> Result<ExitStatus> {
             mode: FixMode::Check,
             unsafe_fixes: false,
             allow_dirty: true,
+            allow_no_vcs: true,
             project_pins: true,
         },
     )?;
@@ -481,6 +480,10 @@ pub fn plan(args: PlanArgs) -> Result<ExitStatus> {
                 .iter()
                 .filter(|r| r.status() == RowStatus::MentionsOnly)
                 .count(),
+            not_affected: rows
+                .iter()
+                .filter(|r| r.status() == RowStatus::NotAffected)
+                .count(),
             would_fix: would,
             commands,
             files,
@@ -545,12 +548,13 @@ fn render_plan_text(report: &CompletionReport, phases: &[PlanPhase<'_>]) -> Stri
         }
         writeln!(
             out,
-            "   {}: {}, {}, {}, {} with mentions only",
+            "   {}: {}, {}, {}, {} with mentions only, {} not affected",
             count(phase.files.len(), "file"),
             count(phase.safe_fixes, "safe fix"),
             count(phase.unsafe_fixes, "unsafe fix"),
             count(phase.review_items, "review item"),
             phase.mentions_only,
+            phase.not_affected,
         )
         .unwrap();
         let width = phase.files.iter().map(|f| f.path.len()).max().unwrap_or(0);
@@ -568,7 +572,7 @@ fn render_plan_text(report: &CompletionReport, phases: &[PlanPhase<'_>]) -> Stri
             if let Some(error) = file.error {
                 parts.push(format!("error: {error}"));
             }
-            if parts.is_empty() && file.mentions > 0 {
+            if parts.is_empty() && file.status == "mentions-only" {
                 parts.push(format!("{} only", count(file.mentions, "mention")));
             }
             if parts.is_empty() {

@@ -316,16 +316,18 @@ impl FixTests {
             let mut restored = 0;
             for ((path, shown), fixed) in written.iter().zip(&fixed) {
                 let Some(original) = self.originals.get(path) else {
-                    restore_errors.push(format!(
-                        "{shown}: error: cannot restore: it was not going to change when Ferry read it"
+                    restore_errors.push(crate::diag::file_error(
+                        shown,
+                        "cannot restore: it was not going to change when Ferry read it",
                     ));
                     continue;
                 };
                 match write_atomically(path, &Fingerprint::of(fixed), original) {
                     Ok(()) => restored += 1,
-                    Err(err) => {
-                        restore_errors.push(format!("{shown}: error: cannot restore: {err}"))
-                    }
+                    Err(err) => restore_errors.push(crate::diag::file_error(
+                        shown,
+                        format_args!("cannot restore: {err}"),
+                    )),
                 }
             }
             out.push_str(&format!(

@@ -113,7 +113,7 @@ fn on_interrupt_remove(root: &Path, trial: &Path, keep: bool) {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some((root, trial, keep)) = guard.take() {
-            eprintln!("Interrupted: ending the trial's tests and removing its worktree.");
+            crate::diag::note("interrupted: ending the trial's tests and removing its worktree");
             ferry_verify::abandon_build();
             ferry_verify::end_group_in(&trial.join("tests.pgid"));
             if keep {
@@ -134,7 +134,9 @@ fn on_interrupt_remove(root: &Path, trial: &Path, keep: bool) {
     });
     if let Err(err) = installed {
         // Then the next run cleans up, as after a kill.
-        eprintln!("warning: cannot watch for Ctrl-C ({err}); an interrupted trial is removed by the next run");
+        crate::diag::warning(format!(
+            "cannot watch for Ctrl-C ({err}); an interrupted trial is removed by the next run"
+        ));
     }
 }
 

@@ -342,7 +342,13 @@ pub fn verify(args: VerifyArgs) -> Result<ExitStatus> {
         Project::load(&selection)?.inputs(&selection)?.discovered
     };
     for (path, reason) in &discovered.errors {
-        eprintln!("{}: error: cannot read: {reason}", display_path(path, &cwd));
+        eprintln!(
+            "{}",
+            crate::diag::file_error(
+                display_path(path, &cwd),
+                format_args!("cannot read: {reason}")
+            )
+        );
     }
     let root = project_root(&roots[0]);
     let python = find_python(args.python, &root)?;
@@ -574,13 +580,15 @@ impl FixVerification {
                     Some(original) => {
                         match write_atomically(&file.path, &Fingerprint::of(&fixed), &original) {
                             Ok(()) => verdict.restored = true,
-                            Err(err) => restore_errors
-                                .push(format!("{}: error: cannot restore: {err}", file.shown)),
+                            Err(err) => restore_errors.push(crate::diag::file_error(
+                                &file.shown,
+                                format_args!("cannot restore: {err}"),
+                            )),
                         }
                     }
-                    None => restore_errors.push(format!(
-                        "{}: error: cannot restore: it was not going to change when Ferry read it",
-                        file.shown
+                    None => restore_errors.push(crate::diag::file_error(
+                        &file.shown,
+                        "cannot restore: it was not going to change when Ferry read it",
                     )),
                 }
             }

@@ -49,7 +49,7 @@ fn project() -> tempfile::TempDir {
 #[test]
 fn text_output_lists_findings_sorted_then_a_summary() {
     let dir = project();
-    let output = ferry(dir.path(), &["scan"]);
+    let output = ferry(dir.path(), &["scan", "--output-format", "concise"]);
     assert_eq!(output.status.code(), Some(1), "findings exit with 1");
     let text = stdout(&output);
     let lines: Vec<&str> = text.lines().collect();
@@ -70,7 +70,10 @@ fn text_output_lists_findings_sorted_then_a_summary() {
     assert!(lines[5].ends_with(": app/llm.py"));
     assert_eq!(lines.len(), 6);
     // Two runs print the same bytes.
-    assert_eq!(stdout(&ferry(dir.path(), &["scan"])), text);
+    assert_eq!(
+        stdout(&ferry(dir.path(), &["scan", "--format", "concise"])),
+        text
+    );
 }
 
 #[test]
@@ -489,7 +492,7 @@ fn a_tree_without_python_files_says_so_on_stderr() {
     assert_eq!(output.status.code(), Some(0));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("ferry: warning: no Python file to check in ."),
+        stderr.contains("warning: no Python file to check in ."),
         "{stderr}"
     );
     // The data on stdout stays what it was.
@@ -501,7 +504,7 @@ fn fix_reports_json_per_file_for_editors_and_bots() {
     let dir = project();
     let root = dir.path();
     write(root, "app/broken.py", "import websockets\ndef f(:\n");
-    let output = ferry(root, &["fix", "--allow-dirty", "--format", "json"]);
+    let output = ferry(root, &["fix", "--allow-no-vcs", "--format", "json"]);
     assert_eq!(output.status.code(), Some(2), "a file could not be read");
     let doc: Value = serde_json::from_slice(&output.stdout).expect("stdout is one JSON document");
     assert_eq!(doc["mode"], "write");
@@ -604,13 +607,314 @@ fn an_editor_buffer_is_checked_and_fixed_from_stdin() {
 #[test]
 fn quiet_prints_only_what_is_left() {
     let dir = project();
-    let scan = stdout(&ferry(dir.path(), &["scan", "--quiet"]));
+    let scan = stdout(&ferry(
+        dir.path(),
+        &["scan", "--quiet", "--format", "concise"],
+    ));
     let lines: Vec<&str> = scan.lines().collect();
     assert_eq!(lines.len(), 3, "{scan}");
     assert!(lines.iter().all(|l| l.starts_with("app/")), "{scan}");
-    let fix = ferry(dir.path(), &["fix", "-q", "--allow-dirty"]);
+    // The full output too: no summary after the findings.
+    let full = stdout(&ferry(dir.path(), &["scan", "--quiet"]));
+    assert!(
+        full.starts_with(lines[0]) && full.ends_with("\n\n"),
+        "{full}"
+    );
+    assert!(!full.contains("Found "), "{full}");
+    let fix = ferry(
+        dir.path(),
+        &["fix", "-q", "--allow-no-vcs", "--format", "concise"],
+    );
     let text = stdout(&fix);
     assert_eq!(fix.status.code(), Some(1), "a review item is left");
     assert!(text.starts_with("app/review.py:5:42: WS001 "), "{text}");
     assert_eq!(text.lines().count(), 1, "{text}");
+}
+
+/// Each subcommand's `--help` lists the exit codes it can return, with what
+/// they mean for it, and none of another command's.
+#[test]
+fn each_help_lists_only_its_own_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = |command: &str| {
+        let output = ferry(dir.path(), &[command, "--help"]);
+        assert_eq!(output.status.code(), Some(0), "{command}");
+        let text = stdout(&output);
+        let codes = text
+            .split("Exit codes:")
+            .nth(1)
+            .unwrap_or_else(|| panic!("`ferry {command} --help` lists no exit code:\n{text}"))
+            .to_string();
+        codes
+    };
+    let scan = help("scan");
+    assert!(scan.contains("1  findings remain"), "{scan}");
+    for other in ["verification", "--check", "doctor", "report was written"] {
+        assert!(
+            !scan.contains(other),
+            "scan's help mentions `{other}`:\n{scan}"
+        );
+    }
+    let fix = help("fix");
+    for own in [
+        "--check or --diff",
+        "--verify",
+        "--allow-dirty",
+        "--allow-no-vcs",
+    ] {
+        assert!(fix.contains(own), "fix's help lacks `{own}`:\n{fix}");
+    }
+    let report = help("report");
+    assert!(report.contains("0  the report was written"), "{report}");
+    assert!(!report.contains("1  "), "report never exits 1:\n{report}");
+    let doctor = help("doctor");
+    assert!(doctor.contains("installed version"), "{doctor}");
+    assert!(!doctor.contains("--check"), "{doctor}");
+    let explain = help("explain");
+    assert!(explain.contains("unknown rule code") && !explain.contains("1  "));
+    // No two commands that return different codes share a text.
+    assert_ne!(scan, fix);
+    assert_ne!(help("verify"), help("upgrade"));
+}
+
+/// Every message about the run itself starts with the same prefix, whether
+/// clap, a command or the walk wrote it.
+#[test]
+fn errors_and_warnings_share_one_prefix() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "nb.ipynb", "{}\n");
+    let stderr =
+        |args: &[&str]| String::from_utf8_lossy(&ferry(dir.path(), args).stderr).to_string();
+    // A usage error (clap), a missing path, an unknown rule, a bad target.
+    for args in [
+        &["scan", "--no-such-flag"][..],
+        &["scan", "missing"],
+        &["scan", "--select", "XX9"],
+        &["explain", "XX9"],
+        &["fix", "--target", "websockets"],
+    ] {
+        let text = stderr(args);
+        assert!(text.starts_with("error: "), "{args:?}: {text}");
+        assert!(!text.contains("ferry: error"), "{args:?}: {text}");
+    }
+    let text = stderr(&["scan"]);
+    assert!(text.contains("warning: no Python file to check"), "{text}");
+    assert!(text.contains("note: skipped 1 Jupyter notebook"), "{text}");
+    for line in text.lines() {
+        assert!(
+            line.starts_with("warning: ") || line.starts_with("note: "),
+            "{line}"
+        );
+    }
+}
+
+/// A file whose finding's line has a tab and characters of one, two and
+/// several bytes before the span.
+fn wide_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "app/wide.py",
+        "import websockets\n\n\nasync def f(h):\n\treturn ('é\t日本', await websockets.connect('u', extra_headers=h))\n",
+    );
+    dir
+}
+
+/// The full output (the default) shows each finding's line under it with
+/// carets under the span, laid out in cells: a tab to the next stop of 4,
+/// `é` one cell, `日本` two each; columns in the header count characters.
+#[test]
+fn full_output_shows_the_line_and_carets_under_the_span() {
+    let dir = wide_project();
+    let output = ferry(dir.path(), &["scan"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    insta::assert_snapshot!("full_output_wide_line", text);
+    let lines: Vec<&str> = text.lines().collect();
+    // `extra_headers` starts at character 48 of its line (byte 51).
+    assert!(lines[0].starts_with("app/wide.py:5:48: WS001 "), "{text}");
+    assert_eq!(lines[1], "  |");
+    let source = lines[2]
+        .strip_prefix("5 | ")
+        .expect("the line under its number");
+    let carets = lines[3]
+        .strip_prefix("  | ")
+        .expect("the carets under the line");
+    assert_eq!(
+        source,
+        "    return ('é  日本', await websockets.connect('u', extra_headers=h))"
+    );
+    // Cells before `extra_headers` on screen: 4 (tab) + 10 + 2 (tab) + 4 (日本) + 33.
+    let cells_before = source[..source.find("extra_headers").unwrap()]
+        .chars()
+        .map(|c| {
+            if ('\u{3000}'..='\u{9fff}').contains(&c) {
+                2
+            } else {
+                1
+            }
+        })
+        .sum::<usize>();
+    assert_eq!(cells_before, 53);
+    assert_eq!(
+        carets,
+        format!("{}{} WS001", " ".repeat(53), "^".repeat(13))
+    );
+    assert_eq!(
+        lines[4],
+        "  = fix: Rename `extra_headers` to `additional_headers` (safe: `ferry fix`)"
+    );
+    assert_eq!(lines[5], "");
+    assert!(!text.contains('\x1b'), "no colour into a pipe");
+
+    // Concise: the same header lines alone, one per finding.
+    let concise = stdout(&ferry(dir.path(), &["scan", "--output-format", "concise"]));
+    let findings: Vec<&str> = concise.lines().filter(|l| l.starts_with("app/")).collect();
+    assert_eq!(findings, [lines[0]]);
+    assert!(!concise.contains(" | "), "{concise}");
+    assert!(concise
+        .lines()
+        .nth(1)
+        .unwrap()
+        .starts_with("Found 1 breaking use"));
+    // `text` still names the default.
+    assert_eq!(
+        stdout(&ferry(dir.path(), &["scan", "--format", "text"])),
+        text
+    );
+}
+
+#[test]
+fn colour_follows_the_flag_then_no_color_and_force_color() {
+    let dir = wide_project();
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let mut command = common::ferry_command(dir.path(), args);
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let output = command.output().unwrap();
+        (
+            stdout(&output),
+            String::from_utf8_lossy(&output.stderr).to_string(),
+        )
+    };
+    let colored = |text: &str| text.contains("\x1b[");
+    let (always, _) = run(&["scan", "--color", "always"], &[]);
+    assert!(colored(&always), "{always}");
+    // The code in bold red, the carets too; the text itself unchanged.
+    assert!(always.contains("\x1b[1m\x1b[31mWS001\x1b[0m"), "{always:?}");
+    assert!(always.contains("^^^^^^^^^^^^^"));
+    let (never, _) = run(&["scan", "--color", "never"], &[("FORCE_COLOR", "1")]);
+    assert!(!colored(&never), "{never}");
+    assert_eq!(
+        never,
+        run(&["scan"], &[]).0,
+        "a pipe gets no colour by default"
+    );
+    assert!(colored(&run(&["scan"], &[("FORCE_COLOR", "1")]).0));
+    assert!(!colored(&run(&["scan"], &[("FORCE_COLOR", "0")]).0));
+    assert!(!colored(
+        &run(&["scan"], &[("FORCE_COLOR", "1"), ("NO_COLOR", "1")]).0
+    ));
+    assert!(colored(
+        &run(&["scan", "--color", "always"], &[("NO_COLOR", "1")]).0
+    ));
+    // Once the escapes are taken out, what is left is the plain output.
+    let stripped = strip_escapes(&always);
+    assert_eq!(stripped, never);
+
+    // The diff: removed lines red, added lines green, hunks cyan.
+    let (diff, _) = run(&["fix", "--diff", "--color", "always"], &[]);
+    assert!(diff.contains("\x1b[31m-\treturn"), "{diff:?}");
+    assert!(diff.contains("\x1b[32m+\treturn"), "{diff:?}");
+    assert!(diff.contains("\x1b[36m@@ -"), "{diff:?}");
+    let (plain, _) = run(&["fix", "--diff"], &[]);
+    assert!(!colored(&plain));
+    assert_eq!(strip_escapes(&diff), plain);
+
+    // Messages on stderr: coloured prefix only when asked.
+    let (_, stderr) = run(&["scan", "missing", "--color", "always"], &[]);
+    assert!(
+        stderr.starts_with("\x1b[1m\x1b[31merror:\x1b[0m "),
+        "{stderr:?}"
+    );
+    let (_, stderr) = run(&["scan", "missing"], &[]);
+    assert!(stderr.starts_with("error: "), "{stderr:?}");
+}
+
+/// The text with its ANSI escapes (`ESC [ ... m`) taken out.
+fn strip_escapes(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for c in chars.by_ref() {
+                if c == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `-v` says on stderr what the run read, parsed and skipped, and why;
+/// stdout stays the same.
+#[test]
+fn verbose_counts_what_was_read_parsed_and_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let client = "import websockets\nwebsockets.connect('u', extra_headers=h)\n";
+    write(root, "app/client.py", client);
+    write(root, "app/plain.py", "x = 1\n");
+    write(root, "app/gen_pb2.py", client);
+    write(root, ".git/hooks/hook.py", client);
+    write(root, "app/__pycache__/client.py", client);
+    write(root, "env/pyvenv.cfg", "home = /usr\n");
+    write(root, "env/lib/python3.12/site-packages/w.py", client);
+    write(root, "vendor/site-packages/w.py", client);
+    write(root, "web/node_modules/n.py", client);
+    write(root, "notes.ipynb", "{}\n");
+    write(root, ".gitignore", "ignored/\n");
+    write(root, "ignored/i.py", client);
+    let args = ["scan", "--exclude", "*_pb2.py", "--format", "concise"];
+    let quiet = ferry(root, &args);
+    let verbose = ferry(root, &[&args[..], &["-v"]].concat());
+    assert_eq!(verbose.status.code(), Some(1));
+    assert_eq!(stdout(&verbose), stdout(&quiet), "stdout is the same");
+    let stderr = String::from_utf8_lossy(&verbose.stderr).to_string();
+    assert!(
+        stderr.contains(
+            "note: 2 Python files discovered: 1 parsed, 1 read but not parsed (none of the packs' words), 0 not read or not decoded; "
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "note: skipped 2 VCS or cache folders, 1 site-packages folder, 1 node_modules folder, 1 virtual environment (pyvenv.cfg), 1 notebook (.ipynb), 1 path matching --exclude, 0 files left out by the configuration's `exclude` or --phase; paths a .gitignore names are not counted"
+        ),
+        "{stderr}"
+    );
+    let seconds = stderr
+        .lines()
+        .find(|line| line.contains(" discovered: "))
+        .and_then(|line| line.rsplit("; ").next())
+        .and_then(|time| time.strip_suffix(" s"))
+        .unwrap_or_default();
+    assert!(seconds.parse::<f64>().is_ok(), "a wall time: {stderr}");
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("discovered"));
+
+    // fix -v counts the same way (here without writing).
+    let fix = ferry(root, &["fix", "--diff", "-v", "--exclude", "*_pb2.py"]);
+    let stderr = String::from_utf8_lossy(&fix.stderr).to_string();
+    assert!(
+        stderr.contains("note: 2 Python files discovered: 1 parsed, 1 read but not parsed"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("note: skipped 2 VCS or cache folders"),
+        "{stderr}"
+    );
 }

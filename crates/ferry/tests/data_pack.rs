@@ -166,7 +166,7 @@ fn a_pack_written_in_toml_is_scanned_fixed_planned_and_reported_and_its_fixes_ru
         "{plan:#}"
     );
 
-    let fix = ferry(root, &["fix", "--report", "report.json"]);
+    let fix = ferry(root, &["fix", "--allow-no-vcs", "--report", "report.json"]);
     assert_eq!(fix.status.code(), Some(0), "{}", text(&fix));
     assert_eq!(std::fs::read_to_string(&app).unwrap(), FIXED_APP);
     let fixed_on_v2 = run_python(&app, v2);

@@ -56,7 +56,10 @@ fn check_writes_nothing_and_exits_one_until_fixed() {
         fs::read_to_string(dir.path().join("app/client.py")).unwrap(),
         CLIENT
     );
-    assert_eq!(ferry(dir.path(), &["fix"]).status.code(), Some(0));
+    assert_eq!(
+        ferry(dir.path(), &["fix", "--allow-no-vcs"]).status.code(),
+        Some(0)
+    );
     let clean = ferry(dir.path(), &["fix", "--check"]);
     assert_eq!(clean.status.code(), Some(0), "{}", out(&clean));
 }
@@ -64,7 +67,7 @@ fn check_writes_nothing_and_exits_one_until_fixed() {
 #[test]
 fn fix_changes_only_the_keyword_bytes_and_is_idempotent() {
     let dir = project();
-    let first = ferry(dir.path(), &["fix"]);
+    let first = ferry(dir.path(), &["fix", "--allow-no-vcs"]);
     assert_eq!(
         first.status.code(),
         Some(0),
@@ -77,7 +80,7 @@ fn fix_changes_only_the_keyword_bytes_and_is_idempotent() {
         fs::read_to_string(dir.path().join("app/client.py")).unwrap(),
         CLIENT_FIXED
     );
-    let second = ferry(dir.path(), &["fix"]);
+    let second = ferry(dir.path(), &["fix", "--allow-no-vcs"]);
     assert_eq!(out(&second), "Nothing to fix.\n");
     assert_eq!(
         fs::read_to_string(dir.path().join("app/client.py")).unwrap(),
@@ -99,7 +102,7 @@ fn unsafe_fixes_only_with_the_flag() {
         "import websockets\nwebsockets.connect('u', timeout=5, close_timeout=10)\n",
     )
     .unwrap();
-    let safe = ferry(dir.path(), &["fix"]);
+    let safe = ferry(dir.path(), &["fix", "--allow-no-vcs"]);
     assert_eq!(safe.status.code(), Some(1), "a finding remains");
     let text = out(&safe);
     assert!(text.contains("a.py:2:25: WS002"), "{text}");
@@ -107,7 +110,7 @@ fn unsafe_fixes_only_with_the_flag() {
         text.contains("Nothing to fix; 1 unsafe fix not applied (use --unsafe-fixes)."),
         "{text}"
     );
-    let with_flag = ferry(dir.path(), &["fix", "--unsafe-fixes"]);
+    let with_flag = ferry(dir.path(), &["fix", "--allow-no-vcs", "--unsafe-fixes"]);
     assert_eq!(with_flag.status.code(), Some(0), "{}", out(&with_flag));
     assert_eq!(
         fs::read_to_string(&path).unwrap(),
@@ -123,7 +126,7 @@ fn review_items_are_listed_after_fixing() {
         "import websockets\nwebsockets.connect('u', extra_headers=a, additional_headers=b, timeout=1)\n",
     )
     .unwrap();
-    let output = ferry(dir.path(), &["fix"]);
+    let output = ferry(dir.path(), &["fix", "--allow-no-vcs"]);
     assert_eq!(output.status.code(), Some(1));
     let text = out(&output);
     assert!(text.starts_with("a.py:2:25: WS001 "), "{text}");
@@ -156,7 +159,7 @@ fn encodings_and_line_endings_survive() {
     for (name, before, _) in &cases {
         fs::write(dir.path().join(name), before).unwrap();
     }
-    let output = ferry(dir.path(), &["fix"]);
+    let output = ferry(dir.path(), &["fix", "--allow-no-vcs"]);
     assert_eq!(output.status.code(), Some(0), "{}", out(&output));
     for (name, _, after) in &cases {
         assert_eq!(&fs::read(dir.path().join(name)).unwrap(), after, "{name}");
@@ -229,6 +232,53 @@ fn uncommitted_changes_block_writing_unless_allowed() {
         .contains("additional_headers=h"));
 }
 
+/// As `cargo fix` does, a fix outside version control writes nothing
+/// unless told to with `--allow-no-vcs`; looking never needs it.
+#[test]
+fn outside_version_control_fix_writes_only_with_allow_no_vcs() {
+    let dir = project();
+    let client = dir.path().join("app/client.py");
+    let refused = ferry(dir.path(), &["fix"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", err(&refused));
+    let message = err(&refused);
+    assert!(
+        message.contains("1 file to fix is not in a git work tree:\n  app/client.py\n"),
+        "{message}"
+    );
+    assert!(message.contains("--allow-no-vcs"), "{message}");
+    assert_eq!(
+        fs::read_to_string(&client).unwrap(),
+        CLIENT,
+        "nothing written"
+    );
+    assert_eq!(files_in(dir.path()).len(), 2, "no temporary file left");
+
+    // --allow-dirty is about uncommitted changes in git, not this.
+    let dirty = ferry(dir.path(), &["fix", "--allow-dirty"]);
+    assert_eq!(dirty.status.code(), Some(2));
+    assert_eq!(fs::read_to_string(&client).unwrap(), CLIENT);
+
+    // Looking writes nothing, so it needs no version control.
+    assert_eq!(ferry(dir.path(), &["fix", "--diff"]).status.code(), Some(1));
+    assert_eq!(
+        ferry(dir.path(), &["fix", "--check"]).status.code(),
+        Some(1)
+    );
+    let mut stdin = common::ferry_command(dir.path(), &["fix", "-"]);
+    stdin
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped());
+    let mut child = stdin.spawn().unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), CLIENT.as_bytes()).unwrap();
+    let piped = child.wait_with_output().unwrap();
+    assert_eq!(piped.status.code(), Some(0));
+    assert_eq!(out(&piped), CLIENT_FIXED);
+
+    let allowed = ferry(dir.path(), &["fix", "--allow-no-vcs"]);
+    assert_eq!(allowed.status.code(), Some(0), "{}", err(&allowed));
+    assert_eq!(fs::read_to_string(&client).unwrap(), CLIENT_FIXED);
+}
+
 #[test]
 fn committed_files_are_fixed_inside_git() {
     let dir = project();
@@ -256,7 +306,7 @@ fn read_only_files_and_symlinks_are_errors_and_the_run_goes_on() {
     fs::write(&target, CLIENT).unwrap();
     std::os::unix::fs::symlink(&target, dir.path().join("app/link.py")).unwrap();
 
-    let output = ferry(dir.path(), &["fix", ".", "app/link.py"]);
+    let output = ferry(dir.path(), &["fix", "--allow-no-vcs", ".", "app/link.py"]);
     assert_eq!(output.status.code(), Some(2), "{}", out(&output));
     let text = out(&output);
     assert!(
@@ -290,7 +340,10 @@ fn permissions_are_kept() {
     let dir = project();
     let client = dir.path().join("app/client.py");
     fs::set_permissions(&client, fs::Permissions::from_mode(0o750)).unwrap();
-    assert_eq!(ferry(dir.path(), &["fix"]).status.code(), Some(0));
+    assert_eq!(
+        ferry(dir.path(), &["fix", "--allow-no-vcs"]).status.code(),
+        Some(0)
+    );
     assert_eq!(
         fs::metadata(&client).unwrap().permissions().mode() & 0o777,
         0o750
@@ -303,7 +356,7 @@ fn syntax_errors_leave_the_file_alone() {
     let broken = dir.path().join("app/broken.py");
     let text = "import websockets\nwebsockets.connect(u, extra_headers=h\n";
     fs::write(&broken, text).unwrap();
-    let output = ferry(dir.path(), &["fix"]);
+    let output = ferry(dir.path(), &["fix", "--allow-no-vcs"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(out(&output).contains("app/broken.py: error: syntax error at line"));
     assert_eq!(fs::read_to_string(&broken).unwrap(), text);
@@ -322,7 +375,7 @@ fn temporary_files_of_killed_runs_are_removed() {
         .path()
         .join("app/.client.py.ferry-4294967290-AbC123.tmp");
     fs::write(&stale, "partial").unwrap();
-    let output = ferry(dir.path(), &["fix"]);
+    let output = ferry(dir.path(), &["fix", "--allow-no-vcs"]);
     assert_eq!(output.status.code(), Some(0), "{}", out(&output));
     assert!(!stale.exists());
     assert!(out(&output).contains("removed a temporary file left by an interrupted run"));
@@ -339,7 +392,7 @@ fn temporary_files_of_killed_runs_are_removed_in_the_folder_ferry_runs_in() {
     let app = dir.path().join("app");
     let stale = app.join(".client.py.ferry-4294967290-AbC123.tmp");
     fs::write(&stale, "partial").unwrap();
-    let output = ferry(&app, &["fix", "client.py"]);
+    let output = ferry(&app, &["fix", "--allow-no-vcs", "client.py"]);
     assert_eq!(output.status.code(), Some(0), "{}", out(&output));
     assert!(!stale.exists());
     assert_eq!(

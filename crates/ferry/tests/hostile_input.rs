@@ -155,7 +155,7 @@ fn undecodable_and_unparsable_files_are_errors_and_the_run_goes_on() {
     }
 
     // Fixing: errors named in the output, the good files fixed, nothing else touched.
-    let output = ferry(root, &["fix"]);
+    let output = ferry(root, &["fix", "--allow-no-vcs"]);
     assert_clean_exit(&output);
     assert_eq!(output.status.code(), Some(2), "{}", all_output(&output));
     let text = all_output(&output);
@@ -241,7 +241,7 @@ fn a_50_mb_file_is_fixed_and_nothing_else_in_it_changes() {
     let dir = tempfile::tempdir().unwrap();
     let text = generated_module(50 * 1024 * 1024, 3 * 1024 * 1024);
     let path = write(dir.path(), "big.py", &text);
-    let output = ferry(dir.path(), &["fix"]);
+    let output = ferry(dir.path(), &["fix", "--allow-no-vcs"]);
     assert_clean_exit(&output);
     assert_eq!(output.status.code(), Some(0), "{}", all_output(&output));
     assert!(all_output(&output).contains("Fixed 3 findings in 1 file"));
@@ -364,7 +364,7 @@ fn nesting_within_the_limit_is_checked_and_fixed_and_10_000_deep_is_a_per_file_e
     write(dir.path(), &format!("deep_{deep_name}.py"), deep_text);
     // Fixing checks every file, fixes it and checks the result again: the
     // fixed text below proves each call was found through all the nesting.
-    let output = ferry(dir.path(), &["fix"]);
+    let output = ferry(dir.path(), &["fix", "--allow-no-vcs"]);
     assert_clean_exit(&output);
     assert_eq!(output.status.code(), Some(2), "{}", all_output(&output));
     for (name, text) in &cases {
@@ -428,7 +428,7 @@ fn a_100_000_line_function_is_checked_and_fixed() {
     let dir = tempfile::tempdir().unwrap();
     let text = long_function(100_000, false);
     let path = write(dir.path(), "long.py", &text);
-    let output = ferry(dir.path(), &["fix"]);
+    let output = ferry(dir.path(), &["fix", "--allow-no-vcs"]);
     assert_clean_exit(&output);
     assert_eq!(output.status.code(), Some(0), "{}", all_output(&output));
     assert!(all_output(&output).contains("Fixed 99 findings in 1 file"));
@@ -519,7 +519,7 @@ fn unreadable_files_and_folders_are_errors_and_the_run_goes_on() {
     );
     assert!(text.contains("good.py:5:"), "{text}");
 
-    let output = unprivileged_ferry(root, &["fix"]);
+    let output = unprivileged_ferry(root, &["fix", "--allow-no-vcs"]);
     assert_clean_exit(&output);
     assert_eq!(output.status.code(), Some(2), "{}", all_output(&output));
     let text = all_output(&output);
@@ -593,6 +593,7 @@ fn files_deleted_or_replaced_between_walk_and_read_are_errors_or_read_as_they_ar
         mode: FixMode::Write,
         unsafe_fixes: false,
         allow_dirty: true,
+        allow_no_vcs: true,
         project_pins: false,
     };
     let run = fix(&found.files, packs, &settings, root, options).unwrap();
@@ -665,7 +666,7 @@ fn files_churning_under_a_running_fix_are_never_half_written() {
         })
     };
     for _ in 0..8 {
-        let output = ferry(&root, &["fix"]);
+        let output = ferry(&root, &["fix", "--allow-no-vcs"]);
         assert_clean_exit(&output);
         assert!(
             matches!(output.status.code(), Some(0 | 2)),
@@ -685,7 +686,7 @@ fn files_churning_under_a_running_fix_are_never_half_written() {
         }
     }
     // A last quiet run finishes the job and leaves no temporary file.
-    let output = ferry(&root, &["fix"]);
+    let output = ferry(&root, &["fix", "--allow-no-vcs"]);
     assert!(
         matches!(output.status.code(), Some(0 | 2)),
         "{}",
@@ -723,7 +724,10 @@ fn symlink_loops_and_links_out_of_the_tree_are_never_followed_for_writing() {
     );
 
     // Named explicitly: the loop is a read error, the link a write refusal.
-    let output = ferry(&root, &["fix", ".", "app/a.py", "app/linked.py"]);
+    let output = ferry(
+        &root,
+        &["fix", "--allow-no-vcs", ".", "app/a.py", "app/linked.py"],
+    );
     assert_clean_exit(&output);
     assert_eq!(output.status.code(), Some(2), "{}", all_output(&output));
     let text = all_output(&output);
@@ -764,7 +768,7 @@ fn non_utf8_file_names_are_scanned_and_fixed_in_place() {
         "{}",
         all_output(&output)
     );
-    let output = ferry(dir.path(), &["fix"]);
+    let output = ferry(dir.path(), &["fix", "--allow-no-vcs"]);
     assert_eq!(output.status.code(), Some(0), "{}", all_output(&output));
     assert_eq!(fs::read_to_string(&path).unwrap(), GOOD_FIXED);
     let names: Vec<PathBuf> = snapshot(dir.path()).into_keys().collect();
@@ -785,7 +789,7 @@ fn fifos_named_like_python_files_are_not_waited_on() {
         .status()
         .unwrap();
     assert!(made.success());
-    for args in [&["scan"][..], &["fix"][..]] {
+    for args in [&["scan"][..], &["fix", "--allow-no-vcs"][..]] {
         let child = ferry_command(dir.path(), args)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -856,7 +860,10 @@ fn jupyter_notebooks_are_skipped_with_a_note_and_never_changed() {
         all_output(&output)
     );
 
-    for args in [&["fix"][..], &["fix", "client.ipynb"][..]] {
+    for args in [
+        &["fix", "--allow-no-vcs"][..],
+        &["fix", "--allow-no-vcs", "client.ipynb"][..],
+    ] {
         let output = ferry(dir.path(), args);
         assert_clean_exit(&output);
         assert!(

@@ -132,7 +132,7 @@ fn sigkill_at_random_moments_never_leaves_a_half_written_file() {
     let scratch = tempfile::tempdir().unwrap();
     lay_out(scratch.path(), &tree);
     let start = Instant::now();
-    let mut child = ferry_command(scratch.path(), &["fix"])
+    let mut child = ferry_command(scratch.path(), &["fix", "--allow-no-vcs"])
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
@@ -152,7 +152,7 @@ fn sigkill_at_random_moments_never_leaves_a_half_written_file() {
     let micros = |d: Duration| u64::try_from(d.as_micros()).unwrap().max(1);
     let (mut kills, mut partial) = (0, 0);
     for round in 0..24 {
-        let mut child = ferry_command(root, &["fix"])
+        let mut child = ferry_command(root, &["fix", "--allow-no-vcs"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -185,7 +185,7 @@ fn sigkill_at_random_moments_never_leaves_a_half_written_file() {
     assert!(kills > 0, "some runs were killed before they ended");
 
     // A run to the end completes the job and removes every stale temporary file.
-    let output = ferry(root, &["fix"]);
+    let output = ferry(root, &["fix", "--allow-no-vcs"]);
     assert_clean_exit(&output);
     assert_eq!(output.status.code(), Some(0), "{}", all_output(&output));
     assert_eq!(census(root, &tree), (0, tree.len()));
@@ -200,7 +200,7 @@ fn two_runs_at_once_give_the_result_of_one() {
         let root = dir.path();
         lay_out(root, &tree);
         let spawn = || {
-            ferry_command(root, &["fix"])
+            ferry_command(root, &["fix", "--allow-no-vcs"])
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
                 .spawn()
@@ -264,7 +264,7 @@ fn a_file_edited_between_read_and_write_is_not_overwritten() {
         std::env::var("PATH").unwrap_or_default()
     );
 
-    let output = ferry_command(&root, &["fix"])
+    let output = ferry_command(&root, &["fix", "--allow-no-vcs"])
         .env("PATH", path)
         .output()
         .unwrap();
@@ -286,7 +286,7 @@ fn a_file_edited_between_read_and_write_is_not_overwritten() {
     assert!(temp_files(&root).is_empty());
 
     // Run again (as the message says): the edited file is fixed, its edit kept.
-    let output = ferry(&root, &["fix"]);
+    let output = ferry(&root, &["fix", "--allow-no-vcs"]);
     assert_eq!(output.status.code(), Some(0), "{}", all_output(&output));
     let fixed = fs::read_to_string(&edited_path).unwrap();
     assert!(

@@ -32,7 +32,8 @@ fn read(root: &Path, rel: &str) -> String {
 const CLIENT: &str = "import websockets\n\n\nasync def main(uri, h):\n    async with websockets.connect(uri, extra_headers=h, timeout=5) as ws:\n        await ws.send(\"hi\")\n";
 
 /// A temporary folder that is the top of a git work tree, so that the walk
-/// up from its files stops there; `fix` runs with `--allow-dirty`.
+/// up from its files stops there (an empty `.git`, which git itself does not
+/// take for a repository: `fix` runs with `--allow-dirty --allow-no-vcs`).
 fn project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join(".git")).unwrap();
@@ -108,7 +109,10 @@ fn a_pinned_project_alone_exits_0_and_fix_changes_nothing() {
     let output = ferry(root, &["scan"]);
     assert_eq!(output.status.code(), Some(0));
     assert!(stdout(&output).starts_with("No breaking uses found in 1 file scanned.\n"));
-    let output = ferry(root, &["fix", "--unsafe-fixes", "--allow-dirty"]);
+    let output = ferry(
+        root,
+        &["fix", "--allow-no-vcs", "--unsafe-fixes", "--allow-dirty"],
+    );
     assert_eq!(output.status.code(), Some(0));
     let text = stdout(&output);
     assert!(text.contains("Nothing to fix."), "{text}");
@@ -224,7 +228,8 @@ fn target_overrides_the_pin_and_reports_the_requirement() {
         "no note: the target was given"
     );
     let requirement = &doc["files"][1];
-    assert_eq!(requirement["status"], "needs-review");
+    // Its fix is unsafe: Ferry can write it (with --unsafe-fixes), so `fixable`.
+    assert_eq!(requirement["status"], "fixable");
     let finding = &requirement["findings"][0];
     assert_eq!(finding["code"], "WS900");
     assert_eq!(
@@ -310,7 +315,10 @@ fn the_pin_bump_rewrites_only_the_specifier_and_keeps_crlf() {
     // Without --unsafe-fixes the requirement is left and counted, and so is
     // the code's rename: `additional_headers` fails on the 10.4 it still allows
     // (`close_timeout`, which every release takes, is renamed).
-    let output = ferry(root, &[&["fix", "--allow-dirty"][..], &target].concat());
+    let output = ferry(
+        root,
+        &[&["fix", "--allow-no-vcs", "--allow-dirty"][..], &target].concat(),
+    );
     assert!(
         stdout(&output).contains("2 unsafe fixes not applied (use --unsafe-fixes)"),
         "{}",
@@ -320,7 +328,11 @@ fn the_pin_bump_rewrites_only_the_specifier_and_keeps_crlf() {
 
     let output = ferry(
         root,
-        &[&["fix", "--unsafe-fixes", "--allow-dirty"][..], &target].concat(),
+        &[
+            &["fix", "--allow-no-vcs", "--unsafe-fixes", "--allow-dirty"][..],
+            &target,
+        ]
+        .concat(),
     );
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
     assert_eq!(
@@ -394,7 +406,11 @@ fn pyproject_strings_are_bumped_and_other_files_only_reported() {
 
     let output = ferry(
         root,
-        &[&["fix", "--unsafe-fixes", "--allow-dirty"][..], &target].concat(),
+        &[
+            &["fix", "--allow-no-vcs", "--unsafe-fixes", "--allow-dirty"][..],
+            &target,
+        ]
+        .concat(),
     );
     assert_eq!(
         output.status.code(),
@@ -469,7 +485,11 @@ fn every_clause_counts_and_only_upper_bounds_below_14_are_raised() {
 
     let output = ferry(
         root,
-        &[&["fix", "--unsafe-fixes", "--allow-dirty"][..], &target].concat(),
+        &[
+            &["fix", "--allow-no-vcs", "--unsafe-fixes", "--allow-dirty"][..],
+            &target,
+        ]
+        .concat(),
     );
     assert_eq!(output.status.code(), Some(1), "two are left for review");
     assert_eq!(read(root, "a/requirements.txt"), "websockets>=16\n");
@@ -524,6 +544,7 @@ fn the_pin_bump_follows_select_and_ignore() {
         root,
         &[
             "fix",
+            "--allow-no-vcs",
             "--unsafe-fixes",
             "--allow-dirty",
             "--ignore",
@@ -553,6 +574,7 @@ fn hashed_requirements_with_continuations_pin_and_are_bumped_in_place() {
         root,
         &[
             "fix",
+            "--allow-no-vcs",
             "--unsafe-fixes",
             "--allow-dirty",
             "--target",
@@ -692,7 +714,10 @@ fn migrated_code_under_an_old_pin_asks_for_the_requirement_to_be_raised() {
     // The requirement is raised, as an explicit `--target` would, though none was given.
     assert!(text.contains("\nrequirements.txt:1:11: WS900 "), "{text}");
 
-    let output = ferry(root, &["fix", "--unsafe-fixes", "--allow-dirty"]);
+    let output = ferry(
+        root,
+        &["fix", "--allow-no-vcs", "--unsafe-fixes", "--allow-dirty"],
+    );
     assert_eq!(
         read(root, "requirements.txt"),
         "websockets>=14.2\n",
@@ -721,7 +746,7 @@ fn unsafe_fixes_past_the_floor_raise_the_floor_with_them() {
     write(root, "app/client.py", client);
 
     // Safe fixes only: the rename would fail on the 10.3 the requirement allows.
-    let output = ferry(root, &["fix", "--allow-dirty"]);
+    let output = ferry(root, &["fix", "--allow-no-vcs", "--allow-dirty"]);
     assert!(
         stdout(&output).contains("1 unsafe fix not applied"),
         "{}",
@@ -734,7 +759,10 @@ fn unsafe_fixes_past_the_floor_raise_the_floor_with_them() {
     );
 
     // With them, the requirement is raised in the same run, keeping its upper bound.
-    let output = ferry(root, &["fix", "--unsafe-fixes", "--allow-dirty"]);
+    let output = ferry(
+        root,
+        &["fix", "--allow-no-vcs", "--unsafe-fixes", "--allow-dirty"],
+    );
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
     assert!(read(root, "app/client.py").contains("additional_headers=h"));
     assert_eq!(

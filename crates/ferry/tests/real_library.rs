@@ -121,7 +121,7 @@ fn legacy_programs_pass_on_15_after_ferry_fix() {
         } else {
             &[]
         };
-        let mut fix_args = vec!["fix", "--unsafe-fixes"];
+        let mut fix_args = vec!["fix", "--allow-no-vcs", "--unsafe-fixes"];
         if let Some(select) = &directives.select {
             fix_args.extend(["--select", select.as_str()]);
         }
@@ -221,7 +221,16 @@ fn ws070_fixed_fixtures_import_and_their_chains_resolve() {
     }
     names.sort();
     assert!(names.len() >= 6, "WS070 fixtures: {names:?}");
-    let fixed = ferry(dir.path(), &["fix", "--unsafe-fixes", "--select", "WS070"]);
+    let fixed = ferry(
+        dir.path(),
+        &[
+            "fix",
+            "--allow-no-vcs",
+            "--unsafe-fixes",
+            "--select",
+            "WS070",
+        ],
+    );
     assert!(
         matches!(fixed.status.code(), Some(0 | 1)),
         "ferry fix failed:\n{}",
@@ -281,7 +290,16 @@ fn ws053_fixed_fixtures_import_without_deprecation_warnings() {
             describe(&before)
         );
     }
-    let fixed = ferry(dir.path(), &["fix", "--unsafe-fixes", "--select", "WS053"]);
+    let fixed = ferry(
+        dir.path(),
+        &[
+            "fix",
+            "--allow-no-vcs",
+            "--unsafe-fixes",
+            "--select",
+            "WS053",
+        ],
+    );
     assert!(
         matches!(fixed.status.code(), Some(0 | 1)),
         "ferry fix failed:\n{}",

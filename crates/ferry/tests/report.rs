@@ -245,21 +245,25 @@ fn check_markdown_adds_up(markdown: &str) {
             .iter()
             .filter(|r| r["Phase"] == phase["Phase"])
             .collect();
-        let done = mine
+        let fixed = mine.iter().filter(|r| r["Status"] == "FIXED").count();
+        let no_change = mine
             .iter()
-            .filter(|r| {
-                matches!(r["Status"].as_str(), "FIXED") || r["Status"].starts_with("NO CHANGES")
-            })
+            .filter(|r| r["Status"].starts_with("NO CHANGES"))
             .count();
         let applied: usize = mine
             .iter()
             .map(|r| breakdown(&r["Changes applied"]).0)
             .sum();
         assert_eq!(phase["Files"], mine.len().to_string(), "{phase:?}");
-        assert_eq!(phase["Done"], done.to_string(), "{phase:?}");
+        assert_eq!(phase["Fixed"], fixed.to_string(), "{phase:?}");
+        assert_eq!(
+            phase["No change needed"],
+            no_change.to_string(),
+            "{phase:?}"
+        );
         assert_eq!(
             phase["Remaining"],
-            (mine.len() - done).to_string(),
+            (mine.len() - fixed - no_change).to_string(),
             "{phase:?}"
         );
         assert_eq!(phase["Changes applied"], applied.to_string(), "{phase:?}");
@@ -729,4 +733,145 @@ fn report_output_takes_its_format_from_the_extension() {
     assert!(std::fs::read_to_string(project.join("out.json"))
         .unwrap()
         .starts_with("# Migration report"));
+}
+
+/// `scan`, `plan` and `report` count the same files the same way: each
+/// status is defined once (`FileStatus::classify`), and before any fix the
+/// three agree on every number of the example.
+#[test]
+fn scan_plan_and_report_agree_on_every_count() {
+    let (_dir, project) = example_repo();
+    let json = |args: &[&str]| -> Value { serde_json::from_str(&run_ok(&project, args)).unwrap() };
+    let scan = json(&["scan", "--format", "json"]);
+    let plan = json(&["plan", "--format", "json"]);
+    let report = json(&["report", "--format", "json"]);
+    let scan = &scan["summary"];
+    let summary = &report["summary"];
+
+    // Per status, the files of the plan (summed over its phases).
+    let mut plan_files: BTreeMap<String, u64> = BTreeMap::new();
+    let mut plan_counts: BTreeMap<&str, u64> = BTreeMap::new();
+    for phase in plan["phases"].as_array().unwrap() {
+        for file in phase["files"].as_array().unwrap() {
+            *plan_files
+                .entry(file["status"].as_str().unwrap().to_string())
+                .or_default() += 1;
+        }
+        for key in [
+            "safe_fixes",
+            "unsafe_fixes",
+            "review_items",
+            "mentions_only",
+            "not_affected",
+        ] {
+            *plan_counts.entry(key).or_default() += phase[key].as_u64().unwrap();
+        }
+    }
+    let plan_status = |status: &str| plan_files.get(status).copied().unwrap_or(0);
+    let n = |value: &Value| value.as_u64().unwrap();
+
+    // The example has files of the statuses where the commands used to differ.
+    assert!(n(&scan["fixable"]) > 0 && n(&scan["mentions-only"]) + n(&scan["not-affected"]) > 0);
+    assert!(
+        n(&scan["unsafe_fixes"]) > 0,
+        "a file with unsafe fixes only is `fixable`"
+    );
+
+    let rows: &[(&str, u64, u64, u64)] = &[
+        (
+            "fixable",
+            n(&scan["fixable"]),
+            plan_status("fixable"),
+            n(&summary["files_to_fix"]),
+        ),
+        (
+            "needs-review",
+            n(&scan["needs-review"]),
+            plan_status("needs-review"),
+            n(&summary["files_need_review"]),
+        ),
+        (
+            "mentions-only",
+            n(&scan["mentions-only"]),
+            plan_status("mentions-only"),
+            n(&summary["files_mentions_only"]),
+        ),
+        (
+            "not-affected",
+            n(&scan["not-affected"]),
+            plan_status("not-affected"),
+            n(&summary["files_not_affected"]),
+        ),
+        (
+            "error",
+            n(&scan["error"]),
+            plan_status("error"),
+            n(&summary["files_error"]),
+        ),
+        ("fixed", 0, plan_status("fixed"), n(&summary["files_fixed"])),
+        (
+            "files_scanned",
+            n(&scan["files_scanned"]),
+            n(&plan["files_scanned"]),
+            n(&summary["files_scanned"]),
+        ),
+        (
+            "safe fixes",
+            n(&scan["safe_fixes"]),
+            plan_counts["safe_fixes"],
+            n(&summary["safe_fixes_left"]),
+        ),
+        (
+            "unsafe fixes",
+            n(&scan["unsafe_fixes"]),
+            plan_counts["unsafe_fixes"],
+            n(&summary["unsafe_fixes_left"]),
+        ),
+        (
+            "review items",
+            n(&scan["review_items"]),
+            plan_counts["review_items"],
+            n(&summary["review_items"]),
+        ),
+        (
+            "mentions only (phase counts)",
+            n(&scan["mentions-only"]),
+            plan_counts["mentions_only"],
+            n(&summary["files_mentions_only"]),
+        ),
+        (
+            "not affected (phase counts)",
+            n(&scan["not-affected"]),
+            plan_counts["not_affected"],
+            n(&summary["files_not_affected"]),
+        ),
+        (
+            "files listed",
+            scan_listed(&json(&["scan", "--format", "json"])),
+            plan_files.values().sum(),
+            n(&summary["files_processed"]),
+        ),
+    ];
+    for (what, scan, plan, report) in rows {
+        assert_eq!(
+            (scan, plan),
+            (report, report),
+            "{what}: scan {scan}, plan {plan}, report {report}"
+        );
+    }
+
+    // Nothing has been fixed yet: no phase says anything is done.
+    for phase in report["progress"].as_array().unwrap() {
+        assert_eq!(phase["done"], 0, "{phase}");
+        assert_ne!(phase["state"], "done", "{phase}");
+        assert_eq!(
+            n(&phase["files"]),
+            n(&phase["done"]) + n(&phase["remaining"]) + n(&phase["no_change_needed"]),
+            "{phase}"
+        );
+    }
+}
+
+fn scan_listed(scan: &Value) -> u64 {
+    scan["files"].as_array().unwrap().len() as u64
 }

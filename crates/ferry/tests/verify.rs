@@ -293,7 +293,7 @@ fn a_missing_interpreter_is_a_clear_error() {
         assert_eq!(output.status.code(), Some(2), "{command}");
         let stderr = err(&output);
         assert!(
-            stderr.starts_with("ferry: error: no Python interpreter found: --python ")
+            stderr.starts_with("error: no Python interpreter found: --python ")
                 && stderr.contains("no such file"),
             "{stderr}"
         );
@@ -428,7 +428,10 @@ fn fix_verify_compares_collection_before_and_after() {
         dir.path(),
         // The requirement still allows 10.4, where the renames fail: unsafe,
         // and applied with the raise of its floor.
-        &with_python(websockets_15(), &["fix", "--verify", "--unsafe-fixes"]),
+        &with_python(
+            websockets_15(),
+            &["fix", "--allow-no-vcs", "--verify", "--unsafe-fixes"],
+        ),
     );
     let text = out(&output);
     assert_eq!(output.status.code(), Some(0), "{text}{}", err(&output));
@@ -457,7 +460,13 @@ fn fix_verify_catches_a_bad_edit_and_rolls_it_back() {
         dir.path(),
         &with_python(
             python,
-            &["fix", "--unsafe-fixes", "--verify", "--rollback-on-failure"],
+            &[
+                "fix",
+                "--allow-no-vcs",
+                "--unsafe-fixes",
+                "--verify",
+                "--rollback-on-failure",
+            ],
         ),
     );
     let text = out(&output);
@@ -510,7 +519,13 @@ fn fix_verify_without_rollback_reports_and_keeps_the_edit() {
         dir.path(),
         &with_python(
             websockets_15(),
-            &["fix", "--unsafe-fixes", "--verify", "tests/test_options.py"],
+            &[
+                "fix",
+                "--allow-no-vcs",
+                "--unsafe-fixes",
+                "--verify",
+                "tests/test_options.py",
+            ],
         ),
     );
     let text = out(&output);

@@ -127,16 +127,20 @@ impl Matcher {
     }
 }
 
-/// Where a file stands, the first that applies, in this order.
+/// Where a file stands, the first that applies, in this order. This is the
+/// one definition every command's counts follow (`scan`'s statuses, and
+/// `plan`'s and `report`'s, which add `fixed` and name `clean` files that use
+/// the names `not-affected`): see [`FileStatus::classify`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FileStatus {
     /// Cannot be read, decoded or parsed.
     Error,
-    /// At least one finding has no safe fix.
+    /// At least one finding is a review item: it has no fix, a human decides.
     NeedsReview,
-    /// Every finding has a safe fix.
+    /// Every finding has a fix (safe, or unsafe: `--unsafe-fixes`).
     Fixable,
-    /// No findings; the pack's words appear only in comments, strings or docstrings.
+    /// No findings; the pack's words appear only in comments, strings or
+    /// docstrings, never in code.
     MentionsOnly,
     /// Nothing to do (the words may appear in code that is not affected).
     Clean,
@@ -150,6 +154,26 @@ impl FileStatus {
         FileStatus::MentionsOnly,
         FileStatus::Clean,
     ];
+
+    /// The status of a file that could be checked, from what it holds:
+    /// review items, findings with a fix, mentions in comments, strings and
+    /// docstrings, and uses of the names in code that is not affected.
+    pub fn classify(
+        review_items: usize,
+        fixes: usize,
+        mentions: usize,
+        unaffected: usize,
+    ) -> FileStatus {
+        if review_items > 0 {
+            FileStatus::NeedsReview
+        } else if fixes > 0 {
+            FileStatus::Fixable
+        } else if mentions > 0 && unaffected == 0 {
+            FileStatus::MentionsOnly
+        } else {
+            FileStatus::Clean
+        }
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -180,15 +204,17 @@ pub struct FileCheck {
 
 impl FileCheck {
     pub fn status(&self) -> FileStatus {
-        if self.findings.iter().any(|f| f.fix_kind() != FixKind::Safe) {
-            FileStatus::NeedsReview
-        } else if !self.findings.is_empty() {
-            FileStatus::Fixable
-        } else if !self.mentions.is_empty() && self.unaffected.is_empty() {
-            FileStatus::MentionsOnly
-        } else {
-            FileStatus::Clean
-        }
+        let review = self
+            .findings
+            .iter()
+            .filter(|f| f.fix_kind() == FixKind::None)
+            .count();
+        FileStatus::classify(
+            review,
+            self.findings.len() - review,
+            self.mentions.len(),
+            self.unaffected.len(),
+        )
     }
 }
 
@@ -1072,6 +1098,10 @@ mod tests {
         // A word used in code no rule reports is not a mention: nothing to do.
         assert_eq!(status("# old\nold = 1\n"), FileStatus::Clean);
         assert_eq!(status("f(x)\n"), FileStatus::Clean);
+        // Only a review item needs a human; an unsafe fix is still Ferry's to apply.
+        assert_eq!(FileStatus::classify(0, 3, 1, 0), FileStatus::Fixable);
+        assert_eq!(FileStatus::classify(1, 3, 0, 0), FileStatus::NeedsReview);
+        assert_eq!(FileStatus::classify(0, 0, 2, 1), FileStatus::Clean);
         assert!(matches!(
             check_source("f(old=\n", &[&pack], &settings),
             Err(CheckError::Syntax(_))

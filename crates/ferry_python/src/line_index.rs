@@ -59,6 +59,16 @@ impl LineIndex {
         self.line_starts[line]
     }
 
+    /// The text of the 0-based `line`, without its line ending.
+    pub fn line_text<'t>(&self, text: &'t str, line: usize) -> &'t str {
+        let start = usize::from(self.line_starts[line]);
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(text.len(), |e| usize::from(*e));
+        text[start..end].trim_end_matches(['\n', '\r'])
+    }
+
     pub fn location(&self, text: &str, offset: TextSize) -> SourceLocation {
         let line = self.line_of(offset);
         let start = usize::from(self.line_starts[line]);
@@ -87,6 +97,8 @@ mod tests {
         assert_eq!(at(2), SourceLocation { line: 2, column: 1 });
         assert_eq!(at(5), SourceLocation { line: 3, column: 1 });
         assert_eq!(at(7), SourceLocation { line: 4, column: 1 });
+        let lines: Vec<&str> = (0..4).map(|line| index.line_text(text, line)).collect();
+        assert_eq!(lines, ["a", "b", "c", "d"]);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use ferry_engine::FileStatus;
 use serde::Serialize;
 
 use crate::model::{FindingReport, PinNote};
@@ -74,12 +75,18 @@ impl RowStatus {
         }
     }
 
-    /// Nothing is left to do in the file.
-    pub fn is_done(self) -> bool {
+    /// Something is left to do in the file (an error, review items, fixes).
+    pub fn is_remaining(self) -> bool {
         matches!(
             self,
-            RowStatus::Fixed | RowStatus::MentionsOnly | RowStatus::NotAffected
+            RowStatus::Error | RowStatus::NeedsReview | RowStatus::ToFix
         )
+    }
+
+    /// The file needed no change: it only mentions the names, or uses them
+    /// in code that is not affected.
+    pub fn needs_no_change(self) -> bool {
+        matches!(self, RowStatus::MentionsOnly | RowStatus::NotAffected)
     }
 }
 
@@ -101,19 +108,27 @@ pub struct CompletionRow {
 }
 
 impl CompletionRow {
+    /// The scan's status ([`FileStatus::classify`], the one definition),
+    /// with a file whose changes were applied and that has nothing left
+    /// `fixed`, and a clean file `not-affected`.
     pub fn status(&self) -> RowStatus {
         if self.error.is_some() {
-            RowStatus::Error
-        } else if self.remaining.iter().any(|f| f.fix == "none") {
-            RowStatus::NeedsReview
-        } else if !self.remaining.is_empty() {
-            RowStatus::ToFix
-        } else if self.applied_count() > 0 {
-            RowStatus::Fixed
-        } else if self.mentions > 0 {
-            RowStatus::MentionsOnly
-        } else {
-            RowStatus::NotAffected
+            return RowStatus::Error;
+        }
+        let review = self.count_remaining("none");
+        let status = FileStatus::classify(
+            review,
+            self.remaining.len() - review,
+            self.mentions,
+            self.unaffected,
+        );
+        match status {
+            FileStatus::Error => RowStatus::Error,
+            FileStatus::NeedsReview => RowStatus::NeedsReview,
+            FileStatus::Fixable => RowStatus::ToFix,
+            _ if self.applied_count() > 0 => RowStatus::Fixed,
+            FileStatus::MentionsOnly => RowStatus::MentionsOnly,
+            FileStatus::Clean => RowStatus::NotAffected,
         }
     }
 
@@ -257,10 +272,13 @@ pub struct PhaseProgress {
     pub name: String,
     pub impact: String,
     pub files: usize,
-    /// Files with nothing left to do.
+    /// Files fixed: changes applied, nothing left.
     pub done: usize,
     /// Files with something left (review, fixes, errors).
     pub remaining: usize,
+    /// Files that needed no change (mentions only, not affected); `files` is
+    /// `done + remaining + no_change_needed`.
+    pub no_change_needed: usize,
     pub changes_applied: usize,
     pub review_items: usize,
     pub safe_fixes_left: usize,
@@ -335,10 +353,13 @@ impl CompletionReport {
                 if index == last && rows.is_empty() {
                     return None;
                 }
-                let done = rows.iter().filter(|r| r.status().is_done()).count();
+                let count =
+                    |keep: fn(RowStatus) -> bool| rows.iter().filter(|r| keep(r.status())).count();
+                let done = count(|s| s == RowStatus::Fixed);
+                let remaining = count(RowStatus::is_remaining);
+                let no_change_needed = count(RowStatus::needs_no_change);
                 let changes_applied = rows.iter().map(|r| r.applied_count()).sum::<usize>();
-                let remaining = rows.len() - done;
-                let state = if rows.is_empty() {
+                let state = if remaining == 0 && done == 0 {
                     "nothing to do"
                 } else if remaining == 0 {
                     "done"
@@ -353,6 +374,7 @@ impl CompletionReport {
                     files: rows.len(),
                     done,
                     remaining,
+                    no_change_needed,
                     changes_applied,
                     review_items: rows.iter().map(|r| r.count_remaining("none")).sum(),
                     safe_fixes_left: rows.iter().map(|r| r.count_remaining("safe")).sum(),

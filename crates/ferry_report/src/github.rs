@@ -92,6 +92,7 @@ mod tests {
             fix,
             fix_title: None,
             edits: Vec::new(),
+            source_line: None,
         }
     }
 

@@ -1,7 +1,8 @@
 //! What a run found, file by file, and how it is shown.
 //!
 //! The model here is plain data with positions already resolved to 1-based
-//! lines and character columns, so rendering needs no source text. The JSON
+//! lines and character columns, and each finding's line of source, so
+//! rendering never reads a file. The JSON
 //! rendering is a contract scripts rely on: its shape is documented in
 //! `docs/json-output.md` and carries a `version`; fields are only ever added.
 
@@ -24,7 +25,7 @@ pub use model::{
     JSON_VERSION,
 };
 pub use sarif::{render_sarif, SarifFile, SARIF_SCHEMA};
-pub use text::{render_completion_text, write_text, TextOptions};
+pub use text::{render_completion_text, write_findings, write_text, TextOptions};
 
 /// Renders a report as one JSON document (see `docs/json-output.md`).
 pub fn render_json(report: &impl serde::Serialize) -> String {

@@ -108,18 +108,21 @@ pub fn render_markdown(report: &CompletionReport) -> String {
     }
 
     section(&mut out, "Progress by phase");
-    out.push_str("| # | Phase | Impact | Files | Done | Remaining | Changes applied | State |\n");
-    out.push_str("|---:|---|---|---:|---:|---:|---:|---|\n");
+    out.push_str(
+        "| # | Phase | Impact | Files | Fixed | Remaining | No change needed | Changes applied | State |\n",
+    );
+    out.push_str("|---:|---|---|---:|---:|---:|---:|---:|---|\n");
     for (index, phase) in report.progress().iter().enumerate() {
         writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             index + 1,
             cell(&phase.name),
             cell(&phase.impact),
             phase.files,
             phase.done,
             phase.remaining,
+            phase.no_change_needed,
             phase.changes_applied,
             phase.state
         )

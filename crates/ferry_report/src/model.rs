@@ -22,6 +22,22 @@ pub struct FindingReport {
     /// The fix's edits (empty for a review item).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub edits: Vec<EditReport>,
+    /// The text of the finding's first line, for the full text output
+    /// (`None` for a line longer than [`MAX_SHOWN_LINE`] characters, or
+    /// where no text is at hand). Not in the JSON.
+    #[serde(skip)]
+    pub source_line: Option<String>,
+}
+
+/// The longest line the full text output shows under a finding.
+pub const MAX_SHOWN_LINE: usize = 1_000;
+
+impl FindingReport {
+    /// `source_line` from the line's text: kept unless it is too long to show.
+    pub fn shown_line(line: &str) -> Option<String> {
+        (line.len() <= MAX_SHOWN_LINE || line.chars().count() <= MAX_SHOWN_LINE)
+            .then(|| line.to_string())
+    }
 }
 
 /// One edit of a fix: replace the text from the start to the (exclusive)
@@ -107,6 +123,9 @@ pub struct Summary {
     pub mentions_only: usize,
     pub error: usize,
     pub clean: usize,
+    /// The `clean` files listed in `files`: they use the names, but in code
+    /// that is not affected (`plan` and `report` call them `not-affected`).
+    pub not_affected: usize,
     pub findings: usize,
     pub safe_fixes: usize,
     pub unsafe_fixes: usize,
@@ -117,13 +136,14 @@ pub struct Summary {
 
 impl Serialize for Summary {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("Summary", 11)?;
+        let mut state = serializer.serialize_struct("Summary", 12)?;
         state.serialize_field("files_scanned", &self.files_scanned)?;
         state.serialize_field("fixable", &self.fixable)?;
         state.serialize_field("needs-review", &self.needs_review)?;
         state.serialize_field("mentions-only", &self.mentions_only)?;
         state.serialize_field("error", &self.error)?;
         state.serialize_field("clean", &self.clean)?;
+        state.serialize_field("not-affected", &self.not_affected)?;
         state.serialize_field("findings", &self.findings)?;
         state.serialize_field("safe_fixes", &self.safe_fixes)?;
         state.serialize_field("unsafe_fixes", &self.unsafe_fixes)?;
@@ -199,7 +219,7 @@ impl ScanReport {
                 FileStatus::NeedsReview => summary.needs_review += 1,
                 FileStatus::Fixable => summary.fixable += 1,
                 FileStatus::MentionsOnly => summary.mentions_only += 1,
-                FileStatus::Clean => {}
+                FileStatus::Clean => summary.not_affected += 1,
             }
             summary.suppressed += file.suppressed.len();
             for finding in &file.findings {

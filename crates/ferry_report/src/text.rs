@@ -1,14 +1,18 @@
-//! The human rendering: one line per finding, `path:line:col: CODE message`,
-//! sorted by path and position, then a summary; and the completion report
-//! for a terminal.
+//! The human rendering: each finding as `path:line:col: CODE message`,
+//! sorted by path and position — by default followed by its source line with
+//! carets under the span and the fix's title (the full output), or alone
+//! (concise) — then a summary; and the completion report for a terminal.
+//! Colour is ANSI escapes from `anstyle`, only when the caller asks.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Display, Write as _};
 use std::io;
 
+use anstyle::{AnsiColor, Style};
 use ferry_engine::FileStatus;
+use unicode_width::UnicodeWidthChar;
 
 use crate::completion::{count, Baseline, CompletionReport};
-use crate::model::ScanReport;
+use crate::model::{FindingReport, ScanReport};
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TextOptions {
@@ -18,6 +22,56 @@ pub struct TextOptions {
     pub show_suppressed: bool,
     /// Only the findings (and errors): no summary lines.
     pub quiet: bool,
+    /// One line per finding: no source line, carets or fix title.
+    pub concise: bool,
+    /// Colour the output with ANSI escapes.
+    pub color: bool,
+}
+
+/// The styles of the text output; all plain without colour, and a plain
+/// style writes no escape at all.
+#[derive(Debug, Clone, Copy)]
+struct Styles {
+    path: Style,
+    code: Style,
+    gutter: Style,
+    caret: Style,
+    fix: Style,
+    error: Style,
+}
+
+impl Styles {
+    fn new(color: bool) -> Self {
+        if !color {
+            let plain = Style::new();
+            return Self {
+                path: plain,
+                code: plain,
+                gutter: plain,
+                caret: plain,
+                fix: plain,
+                error: plain,
+            };
+        }
+        let bold = Style::new().bold();
+        Self {
+            path: bold,
+            code: bold.fg_color(Some(AnsiColor::Red.into())),
+            gutter: bold.fg_color(Some(AnsiColor::Blue.into())),
+            caret: bold.fg_color(Some(AnsiColor::Red.into())),
+            fix: bold.fg_color(Some(AnsiColor::Cyan.into())),
+            error: bold.fg_color(Some(AnsiColor::Red.into())),
+        }
+    }
+}
+
+/// `text` in `style`, then back to plain.
+struct Painted<T>(Style, T);
+
+impl<T: Display> Display for Painted<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}{:#}", self.0, self.1, self.0)
+    }
 }
 
 /// Writes the findings line by line as they are rendered, so that a large
@@ -27,17 +81,17 @@ pub fn write_text(
     report: &ScanReport,
     options: TextOptions,
 ) -> io::Result<()> {
+    let styles = Styles::new(options.color);
     for file in &report.files {
         if let Some(error) = &file.error {
-            writeln!(out, "{}: error: {error}", file.path)?;
-        }
-        for f in &file.findings {
             writeln!(
                 out,
-                "{}:{}:{}: {} {}",
-                file.path, f.line, f.column, f.code, f.message
+                "{}: {}: {error}",
+                Painted(styles.path, &file.path),
+                Painted(styles.error, "error")
             )?;
         }
+        write_findings(out, &file.path, &file.findings, options)?;
         if options.show_suppressed {
             for f in &file.suppressed {
                 writeln!(
@@ -70,6 +124,105 @@ pub fn write_text(
         }
     }
     write_summary(out, report, options, true)
+}
+
+/// Writes `findings` of the file at `path`: each its header line, and in the
+/// full output its source line with carets under the span and its fix.
+pub fn write_findings(
+    out: &mut dyn io::Write,
+    path: &str,
+    findings: &[FindingReport],
+    options: TextOptions,
+) -> io::Result<()> {
+    let styles = Styles::new(options.color);
+    for f in findings {
+        writeln!(
+            out,
+            "{}:{}:{}: {} {}",
+            Painted(styles.path, path),
+            f.line,
+            f.column,
+            Painted(styles.code, f.code),
+            f.message
+        )?;
+        if !options.concise {
+            write_snippet(out, f, styles)?;
+        }
+    }
+    Ok(())
+}
+
+/// How many cells a tab takes up to the next stop.
+const TAB_STOP: usize = 4;
+
+/// The finding's line under a gutter with its number, carets under the
+/// span (to the end of the line when it goes on), and the fix's title.
+/// Columns count characters; on screen a tab goes to the next stop of
+/// [`TAB_STOP`] and a wide character takes two cells, so both lines are
+/// laid out in cells.
+fn write_snippet(out: &mut dyn io::Write, f: &FindingReport, styles: Styles) -> io::Result<()> {
+    let Some(line) = &f.source_line else {
+        return Ok(());
+    };
+    // The line as shown, and the cell where each character starts (one
+    // more: the end).
+    let mut shown = String::with_capacity(line.len());
+    let mut starts = Vec::with_capacity(line.len() + 1);
+    let mut cell = 0;
+    for c in line.chars() {
+        starts.push(cell);
+        if c == '\t' {
+            let width = TAB_STOP - cell % TAB_STOP;
+            shown.extend(std::iter::repeat_n(' ', width));
+            cell += width;
+        } else if c.is_control() {
+            // Not sent to the terminal as it is.
+            shown.push('\u{fffd}');
+            cell += 1;
+        } else {
+            shown.push(c);
+            cell += c.width().unwrap_or(0);
+        }
+    }
+    starts.push(cell);
+    let last = starts.len() - 1;
+    let start = (f.column as usize).saturating_sub(1).min(last);
+    let end = if f.end_line == f.line {
+        (f.end_column as usize).saturating_sub(1).clamp(start, last)
+    } else {
+        last
+    };
+    let (from, to) = (starts[start], starts[end]);
+    let carets = (to - from).max(1);
+    let number = f.line.to_string();
+    let blank = " ".repeat(number.len());
+    let bar = Painted(styles.gutter, "|");
+    writeln!(out, "{blank} {bar}")?;
+    writeln!(
+        out,
+        "{} {bar} {}",
+        Painted(styles.gutter, &number),
+        shown.trim_end()
+    )?;
+    writeln!(
+        out,
+        "{blank} {bar} {}{} {}",
+        " ".repeat(from),
+        Painted(styles.caret, "^".repeat(carets)),
+        Painted(styles.caret, f.code)
+    )?;
+    if let Some(title) = &f.fix_title {
+        let how = match f.fix {
+            "safe" => "safe: `ferry fix`",
+            _ => "unsafe: `ferry fix --unsafe-fixes`",
+        };
+        writeln!(
+            out,
+            "{blank} {} {title} ({how})",
+            Painted(styles.fix, "= fix:")
+        )?;
+    }
+    writeln!(out)
 }
 
 /// The lines after the findings: the counts, what was silenced, the files
@@ -228,11 +381,12 @@ pub fn render_completion_text(report: &CompletionReport) -> String {
     for phase in report.progress() {
         writeln!(
             out,
-            "{:<name_width$}  {}, {} done, {} remaining, {} applied  [{}]",
+            "{:<name_width$}  {}: {} fixed, {} remaining, {} needing no change; {} applied  [{}]",
             phase.name,
             count(phase.files, "file"),
             phase.done,
             phase.remaining,
+            phase.no_change_needed,
             count(phase.changes_applied, "change"),
             phase.state
         )

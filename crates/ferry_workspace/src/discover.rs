@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
@@ -56,6 +56,57 @@ pub struct Discovered {
     pub errors: Vec<(PathBuf, String)>,
     /// Jupyter notebooks seen and skipped (not supported yet), sorted.
     pub skipped_notebooks: Vec<PathBuf>,
+    /// What the walk left out, counted by reason (`--verbose` shows it).
+    pub skipped: Skipped,
+}
+
+/// Folders and files a walk left out, by reason. Paths a `.gitignore` (or
+/// `.ignore`, or git's exclude file) names are not among them: the walker
+/// drops those before Ferry sees them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Skipped {
+    /// VCS and cache folders (`.git`, `__pycache__`, `.tox`, `.mypy_cache`...).
+    pub vcs_or_cache: usize,
+    /// `site-packages` folders.
+    pub site_packages: usize,
+    /// `node_modules` folders.
+    pub node_modules: usize,
+    /// Folders holding a `pyvenv.cfg`: virtual environments, whatever their name.
+    pub virtual_envs: usize,
+    /// Files and folders matching an `--exclude` glob.
+    pub excluded: usize,
+    /// Python files the caller's filter left out (the configuration's
+    /// `exclude`, phases not selected).
+    pub filtered: usize,
+}
+
+/// [`Skipped`], counted from the walk's threads.
+#[derive(Debug, Default)]
+struct SkipCounters {
+    vcs_or_cache: AtomicUsize,
+    site_packages: AtomicUsize,
+    node_modules: AtomicUsize,
+    virtual_envs: AtomicUsize,
+    excluded: AtomicUsize,
+    filtered: AtomicUsize,
+}
+
+impl SkipCounters {
+    fn count(counter: &AtomicUsize) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn get(&self) -> Skipped {
+        let n = |counter: &AtomicUsize| counter.load(Ordering::Relaxed);
+        Skipped {
+            vcs_or_cache: n(&self.vcs_or_cache),
+            site_packages: n(&self.site_packages),
+            node_modules: n(&self.node_modules),
+            virtual_envs: n(&self.virtual_envs),
+            excluded: n(&self.excluded),
+            filtered: n(&self.filtered),
+        }
+    }
 }
 
 fn is_notebook(path: &Path) -> bool {
@@ -78,6 +129,7 @@ pub struct Walk {
     /// Whether a file can be met twice (one given path inside another).
     overlapping: bool,
     notes: Mutex<Discovered>,
+    skipped: Arc<SkipCounters>,
 }
 
 /// Files go from the walk to the workers this many at a time: one hand-over
@@ -109,6 +161,7 @@ impl Walk {
             keep: Box::new(|_| true),
             overlapping,
             notes: Mutex::new(Discovered::default()),
+            skipped: Arc::default(),
         })
     }
 
@@ -123,17 +176,21 @@ impl Walk {
     fn run(&self, deliver: &(dyn Fn(Vec<PathBuf>) + Sync)) {
         let seen = self.overlapping.then(|| Mutex::new(HashSet::new()));
         let wanted = |path: &Path| {
-            (self.keep)(path)
-                && seen.as_ref().is_none_or(|seen| {
-                    let mut seen = seen.lock().expect("no panics while locked");
-                    seen.insert(path.to_path_buf())
-                })
+            let kept = (self.keep)(path);
+            if !kept {
+                SkipCounters::count(&self.skipped.filtered);
+            }
+            kept && seen.as_ref().is_none_or(|seen| {
+                let mut seen = seen.lock().expect("no panics while locked");
+                seen.insert(path.to_path_buf())
+            })
         };
         let mut named = Batch::new(deliver);
         for root in &self.roots {
             let is_dir = std::fs::symlink_metadata(root).is_ok_and(|m| m.is_dir());
             if is_dir {
-                walk_dir(root, &self.excludes, &wanted, deliver, &|note| {
+                let skipped = Arc::clone(&self.skipped);
+                walk_dir(root, &self.excludes, skipped, &wanted, deliver, &|note| {
                     self.note(note)
                 });
                 continue;
@@ -185,6 +242,7 @@ impl Walk {
     /// not read and notebooks it skipped, sorted (`files` is empty).
     pub fn into_notes(self) -> Discovered {
         let mut notes = self.notes.into_inner().expect("no panics while locked");
+        notes.skipped = self.skipped.get();
         notes.errors.sort();
         notes.skipped_notebooks.sort();
         notes
@@ -294,6 +352,7 @@ impl Drop for Batch<'_> {
 fn walk_dir(
     root: &Path,
     excludes: &GlobSet,
+    skipped: Arc<SkipCounters>,
     wanted: &(dyn Fn(&Path) -> bool + Sync),
     deliver: &(dyn Fn(Vec<PathBuf>) + Sync),
     note: &(dyn Fn(Note) + Sync),
@@ -311,11 +370,20 @@ fn walk_dir(
                 && (excludes_for_filter.is_match(relative)
                     || excludes_for_filter.is_match(entry.file_name()))
             {
+                SkipCounters::count(&skipped.excluded);
                 return false;
             }
             if entry.file_type().is_some_and(|t| t.is_dir()) && entry.depth() > 0 {
                 let name = entry.file_name().to_string_lossy();
-                if SKIPPED_DIRS.contains(&name.as_ref()) || path.join("pyvenv.cfg").exists() {
+                let counter = match name.as_ref() {
+                    "site-packages" => Some(&skipped.site_packages),
+                    "node_modules" => Some(&skipped.node_modules),
+                    other if SKIPPED_DIRS.contains(&other) => Some(&skipped.vcs_or_cache),
+                    _ if path.join("pyvenv.cfg").exists() => Some(&skipped.virtual_envs),
+                    _ => None,
+                };
+                if let Some(counter) = counter {
+                    SkipCounters::count(counter);
                     return false;
                 }
             }
@@ -499,6 +567,18 @@ mod tests {
         assert_eq!(
             names(&found, root),
             vec![".github/scripts/check.py", "app/main.py", "app/types.pyi"]
+        );
+        // Each skip counted by its reason; the gitignored folder is not seen.
+        assert_eq!(
+            found.skipped,
+            Skipped {
+                vcs_or_cache: 2,
+                site_packages: 1,
+                node_modules: 1,
+                virtual_envs: 1,
+                excluded: 1,
+                filtered: 0,
+            }
         );
     }
 

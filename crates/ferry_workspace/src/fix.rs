@@ -20,7 +20,7 @@ use ferry_report::{FileReport, PinNote};
 use similar::DiffOp;
 
 use crate::discover::Files;
-use crate::git::{DirtyFile, Guard};
+use crate::git::{DirtyFile, Guard, GuardChecks};
 use crate::handover::lock;
 use crate::pins::{PinBump, RunPins};
 use crate::progress::{NoProgress, Progress};
@@ -47,6 +47,9 @@ pub struct FixOptions {
     pub unsafe_fixes: bool,
     /// Write into files with uncommitted changes (git).
     pub allow_dirty: bool,
+    /// Write into files outside any git work tree (or when git cannot be
+    /// run), where nothing could show or undo the change.
+    pub allow_no_vcs: bool,
     /// Read the project's requirements, as `ScanOptions::project_pins`
     /// does; with an explicit target they exclude, the requirement lines are
     /// fixed too (an unsafe fix).
@@ -90,6 +93,24 @@ pub enum FixError {
     #[error("{} to fix {} uncommitted changes:\n{}\nCommit or stash them first (so the fix can be reviewed and undone), or run again with --allow-dirty.",
         plural_files(.0.len()), if .0.len() == 1 { "has" } else { "have" }, list_dirty(.0))]
     Dirty(Vec<(String, &'static str)>),
+    #[error("{} to fix {} not in a git work tree:\n{}\nFerry writes only where version control can show its changes and undo them: commit the files to git first, or run again with --allow-no-vcs.",
+        plural_files(*.total), if *.total == 1 { "is" } else { "are" }, list_outside(.shown, *.total))]
+    NoVcs {
+        /// The first few, as shown.
+        shown: Vec<String>,
+        total: usize,
+    },
+}
+
+/// How many files outside version control the refusal names.
+const OUTSIDE_LISTED: usize = 10;
+
+fn list_outside(shown: &[String], total: usize) -> String {
+    let mut lines: Vec<String> = shown.iter().map(|path| format!("  {path}")).collect();
+    if total > shown.len() {
+        lines.push(format!("  and {} more", total - shown.len()));
+    }
+    lines.join("\n")
 }
 
 fn plural_files(n: usize) -> String {
@@ -254,9 +275,23 @@ pub fn fix_with_progress<F: Files + ?Sized>(
     let planned: Mutex<Vec<(FileFix, Option<Planned>)>> = Mutex::new(Vec::new());
     // The guard learns of each file to write as soon as it is planned, and
     // asks git about them while the other files are planned.
-    let guard = (options.mode == FixMode::Write && !options.allow_dirty).then(Guard::start);
+    let checks = GuardChecks {
+        uncommitted: !options.allow_dirty,
+        version_control: !options.allow_no_vcs,
+    };
+    let guard = (options.mode == FixMode::Write && (checks.uncommitted || checks.version_control))
+        .then(|| Guard::start(checks));
     let count = files.for_each_file(&|path| {
-        let plan = plan_file(path, packs, &pins, &prefilter, cwd, options, guard.as_ref());
+        let plan = plan_file(
+            path,
+            packs,
+            &pins,
+            &prefilter,
+            cwd,
+            options,
+            guard.as_ref(),
+            progress,
+        );
         if let Some(plan) = plan {
             lock(&planned).push(plan);
         }
@@ -276,8 +311,20 @@ pub fn fix_with_progress<F: Files + ?Sized>(
     if options.mode == FixMode::Write {
         let to_write = planned.iter().filter(|(_, plan)| plan.is_some()).count();
         if let Some(guard) = guard {
-            let dirty: Vec<(String, &'static str)> = guard
-                .finish()
+            let unguarded = guard.finish();
+            if !unguarded.outside.is_empty() {
+                return Err(FixError::NoVcs {
+                    shown: unguarded
+                        .outside
+                        .iter()
+                        .take(OUTSIDE_LISTED)
+                        .map(|path| display_path(path, cwd))
+                        .collect(),
+                    total: unguarded.outside.len(),
+                });
+            }
+            let dirty: Vec<(String, &'static str)> = unguarded
+                .dirty
                 .into_iter()
                 .map(|DirtyFile { path, state }| (display_path(&path, cwd), state))
                 .collect();
@@ -352,6 +399,7 @@ pub fn fix_with_progress<F: Files + ?Sized>(
 }
 
 /// Reads, fixes in memory and (in `Diff` mode) diffs one file. `None`: nothing to say.
+#[allow(clippy::too_many_arguments)] // The run's shared parts, each borrowed.
 fn plan_file(
     path: &Path,
     packs: &[&Pack],
@@ -360,6 +408,7 @@ fn plan_file(
     cwd: &Path,
     options: FixOptions,
     guard: Option<&Guard>,
+    progress: &dyn Progress,
 ) -> Option<(FileFix, Option<Planned>)> {
     let failed = |reason: String| {
         let report = FileReport::error(display_path(path, cwd), reason);
@@ -375,7 +424,10 @@ fn plan_file(
     };
     let original = match read_candidate(path, prefilter) {
         Ok(Some(bytes)) => bytes,
-        Ok(None) => return None,
+        Ok(None) => {
+            progress.prefiltered();
+            return None;
+        }
         Err(err) => return failed(format!("cannot read: {err}")),
     };
     // Only now: most files of a tree stop at the prefilter.
@@ -386,6 +438,7 @@ fn plan_file(
     };
     let text = source.text.as_ref();
     let targets = pins.for_file(path);
+    progress.parsed();
     let outcome = match fix_source(text, packs, &targets.settings, options.unsafe_fixes) {
         Ok(outcome) => outcome,
         Err(err @ CheckError::Syntax(_)) => return failed(describe_check_error(text, &err)),

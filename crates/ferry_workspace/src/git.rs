@@ -39,11 +39,34 @@ const PATHS_PER_STATUS: usize = 1_000;
 /// The files among `paths` that have uncommitted changes. Files outside any
 /// git work tree (or when git is not installed) are never reported.
 pub fn uncommitted(paths: &[PathBuf]) -> Vec<DirtyFile> {
-    let guard = Guard::start();
+    let guard = Guard::start(GuardChecks {
+        uncommitted: true,
+        version_control: false,
+    });
     for path in paths {
         guard.check_file(path);
     }
-    guard.finish()
+    guard.finish().dirty
+}
+
+/// What a guard looks for.
+#[derive(Debug, Clone, Copy)]
+pub struct GuardChecks {
+    /// Files whose content git does not have (`--allow-dirty` turns it off).
+    pub uncommitted: bool,
+    /// Files outside any git work tree, or any file when git cannot be run
+    /// (`--allow-no-vcs` turns it off): git could neither show nor undo
+    /// the change.
+    pub version_control: bool,
+}
+
+/// The files a guard would not let a fix write.
+#[derive(Debug, Default)]
+pub struct Unguarded {
+    /// Sorted by path.
+    pub dirty: Vec<DirtyFile>,
+    /// Outside any git work tree; sorted.
+    pub outside: Vec<PathBuf>,
 }
 
 /// The guard of one fix, run beside its planning: each file is handed over
@@ -53,6 +76,7 @@ pub fn uncommitted(paths: &[PathBuf]) -> Vec<DirtyFile> {
 /// left once the last file is in (the index, for files that differ from
 /// `HEAD`) is done by [`Guard::finish`].
 pub struct Guard {
+    checks: GuardChecks,
     files: Arc<Handover<Submitted>>,
     /// `None` if the thread could not be started, or once finished.
     worker: Option<std::thread::JoinHandle<GuardRun>>,
@@ -72,14 +96,14 @@ struct Submitted {
 }
 
 impl Guard {
-    pub fn start() -> Self {
+    pub fn start(checks: GuardChecks) -> Self {
         let files = Arc::new(Handover::default());
         let worker = {
             let files = Arc::clone(&files);
             std::thread::Builder::new()
                 .name("ferry-guard".into())
                 .spawn(move || {
-                    let mut run = GuardRun::default();
+                    let mut run = GuardRun::new(checks);
                     while let Some(batch) = files.take(BATCH) {
                         run.add(batch);
                     }
@@ -88,7 +112,11 @@ impl Guard {
                 // Without a thread, `finish` does all of it.
                 .ok()
         };
-        Self { files, worker }
+        Self {
+            checks,
+            files,
+            worker,
+        }
     }
 
     /// Hands over `path`, whose fix was planned from `content`. The file
@@ -116,13 +144,14 @@ impl Guard {
         }
     }
 
-    /// The files handed over that have uncommitted changes, by path.
-    pub fn finish(mut self) -> Vec<DirtyFile> {
+    /// The files handed over that have uncommitted changes, or are outside
+    /// version control, by path.
+    pub fn finish(mut self) -> Unguarded {
         self.files.end();
         let mut run = match self.worker.take().map(|worker| worker.join()) {
             Some(Ok(run)) => run,
             Some(Err(panic)) => std::panic::resume_unwind(panic),
-            None => GuardRun::default(),
+            None => GuardRun::new(self.checks),
         };
         // Whatever the thread did not take (all of it, without a thread).
         while let Some(rest) = self.files.take(1) {
@@ -140,8 +169,10 @@ impl Drop for Guard {
 }
 
 /// What the guard knows so far, by work tree.
-#[derive(Default)]
 struct GuardRun {
+    checks: GuardChecks,
+    /// Files outside any work tree (when `checks.version_control`).
+    outside: Vec<PathBuf>,
     work_trees: WorkTrees,
     /// Asked once: `std::path::absolute` asks the system for every relative path.
     cwd: Option<PathBuf>,
@@ -180,6 +211,16 @@ impl GuardedFile {
 }
 
 impl GuardRun {
+    fn new(checks: GuardChecks) -> Self {
+        Self {
+            checks,
+            outside: Vec::new(),
+            work_trees: WorkTrees::default(),
+            cwd: None,
+            by_top: HashMap::new(),
+        }
+    }
+
     fn add(&mut self, batch: Vec<Submitted>) {
         let cwd = self
             .cwd
@@ -190,8 +231,14 @@ impl GuardRun {
                 continue;
             };
             let Some((top, relative)) = self.work_trees.locate(&absolute) else {
+                if self.checks.version_control {
+                    self.outside.push(path);
+                }
                 continue;
             };
+            if !self.checks.uncommitted {
+                continue;
+            }
             let files = &mut match self.by_top.get_mut(top) {
                 Some(tree) => tree,
                 None => self.by_top.entry(top.to_path_buf()).or_insert(TopFiles {
@@ -240,7 +287,8 @@ impl GuardRun {
         }
     }
 
-    fn finish(self) -> Vec<DirtyFile> {
+    fn finish(mut self) -> Unguarded {
+        self.outside.sort();
         let mut dirty = BTreeSet::new();
         for (top, tree) in self.by_top {
             // `head` is gone if git failed or a name could not be given to
@@ -268,7 +316,10 @@ impl GuardRun {
                 }
             }
         }
-        dirty.into_iter().collect()
+        Unguarded {
+            dirty: dirty.into_iter().collect(),
+            outside: self.outside,
+        }
     }
 }
 
@@ -904,7 +955,36 @@ pub(crate) mod tests {
         let outside = tempfile::tempdir().unwrap();
         fs::write(outside.path().join("a.py"), "x\n").unwrap();
         assert!(uncommitted(&[outside.path().join("a.py")]).is_empty());
+
+        // The guard of a fix also names the files no work tree holds,
+        // unless told not to look (`--allow-no-vcs`).
+        let guarded = |checks: GuardChecks| {
+            let guard = Guard::start(checks);
+            guard.check_file(&outside.path().join("a.py"));
+            guard.check_file(&root.join("dirty.py"));
+            guard.finish()
+        };
+        let found = guarded(BOTH);
+        assert_eq!(found.outside, vec![outside.path().join("a.py")]);
+        assert_eq!(found.dirty.len(), 1);
+        let found = guarded(GuardChecks {
+            uncommitted: true,
+            version_control: false,
+        });
+        assert!(found.outside.is_empty());
+        assert_eq!(found.dirty.len(), 1);
+        let found = guarded(GuardChecks {
+            uncommitted: false,
+            version_control: true,
+        });
+        assert_eq!(found.outside.len(), 1);
+        assert!(found.dirty.is_empty());
     }
+
+    const BOTH: GuardChecks = GuardChecks {
+        uncommitted: true,
+        version_control: true,
+    };
     #[test]
     fn asks_git_once_per_work_tree_and_sees_nested_repositories() {
         let dir = tempfile::tempdir().unwrap();
@@ -1119,12 +1199,13 @@ pub(crate) mod tests {
         fs::write(root.join("p0/q0/new.py"), "new\n").unwrap();
         expected.push((root.join("p0/q0/new.py"), "untracked"));
         expected.sort();
-        let guard = Guard::start();
+        let guard = Guard::start(BOTH);
         for name in names.iter().chain([&"p0/q0/new.py".to_string()]) {
             guard.check_file(&root.join(name));
         }
         let found: Vec<(PathBuf, &str)> = guard
             .finish()
+            .dirty
             .into_iter()
             .map(|d| (d.path, d.state))
             .collect();
@@ -1143,7 +1224,7 @@ pub(crate) mod tests {
         git(&root, &["commit", "-q", "-m", "init"]);
         fs::write(root.join("edited.py"), "edited\n").unwrap();
         fs::write(root.join("new.py"), "new\n").unwrap();
-        let mut run = GuardRun::default();
+        let mut run = GuardRun::new(BOTH);
         run.add(
             ["a/clean.py", "a/b/clean.py", "edited.py", "new.py"]
                 .iter()
@@ -1163,6 +1244,7 @@ pub(crate) mod tests {
         assert_eq!(kept, [Path::new("edited.py"), Path::new("new.py")]);
         let found: Vec<(PathBuf, &str)> = run
             .finish()
+            .dirty
             .into_iter()
             .map(|d| (d.path, d.state))
             .collect();

@@ -21,7 +21,7 @@ mod scan;
 mod write;
 
 pub use config::{find_config, load_config, Config, ConfigError, PhaseConfig, CONFIG_FILE};
-pub use discover::{discover, DiscoverError, DiscoverOptions, Discovered, Files, Walk};
+pub use discover::{discover, DiscoverError, DiscoverOptions, Discovered, Files, Skipped, Walk};
 pub use fix::{fix, fix_with_progress, FileFix, FixError, FixMode, FixOptions, FixRun};
 pub use git::{uncommitted, DirtyFile};
 pub use history::{findings_at, resolve_revision, HistoryError, Revision};

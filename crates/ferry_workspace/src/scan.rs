@@ -63,7 +63,8 @@ pub fn scan_with_progress<F: Files + ?Sized>(
     progress.start(files.count_hint(), "scanning");
     let kept: Mutex<Vec<(PathBuf, FileReport)>> = Mutex::new(Vec::new());
     let count = files.for_each_file(&|path| {
-        if let Some(report) = scan_file(path, packs, &pins, &words, options.prefilter, cwd) {
+        let report = scan_file(path, packs, &pins, &words, options.prefilter, cwd, progress);
+        if let Some(report) = report {
             let mut kept = kept.lock().expect("no panics while locked");
             kept.push((path.to_path_buf(), report));
         }
@@ -88,6 +89,7 @@ fn scan_file(
     words: &Prefilter,
     prefilter: bool,
     cwd: &Path,
+    progress: &dyn Progress,
 ) -> Option<FileReport> {
     let read = if prefilter {
         read_candidate(path, words).map(|bytes| bytes.map(|bytes| (bytes, true)))
@@ -99,7 +101,10 @@ fn scan_file(
     };
     let (bytes, candidate) = match read {
         Ok(Some(read)) => read,
-        Ok(None) => return None,
+        Ok(None) => {
+            progress.prefiltered();
+            return None;
+        }
         Err(err) => {
             let shown = display_path(path, cwd);
             return Some(FileReport::error(shown, format!("cannot read: {err}")));
@@ -119,6 +124,7 @@ fn scan_file(
     } else {
         pins.unpinned()
     };
+    progress.parsed();
     match check_source(text, packs, &targets.settings) {
         Ok(check) => {
             count_breaks_when_raised(text, packs, pins, &targets, &check.findings);
@@ -180,6 +186,7 @@ pub fn to_file_report(path: String, text: &str, check: &FileCheck) -> FileReport
             end_line: end.line,
             end_column: end.column,
             message: f.message.clone(),
+            source_line: FindingReport::shown_line(index.line_text(text, start.line as usize - 1)),
             fix: f.fix_kind().as_str(),
             fix_title: f.fix.as_ref().map(|fix| fix.title.clone()),
             edits: f

@@ -20,7 +20,10 @@ pub fn ferry_command(cwd: &Path, args: &[&str]) -> Command {
     command
         .args(args)
         .current_dir(cwd)
-        .env_remove("VIRTUAL_ENV");
+        .env_remove("VIRTUAL_ENV")
+        // Colour only where a test asks for it.
+        .env_remove("NO_COLOR")
+        .env_remove("FORCE_COLOR");
     command
 }
 

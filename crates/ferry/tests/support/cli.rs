@@ -15,7 +15,8 @@ pub fn ferry_command(cwd: &Path, args: &[&str]) -> Command {
         .args(args)
         .current_dir(cwd)
         .env_remove("VIRTUAL_ENV")
-        .env("NO_COLOR", "1");
+        .env("NO_COLOR", "1")
+        .env_remove("FORCE_COLOR");
     command
 }
 

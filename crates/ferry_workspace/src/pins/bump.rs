@@ -109,6 +109,9 @@ fn report<'f>(
                 end_line: end.line,
                 end_column: end.column,
                 message: finding.message.clone(),
+                source_line: FindingReport::shown_line(
+                    index.line_text(text, start.line as usize - 1),
+                ),
                 fix: if finding.fix.is_some() {
                     "unsafe"
                 } else {
@@ -130,13 +133,12 @@ fn report<'f>(
             }
         })
         .collect();
+    let review = findings.iter().filter(|f| f.fix == "none").count();
     FileReport {
         path: shown.to_string(),
-        status: if findings.is_empty() {
-            FileStatus::Clean
-        } else {
-            FileStatus::NeedsReview
-        },
+        // The one definition: a bump Ferry can write is `fixable` (with
+        // --unsafe-fixes), one it cannot a review item.
+        status: FileStatus::classify(review, findings.len() - review, 0, 0),
         findings,
         mentions: Vec::new(),
         unaffected: Vec::new(),
