@@ -130,6 +130,32 @@ fn check_releases(
     let names = names_to_look_up(spec);
     let mut answers = Vec::new();
     for (spec_text, version) in [(old, &old_version), (new, &new_version)] {
+        if spec.library.name == "python" {
+            // The interpreter itself: found, never installed.
+            let parts: Vec<u64> = version
+                .to_string()
+                .split('.')
+                .filter_map(|p| p.parse().ok())
+                .collect();
+            let (major, minor) = (
+                parts.first().copied().unwrap_or(3),
+                parts.get(1).copied().unwrap_or(0),
+            );
+            let python = ferry_verify::find_release(major, minor)?;
+            eprintln!(
+                "Using Python {} ({})",
+                python.version,
+                python.executable.display()
+            );
+            let report = look_up_names(&python, "python", &names)?;
+            let by_name = report
+                .names
+                .into_iter()
+                .map(|n| (n.name.clone(), n))
+                .collect();
+            answers.push(Answers(by_name));
+            continue;
+        }
         eprintln!("Installing {spec_text} (cached)…");
         let env = EnvSpec {
             pins: vec![format!("{}=={version}", spec.library.name)],

@@ -1058,3 +1058,54 @@ fn the_docs_show_what_pack_check_and_pack_test_print() {
         );
     }
 }
+
+/// A Python pack's facts, on the real interpreters (pyenv's 3.9 to 3.13 on
+/// the test machines; `ferry_verify::find_release` finds them).
+#[test]
+fn pack_check_judges_a_python_pack_on_the_real_interpreters() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "pack.toml",
+        "name = \"py\"\nsummary = \"s\"\nprefix = \"PT\"\n\n[library]\nname = \"python\"\npackages = [\"collections\", \"unittest\", \"imp\"]\nbreaking = \"3.10\"\n\n[[rules]]\ncode = \"PT001\"\nname = \"AbcAliases\"\nkind = \"move-name\"\nsummary = \"s\"\nrequires = \"3.3\"\nmoves = [{ old = \"collections.Mapping\", new = \"collections.abc.Mapping\" }]\n\n[[rules]]\ncode = \"PT002\"\nname = \"UnittestAliases\"\nkind = \"rename-method\"\nsummary = \"s\"\nsince = \"3.12\"\nclasses = [\"unittest.TestCase\"]\nrenames = [{ old = \"assertEquals\", new = \"assertEqual\" }]\n\n[[rules]]\ncode = \"PT003\"\nname = \"Imp\"\nkind = \"flag\"\nsummary = \"s\"\nsince = \"3.12\"\nnames = [\"imp\"]\nmessage = \"use importlib\"\n",
+    );
+    let check = |old: &str, new: &str| {
+        let output = ferry(
+            root,
+            &["pack", "check", "pack.toml", "--old", old, "--new", new],
+        );
+        (output.status.code(), text(&output))
+    };
+    let (code, shown) = check("python==3.9", "python==3.13");
+    assert_eq!(code, Some(0), "{shown}");
+    assert!(
+        shown.contains("ok    PT001  `collections.Mapping` exists in 3.9"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("ok    PT003  `imp` is gone in 3.13"),
+        "{shown}"
+    );
+    assert!(shown.contains("0 contradicted, 0 to look at"), "{shown}");
+    // Each removal at its release: the alias is gone before 3.11, imp
+    // lives in 3.11 and is gone in 3.12.
+    let (code, shown) = check("python==3.11", "python==3.12");
+    assert_eq!(code, Some(1), "{shown}");
+    assert!(
+        shown.contains("FAIL  PT001  `collections.Mapping` does not exist in 3.11"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("ok    PT003  `imp` exists in 3.11"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("ok    PT003  `imp` is gone in 3.12"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("`unittest.TestCase.assertEquals` exists in 3.11"),
+        "{shown}"
+    );
+}

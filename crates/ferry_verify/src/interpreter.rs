@@ -64,6 +64,9 @@ pub enum InterpreterSource {
     ProjectVenv,
     /// `python3` found on `PATH`.
     SearchPath,
+    /// An interpreter of a given release (`python3.13`), in pyenv's
+    /// versions or on `PATH`: `ferry pack check` of a Python pack.
+    Release,
 }
 
 impl InterpreterSource {
@@ -73,6 +76,7 @@ impl InterpreterSource {
             Self::VirtualEnv => "from $VIRTUAL_ENV",
             Self::ProjectVenv => "the project's virtual environment",
             Self::SearchPath => "python3 on PATH",
+            Self::Release => "found for its release",
         }
     }
 }
@@ -199,6 +203,70 @@ fn is_executable(path: &Path) -> bool {
 #[cfg(not(unix))]
 fn is_executable(path: &Path) -> bool {
     path.is_file()
+}
+
+/// An interpreter of release `major.minor`: the newest of pyenv's installed
+/// versions of it (`$PYENV_ROOT`, else `~/.pyenv`), else `pythonM.m` on
+/// `PATH`; each candidate is asked who it is, and the first that answers
+/// with that release is the one.
+pub fn find_release(major: u64, minor: u64) -> Result<Python, VerifyError> {
+    let wanted = format!("{major}.{minor}");
+    let mut candidates: Vec<PathBuf> = Vec::new();
+    let pyenv_root = std::env::var_os("PYENV_ROOT")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".pyenv")));
+    if let Some(root) = pyenv_root {
+        let mut versions: Vec<(Vec<u64>, PathBuf)> = std::fs::read_dir(root.join("versions"))
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| {
+                let entry = entry.ok()?;
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let rest = name.strip_prefix(&wanted)?;
+                if !(rest.is_empty() || rest.starts_with('.')) {
+                    return None;
+                }
+                let parts: Vec<u64> = name
+                    .split('.')
+                    .map(str::parse)
+                    .collect::<Result<_, _>>()
+                    .ok()?;
+                Some((
+                    parts,
+                    entry.path().join("bin").join(format!("python{wanted}")),
+                ))
+            })
+            .collect();
+        versions.sort();
+        candidates.extend(versions.into_iter().rev().map(|(_, path)| path));
+    }
+    if let Some(path) = std::env::var_os("PATH") {
+        candidates
+            .extend(std::env::split_paths(&path).map(|dir| dir.join(format!("python{wanted}"))));
+    }
+    let mut tried = Vec::new();
+    for path in candidates.into_iter().filter(|p| is_executable(p)) {
+        match Python::open(Located {
+            path: path.clone(),
+            source: InterpreterSource::Release,
+        }) {
+            Ok(python)
+                if python.version == wanted
+                    || python.version.starts_with(&format!("{wanted}.")) =>
+            {
+                return Ok(python)
+            }
+            Ok(python) => tried.push(format!("{} is Python {}", path.display(), python.version)),
+            Err(err) => tried.push(format!("{}: {err}", path.display())),
+        }
+    }
+    Err(VerifyError::NoInterpreter {
+        tried: if tried.is_empty() {
+            format!("no python{wanted} in pyenv's versions or on PATH")
+        } else {
+            tried.join("; ")
+        },
+    })
 }
 
 /// An interpreter that answered: what every check runs.

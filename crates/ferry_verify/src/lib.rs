@@ -37,7 +37,7 @@ pub use doctor::{DoctorReport, FailingUse, PackDoctor, RuntimeVerdict};
 pub use envs::{abandon_build, ensure_env, EnvSpec};
 pub use error::VerifyError;
 pub use interpreter::{
-    locate, project_root, InterpreterRequest, InterpreterSource, Located, Python,
+    find_release, locate, project_root, InterpreterRequest, InterpreterSource, Located, Python,
 };
 pub use probe::{
     probe, FunctionProbe, Implementation, KeywordSupport, ModuleImplementation, ProbeReport,
