@@ -37,6 +37,19 @@ fn check(args: PackCheckArgs) -> Result<ExitStatus> {
     let file = pack_file(&args.file);
     let spec = read_pack_file(&file)?;
     // Its codes must not collide with a built-in pack's, which it runs beside.
+    // A pack named like a built-in one is checked as the file it replaces
+    // (the built-in's own file, or an edit of it); beside it, a run stops.
+    if ferry_rules::pack(&spec.name).is_some() {
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        if ferry_rules::built_in_pack_file(&spec.name) != Some(text.as_str()) {
+            crate::diag::note(format!(
+                "{}: the pack is named like the built-in `{}` pack: load it in its place (`packs` in ferry.toml without `{}`), since both at once stop a run",
+                file.display(),
+                spec.name,
+                spec.name
+            ));
+        }
+    }
     let mut packs: Vec<&'static ferry_engine::Pack> = ferry_rules::all_packs()
         .iter()
         .copied()

@@ -1109,3 +1109,29 @@ fn pack_check_judges_a_python_pack_on_the_real_interpreters() {
         "{shown}"
     );
 }
+
+#[test]
+fn pack_check_says_when_a_pack_is_named_like_a_built_in_one() {
+    let built_in = repo().join("packs/websockets/pack.toml");
+    let output = ferry(
+        Path::new("."),
+        &["pack", "check", built_in.to_str().unwrap()],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert!(
+        !text(&output).contains("named like the built-in"),
+        "{}",
+        text(&output)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let edited = std::fs::read_to_string(&built_in).unwrap() + "# edited\n";
+    write(dir.path(), "pack.toml", &edited);
+    let output = ferry(dir.path(), &["pack", "check", "pack.toml"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert!(
+        text(&output)
+            .contains("note: pack.toml: the pack is named like the built-in `websockets` pack"),
+        "{}",
+        text(&output)
+    );
+}

@@ -32,6 +32,14 @@ pub fn all_packs() -> &'static [&'static Pack] {
     &*PACKS
 }
 
+/// The pack file a built-in pack is made from (its data rules), by name.
+pub fn built_in_pack_file(name: &str) -> Option<&'static str> {
+    match name {
+        "websockets" => Some(websockets::DATA),
+        _ => None,
+    }
+}
+
 /// Looks a pack up by name.
 pub fn pack(name: &str) -> Option<&'static Pack> {
     all_packs().iter().copied().find(|p| p.name == name)
