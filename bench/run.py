@@ -14,8 +14,11 @@ and legacy websockets code planted by bench/plant.py with its exact expected
 findings); check Ferry's findings against the planted ones (and what ast-grep
 and the baseline script find, as precision and recall); time every tool with
 hyperfine on a warm cache, in rounds, and take medians; measure peak memory
-with /usr/bin/time -v (median of three runs); repeat on copies of the corpus at 2x and 4x; write
-a Markdown report and the raw numbers under target/bench/results/.
+with /usr/bin/time -v (median of three runs); repeat on copies of the corpus at 2x and 4x; then
+the pack rows (packs as data): on a tree where a tenth of the files use websockets, the built-in
+packs against a one-rule scan, the same beside a generated pack of 1,000 rules
+(bench/rules_pack.py), ruff on that tree, and what loading the packs costs; write a Markdown
+report and the raw numbers under target/bench/results/.
 
 Exit code 0 when Ferry's findings are exactly the planted ones and its fixes
 stay inside the planted files and compile; 1 when they do not; 2 when the
@@ -371,19 +374,30 @@ class Timer:
     def __init__(self, hyperfine, scratch):
         self.hyperfine = hyperfine
         self.scratch = scratch
+        self.last_cpu = None
 
-    def times(self, cmd, cwd, runs, warmup, prepare=None):
+    def times(self, cmd, cwd, runs, warmup, prepare=None, no_shell=False):
+        """no_shell: hyperfine runs the command itself (`-N`), for commands
+        of a few milliseconds, where a shell's start would be most of it."""
         if self.hyperfine:
             export = self.scratch / "hyperfine.json"
             hf = [self.hyperfine, "--style", "none", "--ignore-failure", "--export-json", str(export),
                   "--runs", str(runs), "--warmup", str(warmup)]
+            if no_shell:
+                hf.append("-N")
             if prepare:
                 hf += ["--prepare", shlex.join(prepare)]
             proc = subprocess.run(hf + [shlex.join(cmd)], cwd=cwd, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE, text=True)
             if proc.returncode != 0:
                 sys.exit("bench: hyperfine failed on `{}`:\n{}".format(shlex.join(cmd), proc.stderr))
-            return json.loads(export.read_text())["results"][0]["times"]
+            result = json.loads(export.read_text())["results"][0]
+            # CPU seconds per run (user + system, hyperfine's means): what
+            # the command asked of the cores, which the machine's load
+            # stretches less than the wall time.
+            self.last_cpu = result["user"] + result["system"]
+            return result["times"]
+        self.last_cpu = None
         measured = []
         for i in range(warmup + runs):
             if prepare:
@@ -568,6 +582,196 @@ def check_others(tools, out, scaled_dir, expected, report):
                           "files_not_linted": failed}
 
 
+# ---------------------------------------------------------------- packs --
+#
+# Packs as data (issue #19): the built-in pack against a one-rule scan, and
+# beside a generated pack of many rules (bench/rules_pack.py), on a tree
+# where a tenth of the files use websockets, as in a monorepo that depends
+# on it; and what loading the packs costs.
+
+def build_ws_tree(args, out, corpus, expected):
+    """out/ws-heavy: the corpus without its planted modules (linked, not
+    copied: nothing writes to this tree), and enough modules planted by
+    bench/plant.py (its own seed) that they are `args.ws_share` of the
+    files. Returns the tree and its expected findings."""
+    tree = out / "ws-heavy"
+    expected_file = out / "ws-heavy-expected.json"
+    stamp = json.dumps({"corpus": (out / "corpus.json").read_text(), "share": args.ws_share,
+                        "seed": args.seed, "plant": sha256(BENCH / "plant.py")})
+    done = tree / ".complete"
+    if done.exists() and done.read_text() == stamp and expected_file.exists():
+        return tree, json.loads(expected_file.read_text())
+    if tree.exists():
+        shutil.rmtree(tree)
+    log("linking the corpus into {} and planting websockets modules".format(tree))
+    planted = set(expected["files"])
+    base = 0
+    for folder, dirs, names in os.walk(corpus):
+        rel = os.path.relpath(folder, corpus)
+        for name in names:
+            path = os.path.normpath(os.path.join(rel, name))
+            if path in planted:
+                continue
+            target = tree / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(os.path.join(folder, name), target)
+            except OSError:
+                shutil.copyfile(os.path.join(folder, name), target)
+            base += 1
+    files = max(1, round(base * args.ws_share / (1 - args.ws_share)))
+    # Another seed than the corpus's: other folders, another mix of cases.
+    run([sys.executable, str(BENCH / "plant.py"), str(tree), "--files", str(files),
+         "--seed", str(args.seed + 1000), "--expected", str(expected_file)], stdout=subprocess.DEVNULL)
+    done.write_text(stamp)
+    return tree, json.loads(expected_file.read_text())
+
+
+def write_packs(args, out):
+    """The generated pack, an empty one (the load rows' baseline) and a
+    one-file tree (a planted module: it spells `websockets`, so the packs'
+    word gates are built and used once)."""
+    import rules_pack
+    folder = out / "packs"
+    folder.mkdir(exist_ok=True)
+    big = folder / "rules-{}.toml".format(args.pack_rules)
+    big.write_text(rules_pack.pack_text(args.pack_rules, args.seed))
+    empty = folder / "empty.toml"
+    empty.write_text(rules_pack.empty_pack_text())
+    return big, empty, rules_pack
+
+
+def ferry_json(tools, out, args_):
+    proc = subprocess.run([tools.ferry, "scan", "--target", TARGET, "--format", "json", *args_],
+                          cwd=out, capture_output=True)
+    try:
+        return json.loads(proc.stdout), proc
+    except ValueError:
+        log("ferry scan printed no JSON (exit {}):\n{}".format(proc.returncode,
+                                                              proc.stderr.decode(errors="replace")))
+        return None, proc
+
+
+def check_packs(tools, out, tree, expected, big, empty, rules_pack, report):
+    """`ferry pack check` accepts both packs; on the websocket-heavy tree the
+    built-in pack finds exactly the planted findings, alone and beside the
+    generated pack; the generated pack reports only through its rules on
+    real names, only in planted files, and where a text search says."""
+    info = report["packs"]
+    ok = True
+    for pack in (big, empty):
+        proc = subprocess.run([tools.ferry, "pack", "check", str(pack)], cwd=out, capture_output=True, text=True)
+        valid = proc.returncode == 0 and "Valid." in proc.stdout
+        info.setdefault("pack_check", {})[pack.name] = (proc.stdout + proc.stderr).strip()
+        log("ferry pack check {}: {}".format(pack.name, "valid" if valid else "FAILED\n" + proc.stderr))
+        ok = ok and valid
+    prefix = tree.name + "/"
+    want = {(f["path"], f["code"], f["line"], f["column"]) for f in expected["findings"]}
+    real = set(rules_pack.real_codes(args_rules(big)))
+    for label, extra in [("built-in", []), ("built-in + generated", ["--pack", str(big)])]:
+        doc, proc = ferry_json(tools, out, extra + [tree.name])
+        if doc is None:
+            return False
+        got, errors = ferry_findings(doc, prefix)
+        ours = {f for f in got if not f[1].startswith(rules_pack.PREFIX)}
+        theirs = got - ours
+        same = ours == want
+        entry = {"expected": len(want), "found": len(ours), "missing": sorted(want - ours)[:20],
+                 "unexpected": sorted(ours - want)[:20], "files_scanned": doc["summary"]["files_scanned"],
+                 "errors": len(errors), "exit_code": proc.returncode}
+        log("ferry scan ({}) on {}: {} built-in findings, {} planted: {}".format(
+            label, tree.name, len(ours), len(want), "exactly the planted ones" if same else "DIFFERENT"))
+        ok = ok and same
+        if extra:
+            planted = set(expected["files"])
+            by_code = {}
+            for f in theirs:
+                by_code[f[1]] = by_code.get(f[1], 0) + 1
+            outside = sorted(f for f in theirs if f[0] not in planted)
+            invented = sorted(code for code in by_code if code not in real)
+            # The keyword rules' findings where a text search finds the
+            # keyword passed in a planted file (every planted call of
+            # `connect` with these keywords reaches websockets.connect).
+            keywords = {"ping_interval": "WEX0001", "open_timeout": "WEX0002", "max_size": "WEX0003",
+                        "close_timeout": "WEX0004"}
+            text_hits = set()
+            for rel in planted:
+                data = (tree / rel).read_bytes()
+                text = data.decode("latin-1" if b"coding: latin-1" in data[:80] else "utf-8-sig")
+                for number, line in enumerate(text.splitlines(), start=1):
+                    for word, code in keywords.items():
+                        if re.search(r"\b{}=".format(word), line) and code in real:
+                            text_hits.add((rel, code, number))
+            found_hits = {(f[0], f[1], f[2]) for f in theirs if f[1] in set(keywords.values())}
+            entry.update({"generated_findings": len(theirs), "by_code": dict(sorted(by_code.items())),
+                          "outside_planted": outside[:20], "invented_rules_reporting": invented,
+                          "keyword_findings_as_text_search": found_hits == text_hits,
+                          "keyword_text_hits": len(text_hits)})
+            generated_ok = not outside and not invented and found_hits == text_hits and len(theirs) > 0
+            log("generated pack: {} findings ({}), {} outside planted files, invented rules reporting: {}, "
+                "keyword findings = text search ({}): {}".format(
+                    len(theirs), ", ".join("{} {}".format(c, n) for c, n in sorted(by_code.items())),
+                    len(outside), invented or "none", len(text_hits), found_hits == text_hits))
+            ok = ok and generated_ok
+        info["correctness"][label] = entry
+    return ok
+
+
+def args_rules(big):
+    """The rule count in a generated pack's file name (rules-N.toml)."""
+    return int(big.stem.split("-")[1])
+
+
+def measure_packs(tools, timer, out, args, report):
+    """The pack rows: ratios on the websocket-heavy tree, and load times."""
+    info = report["packs"]
+    corpus = out / "corpus"
+    expected = json.loads((out / "expected.json").read_text())
+    tree, ws_expected = build_ws_tree(args, out, corpus, expected)
+    big, empty, rules_pack = write_packs(args, out)
+    files = sum(len([n for n in names if n.endswith(".py")]) for _, _, names in os.walk(tree))
+    info.update({"tree": tree.name, "files": files, "planted_files": len(ws_expected["files"]),
+                 "planted_findings": len(ws_expected["findings"]), "rules": args.pack_rules,
+                 "real_rules": len(rules_pack.real_codes(args.pack_rules)), "pack": os.path.relpath(big, REPO),
+                 "pack_bytes": big.stat().st_size, "correctness": {}})
+    ok = check_packs(tools, out, tree, ws_expected, big, empty, rules_pack, report)
+    scan = [tools.ferry, "scan", "--target", TARGET]
+    cmds = [
+        ("builtin", "ferry scan (built-in packs, every rule)", scan + [tree.name], None, False),
+        ("builtin-one", "ferry scan --select WS001 (built-in packs)", scan + ["--select", "WS001", tree.name],
+         None, False),
+        ("generated", "ferry scan --pack {} (built-in + generated)".format(big.name),
+         scan + ["--pack", os.path.relpath(big, out), tree.name], None, False),
+        ("generated-one", "ferry scan --pack {} --select WS001".format(big.name),
+         scan + ["--pack", os.path.relpath(big, out), "--select", "WS001", tree.name], None, False),
+    ]
+    if tools.rg:
+        cmds.insert(0, ("rg", "rg -l (trigger words)",
+                        [tools.rg, "-l", "-F", "-e", TRIGGERS[0], "-e", TRIGGERS[1], tree.name], None, False))
+    if tools.ruff:
+        cmds.append(("ruff", "ruff check --no-cache --select TID251",
+                     [tools.ruff, "check", "--no-cache", "--config", str(BENCH / "ruff.toml"), "--select",
+                      "TID251", "--output-format", "concise", tree.name], None, True))
+    info["rows"] = measure_commands(tools, timer, out, cmds, args, tree.name)
+    # Load: commands that do almost nothing but start, read the packs and
+    # (for the one-file tree) build each pack's word gate once.
+    empty_dir = out / "empty-tree"
+    empty_dir.mkdir(exist_ok=True)
+    one = out / "one-file"
+    one.mkdir(exist_ok=True)
+    shutil.copyfile(tree / ws_expected["files"][0], one / "module.py")
+    load_cmds = [
+        ("version", "ferry version (no pack loaded)", [tools.ferry, "version"], None, False),
+        ("empty-tree", "ferry scan of an empty folder (built-in packs)", scan + [empty_dir.name], None, False),
+        ("one-empty-pack", "ferry scan one file --pack empty.toml",
+         scan + ["--pack", os.path.relpath(empty, out), one.name], None, False),
+        ("one-generated", "ferry scan one file --pack {}".format(big.name),
+         scan + ["--pack", os.path.relpath(big, out), one.name], None, False),
+    ]
+    info["load"] = measure_commands(tools, timer, out, load_cmds, args, "the load trees",
+                                    runs_of=lambda slow: args.load_runs, no_shell=True, memory_runs=0)
+    return ok
+
 # ---------------------------------------------------------------- runs --
 
 def commands(tools, tree, restore_path):
@@ -602,32 +806,45 @@ def commands(tools, tree, restore_path):
 def measure(tools, timer, out, tree, restore_path, args, keys=None):
     """Medians (seconds) and peak memory (bytes) of each command on `tree`."""
     cmds = [c for c in commands(tools, tree, restore_path) if keys is None or c[0] in keys]
+    return measure_commands(tools, timer, out, cmds, args, tree)
+
+
+def measure_commands(tools, timer, out, cmds, args, where, runs_of=None, no_shell=False, memory_runs=None):
+    """Times `cmds` ((key, label, command, prepare, slow)) in rounds, each
+    command `runs_of(slow)` runs per round, one after the other, so that a
+    change in the machine's load falls on all of them; then peak memory."""
+    runs_of = runs_of or (lambda slow: args.slow_runs if slow else args.runs)
     times = {key: [] for key, *_ in cmds}
+    cpu = {key: [] for key, *_ in cmds}
     for round_ in range(args.rounds):
         for key, label, cmd, prepare, slow in cmds:
-            runs = args.slow_runs if slow else args.runs
+            runs = runs_of(slow)
             warmup = 1 if round_ == 0 and not args.quick else 0
-            log("{} on {} (round {}/{}, {} runs)".format(label, tree, round_ + 1, args.rounds, runs))
-            times[key] += timer.times(cmd, out, runs, warmup, prepare)
+            log("{} on {} (round {}/{}, {} runs)".format(label, where, round_ + 1, args.rounds, runs))
+            times[key] += timer.times(cmd, out, runs, warmup, prepare, no_shell)
+            if timer.last_cpu is not None:
+                cpu[key] += [timer.last_cpu] * runs
     result = {}
     for key, label, cmd, prepare, slow in cmds:
         # One run's peak moves by up to 10% with how the threads happened
         # to share the allocator's heaps: the median of three, except for
         # the slow tools (one run each, as for their times).
         memories = []
-        for _ in range(1 if slow or args.quick else MEMORY_RUNS):
+        count = memory_runs if memory_runs is not None else (1 if slow or args.quick else MEMORY_RUNS)
+        for _ in range(count):
             if prepare:
                 run(prepare, cwd=out, stdout=subprocess.DEVNULL)
             memories.append(peak_memory(tools, cmd, out, timer.scratch))
         if prepare:
             run(prepare, cwd=out, stdout=subprocess.DEVNULL)
-        memory = statistics.median_low(memories)
+        memory = statistics.median_low(memories) if memories else None
         result[key] = {
             "label": label,
             "command": " ".join(shlex.quote(os.path.relpath(c, REPO) if c.startswith(str(REPO)) else c)
                                 for c in cmd),
             "times": times[key],
             "median": statistics.median(times[key]),
+            "cpu": statistics.mean(cpu[key]) if cpu[key] else None,
             "peak_rss": memory,
             "peak_rss_runs": memories,
         }
@@ -674,6 +891,88 @@ def load():
 def targets(report):
     """(target, measured, met) rows; ratios from the same run."""
     rows = []
+    if report["scales"]:
+        side_targets(report, rows)
+    if report.get("packs", {}).get("rows"):
+        pack_targets(report["packs"], rows)
+    return rows
+
+
+def pack_load(packs, pick=None):
+    """(built-in packs' load, the generated pack's load), in seconds: the
+    differences of the load rows' medians, or of what `pick` takes of
+    their times (see BENCHMARKS.md)."""
+    load = packs.get("load", {})
+
+    def get(key):
+        entry = load.get(key)
+        if not entry:
+            return None
+        return pick(entry["times"]) if pick else entry["median"]
+
+    builtin = generated = None
+    if get("empty-tree") is not None and get("version") is not None:
+        builtin = get("empty-tree") - get("version")
+    if get("one-generated") is not None and get("one-empty-pack") is not None:
+        generated = get("one-generated") - get("one-empty-pack")
+    return builtin, generated
+
+
+def fmt_load(median, least):
+    if median is None:
+        return "not measured"
+    return "{:.1f} ms (medians; {:.1f} ms between the fastest runs)".format(median * 1000, least * 1000)
+
+
+def pack_targets(packs, rows):
+    get = lambda key: packs["rows"].get(key, {}).get("median")  # noqa: E731
+
+    cpu = lambda key: packs["rows"].get(key, {}).get("cpu")  # noqa: E731
+
+    def ratio_row(name, numerator, denominator, limit, at_most, cpu_of=None):
+        if numerator is None or denominator is None:
+            rows.append((name, "not measured", None))
+            return
+        value = numerator / denominator
+        met = None if limit is None else (value <= limit if at_most else value >= limit)
+        text = "{:.2f}× ({} against {})".format(value, fmt_time(numerator), fmt_time(denominator))
+        if cpu_of and cpu(cpu_of[0]) and cpu(cpu_of[1]):
+            text += "; CPU {:.2f}×".format(cpu(cpu_of[0]) / cpu(cpu_of[1]))
+        rows.append((name, text, met))
+
+    ratio_row("ws-heavy: built-in packs ≤ 1.3× one rule (`--select WS001`)", get("builtin"), get("builtin-one"),
+              1.3, True, ("builtin", "builtin-one"))
+    ratio_row("ws-heavy: built-in + {} generated rules ≤ 1.5× one rule".format(packs["rules"]),
+              get("generated"), get("generated-one"), 1.5, True, ("generated", "generated-one"))
+    ratio_row("ws-heavy: the generated pack's cost (built-in + generated / built-in; no target)",
+              get("generated"), get("builtin"), None, True, ("generated", "builtin"))
+    ratio_row("ws-heavy: ruff (TID251, no cache) ≥ 5× slower than `ferry scan`", get("ruff"), get("builtin"),
+              5, False)
+    ratio_row("ws-heavy: ruff ≥ 5× slower than `ferry scan` with the generated pack", get("ruff"),
+              get("generated"), 5, False)
+    builtin, generated = pack_load(packs)
+    builtin_min, generated_min = pack_load(packs, min)
+    # A difference below zero is the machine's noise, not a measure.
+    rows.append(("built-in packs' load ≤ 5 ms (empty-folder scan − `ferry version`, an upper bound)",
+                 fmt_load(builtin, builtin_min),
+                 None if builtin is None or builtin < 0 else builtin <= 0.005))
+    rows.append(("the {}-rule pack's load and first use (one-file scan, generated − empty pack; no target)".format(
+        packs["rules"]), fmt_load(generated, generated_min), None))
+    correct = packs.get("correctness", {})
+    exact = all(not c.get("missing") and not c.get("unexpected") for c in correct.values()) and len(correct) == 2
+    generated_c = correct.get("built-in + generated", {})
+    rows.append(("ws-heavy: planted findings exact with and without the generated pack; generated pack reports "
+                 "only through its rules on real names, in planted files",
+                 "{} of {} planted; {} generated-pack findings ({}), invented rules reporting: {}".format(
+                     correct.get("built-in", {}).get("found", 0), packs.get("planted_findings", 0),
+                     generated_c.get("generated_findings", 0),
+                     ", ".join("{} {}".format(c, n) for c, n in generated_c.get("by_code", {}).items()),
+                     len(generated_c.get("invented_rules_reporting", [])) or "none"),
+                 exact and not generated_c.get("outside_planted") and not generated_c.get("invented_rules_reporting")
+                 and generated_c.get("keyword_findings_as_text_search", False)))
+
+
+def side_targets(report, rows):
     one = report["scales"].get("1", {})
     get = lambda key: one.get(key, {}).get("median")  # noqa: E731
     scan = get("ferry-scan")
@@ -717,7 +1016,6 @@ def targets(report):
             value = last["ferry-scan"]["median"] / first["ferry-scan"]["median"]
             rows.append(("time linear: `ferry scan` at {:g}× corpus ≤ {:.1f}× time".format(grow, grow * 1.1),
                          "{:.2f}×".format(value), value <= grow * 1.1))
-    return rows
 
 
 def markdown(report):
@@ -745,8 +1043,9 @@ def markdown(report):
         add("")
     one = report["scales"].get("1", {})
     scan = one.get("ferry-scan", {}).get("median")
-    add("| tool | median | × `ferry scan` | peak RSS | what it found |")
-    add("|---|---|---|---|---|")
+    if one:
+        add("| tool | median | × `ferry scan` | peak RSS | what it found |")
+        add("|---|---|---|---|---|")
     found = {
         "rg": lambda o: "{} files with the words, {} files seen".format(
             o["rg"]["files_with_words"], o["rg"]["files_seen"]) if "rg" in o else "",
@@ -775,7 +1074,10 @@ def markdown(report):
         add("| {} `{}` | {} | {} | {} | {} |".format(
             entry["label"], entry["command"], fmt_time(entry["median"]),
             "{:.2f}×".format(entry["median"] / scan) if scan else "", fmt_mib(entry["peak_rss"]), what))
-    add("")
+    if one:
+        add("")
+    if report.get("packs", {}).get("rows"):
+        pack_markdown(report["packs"], add)
     add("| target | measured | met |")
     add("|---|---|---|")
     for name, value, met in targets(report):
@@ -795,6 +1097,40 @@ def markdown(report):
     return "\n".join(lines)
 
 
+def pack_markdown(packs, add):
+    add("**Packs as data:** `{}`: {:,} files, {:,} of them planted websockets modules ({:.0%}; {:,} planted "
+        "findings); generated pack `{}` ({} rules, {} of them on names the planted modules use; {:,} bytes)."
+        .format(packs["tree"], packs["files"], packs["planted_files"], packs["planted_files"] / packs["files"],
+                packs["planted_findings"], packs["pack"], packs["rules"], packs["real_rules"], packs["pack_bytes"]))
+    add("")
+    rows = packs["rows"]
+    add("| command (ws-heavy tree) | median | × its one-rule run | CPU (user + sys) | CPU × its one-rule run "
+        "| peak RSS |")
+    add("|---|---|---|---|---|---|")
+    for key, entry in rows.items():
+        base = {"builtin": "builtin-one", "generated": "generated-one", "ruff": "builtin"}.get(key)
+        ratio = cpu_ratio = ""
+        if base in rows:
+            suffix = " `ferry scan`" if key == "ruff" else ""
+            ratio = "{:.2f}×{}".format(entry["median"] / rows[base]["median"], suffix)
+            if entry.get("cpu") and rows[base].get("cpu"):
+                cpu_ratio = "{:.2f}×{}".format(entry["cpu"] / rows[base]["cpu"], suffix)
+        add("| {} `{}` | {} | {} | {} | {} | {} |".format(
+            entry["label"], entry["command"], fmt_time(entry["median"]), ratio,
+            fmt_time(entry["cpu"]) if entry.get("cpu") else "", cpu_ratio,
+            fmt_mib(entry["peak_rss"]) if entry["peak_rss"] else ""))
+    add("")
+    load = packs.get("load", {})
+    if load:
+        add("| load (`hyperfine -N`) | median | min | runs |")
+        add("|---|---|---|---|")
+        for key, entry in load.items():
+            add("| {} `{}` | {:.2f} ms | {:.2f} ms | {} |".format(
+                entry["label"], entry["command"], entry["median"] * 1000, min(entry["times"]) * 1000,
+                len(entry["times"])))
+        add("")
+
+
 # ---------------------------------------------------------------- main --
 
 def main():
@@ -809,6 +1145,13 @@ def main():
     parser.add_argument("--scales", help="corpus sizes, as copies (default 1,2,4; quick 1,2)")
     parser.add_argument("--planted", type=int, help="planted files (default 300; quick 40)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--only", choices=["sides", "packs"],
+                        help="only the side-by-side rows (sides) or only the pack rows (packs); default both")
+    parser.add_argument("--pack-rules", type=int, help="rules in the generated pack (default 1000; quick 200)")
+    parser.add_argument("--ws-share", type=float, default=0.1,
+                        help="share of the websocket-heavy tree's files that use websockets (default 0.1)")
+    parser.add_argument("--load-runs", type=int,
+                        help="runs per round of each load row, a few ms each (default 20; quick 1)")
     parser.add_argument("--out", help="where the corpus and results go (default target/bench[/quick])")
     parser.add_argument("--no-install", action="store_true", help="install nothing; measure what is there")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the corpus even if it is up to date")
@@ -818,6 +1161,10 @@ def main():
     args.slow_runs = args.slow_runs or 1
     args.planted = args.planted or (40 if args.quick else 300)
     args.scales = args.scales or ("1,2" if args.quick else "1,2,4")
+    args.pack_rules = args.pack_rules or (200 if args.quick else 1000)
+    args.load_runs = args.load_runs or (1 if args.quick else 20)
+    if not 0 < args.ws_share < 1:
+        parser.error("--ws-share must be between 0 and 1")
     scales = sorted({int(s) for s in args.scales.split(",")})
     if 1 not in scales:
         scales.insert(0, 1)
@@ -839,11 +1186,11 @@ def main():
         "args": vars(args), "versions": tools.versions,
         "timer": "hyperfine" if tools.hyperfine else "the script's own timer (hyperfine not installed)",
         "sources": sources, "planted_findings": len(expected["findings"]),
-        "correctness": {}, "others": {}, "scales": {},
+        "correctness": {}, "others": {}, "scales": {}, "packs": {},
     }
     timer = Timer(tools.hyperfine, scratch)
     ok = True
-    for n in scales:
+    for n in (scales if args.only != "packs" else []):
         scaled = build_scaled(out, corpus, n)
         restore_path = restore_list(out, corpus, scaled, n, expected)
         if n == 1:
@@ -855,6 +1202,8 @@ def main():
             keys = {"rg", "ferry-scan", "ferry-scan-json", "ferry-no-prefilter", "ferry-fix",
                     "ferry-fix-allow-dirty"}
         report["scales"][str(n)] = measure(tools, timer, out, scaled.name, restore_path, args, keys)
+    if args.only != "sides":
+        ok = measure_packs(tools, timer, out, args, report) and ok
     report["load_after"] = load()
     report["warnings"] = WARNINGS
     report["seconds"] = round(time.time() - started)
@@ -871,6 +1220,10 @@ def main():
     print("\nbench: results in {} ({} s)".format(results, report["seconds"]))
     if args.quick:
         print("bench: quick mode: timings of a small corpus and one run, not comparable with the full table")
+    if ok and args.only == "packs":
+        print("bench: correctness: ok (on the websocket-heavy tree, Ferry's findings are exactly the planted "
+              "ones with and without the generated pack, whose findings are the expected ones)")
+        return 0
     if ok:
         print("bench: correctness: ok (Ferry's findings are exactly the planted ones; its fixes stay in "
               "planted files and compile)")

@@ -1087,6 +1087,52 @@ mod tests {
         assert_eq!(codes("# gate\ng(old=1)\n"), ["T005", "T001"]);
     }
 
+    /// Shares the word `gate` with [`Gated`].
+    struct GatedToo;
+    impl Rule for GatedToo {
+        fn code(&self) -> &'static str {
+            "T006"
+        }
+        fn needs_library_import(&self) -> bool {
+            false
+        }
+        fn name(&self) -> &'static str {
+            "GatedToo"
+        }
+        fn words(&self) -> &[&str] {
+            &["gate"]
+        }
+        fn check_expr(&self, expr: &Expr, checker: &mut Checker<'_>) {
+            if let Expr::Call(call) = expr {
+                checker.report(call.range(), "call", None);
+            }
+        }
+    }
+
+    static SHARED: [RegisteredRule; 2] = [
+        RegisteredRule {
+            rule: &Gated,
+            source: "",
+        },
+        RegisteredRule {
+            rule: &GatedToo,
+            source: "",
+        },
+    ];
+
+    #[test]
+    fn rules_that_share_a_word_all_run_where_it_is_spelled() {
+        let pack = pack(&SHARED);
+        let settings = Settings::default();
+        let codes = |src: &str| -> Vec<&str> {
+            let check = check_source(src, &[&pack], &settings).unwrap();
+            check.findings.iter().map(|f| f.code).collect()
+        };
+        assert_eq!(codes("gate(1)  # old\n"), ["T005", "T006"]);
+        assert_eq!(codes("f(1)  # old\n"), ["T005"]);
+        assert!(codes("g(1)  # old\n").is_empty());
+    }
+
     #[test]
     fn statuses_follow_findings_and_mentions() {
         let pack = pack(&RULES[..1]);

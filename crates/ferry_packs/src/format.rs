@@ -487,6 +487,22 @@ fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
+/// The offsets of a text's newlines, found once, for the line of every
+/// rule: counting from the start for each rule made a pack of a thousand
+/// rules take 0.1 s to load (a pass over the file per rule).
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn new(text: &str) -> Self {
+        Self(text.match_indices('\n').map(|(at, _)| at).collect())
+    }
+
+    /// As [`line_of`]: 1 + the newlines before `offset`.
+    fn of(&self, offset: usize) -> usize {
+        self.0.partition_point(|&newline| newline < offset) + 1
+    }
+}
+
 /// Reads and checks a pack's text.
 pub fn parse_pack(text: &str) -> Result<PackSpec, FormatError> {
     if text.len() > MAX_PACK_BYTES {
@@ -596,8 +612,9 @@ fn check(text: &str, raw: RawPack) -> Result<PackSpec, FormatError> {
         });
     }
     let mut names = std::collections::HashMap::new();
+    let lines = Lines::new(text);
     for rule in &raw.rules {
-        let line = line_of(text, rule.span().start);
+        let line = lines.of(rule.span().start);
         let spec = check_rule(text, rule.get_ref(), line, &prefix, &library)?;
         if let Some(first) = codes.insert(spec.code.clone(), line) {
             return Err(err(
@@ -1277,4 +1294,25 @@ fn check_library_name(name: &str, library: &LibrarySpec) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_agree_with_counting_from_the_start() {
+        for text in ["", "\n", "a", "a\n", "a\nb", "\n\nab\r\ncd\n", "é\nü\n\nx"] {
+            let lines = Lines::new(text);
+            for offset in
+                (0..=text.len() + 2).filter(|&o| o > text.len() || text.is_char_boundary(o))
+            {
+                assert_eq!(
+                    lines.of(offset),
+                    line_of(text, offset),
+                    "{text:?} at {offset}"
+                );
+            }
+        }
+    }
 }
