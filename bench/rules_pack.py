@@ -28,16 +28,18 @@ NAME = "websockets-extra-bench"
 PREFIX = "WEX"
 LIBRARY = "websockets-extra"
 
-# (name, kind, fields) of the rules on names the planted modules use.
+# (name, kind, fields) of the rules on names the planted modules use. The
+# renames leave `**` dicts alone (keyword-dicts = false), so their findings
+# are exactly the `keyword=` a text search finds.
 REAL_RULES = [
     ("PingIntervalRenamed", "rename-keyword",
      {"callables": ["websockets.connect", "websockets.asyncio.client.connect"],
-      "old": "ping_interval", "new": "heartbeat_interval"}),
+      "old": "ping_interval", "new": "heartbeat_interval", "keyword-dicts": False}),
     ("OpenTimeoutRenamed", "rename-keyword",
      {"callables": ["websockets.connect", "websockets.asyncio.client.connect"],
-      "old": "open_timeout", "new": "handshake_timeout"}),
+      "old": "open_timeout", "new": "handshake_timeout", "keyword-dicts": False}),
     ("MaxSizeRenamed", "rename-keyword",
-     {"callables": ["websockets.connect"], "old": "max_size", "new": "max_message_size"}),
+     {"callables": ["websockets.connect"], "old": "max_size", "new": "max_message_size", "keyword-dicts": False}),
     ("CloseTimeoutRemoved", "remove-keyword",
      {"callables": ["websockets.connect"], "keyword": "close_timeout"}),
     ("ServeHostFlagged", "flag",
@@ -92,6 +94,8 @@ def toml_string(value):
 
 
 def toml_value(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, list):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
     return toml_string(value)
