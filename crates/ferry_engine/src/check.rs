@@ -266,25 +266,33 @@ fn check_and_learn(
     // The prefilter's promise holds for parsed files too (`--no-prefilter`
     // parses every file to report its syntax errors): without the words, no
     // rule runs and no scopes are built, so the findings are the same.
-    let rules: Vec<(&Pack, &'static dyn Rule)> = packs
-        .iter()
-        .filter(|pack| pack.words_occur_in(text))
-        .flat_map(|pack| {
-            let present = pack.gate.rules_in(pack.rules, text);
+    let mut rules: Vec<(&Pack, &'static dyn Rule)> = Vec::new();
+    for pack in packs.iter().filter(|pack| pack.words_occur_in(text)) {
+        // Selection and target first: a pack none of whose rules runs here
+        // (`--select` of another pack's code) costs no search of its words.
+        let runs: Vec<bool> = pack
+            .rules
+            .iter()
+            .map(|r| {
+                settings
+                    .selection
+                    .is_enabled(r.code(), r.rule.default_enabled())
+                    && applies_at_target(pack, r.rule, settings)
+            })
+            .collect();
+        if !runs.contains(&true) {
+            continue;
+        }
+        let present = pack.gate.rules_in(pack.rules, text);
+        rules.extend(
             pack.rules
                 .iter()
                 .enumerate()
-                .filter(move |(index, _)| present.as_ref().is_none_or(|p| p[*index]))
-                .map(move |(_, r)| (*pack, r))
-        })
-        .filter(|(_, r)| {
-            settings
-                .selection
-                .is_enabled(r.code(), r.rule.default_enabled())
-        })
-        .filter(|(pack, r)| applies_at_target(pack, r.rule, settings))
-        .map(|(pack, r)| (pack, r.rule))
-        .collect();
+                .filter(|(index, _)| runs[*index])
+                .filter(|(index, _)| present.as_ref().is_none_or(|p| p[*index]))
+                .map(|(_, r)| (*pack, r.rule)),
+        );
+    }
     let packs_of: Vec<(&'static str, &Pack)> = rules
         .iter()
         .map(|(pack, rule)| (rule.code(), *pack))
@@ -1071,6 +1079,35 @@ mod tests {
             source: "",
         },
     ];
+
+    /// Its words may not be asked for: the pack is never selected.
+    struct NeverAsked;
+    impl Rule for NeverAsked {
+        fn code(&self) -> &'static str {
+            "T006"
+        }
+        fn name(&self) -> &'static str {
+            "NeverAsked"
+        }
+        fn words(&self) -> &[&str] {
+            panic!("the words of a pack none of whose rules runs were searched for")
+        }
+    }
+
+    static NEVER_ASKED: [RegisteredRule; 1] = [RegisteredRule {
+        rule: &NeverAsked,
+        source: "",
+    }];
+
+    #[test]
+    fn a_pack_none_of_whose_rules_runs_costs_no_word_search() {
+        let unselected = pack(&NEVER_ASKED);
+        let other = pack(&RULES[..1]);
+        let mut settings = Settings::default();
+        settings.selection.select = vec!["T001".into()];
+        let check = check_source("f(old=1)\n", &[&unselected, &other], &settings).unwrap();
+        assert_eq!(check.findings.len(), 1);
+    }
 
     #[test]
     fn rules_with_words_run_only_where_one_is_spelled() {
