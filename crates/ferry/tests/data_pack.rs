@@ -908,9 +908,9 @@ fn the_schema_accepts_every_pack_of_the_repository_and_the_docs_and_rejects_what
             "new = \"Session\"",
         ),
         (
-            "a breaking minor release",
+            "a signed release",
             "breaking = \"2.0\"",
-            "breaking = \"2.1\"",
+            "breaking = \"+2.0\"",
         ),
         (
             "a release that is not one",
