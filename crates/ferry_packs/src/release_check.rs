@@ -204,7 +204,7 @@ pub fn judge(
             Kind::ReplaceCall { callables, .. } => {
                 // The template is code: its names are proved by the
                 // fixtures that run it. Here: the callables were there.
-                for callable in callables {
+                for callable in callables.iter().filter(|c| applies(c, old_version)) {
                     let name = &callable.name;
                     if old.exists(name) {
                         say(Severity::Ok, format!("`{name}` exists in {old_version}"));

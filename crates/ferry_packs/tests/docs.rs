@@ -119,7 +119,7 @@ fn every_toml_example_of_the_pack_doc_is_true() {
                     line: err.line,
                     message: err.message,
                 };
-                let printed = format!("ferry: error: {shown}");
+                let printed = format!("error: {shown}");
                 let next = blocks
                     .get(index + 1)
                     .filter(|b| b.info == "text")

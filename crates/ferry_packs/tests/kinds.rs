@@ -468,11 +468,11 @@ fn replace_call_leaves_what_the_template_cannot_say_for_review() {
         fixed.text
     );
     // Placed before `.`, a sum is parenthesised, so it keeps its meaning.
-    let wrap = "import delta\n\ndelta.wrap(a + b)\ndelta.wrap(name)\n";
+    let wrap = "import delta\n\ndelta.wrap(a + b)\ndelta.wrap(name)\ndelta.wrap(5)\n";
     let fixed = fix_source(wrap, &[replace_pack()], &Settings::default(), false).unwrap();
     assert_eq!(
         fixed.text,
-        "import delta\n\n(a + b).wrapped()\nname.wrapped()\n"
+        "import delta\n\n(a + b).wrapped()\nname.wrapped()\n(5).wrapped()\n"
     );
 }
 

@@ -162,7 +162,8 @@ fn rewrite(
     Ok(out)
 }
 
-/// An expression that binds tighter than an attribute access.
+/// An expression that binds tighter than an attribute access. (Not a
+/// number: `5.bit_length()` is a syntax error, `(5).bit_length()` is not.)
 fn is_atom(value: &Expr) -> bool {
     matches!(
         value,
@@ -170,7 +171,6 @@ fn is_atom(value: &Expr) -> bool {
             | Expr::Attribute(_)
             | Expr::Call(_)
             | Expr::Subscript(_)
-            | Expr::NumberLiteral(_)
             | Expr::StringLiteral(_)
             | Expr::BytesLiteral(_)
             | Expr::BooleanLiteral(_)
