@@ -143,7 +143,7 @@ fn check_releases(
     let names = names_to_look_up(spec);
     let mut answers = Vec::new();
     for (spec_text, version) in [(old, &old_version), (new, &new_version)] {
-        if spec.library.name == "python" {
+        let python = if spec.library.name == "python" {
             // The interpreter itself: found, never installed.
             let parts: Vec<u64> = version
                 .to_string()
@@ -160,23 +160,17 @@ fn check_releases(
                 python.version,
                 python.executable.display()
             );
-            let report = look_up_names(&python, "python", &names)?;
-            let by_name = report
-                .names
-                .into_iter()
-                .map(|n| (n.name.clone(), n))
-                .collect();
-            answers.push(Answers(by_name));
-            continue;
-        }
-        eprintln!("Installing {spec_text} (cached)…");
-        let env = EnvSpec {
-            pins: vec![format!("{}=={version}", spec.library.name)],
-            find_links: args.find_links.iter().map(|d| cwd.join(d)).collect(),
-            ..EnvSpec::default()
+            python
+        } else {
+            eprintln!("Installing {spec_text} (cached)…");
+            let env = EnvSpec {
+                pins: vec![format!("{}=={version}", spec.library.name)],
+                find_links: args.find_links.iter().map(|d| cwd.join(d)).collect(),
+                ..EnvSpec::default()
+            };
+            let python = ensure_env(&base, &cache, &env, timeout)?;
+            Python::find(&InterpreterRequest::from_env(Some(python), cwd.clone()))?
         };
-        let python = ensure_env(&base, &cache, &env, timeout)?;
-        let python = Python::find(&InterpreterRequest::from_env(Some(python), cwd.clone()))?;
         let report = look_up_names(&python, &spec.library.name, &names)?;
         let by_name = report
             .names

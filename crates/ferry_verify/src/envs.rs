@@ -242,16 +242,31 @@ mod tests {
     /// One build at a time: [`BUILDING`] is the process's.
     static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-    #[test]
-    fn a_build_pip_refuses_leaves_no_venv_behind() {
-        let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    /// The suite's interpreter (`FERRY_TEST_PYTHON`), else `python3`.
+    fn test_python() -> Python {
         let path =
             PathBuf::from(std::env::var("FERRY_TEST_PYTHON").unwrap_or_else(|_| "python3".into()));
-        let base = Python::open(Located {
+        Python::open(Located {
             path,
             source: InterpreterSource::Flag,
         })
-        .unwrap();
+        .unwrap()
+    }
+
+    /// The folders left in a cache: a finished venv or a half-built one.
+    fn folders_in(cache: &Path) -> Vec<PathBuf> {
+        std::fs::read_dir(cache)
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| path.is_dir())
+            .collect()
+    }
+
+    #[test]
+    fn a_build_pip_refuses_leaves_no_venv_behind() {
+        let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+        let base = test_python();
         let cache = tempfile::tempdir().unwrap();
         // pip rejects the requirement before it reaches the index.
         let spec = EnvSpec {
@@ -260,12 +275,7 @@ mod tests {
         };
         let error = ensure_env(&base, cache.path(), &spec, Duration::from_secs(120)).unwrap_err();
         assert!(matches!(error, VerifyError::Failed { .. }), "{error}");
-        let folders: Vec<PathBuf> = std::fs::read_dir(cache.path())
-            .unwrap()
-            .filter_map(Result::ok)
-            .map(|entry| entry.path())
-            .filter(|path| path.is_dir())
-            .collect();
+        let folders = folders_in(cache.path());
         assert!(folders.is_empty(), "left behind: {folders:?}");
     }
 
@@ -274,13 +284,7 @@ mod tests {
     #[test]
     fn an_abandoned_build_ends_pip_and_leaves_no_venv_behind() {
         let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
-        let path =
-            PathBuf::from(std::env::var("FERRY_TEST_PYTHON").unwrap_or_else(|_| "python3".into()));
-        let base = Python::open(Located {
-            path,
-            source: InterpreterSource::Flag,
-        })
-        .unwrap();
+        let base = test_python();
         let cache = tempfile::tempdir().unwrap();
         // Accepts connections and never answers: pip waits on it.
         let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -322,12 +326,7 @@ mod tests {
             started.elapsed() < Duration::from_secs(20),
             "pip was ended, not waited for"
         );
-        let left: Vec<PathBuf> = std::fs::read_dir(cache.path())
-            .unwrap()
-            .filter_map(Result::ok)
-            .map(|entry| entry.path())
-            .filter(|path| path.is_dir())
-            .collect();
+        let left = folders_in(cache.path());
         assert!(left.is_empty(), "left behind: {left:?}");
         drop(silent);
     }
