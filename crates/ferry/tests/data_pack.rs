@@ -1135,3 +1135,57 @@ fn pack_check_says_when_a_pack_is_named_like_a_built_in_one() {
         text(&output)
     );
 }
+
+/// The Python pack (`packs/python`, not enabled by default yet): every name
+/// it states is where it says on the real interpreters, and every fixed
+/// fixture runs on 3.13 and on 3.9.
+#[test]
+fn the_python_pack_holds_on_the_real_interpreters() {
+    let pack = repo().join("packs/python/pack.toml");
+    let output = ferry(
+        Path::new("."),
+        &[
+            "pack",
+            "check",
+            pack.to_str().unwrap(),
+            "--old",
+            "python==3.9",
+            "--new",
+            "python==3.13",
+        ],
+    );
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains(" contradicted") && shown.contains(": 0 contradicted, 0 to look at."),
+        "{shown}"
+    );
+    let fixtures = repo().join("packs/python/fixtures");
+    let mut ran = 0;
+    for rule in std::fs::read_dir(&fixtures).unwrap() {
+        for entry in std::fs::read_dir(rule.unwrap().path()).unwrap() {
+            let path = entry.unwrap().path();
+            if !path.to_string_lossy().ends_with(".fixed.py") {
+                continue;
+            }
+            for (major, minor) in [(3, 13), (3, 9)] {
+                let python = ferry_verify::find_release(major, minor)
+                    .unwrap_or_else(|err| panic!("Python {major}.{minor} (pyenv): {err}"));
+                let output = Command::new(&python.executable)
+                    .arg(&path)
+                    .env("PYTHONDONTWRITEBYTECODE", "1")
+                    .output()
+                    .unwrap();
+                assert!(
+                    output.status.success(),
+                    "{} on {}: {}",
+                    path.display(),
+                    python.version,
+                    text(&output)
+                );
+            }
+            ran += 1;
+        }
+    }
+    assert!(ran >= 2, "the fixed fixtures ran: {ran}");
+}

@@ -1,5 +1,7 @@
-//! The built-in packs' data rules (`packs/<pack>/pack.toml`) pass their own
-//! `ferry pack test`, and say what their Rust half says about the library.
+//! The packs of the repository (`packs/<pack>/pack.toml`: the built-in
+//! ones' data rules, and `packs/python`, loaded with `--pack`) pass their
+//! own `ferry pack test`, and the websockets file says what its Rust half
+//! says about the library.
 
 use std::path::Path;
 
