@@ -168,9 +168,20 @@ impl RuleGate {
         for &rule in &index.always {
             present[rule] = true;
         }
+        // A word found once is enough: stop when every word has been.
+        let mut seen = vec![false; index.rules_of_word.len()];
+        let mut unseen = seen.len();
         for found in index.searcher.find_overlapping_iter(text) {
-            for &rule in &index.rules_of_word[found.pattern().as_usize()] {
+            let word = found.pattern().as_usize();
+            if std::mem::replace(&mut seen[word], true) {
+                continue;
+            }
+            for &rule in &index.rules_of_word[word] {
                 present[rule] = true;
+            }
+            unseen -= 1;
+            if unseen == 0 {
+                break;
             }
         }
         Some(present)
