@@ -108,79 +108,88 @@ pub(crate) struct RawRule {
     pub renames: Option<Vec<Spanned<RawMove>>>,
 }
 
-/// A flagged name: the qualified name, or a table with its own message.
+/// A list entry written as a qualified name, or as a table whose `name`
+/// it is (with more keys): a flagged name, a callable.
 #[derive(Debug)]
-pub(crate) struct RawName {
-    pub name: String,
-    pub message: Option<String>,
+pub(crate) enum NameOrTable<T> {
+    Name(String),
+    Table(T),
 }
+
+/// The table form of a [`NameOrTable`] entry.
+pub(crate) trait EntryTable {
+    /// What an entry may be, for serde's "invalid type" error.
+    const EXPECTING: &'static str;
+    fn name(&self) -> &str;
+}
+
+// By hand rather than `untagged`, so a table's unknown key is named in the
+// error instead of "did not match any variant".
+impl<'de, T: Deserialize<'de> + EntryTable> Deserialize<'de> for NameOrTable<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de> + EntryTable> serde::de::Visitor<'de> for Visitor<T> {
+            type Value = NameOrTable<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(T::EXPECTING)
+            }
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Self::Value, E> {
+                Ok(NameOrTable::Name(value.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(NameOrTable::Table)
+            }
+        }
+        deserializer.deserialize_any(Visitor(std::marker::PhantomData))
+    }
+}
+
+impl<T: EntryTable> NameOrTable<T> {
+    pub fn name(&self) -> &str {
+        match self {
+            NameOrTable::Name(name) => name,
+            NameOrTable::Table(table) => table.name(),
+        }
+    }
+
+    pub fn table(&self) -> Option<&T> {
+        match self {
+            NameOrTable::Name(_) => None,
+            NameOrTable::Table(table) => Some(table),
+        }
+    }
+}
+
+/// A flagged name: the qualified name, or a table with its own message.
+pub(crate) type RawName = NameOrTable<RawNameTable>;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawNameTable {
+pub(crate) struct RawNameTable {
     name: String,
-    message: Option<String>,
+    pub message: Option<String>,
 }
 
-impl<'de> Deserialize<'de> for RawName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RawName;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a qualified name, or a table with `name` and `message`")
-            }
-            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<RawName, E> {
-                Ok(RawName {
-                    name: value.to_string(),
-                    message: None,
-                })
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawName, A::Error> {
-                RawNameTable::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(
-                    |t| RawName {
-                        name: t.name,
-                        message: t.message,
-                    },
-                )
-            }
-        }
-        deserializer.deserialize_any(Visitor)
+impl EntryTable for RawNameTable {
+    const EXPECTING: &'static str = "a qualified name, or a table with `name` and `message`";
+    fn name(&self) -> &str {
+        &self.name
     }
 }
 
 /// A callable: its qualified name, or a table that also says from which
 /// release the name reaches the API the rule is about.
-#[derive(Debug)]
-pub(crate) enum RawCallable {
-    Name(String),
-    Table(RawCallableTable),
-}
+pub(crate) type RawCallable = NameOrTable<RawCallableTable>;
 
-// By hand rather than `untagged`, so a table's unknown key is named in the
-// error instead of "did not match any variant".
-impl<'de> Deserialize<'de> for RawCallable {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RawCallable;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str(
-                    "a qualified name, or a table with `name` and `since`, `requires`, `message`",
-                )
-            }
-            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<RawCallable, E> {
-                Ok(RawCallable::Name(value.to_string()))
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                map: A,
-            ) -> Result<RawCallable, A::Error> {
-                RawCallableTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-                    .map(RawCallable::Table)
-            }
-        }
-        deserializer.deserialize_any(Visitor)
+impl EntryTable for RawCallableTable {
+    const EXPECTING: &'static str =
+        "a qualified name, or a table with `name` and `since`, `requires`, `message`";
+    fn name(&self) -> &str {
+        &self.name
     }
 }
 
@@ -1144,11 +1153,11 @@ fn check_rule(
                         messages: {
                             let mut messages = std::collections::BTreeMap::new();
                             for entry in raw.names.iter().flat_map(|n| n.get_ref()) {
-                                if let Some(message) = &entry.message {
+                                if let Some(message) = entry.table().and_then(|t| t.message.as_ref()) {
                                     check_template(message).map_err(|why| {
                                         at(raw.names.as_ref().map_or(0..0, Spanned::span), why)
                                     })?;
-                                    messages.insert(entry.name.clone(), message.clone());
+                                    messages.insert(entry.name().to_string(), message.clone());
                                 }
                             }
                             messages
@@ -1247,7 +1256,10 @@ fn names_of(raw: &Option<Spanned<Vec<RawName>>>) -> Option<Spanned<Vec<String>>>
     raw.as_ref().map(|list| {
         Spanned::new(
             list.span(),
-            list.get_ref().iter().map(|n| n.name.clone()).collect(),
+            list.get_ref()
+                .iter()
+                .map(|n| n.name().to_string())
+                .collect(),
         )
     })
 }
