@@ -43,14 +43,20 @@ fn vars<'v>(
     }
 }
 
-/// The message of a call: its callable's, else the rule's, else `default`.
+/// The message of a call: its callable's, else `own` (a removed keyword's), else the
+/// rule's, else `default`.
 fn main_message(
     rule: &DataRule,
     reached: &CallOf<'_, '_>,
+    own: Option<&str>,
     vars: &Vars<'_>,
     default: String,
 ) -> String {
-    match reached.callable_message().or(rule.message.as_deref()) {
+    match reached
+        .callable_message()
+        .or(own)
+        .or(rule.message.as_deref())
+    {
         Some(template) => rule.render(template, vars),
         None => default,
     }
@@ -85,6 +91,7 @@ pub fn rename(
     let message = main_message(
         rule,
         &reached,
+        None,
         &vars,
         format!(
             "`{}` takes `{new}` instead of `{old}` from {}",
@@ -243,18 +250,17 @@ pub fn remove(
         };
         let name = removed.name.as_str();
         let vars = vars(&reached, &candidates, name, "");
-        let message = match reached
-            .callable_message()
-            .or(removed.message.as_deref())
-            .or(rule.message.as_deref())
-        {
-            Some(template) => rule.render(template, &vars),
-            None => format!(
+        let message = main_message(
+            rule,
+            &reached,
+            removed.message.as_deref(),
+            &vars,
+            format!(
                 "`{}` takes no `{name}` from {}",
                 reached.shown(),
                 rule.since_text()
             ),
-        };
+        );
         let vars = Vars {
             message: &message,
             ..vars
@@ -317,7 +323,7 @@ pub fn flag(
     let candidates = reached.candidates();
     let vars = vars(&reached, &candidates, keyword_name, "");
     // A flag always has a message (the format requires one).
-    let message = main_message(rule, &reached, &vars, String::new());
+    let message = main_message(rule, &reached, None, &vars, String::new());
     let vars = Vars {
         message: &message,
         ..vars
