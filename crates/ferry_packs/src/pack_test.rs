@@ -82,8 +82,7 @@ pub fn run_pack_tests(dir: &Path, update: bool) -> Result<Vec<FixtureResult>, Pa
         };
         let files = sorted_entries(&rule_dir).map_err(|err| layout(&rule_dir, err.to_string()))?;
         for file in files {
-            let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if !name.ends_with(".py") || name.ends_with(".fixed.py") {
+            if !is_fixture_input(&file) {
                 continue;
             }
             let (failure, updated) = match run_fixture(pack, rule.code(), &file, update) {
@@ -104,6 +103,14 @@ pub fn run_pack_tests(dir: &Path, update: bool) -> Result<Vec<FixtureResult>, Pa
         ));
     }
     Ok(results)
+}
+
+/// Whether a fixture folder's file is a fixture's input: a `.py` file
+/// other than an expected output (`NAME.fixed.py`).
+pub fn is_fixture_input(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with(".py") && !n.ends_with(".fixed.py"))
 }
 
 fn sorted_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {

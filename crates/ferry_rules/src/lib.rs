@@ -92,13 +92,7 @@ pub fn fixture_dirs() -> Vec<(String, std::path::PathBuf)> {
     dirs
 }
 
-/// Whether a fixture folder's file is a fixture's input: a `.py` file
-/// other than a pack test's expected output (`NAME.fixed.py`).
-pub fn is_fixture_input(path: &std::path::Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.ends_with(".py") && !n.ends_with(".fixed.py"))
-}
+pub use ferry_packs::pack_test::is_fixture_input;
 
 /// Looks a rule up by code (case-insensitive), in every pack.
 pub fn find_rule(code: &str) -> Option<(&'static Pack, &'static RegisteredRule)> {
