@@ -1189,3 +1189,28 @@ fn the_python_pack_holds_on_the_real_interpreters() {
     }
     assert!(ran >= 2, "the fixed fixtures ran: {ran}");
 }
+
+/// Every fixed fixture of the acme pack runs on acme-client 2.0, the
+/// release its fixes are written for (its requirement floor).
+#[test]
+fn the_acme_pack_s_fixed_fixtures_run_on_the_new_release() {
+    let (_, v2) = acme_releases();
+    let mut ran = 0;
+    for rule in std::fs::read_dir(acme_pack().join("fixtures")).unwrap() {
+        for entry in std::fs::read_dir(rule.unwrap().path()).unwrap() {
+            let path = entry.unwrap().path();
+            if !path.to_string_lossy().ends_with(".fixed.py") {
+                continue;
+            }
+            let output = run_python(&path, v2);
+            assert!(
+                output.status.success(),
+                "{}: {}",
+                path.display(),
+                text(&output)
+            );
+            ran += 1;
+        }
+    }
+    assert_eq!(ran, 4);
+}
