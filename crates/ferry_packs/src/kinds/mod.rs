@@ -29,10 +29,9 @@ pub struct DataRule {
     pub(crate) messages: ExtraMessages,
     pub(crate) opt_in: bool,
     pub(crate) kind: Kind,
-    /// The words a file must spell for the rule to find anything.
+    /// The words a file must spell for the rule to find anything (for
+    /// `move-name`, the last part of every old name).
     pub(crate) words: Vec<&'static str>,
-    /// For `move-name`: the last part of every old name.
-    pub(crate) move_names: Vec<&'static str>,
 }
 
 /// What a message template may name (see [`crate::format::PLACEHOLDERS`]).
@@ -77,10 +76,6 @@ impl DataRule {
         };
         words.sort_unstable();
         words.dedup();
-        let move_names = match &spec.kind {
-            Kind::MoveName { .. } => words.clone(),
-            _ => Vec::new(),
-        };
         let mut doc = spec.summary.clone();
         if !spec.doc.is_empty() {
             doc.push_str("\n\n");
@@ -102,7 +97,6 @@ impl DataRule {
             opt_in: spec.opt_in,
             kind: spec.kind.clone(),
             words,
-            move_names,
         }
     }
 

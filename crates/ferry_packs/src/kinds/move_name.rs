@@ -25,7 +25,7 @@ pub fn check(
         module,
         checker,
         &Moves {
-            names: &rule.move_names,
+            names: &rule.words,
             replacement: &replacement,
         },
         None,
