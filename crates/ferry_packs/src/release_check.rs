@@ -235,7 +235,7 @@ pub fn judge(
 }
 
 /// A release and what it says about names.
-type Release<'a> = (&'a Version, &'a dyn Api);
+type Installed<'a> = (&'a Version, &'a dyn Api);
 
 /// `old_name` exists on the old release, and `new_name`, which the fix
 /// writes, on the new one; `old_name` still there is a note.
@@ -243,8 +243,8 @@ fn moved(
     say: &mut impl FnMut(Severity, String),
     old_name: &str,
     new_name: &str,
-    (old_version, old): Release<'_>,
-    (new_version, new): Release<'_>,
+    (old_version, old): Installed<'_>,
+    (new_version, new): Installed<'_>,
 ) {
     if old.exists(old_name) {
         say(
@@ -281,8 +281,8 @@ fn moved(
 fn gone(
     say: &mut impl FnMut(Severity, String),
     name: &str,
-    (old_version, old): Release<'_>,
-    (new_version, new): Release<'_>,
+    (old_version, old): Installed<'_>,
+    (new_version, new): Installed<'_>,
 ) {
     if old.exists(name) {
         say(Severity::Ok, format!("`{name}` exists in {old_version}"));
