@@ -102,6 +102,11 @@ pub struct PackCheckArgs {
     /// The Python to make the venvs with (default: found as `ferry doctor` finds it).
     #[arg(long, value_name = "PATH", requires = "releases")]
     pub python: Option<PathBuf>,
+    /// For a pack about `python`: check each rule on the interpreter before its `since`
+    /// (where its names must still exist) and on its `since` (where they must be gone),
+    /// with the interpreters found as `ferry doctor` finds them.
+    #[arg(long, conflicts_with = "releases")]
+    pub at_removal: bool,
     /// Stop installing a release after this many seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 600)]
     pub timeout: u64,

@@ -83,6 +83,7 @@ fn check(args: PackCheckArgs) -> Result<ExitStatus> {
     print(&valid)?;
     match (&args.old, &args.new) {
         (Some(old), Some(new)) => check_releases(&args, &spec, old, new),
+        _ if args.at_removal => check_at_removal(&spec),
         _ => Ok(ExitStatus::Success),
     }
 }
@@ -128,6 +129,108 @@ impl Api for Answers {
     }
 }
 
+/// `--at-removal`: each rule of a python pack judged on the interpreter
+/// before its `since` and on its `since` (3.11 and 3.12 for a rule of
+/// 3.12), so a name removed a release later than the pack says fails.
+fn check_at_removal(spec: &PackSpec) -> Result<ExitStatus> {
+    if spec.library.name != "python" {
+        bail!(
+            "--at-removal: the pack is about `{}`; only a pack about `python` knows the release before each `since` (use --old and --new)",
+            spec.library.name
+        );
+    }
+    let mut by_since: BTreeMap<Version, Vec<ferry_packs::RuleSpec>> = BTreeMap::new();
+    for rule in &spec.rules {
+        by_since
+            .entry(rule.since.version().clone())
+            .or_default()
+            .push(rule.clone());
+    }
+    let mut interpreters: BTreeMap<(u64, u64), Python> = BTreeMap::new();
+    let mut interpreter = |major: u64, minor: u64| -> Result<Python> {
+        if let Some(python) = interpreters.get(&(major, minor)) {
+            return Ok(python.clone());
+        }
+        let python = ferry_verify::find_release(major, minor)?;
+        eprintln!(
+            "Using Python {} ({})",
+            python.version,
+            python.executable.display()
+        );
+        interpreters.insert((major, minor), python.clone());
+        Ok(python)
+    };
+    let mut out = String::new();
+    let (mut facts, mut failed, mut notes) = (0, 0, 0);
+    for (since, rules) in by_since {
+        let (major, minor) = major_minor(&since);
+        if minor == 0 {
+            bail!("--at-removal: a rule's `since` is {since}: there is no release of the same major before it");
+        }
+        let subset = PackSpec {
+            rules,
+            ..spec.clone()
+        };
+        let names = names_to_look_up(&subset);
+        let before: Version = format!("{major}.{}", minor - 1).parse()?;
+        let mut answers = Vec::new();
+        for (major, minor) in [(major, minor - 1), (major, minor)] {
+            let python = interpreter(major, minor)?;
+            let report = look_up_names(&python, "python", &names)?;
+            answers.push(Answers(
+                report
+                    .names
+                    .into_iter()
+                    .map(|n| (n.name.clone(), n))
+                    .collect(),
+            ));
+        }
+        let verdicts = judge(&subset, &before, &answers[0], &since, &answers[1]);
+        out.push_str(&format!("# rules of {since}: on {before} and {since}\n"));
+        push_verdicts(&mut out, &verdicts);
+        facts += verdicts.len();
+        failed += count(&verdicts, Severity::Fail);
+        notes += count(&verdicts, Severity::Note);
+    }
+    out.push_str(&format!(
+        "\n{facts} facts checked, each rule on the release before its `since` and on its `since`: {failed} contradicted, {notes} to look at.\n"
+    ));
+    print(&out)?;
+    Ok(if failed == 0 {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Findings
+    })
+}
+
+/// A release's major and minor numbers (`3.12.1` → `(3, 12)`).
+fn major_minor(version: &Version) -> (u64, u64) {
+    let parts: Vec<u64> = version
+        .to_string()
+        .split('.')
+        .filter_map(|p| p.parse().ok())
+        .collect();
+    (
+        parts.first().copied().unwrap_or(3),
+        parts.get(1).copied().unwrap_or(0),
+    )
+}
+
+fn push_verdicts(out: &mut String, verdicts: &[ferry_packs::release_check::Verdict]) {
+    for verdict in verdicts {
+        let label = match verdict.severity {
+            Severity::Ok => "ok  ",
+            Severity::Note => "note",
+            Severity::Fail => "FAIL",
+        };
+        out.push_str(&format!("{label}  {}  {}\n", verdict.code, verdict.text));
+    }
+}
+
+fn count(verdicts: &[ferry_packs::release_check::Verdict], severity: Severity) -> usize {
+    verdicts.iter().filter(|v| v.severity == severity).count()
+}
+
 fn check_releases(
     args: &PackCheckArgs,
     spec: &PackSpec,
@@ -145,15 +248,7 @@ fn check_releases(
     for (spec_text, version) in [(old, &old_version), (new, &new_version)] {
         let python = if spec.library.name == "python" {
             // The interpreter itself: found, never installed.
-            let parts: Vec<u64> = version
-                .to_string()
-                .split('.')
-                .filter_map(|p| p.parse().ok())
-                .collect();
-            let (major, minor) = (
-                parts.first().copied().unwrap_or(3),
-                parts.get(1).copied().unwrap_or(0),
-            );
+            let (major, minor) = major_minor(version);
             let python = ferry_verify::find_release(major, minor)?;
             eprintln!(
                 "Using Python {} ({})",
@@ -181,22 +276,9 @@ fn check_releases(
     }
     let verdicts = judge(spec, &old_version, &answers[0], &new_version, &answers[1]);
     let mut out = String::new();
-    for verdict in &verdicts {
-        let label = match verdict.severity {
-            Severity::Ok => "ok  ",
-            Severity::Note => "note",
-            Severity::Fail => "FAIL",
-        };
-        out.push_str(&format!("{label}  {}  {}\n", verdict.code, verdict.text));
-    }
-    let failed = verdicts
-        .iter()
-        .filter(|v| v.severity == Severity::Fail)
-        .count();
-    let notes = verdicts
-        .iter()
-        .filter(|v| v.severity == Severity::Note)
-        .count();
+    push_verdicts(&mut out, &verdicts);
+    let failed = count(&verdicts, Severity::Fail);
+    let notes = count(&verdicts, Severity::Note);
     out.push_str(&format!(
         "\n{} facts checked on {} {old_version} and {new_version}: {failed} contradicted, {notes} to look at.\n",
         verdicts.len(),

@@ -1136,18 +1136,19 @@ fn pack_check_says_when_a_pack_is_named_like_a_built_in_one() {
     );
 }
 
-/// The Python pack (`packs/python`, not enabled by default yet): every name
-/// it states is where it says on the real interpreters, and every fixed
-/// fixture runs on 3.13 and on 3.9.
+/// The Python pack (`packs/python`): every name it states is where it says
+/// on the real interpreters, over the whole range and at each rule's own
+/// removal (present on the release before its `since`, gone on it).
 #[test]
 fn the_python_pack_holds_on_the_real_interpreters() {
     let pack = repo().join("packs/python/pack.toml");
+    let pack = pack.to_str().unwrap();
     let output = ferry(
         Path::new("."),
         &[
             "pack",
             "check",
-            pack.to_str().unwrap(),
+            pack,
             "--old",
             "python==3.9",
             "--new",
@@ -1156,30 +1157,106 @@ fn the_python_pack_holds_on_the_real_interpreters() {
     );
     let shown = text(&output);
     assert_eq!(output.status.code(), Some(0), "{shown}");
+    // The notes are the opt-in deprecations (PY032), still there by design.
+    assert!(shown.contains(": 0 contradicted, "), "{shown}");
     assert!(
-        shown.contains(" contradicted") && shown.contains(": 0 contradicted, 0 to look at."),
+        shown
+            .lines()
+            .filter(|l| l.starts_with("note"))
+            .all(|l| l.contains("PY032")),
         "{shown}"
     );
+    let output = ferry(Path::new("."), &["pack", "check", pack, "--at-removal"]);
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{shown}");
+    for group in [
+        "# rules of 3.10: on 3.9 and 3.10",
+        "# rules of 3.11: on 3.10 and 3.11",
+        "# rules of 3.12: on 3.11 and 3.12",
+        "# rules of 3.13: on 3.12 and 3.13",
+    ] {
+        assert!(shown.contains(group), "{group}: {shown}");
+    }
+    assert!(shown.contains(": 0 contradicted, "), "{shown}");
+    // A rule whose `since` is a release too late fails there: `imp` is
+    // already gone from 3.12, so a pack saying 3.13 is contradicted on 3.12.
+    let dir = tempfile::tempdir().unwrap();
+    let late = dir.path().join("late.toml");
+    std::fs::write(
+        &late,
+        "name = \"late\"\nsummary = \"s\"\nprefix = \"LT\"\n\n[library]\nname = \"python\"\npackages = [\"imp\"]\nbreaking = \"3.13\"\n\n[[rules]]\ncode = \"LT001\"\nname = \"Imp\"\nkind = \"flag\"\nsummary = \"s\"\nnames = [\"imp\"]\nmessage = \"use importlib\"\n",
+    )
+    .unwrap();
+    let output = ferry(
+        Path::new("."),
+        &["pack", "check", late.to_str().unwrap(), "--at-removal"],
+    );
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("FAIL  LT001  `imp` does not exist in 3.12"),
+        "{shown}"
+    );
+}
+
+/// Every fixable fixture of the Python pack: its `before` fails on the real
+/// 3.13 (an opt-in deprecation's under `-W error`), its `after` runs on
+/// 3.13 and on 3.9, the oldest release the fixtures allow.
+#[test]
+fn the_python_pack_s_fixes_make_failing_code_run_on_3_13_and_3_9() {
     let fixtures = repo().join("packs/python/fixtures");
+    let spec = ferry_packs::read_pack_file(&repo().join("packs/python/pack.toml")).unwrap();
+    let run = |python: &ferry_verify::Python, path: &Path, warnings_are_errors: bool| {
+        let mut command = Command::new(&python.executable);
+        if warnings_are_errors {
+            command.args(["-W", "error::DeprecationWarning"]);
+        }
+        command
+            .arg(path)
+            .current_dir(path.parent().unwrap())
+            .env("PYTHONDONTWRITEBYTECODE", "1")
+            .output()
+            .unwrap()
+    };
+    let find = |major, minor| {
+        ferry_verify::find_release(major, minor)
+            .unwrap_or_else(|err| panic!("Python {major}.{minor} (pyenv): {err}"))
+    };
+    let (py313, py39) = (find(3, 13), find(3, 9));
     let mut ran = 0;
     for rule in std::fs::read_dir(&fixtures).unwrap() {
-        for entry in std::fs::read_dir(rule.unwrap().path()).unwrap() {
-            let path = entry.unwrap().path();
-            if !path.to_string_lossy().ends_with(".fixed.py") {
+        let rule = rule.unwrap().path();
+        let code = rule.file_name().unwrap().to_str().unwrap().to_string();
+        let opt_in = spec
+            .rules
+            .iter()
+            .find(|r| r.code == code)
+            .unwrap_or_else(|| panic!("{code}: no such rule"))
+            .opt_in;
+        for entry in std::fs::read_dir(&rule).unwrap() {
+            let after = entry.unwrap().path();
+            let Some(before) = after
+                .to_str()
+                .unwrap()
+                .strip_suffix(".fixed.py")
+                .map(|stem| PathBuf::from(format!("{stem}.py")))
+            else {
                 continue;
-            }
-            for (major, minor) in [(3, 13), (3, 9)] {
-                let python = ferry_verify::find_release(major, minor)
-                    .unwrap_or_else(|err| panic!("Python {major}.{minor} (pyenv): {err}"));
-                let output = Command::new(&python.executable)
-                    .arg(&path)
-                    .env("PYTHONDONTWRITEBYTECODE", "1")
-                    .output()
-                    .unwrap();
+            };
+            let output = run(&py313, &before, opt_in);
+            assert!(
+                !output.status.success(),
+                "{} runs on {} before the fix: {}",
+                before.display(),
+                py313.version,
+                text(&output)
+            );
+            for python in [&py313, &py39] {
+                let output = run(python, &after, false);
                 assert!(
                     output.status.success(),
                     "{} on {}: {}",
-                    path.display(),
+                    after.display(),
                     python.version,
                     text(&output)
                 );
@@ -1187,7 +1264,7 @@ fn the_python_pack_holds_on_the_real_interpreters() {
             ran += 1;
         }
     }
-    assert!(ran >= 2, "the fixed fixtures ran: {ran}");
+    assert!(ran >= 13, "the fixable fixtures ran: {ran}");
 }
 
 /// Every fixed fixture of the acme pack runs on acme-client 2.0, the

@@ -101,11 +101,13 @@ pub(crate) struct RawRule {
     pub parameters: Option<Spanned<Vec<String>>>,
     /// `replace-call`: the modules the template's names start from.
     pub imports: Option<Spanned<Vec<String>>>,
-    /// `replace-call`: the fix is right in every case (default: unsafe).
+    /// `replace-call`: the fix is right in every case (default: unsafe);
+    /// `remove-keyword`: `false` makes every fix unsafe (default: safe for
+    /// a plain value).
     pub safe: Option<bool>,
     pub moves: Option<Vec<Spanned<RawMove>>>,
     /// `rename-method`: several `{ old, new }` methods of the same classes.
-    pub renames: Option<Vec<Spanned<RawMove>>>,
+    pub renames: Option<Vec<Spanned<RawMethodRename>>>,
 }
 
 /// A list entry written as a qualified name, or as a table whose `name`
@@ -216,6 +218,17 @@ pub(crate) struct RawRemovedKeyword {
 pub(crate) struct RawMove {
     pub old: String,
     pub new: String,
+}
+
+/// A `renames` entry: a method's new name, and the keywords its calls
+/// must rename with it (`readfp(fp, filename=)` → `read_file(fp, source=)`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawMethodRename {
+    pub old: String,
+    pub new: String,
+    #[serde(default)]
+    pub keywords: Vec<RawMove>,
 }
 
 /// A checked pack: everything the kinds and the engine need.
@@ -400,6 +413,15 @@ pub const PLACEHOLDERS: &[&str] = &[
     "since",
 ];
 
+/// One method of a `rename-method` rule: its old and new names, and the
+/// keywords its calls rename with it (`(old, new)`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MethodRename {
+    pub old: String,
+    pub new: String,
+    pub keywords: Vec<(String, String)>,
+}
+
 /// The closed set of rule kinds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
@@ -416,6 +438,9 @@ pub enum Kind {
     RemoveKeyword {
         callables: Vec<Callable>,
         keywords: Vec<RemovedKeyword>,
+        /// `false`: the fix is unsafe even where the value is a plain name
+        /// or literal (the old releases did something with it).
+        safe: bool,
     },
     /// Qualified names that moved (or were renamed in their module):
     /// `(old, new)`, both fully qualified.
@@ -423,8 +448,7 @@ pub enum Kind {
     /// A method of `classes` renamed, on receivers proven to be instances.
     RenameMethod {
         classes: Vec<String>,
-        /// `(old, new)` method names.
-        renames: Vec<(String, String)>,
+        renames: Vec<MethodRename>,
     },
     /// A call rewritten from a template.
     ReplaceCall {
@@ -980,8 +1004,15 @@ fn check_rule(
                 Kind::RemoveKeyword {
                     callables: callables()?,
                     keywords,
+                    safe: raw.safe.unwrap_or(true),
                 },
-                &["callables", "keyword", "keywords", "message-ambiguous"],
+                &[
+                    "callables",
+                    "keyword",
+                    "keywords",
+                    "message-ambiguous",
+                    "safe",
+                ],
             )
         }
         kind @ ("move-name" | "rename-attribute") => {
@@ -1086,17 +1117,39 @@ fn check_rule(
         "rename-method" => {
             let mut renames = Vec::new();
             if raw.old.is_some() || raw.new.is_some() {
-                renames.push((keyword(&raw.old, "old")?, keyword(&raw.new, "new")?));
+                renames.push(MethodRename {
+                    old: keyword(&raw.old, "old")?,
+                    new: keyword(&raw.new, "new")?,
+                    keywords: Vec::new(),
+                });
             }
             for pair in raw.renames.iter().flatten() {
-                let (old, new) = (&pair.get_ref().old, &pair.get_ref().new);
+                let entry = pair.get_ref();
+                let (old, new) = (&entry.old, &entry.new);
                 if !is_identifier(old) || !is_identifier(new) {
                     return Err(at(
                         pair.span(),
                         format!("`renames`: `{old}` → `{new}` are not both method names"),
                     ));
                 }
-                renames.push((old.clone(), new.clone()));
+                let mut keywords = Vec::new();
+                for kw in &entry.keywords {
+                    if !is_identifier(&kw.old) || !is_identifier(&kw.new) || kw.old == kw.new {
+                        return Err(at(
+                            pair.span(),
+                            format!(
+                                "`renames`: `{old}`'s keyword `{}` → `{}` is not a rename of one keyword name to another",
+                                kw.old, kw.new
+                            ),
+                        ));
+                    }
+                    keywords.push((kw.old.clone(), kw.new.clone()));
+                }
+                renames.push(MethodRename {
+                    old: old.clone(),
+                    new: new.clone(),
+                    keywords,
+                });
             }
             if renames.is_empty() {
                 return Err(at(
@@ -1104,8 +1157,11 @@ fn check_rule(
                     "a `rename-method` rule needs `old` and `new`, or `renames`".into(),
                 ));
             }
-            if let Some((old, _)) = renames.iter().find(|(old, new)| old == new) {
-                return Err(at(raw.kind.span(), format!("`{old}` is renamed to itself")));
+            if let Some(rename) = renames.iter().find(|r| r.old == r.new) {
+                return Err(at(
+                    raw.kind.span(),
+                    format!("`{}` is renamed to itself", rename.old),
+                ));
             }
             (
                 Kind::RenameMethod {

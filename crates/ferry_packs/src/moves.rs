@@ -157,6 +157,59 @@ impl<'m> Walker<'_, '_, 'm> {
         }
     }
 
+    /// `from M import A, Old, B` as one `from` line per module: the names
+    /// that stay, then each new module's, in the order first seen, with
+    /// their aliases. `None` where the statement does not start its line or
+    /// holds a comment (which one line per module would lose).
+    fn split_import(
+        &self,
+        stmt: &Stmt,
+        module: &str,
+        legacy: &[(&ferry_python::ast::Alias, (&'m str, &'m str))],
+    ) -> Option<Edit> {
+        let source = self.checker.source;
+        let start = usize::from(stmt.start());
+        let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+        let indent = &source[line_start..start];
+        if !indent.chars().all(|c| c == ' ' || c == '\t')
+            || self.checker.text(stmt.range()).contains('#')
+        {
+            return None;
+        }
+        let Stmt::ImportFrom(import) = stmt else {
+            return None;
+        };
+        let mut groups: Vec<(&str, Vec<String>)> = Vec::new();
+        for alias in &import.names {
+            let moved = legacy
+                .iter()
+                .find(|(a, _)| std::ptr::eq(*a, alias))
+                .map(|(_, r)| *r);
+            let (target, name) = match moved {
+                Some((new_module, new_name)) => (new_module, new_name),
+                None => (module, alias.name.as_str()),
+            };
+            let bound = alias
+                .asname
+                .as_ref()
+                .map(|a| format!("{name} as {}", a.as_str()))
+                .unwrap_or_else(|| name.to_string());
+            match groups.iter_mut().find(|(m, _)| *m == target) {
+                Some((_, names)) => names.push(bound),
+                None => groups.push((target, vec![bound])),
+            }
+        }
+        let eol = crate::imports::line_ending(source);
+        let lines: Vec<String> = groups
+            .iter()
+            .map(|(m, names)| format!("from {m} import {}", names.join(", ")))
+            .collect();
+        Some(Edit::replacement(
+            lines.join(&format!("{eol}{indent}")),
+            stmt.range(),
+        ))
+    }
+
     fn replacement(&self, qualified: &str) -> Option<(&'m str, &'m str)> {
         let moved = (self.moves.replacement)(qualified);
         debug_assert!(
@@ -218,9 +271,15 @@ impl<'a> Visitor<'a> for Walker<'_, 'a, '_> {
                             stmt.range(),
                         ));
                     }
-                    ([(alias, _), ..], _) => {
-                        self.block(alias.name.range(), "it is imported together with other names: split the import, then rerun");
-                    }
+                    ([(alias, _), ..], _) => match self.split_import(stmt, module, &legacy) {
+                        Some(edit) => {
+                            for (alias, _) in &legacy {
+                                self.note(alias.name.range());
+                            }
+                            self.edits.push(edit);
+                        }
+                        None => self.block(alias.name.range(), "it is imported together with other names on a line Ferry cannot split (comments inside, or another statement on the line): split the import, then rerun"),
+                    },
                 }
                 return;
             }

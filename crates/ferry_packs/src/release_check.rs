@@ -64,9 +64,9 @@ pub fn names_to_look_up(spec: &PackSpec) -> Vec<String> {
             Kind::FlagName { names: flagged, .. } => names.extend(flagged.iter().cloned()),
             Kind::RenameMethod { classes, renames } => {
                 for class in classes {
-                    for (old, new) in renames {
-                        names.push(format!("{class}.{old}"));
-                        names.push(format!("{class}.{new}"));
+                    for rename in renames {
+                        names.push(format!("{class}.{}", rename.old));
+                        names.push(format!("{class}.{}", rename.new));
                     }
                 }
             }
@@ -148,6 +148,7 @@ pub fn judge(
             Kind::RemoveKeyword {
                 callables,
                 keywords,
+                ..
             } => {
                 for removed in keywords {
                     gone_in_new(
@@ -186,10 +187,11 @@ pub fn judge(
                 }
             }
             Kind::RenameMethod { classes, renames } => {
-                for (class, (old_method, new_method)) in classes
+                for (class, rename) in classes
                     .iter()
-                    .flat_map(|class| renames.iter().map(move |pair| (class, pair)))
+                    .flat_map(|class| renames.iter().map(move |rename| (class, rename)))
                 {
+                    let (old_method, new_method) = (&rename.old, &rename.new);
                     let old_name = format!("{class}.{old_method}");
                     let new_name = format!("{class}.{new_method}");
                     moved(

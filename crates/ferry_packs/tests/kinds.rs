@@ -110,6 +110,29 @@ fn conditional_imports_make_review_items() {
         .contains("may be `acme.connect` or `other.connect`"));
 }
 
+/// `safe = false`: the old releases did something with the value, so even
+/// a plain name is an unsafe fix.
+#[test]
+fn remove_keyword_with_safe_false_is_always_unsafe() {
+    let pack = build_pack(
+        &parse_pack(
+            "name = \"eps\"\nsummary = \"s\"\nprefix = \"EP\"\n\n[library]\nname = \"eps\"\npackages = [\"eps\"]\nbreaking = \"2.0\"\n\n[[rules]]\ncode = \"EP001\"\nname = \"Loop\"\nkind = \"remove-keyword\"\nsummary = \"s\"\ncallables = [\"eps.gather\"]\nkeyword = \"loop\"\nsafe = false\n",
+        )
+        .expect("valid"),
+    );
+    let text = "import eps\neps.gather(a, loop=loop)\n";
+    let check = check_source(text, &[pack], &Settings::default()).unwrap();
+    let fix = check.findings[0].fix.as_ref().expect("a fix");
+    assert_eq!(fix.applicability, Applicability::Unsafe);
+    let fixed = |unsafe_fixes| {
+        fix_source(text, &[pack], &Settings::default(), unsafe_fixes)
+            .unwrap()
+            .text
+    };
+    assert_eq!(fixed(false), text);
+    assert_eq!(fixed(true), "import eps\neps.gather(a)\n");
+}
+
 #[test]
 fn remove_keyword_is_safe_for_plain_values_only() {
     let text = "import acme\nacme.connect(u, retries=3)\nacme.connect(u, retries=count())\n";
@@ -411,6 +434,65 @@ template = "{0}.wrapped()"
 safe = true
 "#;
 
+/// A callable imported by name is gone with its import: the import goes
+/// with its one call (the statement, or the name among others); with two
+/// calls, neither is fixed alone, since the first would leave the import.
+#[test]
+fn replace_call_takes_a_name_imported_from_the_module_out_with_its_call() {
+    let outcome = |text: &str| {
+        fix_source(text, &[replace_pack()], &Settings::default(), true)
+            .unwrap()
+            .text
+    };
+    assert_eq!(
+        outcome("from delta import make_suite\n\nsuite = make_suite(Case, 't')\n"),
+        "import delta.loader\n\nsuite = delta.loader.Loader(prefix='t').load(Case)\n"
+    );
+    assert_eq!(
+        outcome("from delta import other, make_suite\n\nsuite = make_suite(Case, 't')\nother()\n"),
+        "from delta import other\nimport delta.loader\n\nsuite = delta.loader.Loader(prefix='t').load(Case)\nother()\n"
+    );
+    let twice = "from delta import make_suite\n\nmake_suite(A, 't')\nmake_suite(B, 't')\n";
+    assert_eq!(outcome(twice), twice);
+    let findings = check_source(twice, &[replace_pack()], &Settings::default())
+        .unwrap()
+        .findings;
+    assert!(
+        findings.iter().all(|f| f.fix.is_none()
+            && f.message
+                .contains("`make_suite` is imported by name and used 2 times")),
+        "{findings:?}"
+    );
+}
+
+/// The template's module read through a name bound to something else
+/// (`from datetime import datetime`) would call the wrong object: a review
+/// item with the replacement to write.
+#[test]
+fn replace_call_does_not_write_a_module_whose_name_is_taken() {
+    let text = "import delta\n\ndelta.make_suite(Case, 't')\n";
+    let taken = "import delta as d\n\ndelta = object()\nd.make_suite(Case, 't')\n";
+    let findings = check_source(taken, &[replace_pack()], &Settings::default())
+        .unwrap()
+        .findings;
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert!(findings[0].fix.is_none(), "{findings:?}");
+    assert!(
+        findings[0]
+            .message
+            .contains("the replacement `delta.loader.Loader(prefix='t').load(Case)` reads the module `delta.loader`, but `delta` is another name here"),
+        "{}",
+        findings[0].message
+    );
+    // Bound to the module itself: fixed.
+    assert_ne!(
+        fix_source(text, &[replace_pack()], &Settings::default(), true)
+            .unwrap()
+            .text,
+        text
+    );
+}
+
 fn replace_pack() -> &'static ferry_engine::Pack {
     static PACK: std::sync::OnceLock<&'static ferry_engine::Pack> = std::sync::OnceLock::new();
     PACK.get_or_init(|| build_pack(&parse_pack(REPLACE_PACK).expect("valid")))
@@ -418,11 +500,11 @@ fn replace_pack() -> &'static ferry_engine::Pack {
 
 #[test]
 fn replace_call_fills_the_template_and_imports_what_it_spells() {
-    let text = "from delta import make_suite\n\nsuite = make_suite(Case, prefix='t')\nother = make_suite(prefix='x', case=Other)\n";
+    let text = "import delta\n\nsuite = delta.make_suite(Case, prefix='t')\nother = delta.make_suite(prefix='x', case=Other)\n";
     let outcome = fix_source(text, &[replace_pack()], &Settings::default(), true).unwrap();
     assert_eq!(
         outcome.text,
-        "from delta import make_suite\nimport delta.loader\n\nsuite = delta.loader.Loader(prefix='t').load(Case)\nother = delta.loader.Loader(prefix='x').load(Other)\n"
+        "import delta\nimport delta.loader\n\nsuite = delta.loader.Loader(prefix='t').load(Case)\nother = delta.loader.Loader(prefix='x').load(Other)\n"
     );
     // Unsafe unless the pack says safe.
     let safe_only = fix_source(text, &[replace_pack()], &Settings::default(), false).unwrap();

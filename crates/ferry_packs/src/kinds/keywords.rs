@@ -228,6 +228,7 @@ pub fn remove(
     rule: &DataRule,
     callables: &[Callable],
     removed: &[RemovedKeyword],
+    safe: bool,
     expr: &Expr,
     checker: &mut Checker<'_>,
 ) {
@@ -291,7 +292,7 @@ pub fn remove(
             remove_argument(checker.source, &call.arguments, keyword.range()).map(|edit| Fix {
                 title: rule.title(&vars, || format!("Remove `{name}`")),
                 edits: vec![edit],
-                applicability: if pure {
+                applicability: if pure && safe {
                     Applicability::Safe
                 } else {
                     Applicability::Unsafe

@@ -67,7 +67,7 @@ impl DataRule {
             Kind::MoveName { moves } => moves.iter().map(|(old, _)| leak(last_part(old))).collect(),
             Kind::FlagName { names, .. } => names.iter().map(|n| leak(last_part(n))).collect(),
             Kind::RenameMethod { renames, .. } => {
-                renames.iter().map(|(old, _)| leak(old.as_str())).collect()
+                renames.iter().map(|r| leak(r.old.as_str())).collect()
             }
             Kind::FlagMethod { methods, .. } => methods.iter().map(|m| leak(m.as_str())).collect(),
             Kind::ReplaceCall { callables, .. } => {
@@ -189,11 +189,11 @@ impl Rule for DataRule {
             // One walk per method the file spells (the gate only says
             // that one of them is).
             Kind::RenameMethod { classes, renames } => {
-                for (old, new) in renames
+                for rename in renames
                     .iter()
-                    .filter(|(old, _)| checker.source.contains(old.as_str()))
+                    .filter(|r| checker.source.contains(r.old.as_str()))
                 {
-                    rename_method::check(self, classes, old, Some(new), module, checker);
+                    rename_method::check(self, classes, &rename.old, Some(rename), module, checker);
                 }
             }
             Kind::FlagMethod { classes, methods } => {
@@ -231,7 +231,8 @@ impl Rule for DataRule {
             Kind::RemoveKeyword {
                 callables,
                 keywords: removed,
-            } => keywords::remove(self, callables, removed, expr, checker),
+                safe,
+            } => keywords::remove(self, callables, removed, *safe, expr, checker),
             Kind::FlagKeyword { callables, keyword } => {
                 keywords::flag(self, callables, keyword, expr, checker)
             }

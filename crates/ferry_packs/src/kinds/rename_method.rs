@@ -11,14 +11,16 @@
 //!
 //! Any other receiver may be anything, and is left alone. A class of the
 //! file that defines the old name itself is overriding it: its instances'
-//! calls are not renamed.
+//! calls are not renamed. A rename's `keywords` are renamed in the calls
+//! with it; a call that spreads `**` into such a method is a review item.
 
 use ferry_engine::{Applicability, Checker, Edit, Fix};
 use ferry_python::ast::visitor::{self, Visitor};
-use ferry_python::ast::{Expr, ExprContext, ModModule, Stmt, StmtClassDef};
+use ferry_python::ast::{Expr, ExprCall, ExprContext, ModModule, Stmt, StmtClassDef};
 use ferry_python::{BindingKind, Origin, Ranged, TextRange};
 
 use super::{DataRule, Vars};
+use crate::format::MethodRename;
 
 /// Renames `old` to `new` on proven instances; with no `new` (a `flag` of
 /// `methods`), reports each use with the pack's message and no fix.
@@ -26,7 +28,7 @@ pub fn check(
     rule: &DataRule,
     classes: &[String],
     old: &str,
-    new: Option<&str>,
+    rename: Option<&MethodRename>,
     module: &ModModule,
     checker: &mut Checker<'_>,
 ) {
@@ -37,9 +39,12 @@ pub fn check(
         subclasses: Vec::new(),
         methods: Vec::new(),
         found: Vec::new(),
+        calls: Vec::new(),
     };
     walker.visit_body(&module.body);
     let found = std::mem::take(&mut walker.found);
+    let calls = std::mem::take(&mut walker.calls);
+    let new = rename.map(|r| r.new.as_str());
     for (range, receiver) in found {
         let vars = Vars {
             callee: &receiver,
@@ -57,9 +62,42 @@ pub fn check(
         let message = rule.message(&vars, || {
             format!("`{receiver}.{old}` is `{new}` from {}", rule.since_text())
         });
+        let mut edits = vec![Edit::replacement(new, range)];
+        let renamed_keywords = rename.map_or(&[][..], |r| r.keywords.as_slice());
+        if let Some(call) = calls
+            .iter()
+            .find(|(attr, _)| *attr == range)
+            .map(|(_, call)| *call)
+            .filter(|_| !renamed_keywords.is_empty())
+        {
+            if call.arguments.keywords.iter().any(|k| k.arg.is_none()) {
+                let names: Vec<String> = renamed_keywords
+                    .iter()
+                    .map(|(old, new)| format!("`{old}=` is `{new}=`"))
+                    .collect();
+                checker.report(
+                    range,
+                    format!(
+                        "{message}, and {}; the call spreads `**` keywords Ferry cannot see: rename it by hand",
+                        names.join(", ")
+                    ),
+                    None,
+                );
+                continue;
+            }
+            for keyword in &call.arguments.keywords {
+                let Some(arg) = &keyword.arg else { continue };
+                if let Some((_, new_keyword)) = renamed_keywords
+                    .iter()
+                    .find(|(old_keyword, _)| old_keyword == arg.as_str())
+                {
+                    edits.push(Edit::replacement(new_keyword, arg.range()));
+                }
+            }
+        }
         let fix = Fix {
             title: rule.title(&vars, || format!("Rename `{old}` to `{new}`")),
-            edits: vec![Edit::replacement(new, range)],
+            edits,
             applicability: Applicability::Safe,
             requires: Some(rule.requires),
         };
@@ -79,6 +117,9 @@ struct Walker<'c, 'a> {
     methods: Vec<(TextRange, String)>,
     /// Where `old` is read on a proven instance, with the class to show.
     found: Vec<(TextRange, String)>,
+    /// The calls of `old` (whatever the receiver), by the range of the
+    /// method's name: where a rename's keywords are.
+    calls: Vec<(TextRange, &'a ExprCall)>,
 }
 
 impl Walker<'_, '_> {
@@ -177,6 +218,13 @@ impl<'a> Visitor<'a> for Walker<'_, 'a> {
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Expr::Call(call) = expr {
+            if let Expr::Attribute(attr) = &*call.func {
+                if attr.attr.as_str() == self.old {
+                    self.calls.push((attr.attr.range(), call));
+                }
+            }
+        }
         if let Expr::Attribute(attr) = expr {
             if attr.ctx == ExprContext::Load && attr.attr.as_str() == self.old {
                 if let Some(class) = self.receiver_class(&attr.value) {

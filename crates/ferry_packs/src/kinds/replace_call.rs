@@ -11,8 +11,9 @@
 //! `import` binds them. The fix is unsafe unless the pack says `safe`.
 
 use ferry_engine::{Applicability, Checker, Edit, Fix};
-use ferry_python::ast::{Expr, ExprCall};
-use ferry_python::Ranged;
+use ferry_python::ast::visitor::{self, Visitor};
+use ferry_python::ast::{Expr, ExprCall, ModModule, Stmt};
+use ferry_python::{Ranged, TextRange, TextSize};
 
 use super::calls::call_of;
 use super::{DataRule, Vars};
@@ -58,9 +59,44 @@ pub fn check(
         checker.report(call.range(), text, None);
         return;
     }
+    // The template's modules are read by their first name: where that name
+    // is bound to something else (`from datetime import datetime`), the
+    // replacement would call an attribute of the wrong object.
+    let conflict = replace.imports.iter().find(|module| {
+        let head = module.split('.').next().unwrap_or(module);
+        let bound = checker.semantic.reaching(head, call.start());
+        !bound.is_empty()
+            && checker
+                .semantic
+                .resolve_name(head, call.start())
+                .candidates()
+                != [ferry_python::QualifiedName::new(head)]
+    });
     match rewrite(replace, call, checker) {
+        Ok(text) if conflict.is_some() => {
+            let module = conflict.expect("a conflicting module");
+            let head = module.split('.').next().unwrap_or(module);
+            checker.report(
+                call.range(),
+                format!(
+                    "{message}; the replacement `{text}` reads the module `{module}`, but `{head}` is another name here: write it by hand"
+                ),
+                None,
+            );
+        }
         Ok(text) => {
             let mut edits = vec![Edit::replacement(text, call.range())];
+            // `from unittest import makeSuite`: the name is gone with the
+            // callable, so its import must go with the call.
+            if let Expr::Name(name) = &*call.func {
+                match from_import_removal(name.id.as_str(), checker) {
+                    Ok(edit) => edits.push(edit),
+                    Err(why) => {
+                        checker.report(call.range(), format!("{message}; {why}"), None);
+                        return;
+                    }
+                }
+            }
             for module in &replace.imports {
                 if !imports_plainly(checker.module, module) {
                     let at = new_import_position(checker.module, checker.source);
@@ -84,6 +120,83 @@ pub fn check(
         }
         Err(why) => checker.report(call.range(), format!("{message}; {why}"), None),
     }
+}
+
+/// The edit that takes `name` out of the top-level `from … import` that
+/// binds it, once the call being replaced is its only use; or why not.
+fn from_import_removal(name: &str, checker: &Checker<'_>) -> Result<Edit, String> {
+    let uses = count_loads(name, checker.module);
+    if uses != 1 {
+        return Err(format!(
+            "`{name}` is imported by name and used {uses} times: import the module and call it through the module, then rerun"
+        ));
+    }
+    let not_here = || {
+        format!("`{name}` is not imported by a top-level `from` import Ferry can edit: rewrite it by hand")
+    };
+    let (stmt, import, index) = checker
+        .module
+        .body
+        .iter()
+        .find_map(|stmt| match stmt {
+            Stmt::ImportFrom(import) => import
+                .names
+                .iter()
+                .position(|a| a.asname.as_ref().unwrap_or(&a.name).as_str() == name)
+                .map(|i| (stmt, import, i)),
+            _ => None,
+        })
+        .ok_or_else(not_here)?;
+    let source = checker.source;
+    if checker.text(stmt.range()).contains('#') {
+        return Err(not_here());
+    }
+    if import.names.len() == 1 {
+        // The whole statement, with its line when it stands alone on it.
+        let start = usize::from(stmt.start());
+        let end = usize::from(stmt.end());
+        let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+        let rest = source[end..].split('\n').next().unwrap_or_default();
+        if !source[line_start..start].trim().is_empty() || !rest.trim().is_empty() {
+            return Err(not_here());
+        }
+        let line_end = (end + rest.len() + 1).min(source.len());
+        return Ok(Edit::deletion(TextRange::new(
+            TextSize::try_from(line_start).unwrap_or_default(),
+            TextSize::try_from(line_end).unwrap_or_default(),
+        )));
+    }
+    // One of several names: from it to the next name (or from the one
+    // before, for the last).
+    let range = match (import.names.get(index + 1), index.checked_sub(1)) {
+        (Some(next), _) => TextRange::new(import.names[index].start(), next.start()),
+        (None, Some(before)) => {
+            TextRange::new(import.names[before].end(), import.names[index].end())
+        }
+        (None, None) => return Err(not_here()),
+    };
+    Ok(Edit::deletion(range))
+}
+
+/// How many times `name` is read in the module, in any scope.
+fn count_loads(name: &str, module: &ModModule) -> usize {
+    struct Loads<'n> {
+        name: &'n str,
+        count: usize,
+    }
+    impl<'a> Visitor<'a> for Loads<'_> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Name(n) = expr {
+                if n.id.as_str() == self.name {
+                    self.count += 1;
+                }
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut loads = Loads { name, count: 0 };
+    loads.visit_body(&module.body);
+    loads.count
 }
 
 /// The template filled with the call's arguments, or why it cannot be.
