@@ -40,6 +40,8 @@ pub struct Renames {
     /// own (`websockets.legacy.server`, `websockets.client`) rather than the
     /// package's top level.
     pub explicit_module: Option<TextRange>,
+    /// The old qualified names the file refers to, sorted, each once.
+    pub seen: Vec<String>,
 }
 
 /// Collects the renames of every reference in `module` to a name `moves` knows.
@@ -63,6 +65,7 @@ pub fn collect_renames<'m>(
         blocker: None,
         count: 0,
         explicit_module: None,
+        seen: Vec::new(),
     };
     walker.visit_body(&module.body);
     // `import websockets` does not make `websockets.asyncio.client`
@@ -105,6 +108,12 @@ pub fn collect_renames<'m>(
         blocker: walker.blocker,
         edits,
         explicit_module: walker.explicit_module,
+        seen: {
+            let mut seen = walker.seen;
+            seen.sort();
+            seen.dedup();
+            seen
+        },
     }
 }
 
@@ -120,6 +129,7 @@ struct Walker<'c, 'a, 'm> {
     blocker: Option<(TextRange, &'static str)>,
     count: usize,
     explicit_module: Option<TextRange>,
+    seen: Vec<String>,
 }
 
 impl<'m> Walker<'_, '_, 'm> {
@@ -151,6 +161,7 @@ impl<'m> Walker<'_, '_, 'm> {
 
     /// Notes a reference through a module other than the package's top level.
     fn saw(&mut self, qualified: &str, range: TextRange) {
+        self.seen.push(qualified.to_string());
         let top_level = qualified.matches('.').count() == 1;
         if !top_level && self.explicit_module.is_none() {
             self.explicit_module = Some(range);
@@ -253,7 +264,7 @@ impl<'a> Visitor<'a> for Walker<'_, 'a, '_> {
                             .map(|r| (alias, r))
                     })
                     .collect();
-                if let Some((alias, _)) = legacy.first() {
+                for (alias, _) in &legacy {
                     let qualified = format!("{module}.{}", alias.name.as_str());
                     self.saw(&qualified, alias.name.range());
                 }

@@ -32,8 +32,10 @@ pub fn check(
     );
     let Some(first) = renames.first else { return };
     let message = rule.message(&super::Vars::default(), || {
+        // The moves this file makes, not every move of the rule.
         let listed: Vec<String> = moves
             .iter()
+            .filter(|(old, _)| renames.seen.contains(old))
             .map(|(old, new)| format!("`{old}` is `{new}`"))
             .collect();
         format!("{} from {}", listed.join(", "), rule.since_text())

@@ -1,0 +1,1 @@
+"""Builds plain-text reports from settings and records."""
