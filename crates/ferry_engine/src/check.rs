@@ -20,7 +20,9 @@ use crate::suppression::Suppressions;
 /// Decides from raw bytes whether a file can matter to the packs at all.
 ///
 /// Parsing is the expensive step; most files of a large tree never mention
-/// the library, and a byte search tells so at the speed of `grep`.
+/// the library, and a byte search tells so at the speed of `grep`. The
+/// words are identifiers and count only as whole ones (`imp`, the module
+/// Python 3.12 removed, is not in `import`): see [`whole_word_at`].
 pub struct Prefilter {
     matcher: Matcher,
     /// The length of the longest word, in bytes.
@@ -62,6 +64,13 @@ impl Prefilter {
             .collect();
         words.sort_unstable();
         words.dedup();
+        // Whole-word matching leans on it (see `whole_word_at`).
+        debug_assert!(
+            words
+                .iter()
+                .all(|w| w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')),
+            "pack words are identifiers: {words:?}"
+        );
         let longest = words.iter().map(|w| w.len()).max().unwrap_or(0);
         let matcher = Matcher::packed(&words).unwrap_or_else(|| Matcher::portable(&words));
         Self { matcher, longest }
@@ -82,15 +91,25 @@ impl Prefilter {
             || memchr::memchr(0, head).is_some()
     }
 
-    /// Whether any word occurs in `bytes`.
+    /// Whether any word occurs in `bytes`, a whole file.
     pub fn has_word(&self, bytes: &[u8]) -> bool {
-        self.matcher.is_match(bytes)
+        self.matcher.is_match(bytes, Edges::File)
+    }
+
+    /// Whether any word occurs in `bytes`, a piece of a file (`first`: it
+    /// starts the file; `last`: it ends it). A word that touches an edge of
+    /// the piece inside the file does not count: the piece before or after,
+    /// which repeats [`Self::seam`] bytes of this one, has it with the bytes
+    /// around it.
+    pub fn has_word_in_piece(&self, bytes: &[u8], first: bool, last: bool) -> bool {
+        self.matcher.is_match(bytes, Edges::Piece { first, last })
     }
 
     /// How many bytes a piece of a file searched on its own must repeat of
-    /// the piece before, so that no word is missed across the seam.
+    /// the piece before, so that no word is missed across the seam: the
+    /// longest word and a byte on each side of it, less one.
     pub fn seam(&self) -> usize {
-        self.longest.saturating_sub(1)
+        self.longest + 1
     }
 }
 
@@ -100,7 +119,14 @@ impl Matcher {
         if words.is_empty() {
             return Some(Matcher::Nothing);
         }
-        aho_corasick::packed::Searcher::new(words.iter()).map(Matcher::Packed)
+        // The longest match at a place: if it is not a whole word, no
+        // shorter one starting there is (see `whole_word_at`).
+        aho_corasick::packed::Config::new()
+            .match_kind(aho_corasick::packed::MatchKind::LeftmostLongest)
+            .builder()
+            .extend(words.iter())
+            .build()
+            .map(Matcher::Packed)
     }
 
     /// What runs everywhere.
@@ -113,18 +139,87 @@ impl Matcher {
                     .map(|w| memchr::memmem::Finder::new(w.as_bytes()).into_owned())
                     .collect(),
             ),
-            _ => Matcher::Many(AhoCorasick::new(words).expect("trigger words are plain literals")),
+            _ => Matcher::Many(
+                AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                    .build(words)
+                    .expect("trigger words are plain literals"),
+            ),
         }
     }
 
-    fn is_match(&self, bytes: &[u8]) -> bool {
+    fn is_match(&self, bytes: &[u8], edges: Edges) -> bool {
+        let whole = |start: usize, end: usize| match edges {
+            Edges::File => whole_word_at(bytes, start, end),
+            Edges::Piece { first, last } => {
+                (first || start > 0)
+                    && (last || end < bytes.len())
+                    && whole_word_at(bytes, start, end)
+            }
+        };
         match self {
             Matcher::Nothing => false,
-            Matcher::Packed(searcher) => searcher.find(bytes).is_some(),
-            Matcher::Few(finders) => finders.iter().any(|f| f.find(bytes).is_some()),
-            Matcher::Many(automaton) => automaton.is_match(bytes),
+            Matcher::Packed(searcher) => {
+                searcher.find_iter(bytes).any(|m| whole(m.start(), m.end()))
+            }
+            Matcher::Few(finders) => finders.iter().any(|f| {
+                f.find_iter(bytes)
+                    .any(|start| whole(start, start + f.needle().len()))
+            }),
+            Matcher::Many(automaton) => automaton
+                .find_iter(bytes)
+                .any(|m| whole(m.start(), m.end())),
         }
     }
+}
+
+/// Whether a decoded text can give a pack a finding or a mention, before it
+/// is parsed: the pack's words, and, where its rules name theirs
+/// ([`Rule::words`]), those of one rule. The byte search of [`Prefilter`]
+/// looks for the packs' words alone; a pack about the interpreter names
+/// modules (`re`, `typing`) most files import, whose rules' words
+/// (`assertEquals`, `readfp`) few files spell.
+pub fn may_report(packs: &[&Pack], text: &str) -> bool {
+    let bytes = text.as_bytes();
+    packs.iter().any(|pack| {
+        let mentioned = || {
+            pack.mention_words.iter().any(|word| {
+                memchr::memmem::find_iter(bytes, word.as_bytes())
+                    .any(|start| whole_word_at(bytes, start, start + word.len()))
+            })
+        };
+        let some_rule = || {
+            pack.gate
+                .rules_in(pack.rules, text)
+                .is_none_or(|present| present.contains(&true))
+        };
+        pack.words_occur_in(text) && (mentioned() || some_rule())
+    })
+}
+
+/// What the ends of searched bytes are.
+#[derive(Clone, Copy)]
+enum Edges {
+    /// The start and the end of the file.
+    File,
+    /// A piece of it: `first` starts the file, `last` ends it.
+    Piece { first: bool, last: bool },
+}
+
+/// Whether `bytes[start..end]`, a word found there, stands as a whole
+/// identifier: no identifier byte (ASCII letter, digit or `_`) right before
+/// or after it. A byte outside ASCII counts as a boundary, and so do the
+/// ends of `bytes`: a non-ASCII identifier makes a file a candidate rather
+/// than hide a word.
+///
+/// Searching for the longest word at each place is enough: where it is not
+/// a whole word, a shorter word starting there ends before an identifier
+/// byte (the longer word's next one), or has the same byte before it.
+pub fn whole_word_at(bytes: &[u8], start: usize, end: usize) -> bool {
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let before = start.checked_sub(1).map(|i| bytes[i]);
+    let after = bytes.get(end).copied();
+    !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
 }
 
 /// Where a file stands, the first that applies, in this order. This is the
@@ -1157,6 +1252,62 @@ mod tests {
         },
     ];
 
+    /// `loop` only beside `asyncio`: runs where both are spelled.
+    struct WithAlsoWords;
+    impl Rule for WithAlsoWords {
+        fn code(&self) -> &'static str {
+            "T007"
+        }
+        fn needs_library_import(&self) -> bool {
+            false
+        }
+        fn name(&self) -> &'static str {
+            "WithAlsoWords"
+        }
+        fn words(&self) -> &[&str] {
+            &["loop"]
+        }
+        fn also_words(&self) -> &[&str] {
+            &["asyncio"]
+        }
+        fn check_expr(&self, expr: &Expr, checker: &mut Checker<'_>) {
+            if let Expr::Call(call) = expr {
+                checker.report(call.range(), "call", None);
+            }
+        }
+    }
+
+    static ALSO: [RegisteredRule; 1] = [RegisteredRule {
+        rule: &WithAlsoWords,
+        source: "",
+    }];
+
+    #[test]
+    fn a_rule_with_also_words_runs_where_it_spells_one_of_each_as_whole_words() {
+        // Triggered by `old`, with no mention words.
+        let pack = Pack {
+            mention_words: &[],
+            ..pack(&ALSO)
+        };
+        let settings = Settings::default();
+        let runs = |src: &str| {
+            !check_source(&format!("old = 0\n{src}"), &[&pack], &settings)
+                .unwrap()
+                .findings
+                .is_empty()
+        };
+        assert!(runs("import asyncio\nf(loop=1)\n"));
+        assert!(!runs("f(loop=1)\n"));
+        assert!(!runs("import asyncio\nf(x)\n"));
+        // Inside other identifiers, neither counts.
+        assert!(!runs("import asyncio_extra\nf(loops=1)\n"));
+        // `may_report` tells before parsing: the pack's trigger and the
+        // rule's words (the test pack's trigger is `old`).
+        assert!(may_report(&[&pack], "old\nimport asyncio\nf(loop=1)\n"));
+        assert!(!may_report(&[&pack], "old\nf(loop=1)\n"));
+        assert!(!may_report(&[&pack], "import asyncio\nf(loop=1)\n"));
+    }
+
     #[test]
     fn rules_that_share_a_word_all_run_where_it_is_spelled() {
         let pack = pack(&SHARED);
@@ -1273,9 +1424,23 @@ mod tests {
         let prefilter = Prefilter::new(&[&pack]);
         assert!(prefilter.is_candidate(b"x = old"));
         assert!(!prefilter.is_candidate(b"x = new"));
-        // A piece searched alone repeats all but the last byte of a word.
-        assert_eq!(prefilter.seam(), "old".len() - 1);
-        assert_eq!(Prefilter::new(&[]).seam(), 0);
+        // A piece searched alone repeats a word and a byte on each side of
+        // it, less one.
+        assert_eq!(prefilter.seam(), "old".len() + 1);
+        assert_eq!(Prefilter::new(&[]).seam(), 1);
+        // Whole words only: not inside an identifier, but beside any other
+        // byte (a dot, a quote, a byte of a non-ASCII character).
+        assert!(!prefilter.is_candidate(b"x = older + bold + old_1"));
+        assert!(prefilter.is_candidate(b"x = a.old"));
+        assert!(prefilter.is_candidate("x = \"old\"".as_bytes()));
+        assert!(prefilter.is_candidate("é = old".as_bytes()));
+        assert!(prefilter.is_candidate("x = éoldé".as_bytes()));
+        // In a piece, a word at an edge inside the file waits for the piece
+        // that has the bytes around it.
+        assert!(!prefilter.has_word_in_piece(b"x = old", false, false));
+        assert!(prefilter.has_word_in_piece(b"x = old", false, true));
+        assert!(!prefilter.has_word_in_piece(b"old = 1", false, true));
+        assert!(prefilter.has_word_in_piece(b"old = 1", true, false));
         // UTF-16 hides the words: let decoding report the file.
         assert!(prefilter.is_candidate(b"\xFF\xFEx\x00=\x00"));
         assert!(prefilter.is_candidate(b"x\x00=\x00 \x00o\x00l\x00d\x00"));
@@ -1300,6 +1465,10 @@ mod tests {
                 };
                 for word in words {
                     assert!(prefilter.is_candidate(format!("x = f({word})\n").as_bytes()));
+                    // Inside a longer identifier: not the word.
+                    assert!(
+                        !prefilter.is_candidate(format!("x = f({word}_x, y{word})\n").as_bytes())
+                    );
                     assert!(prefilter.is_candidate(word.as_bytes()));
                     // Past the first 16 bytes, where Teddy's own scan starts.
                     let late = format!("{}{word}", "x = 1\n".repeat(500));

@@ -53,14 +53,23 @@ pub trait Rule: Send + Sync + 'static {
     fn applies_below(&self) -> Option<Release> {
         None
     }
-    /// Words one of which a file must contain for this rule to find
-    /// anything in it: a keyword's name, the last part of a qualified name
-    /// (every way to reach `a.b.f` spells `f` somewhere in the file). `&[]`,
-    /// the default, promises nothing: the rule runs in every file that has
-    /// its pack's words. The engine looks for every rule's words in one
-    /// pass ([`RuleGate`]), so a pack of a thousand such rules costs a file
-    /// the rules whose words it contains, not a thousand.
+    /// Words one of which a file must contain, as a whole identifier, for
+    /// this rule to find anything in it: a keyword's name, the last part of
+    /// a qualified name (every way to reach `a.b.f` spells `f` somewhere in
+    /// the file). `&[]`, the default, promises nothing: the rule runs in
+    /// every file that has its pack's words. The engine looks for every
+    /// rule's words in one pass ([`RuleGate`]), so a pack of a thousand such
+    /// rules costs a file the rules whose words it contains, not a thousand.
     fn words(&self) -> &[&str] {
+        &[]
+    }
+    /// Words one of which a file must contain too, besides one of
+    /// [`Rule::words`]: the first part of the qualified names (every way to
+    /// reach `a.b.f` imports `a`, so spells it). `loop` alone is in most
+    /// asyncio code; `loop` and `asyncio` together still are, but `Mapping`
+    /// and `collections` together are rarer than `Mapping`. `&[]`, the
+    /// default, asks for nothing more.
+    fn also_words(&self) -> &[&str] {
         &[]
     }
     /// The rule's documentation, for rules that do not live in a Rust file
@@ -149,10 +158,14 @@ pub struct RuleGate(OnceLock<Option<WordIndex>>);
 /// The words of a pack's rules, and which rules each word lets run.
 struct WordIndex {
     searcher: AhoCorasick,
-    /// For each word (by pattern id), the indices of the rules it lets run.
-    rules_of_word: Vec<Vec<usize>>,
+    /// For each word (by pattern id), the indices of the rules it lets run
+    /// as one of their [`Rule::words`], and as one of their
+    /// [`Rule::also_words`].
+    rules_of_word: Vec<(Vec<usize>, Vec<usize>)>,
     /// The rules with no words, which always run.
     always: Vec<usize>,
+    /// The rules with no also-words, whose words suffice.
+    no_also_words: Vec<usize>,
 }
 
 impl RuleGate {
@@ -164,27 +177,40 @@ impl RuleGate {
     /// all of them (no rule declares words).
     pub(crate) fn rules_in(&self, rules: &[RegisteredRule], text: &str) -> Option<Vec<bool>> {
         let index = self.0.get_or_init(|| WordIndex::new(rules)).as_ref()?;
-        let mut present = vec![false; rules.len()];
+        let mut word = vec![false; rules.len()];
+        let mut also = vec![false; rules.len()];
         for &rule in &index.always {
-            present[rule] = true;
+            word[rule] = true;
+            also[rule] = true;
+        }
+        for &rule in &index.no_also_words {
+            also[rule] = true;
         }
         // A word found once is enough: stop when every word has been.
         let mut seen = vec![false; index.rules_of_word.len()];
         let mut unseen = seen.len();
+        let bytes = text.as_bytes();
         for found in index.searcher.find_overlapping_iter(text) {
-            let word = found.pattern().as_usize();
-            if std::mem::replace(&mut seen[word], true) {
+            if !crate::check::whole_word_at(bytes, found.start(), found.end()) {
                 continue;
             }
-            for &rule in &index.rules_of_word[word] {
-                present[rule] = true;
+            let id = found.pattern().as_usize();
+            if std::mem::replace(&mut seen[id], true) {
+                continue;
+            }
+            let (as_word, as_also) = &index.rules_of_word[id];
+            for &rule in as_word {
+                word[rule] = true;
+            }
+            for &rule in as_also {
+                also[rule] = true;
             }
             unseen -= 1;
             if unseen == 0 {
                 break;
             }
         }
-        Some(present)
+        Some(word.iter().zip(&also).map(|(w, a)| *w && *a).collect())
     }
 }
 
@@ -197,25 +223,34 @@ impl Default for RuleGate {
 impl WordIndex {
     fn new(rules: &[RegisteredRule]) -> Option<Self> {
         let mut words: Vec<&str> = Vec::new();
-        let mut rules_of_word: Vec<Vec<usize>> = Vec::new();
+        let mut rules_of_word: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
         // Each word's pattern id: a search of `words` per word made a pack
         // of a thousand rules spend 13M instructions here.
         let mut ids: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         let mut always = Vec::new();
+        let mut no_also_words = Vec::new();
         for (index, registered) in rules.iter().enumerate() {
             let rule_words = registered.rule.words();
             if rule_words.is_empty() {
                 always.push(index);
+                continue;
             }
-            for word in rule_words {
-                match ids.get(word) {
-                    Some(&at) => rules_of_word[at].push(index),
-                    None => {
-                        ids.insert(word, words.len());
-                        words.push(word);
-                        rules_of_word.push(vec![index]);
-                    }
-                }
+            let also_words = registered.rule.also_words();
+            if also_words.is_empty() {
+                no_also_words.push(index);
+            }
+            let tagged = rule_words
+                .iter()
+                .map(|w| (w, false))
+                .chain(also_words.iter().map(|w| (w, true)));
+            for (word, is_also) in tagged {
+                let at = *ids.entry(word).or_insert_with(|| {
+                    words.push(word);
+                    rules_of_word.push((Vec::new(), Vec::new()));
+                    words.len() - 1
+                });
+                let (as_word, as_also) = &mut rules_of_word[at];
+                if is_also { as_also } else { as_word }.push(index);
             }
         }
         if words.is_empty() {
@@ -226,6 +261,7 @@ impl WordIndex {
             searcher,
             rules_of_word,
             always,
+            no_also_words,
         })
     }
 }
@@ -316,10 +352,11 @@ impl Pack {
     /// Whether the pack's words occur in `text`: if not, no rule of the pack
     /// can report anything there (see [`Pack::triggers`]).
     pub fn words_occur_in(&self, text: &str) -> bool {
-        self.triggers
-            .iter()
-            .chain(self.mention_words)
-            .any(|word| memchr::memmem::find(text.as_bytes(), word.as_bytes()).is_some())
+        let bytes = text.as_bytes();
+        self.triggers.iter().chain(self.mention_words).any(|word| {
+            memchr::memmem::find_iter(bytes, word.as_bytes())
+                .any(|start| crate::check::whole_word_at(bytes, start, start + word.len()))
+        })
     }
 }
 

@@ -91,6 +91,9 @@ pub fn findings_at(
                 return None;
             }
             let source = decode(&bytes).ok()?;
+            if !ferry_engine::may_report(packs, source.text.as_ref()) {
+                return None;
+            }
             let targets = pins.for_file(&path);
             let check = check_source(source.text.as_ref(), packs, &targets.settings).ok()?;
             let mut counts = BTreeMap::new();

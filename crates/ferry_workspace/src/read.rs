@@ -45,7 +45,8 @@ fn read_candidate_from<R: Read + Seek>(
     let mut filled = fill(file, &mut buffer[..first])?;
     let mut at_end = filled < first;
     let head = &buffer[..filled.min(Prefilter::HEAD)];
-    let mut found = words.head_hides_words(head) || words.has_word(&buffer[..filled]);
+    let mut found =
+        words.head_hides_words(head) || words.has_word_in_piece(&buffer[..filled], true, at_end);
     while !found && !at_end {
         // The end of this piece starts the next, for a word across the seam.
         let kept = seam.min(filled);
@@ -53,7 +54,7 @@ fn read_candidate_from<R: Read + Seek>(
         let read = fill(file, &mut buffer[kept..kept + piece])?;
         filled = kept + read;
         at_end = read < piece;
-        found = words.has_word(&buffer[..filled]);
+        found = words.has_word_in_piece(&buffer[..filled], false, at_end);
     }
     if !found {
         return Ok(None);

@@ -116,6 +116,12 @@ fn scan_file(
         Err(err) => return Some(FileReport::error(shown, format!("cannot decode: {err}"))),
     };
     let text = source.text.as_ref();
+    // The words of the packs' rules, which a byte search does not weigh.
+    let candidate = candidate && ferry_engine::may_report(packs, text);
+    if prefilter && !candidate {
+        progress.prefiltered();
+        return None;
+    }
     // No rule looks at a file without the words, so its project's pins are
     // not read: the same pins are met with the prefilter on or off, and
     // the folders of every other file are not cached.

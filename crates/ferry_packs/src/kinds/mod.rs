@@ -32,6 +32,9 @@ pub struct DataRule {
     /// The words a file must spell for the rule to find anything (for
     /// `move-name`, the last part of every old name).
     pub(crate) words: Vec<&'static str>,
+    /// The first parts of the names the rule is about: every way to reach
+    /// one imports its top-level module, so spells it ([`Rule::also_words`]).
+    pub(crate) also_words: Vec<&'static str>,
 }
 
 /// What a message template may name (see [`crate::format::PLACEHOLDERS`]).
@@ -76,6 +79,22 @@ impl DataRule {
         };
         words.sort_unstable();
         words.dedup();
+        let first_part = |name: &str| leak(name.split('.').next().unwrap_or(name));
+        let mut also_words: Vec<&'static str> = match &spec.kind {
+            Kind::RenameKeyword { callables, .. }
+            | Kind::RemoveKeyword { callables, .. }
+            | Kind::FlagKeyword { callables, .. }
+            | Kind::ReplaceCall { callables, .. } => {
+                callables.iter().map(|c| first_part(&c.name)).collect()
+            }
+            Kind::MoveName { moves } => moves.iter().map(|(old, _)| first_part(old)).collect(),
+            Kind::FlagName { names, .. } => names.iter().map(|n| first_part(n)).collect(),
+            Kind::RenameMethod { classes, .. } | Kind::FlagMethod { classes, .. } => {
+                classes.iter().map(|c| first_part(c)).collect()
+            }
+        };
+        also_words.sort_unstable();
+        also_words.dedup();
         let mut doc = spec.summary.clone();
         if !spec.doc.is_empty() {
             doc.push_str("\n\n");
@@ -97,6 +116,7 @@ impl DataRule {
             opt_in: spec.opt_in,
             kind: spec.kind.clone(),
             words,
+            also_words,
         }
     }
 
@@ -177,6 +197,10 @@ impl Rule for DataRule {
 
     fn words(&self) -> &[&str] {
         &self.words
+    }
+
+    fn also_words(&self) -> &[&str] {
+        &self.also_words
     }
 
     fn doc(&self) -> Option<&str> {
