@@ -647,7 +647,7 @@ fn a_python_pack_reads_the_interpreter_the_project_declares() {
         "import collections\n\nassert isinstance({}, collections.Mapping)\n",
     );
     let scan = |args: &[&str]| {
-        let mut all = vec!["scan", "--pack", "py.toml"];
+        let mut all = vec!["scan", "--pack", "py.toml", "--select", "PT"];
         all.extend(args);
         let output = ferry(root, &all);
         (output.status.code(), text(&output))
