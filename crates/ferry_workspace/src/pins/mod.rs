@@ -195,11 +195,19 @@ impl FolderPin {
         let (target, decided_by) = match lock {
             // Several locked versions (uv's forks): the highest may be installed.
             Some((i, version)) => (Some(version.clone()), Some(i)),
+            // Below the breaking release, or at least below a release whose
+            // rules (a later `since`) then do not apply.
             None => requirements
                 .iter()
                 .enumerate()
                 .filter(|(_, r)| r.kind != SourceKind::Lock)
-                .filter_map(|(i, r)| Some((i, r.specifiers.as_ref()?.highest_below(&breaking)?)))
+                .filter_map(|(i, r)| {
+                    let specifiers = r.specifiers.as_ref()?;
+                    let highest = specifiers
+                        .highest_below(&breaking)
+                        .or_else(|| specifiers.highest())?;
+                    Some((i, highest))
+                })
                 .min_by(|a, b| a.1.cmp(&b.1))
                 .map_or((None, None), |(i, v)| (Some(v), Some(i))),
         };

@@ -500,6 +500,13 @@ impl SpecifierSet {
         releases.below(&breaking).highest()
     }
 
+    /// The highest release the set allows (spelled as [`Self::highest_below`]
+    /// spells it), `None` when it has no upper bound: a project declaring
+    /// `requires-python = "<3.12"` never runs what 3.12 removed.
+    pub fn highest(&self) -> Option<Version> {
+        self.releases().highest()
+    }
+
     /// The lowest release the set allows; `None` when it allows any old
     /// release (no lower bound says which releases the project supports)
     /// or none at all.
