@@ -46,6 +46,24 @@ pub fn doctor(args: DoctorArgs) -> Result<ExitStatus> {
     let files = discover(std::slice::from_ref(&root), &DiscoverOptions::default())?.files;
     let mut packs = Vec::new();
     for pack in ferry_rules::all_packs() {
+        if pack.library == "python" {
+            // The interpreter is the library: found, not probed.
+            let version = python.version.clone();
+            packs.push(PackDoctor {
+                pack: pack.name.to_string(),
+                probe: ferry_verify::ProbeReport {
+                    library: pack.library.to_string(),
+                    library_version: Some(version.clone()),
+                    pytest_version: None,
+                    supported_means: ferry_verify::SUPPORTED_MEANS,
+                    functions: Vec::new(),
+                },
+                requirements: check_requirements(&root, pack.library, Some(&version)),
+                runtime: runtime_verdict(pack, &files, &cwd, Some(&version)),
+                target: Some(interpreter_target(pack, &root, &cwd)),
+            });
+            continue;
+        }
         let Some(facts) = &pack.probe else {
             continue;
         };
@@ -75,6 +93,7 @@ pub fn doctor(args: DoctorArgs) -> Result<ExitStatus> {
             probe,
             requirements,
             runtime,
+            target: None,
         });
     }
     let report = DoctorReport { python, packs };
@@ -87,6 +106,40 @@ pub fn doctor(args: DoctorArgs) -> Result<ExitStatus> {
     } else {
         ExitStatus::Success
     })
+}
+
+/// The interpreter `ferry scan` checks the project's files against: the
+/// release its declarations hold it to, else the newest the pack knows.
+fn interpreter_target(pack: &'static Pack, root: &Path, cwd: &Path) -> String {
+    let settings = ferry_workspace::settings_for_file(
+        &root.join("__init__.py"),
+        &[pack],
+        &Settings::default(),
+        cwd,
+    );
+    // `3.10.999` stands for "below 3.11": the newest 3.10.
+    let shown = |version: &Version| {
+        let text = version.to_string();
+        text.strip_suffix(".999")
+            .map(str::to_string)
+            .unwrap_or(text)
+    };
+    match (
+        settings.target(pack.library),
+        settings.held_back_by(pack.library),
+    ) {
+        (Some(version), Some(by)) => {
+            format!("Python {}, where {by} holds the project", shown(version))
+        }
+        (Some(version), None) => format!(
+            "Python {}, the newest release the project's declarations allow",
+            shown(version)
+        ),
+        _ => format!(
+            "the newest Python the pack knows ({}), which the project's declarations allow",
+            pack.migration.map_or("?", |m| m.example_target)
+        ),
+    }
 }
 
 /// The release part of an installed version (`15.0.1` of `15.0.1.post1`),
@@ -194,6 +247,18 @@ fn render_doctor(report: &DoctorReport) -> String {
         let probe = &pack.probe;
         let library = &probe.library;
         let installed = probe.library_version.as_deref();
+        if library == "python" {
+            // The interpreter, named on the first line: its verdict only.
+            out.push_str(&format!(
+                "\nVerdict for this project ({} pack, the interpreter):\n",
+                pack.pack
+            ));
+            if let Some(target) = &pack.target {
+                out.push_str(&format!("  Target of `ferry scan`: {target}.\n"));
+            }
+            render_verdict(&mut out, pack);
+            continue;
+        }
         out.push_str(&format!(
             "{library}: {}\npytest: {}\n",
             installed.unwrap_or("not installed"),
@@ -291,7 +356,9 @@ fn render_verdict(out: &mut String, pack: &PackDoctor) {
             }
         }
     }
-    if pack.requirements.is_empty() {
+    if pack.requirements.is_empty() && library == "python" {
+        out.push_str("  No Python version declared (requires-python, python_requires, .python-version, Pipfile, tox.ini).\n");
+    } else if pack.requirements.is_empty() {
         out.push_str(&format!(
             "  No requirement on {library} found in requirements*.txt, pyproject.toml, setup.cfg, setup.py or Pipfile.\n"
         ));

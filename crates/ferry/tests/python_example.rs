@@ -77,3 +77,65 @@ fn the_report_service_passes_on_3_13_after_ferry_fix_and_still_on_3_9() {
         text(&again)
     );
 }
+
+fn project(pyproject: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pyproject.toml"), pyproject).unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+const USES: &str = "import collections\nimport imp\n\nprint(collections.Mapping, imp)\n";
+
+/// A declared upper bound is the target: `<3.11` never runs what 3.12
+/// removed (`imp`), but does lack what 3.10 removed (`collections.Mapping`).
+#[test]
+fn a_declared_upper_bound_keeps_later_removals_out() {
+    let dir = project(
+        "[project]\nname = \"x\"\nrequires-python = \">=3.8,<3.11\"\n",
+        &[("app.py", USES)],
+    );
+    let scan = |args: &[&str]| {
+        let mut all = vec!["scan", "--format", "concise"];
+        all.extend(args);
+        text(&ferry(dir.path(), &all))
+    };
+    let shown = scan(&[]);
+    assert!(shown.contains(" PY001 "), "{shown}");
+    assert!(!shown.contains(" PY003 "), "{shown}");
+    let shown = scan(&["--target", "python==3.13"]);
+    assert!(
+        shown.contains(" PY001 ") && shown.contains(" PY003 "),
+        "{shown}"
+    );
+}
+
+/// `ferry doctor` on the interpreter: what the project declares, what
+/// Ferry checks against, and which uses fail on the Python it found (3.11:
+/// `collections.Mapping`, gone in 3.10, but not `imp`, gone in 3.12).
+#[test]
+fn doctor_says_which_uses_fail_on_the_interpreter_found() {
+    let py311 = ferry_verify::find_release(3, 11)
+        .unwrap_or_else(|err| panic!("Python 3.11 (pyenv): {err}"));
+    let dir = project(
+        "[project]\nname = \"x\"\nrequires-python = \">=3.9\"\n",
+        &[("app.py", USES)],
+    );
+    let output = ferry(
+        dir.path(),
+        &["doctor", "--python", py311.executable.to_str().unwrap()],
+    );
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{shown}");
+    let verdict = shown
+        .split("Verdict for this project (python pack, the interpreter):\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no interpreter verdict: {shown}"));
+    let expected = format!(
+        "  Target of `ferry scan`: the newest Python the pack knows (3.13), which the project's declarations allow.\n  2 findings for the newest python (`ferry scan`).\n  1 use fails at run time with the installed python {v}:\n    app.py:4:7: PY001 `collections.Mapping` is `collections.abc.Mapping` from python 3.10\n  pyproject.toml:3: `>=3.9` allows the installed {v}.\n  Not ready: see above.\n",
+        v = py311.version
+    );
+    assert_eq!(verdict, expected);
+}

@@ -41,6 +41,11 @@ pub struct PackDoctor {
     /// `pyproject.toml`) and whether the installed version meets each.
     pub requirements: Vec<RequirementCheck>,
     pub runtime: RuntimeVerdict,
+    /// What `ferry scan` checks the project against, said in words, for a
+    /// pack whose target the project's declarations decide (the
+    /// interpreter's); `None` for the others, whose probe says it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
 }
 
 impl PackDoctor {
