@@ -28,6 +28,8 @@ pub struct DataRule {
     pub(crate) title: Option<String>,
     pub(crate) messages: ExtraMessages,
     pub(crate) opt_in: bool,
+    /// A drafted rule's `review`: its findings get no fix.
+    pub(crate) review: Option<&'static str>,
     pub(crate) kind: Kind,
     /// The words a file must spell for the rule to find anything (for
     /// `move-name`, the last part of every old name).
@@ -95,6 +97,7 @@ impl DataRule {
             title: spec.title.clone(),
             messages: spec.messages.clone(),
             opt_in: spec.opt_in,
+            review: spec.review.as_deref().map(leak),
             kind: spec.kind.clone(),
             words,
         }
@@ -173,6 +176,10 @@ impl Rule for DataRule {
 
     fn applies_from(&self) -> Option<Release> {
         Some(self.since)
+    }
+
+    fn review(&self) -> Option<&str> {
+        self.review
     }
 
     fn words(&self) -> &[&str] {
