@@ -374,6 +374,9 @@ fn draft(args: PackDraftArgs) -> Result<ExitStatus> {
     for (release, module, why) in &drafted.not_imported {
         summary.push_str(&format!("Could not import {module} ({release}): {why}\n"));
     }
+    for (release, name, why) in &drafted.unreadable {
+        summary.push_str(&format!("Could not read {name} ({release}): {why}\n"));
+    }
     eprint!("{summary}");
     let Some(project) = &args.against else {
         return Ok(ExitStatus::Success);

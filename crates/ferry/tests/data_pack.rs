@@ -1221,7 +1221,8 @@ fn the_acme_pack_s_fixed_fixtures_run_on_the_new_release() {
 /// `demo.client` to `demo.urls`, `demo.legacy` removed, the default of
 /// `retries=` changed, and `demo.client.Client` unchanged. Both also have
 /// a private module and a test package that differ (skipped), a module
-/// whose import never ends (stopped by `--import-timeout`), and 2.0 a module
+/// that prints when imported, one whose import never ends (stopped by
+/// `--import-timeout`), and 2.0 a module
 /// that cannot be imported (reported). The wheels' folder.
 fn draft_demo_wheels() -> &'static Path {
     static WHEELS: OnceLock<PathBuf> = OnceLock::new();
@@ -1234,6 +1235,8 @@ fn draft_demo_wheels() -> &'static Path {
             .replace("name = \"acme\"", "name = \"demo\"");
         let client = "class Client:\n    def __init__(self, url):\n        self.url = url\n\n    def send(self, data):\n        return data\n";
         let slow = "import time\n\ntime.sleep(600)\n";
+        // What a module prints must not spoil the inventory.
+        let noisy = "print(\"{\\\"not\\\": \\\"json\\\"}\")\n\n\ndef hello():\n    pass\n";
         let v1 = root.join("src-1.0");
         write(&v1, "pyproject.toml", &pyproject.replace("VERSION", "1.0"));
         write(
@@ -1251,6 +1254,7 @@ fn draft_demo_wheels() -> &'static Path {
         write(&v1, "demo/tests/__init__.py", "");
         write(&v1, "demo/tests/test_client.py", "def test_connect():\n    pass\n");
         write(&v1, "demo/slow.py", slow);
+        write(&v1, "demo/noisy.py", noisy);
         let v2 = root.join("src-2.0");
         write(&v2, "pyproject.toml", &pyproject.replace("VERSION", "2.0"));
         write(
@@ -1270,6 +1274,7 @@ fn draft_demo_wheels() -> &'static Path {
         );
         write(&v2, "demo/tests/__init__.py", "import not_installed_anywhere\n");
         write(&v2, "demo/slow.py", slow);
+        write(&v2, "demo/noisy.py", noisy);
         write(&v2, "demo/extras.py", "import not_installed_anywhere\n");
         let wheels = root.join("wheels");
         for source in [&v1, &v2] {

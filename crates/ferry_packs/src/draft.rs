@@ -42,9 +42,9 @@ pub struct ModuleInventory {
     pub error: Option<String>,
     #[serde(default)]
     pub names: BTreeMap<String, PublicName>,
-    /// Names `__all__` lists that could not be read.
+    /// Names `__all__` lists that could not be read, with the reason.
     #[serde(default)]
-    pub unreadable: Vec<String>,
+    pub unreadable: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -123,6 +123,8 @@ pub struct Draft {
     pub attributes_gone: usize,
     /// `(release, module, why)` for every module that could not be imported.
     pub not_imported: Vec<(String, String, String)>,
+    /// `(release, module.name, why)` for every listed name that could not be read.
+    pub unreadable: Vec<(String, String, String)>,
 }
 
 /// Why a draft cannot be made.
@@ -150,6 +152,9 @@ enum Change {
         name: String,
         /// Other paths that may be the same object (several: no move).
         candidates: Vec<String>,
+        /// Modules of the new release that could not be imported, which
+        /// may hold it.
+        unimported: usize,
     },
     KeywordRenamed {
         callables: Vec<String>,
@@ -237,19 +242,36 @@ struct Paths<'a> {
     all_modules: BTreeSet<&'a str>,
     /// `module.name` → identity, for names with one (not modules).
     identities: BTreeMap<String, &'a str>,
+    /// Identity → the paths that bind it, sorted.
+    by_identity: BTreeMap<&'a str, Vec<String>>,
+    /// The last part of a path → the paths, sorted.
+    by_name: BTreeMap<&'a str, Vec<String>>,
+    /// How many modules could not be imported.
+    failed_modules: usize,
 }
 
 impl<'a> Paths<'a> {
     fn new(inventory: &'a Inventory) -> Self {
         let mut identities = BTreeMap::new();
+        let mut by_identity: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        let mut by_name: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         for module in &inventory.modules {
             for (name, public) in &module.names {
                 if let Some(identity) = &public.identity {
                     if !identity.starts_with("module:") {
-                        identities.insert(format!("{}.{name}", module.name), identity.as_str());
+                        let path = format!("{}.{name}", module.name);
+                        identities.insert(path.clone(), identity.as_str());
+                        by_identity
+                            .entry(identity.as_str())
+                            .or_default()
+                            .push(path.clone());
+                        by_name.entry(name.as_str()).or_default().push(path);
                     }
                 }
             }
+        }
+        for paths in by_identity.values_mut().chain(by_name.values_mut()) {
+            paths.sort();
         }
         Self {
             inventory,
@@ -261,6 +283,13 @@ impl<'a> Paths<'a> {
                 .collect(),
             all_modules: inventory.modules.iter().map(|m| m.name.as_str()).collect(),
             identities,
+            by_identity,
+            by_name,
+            failed_modules: inventory
+                .modules
+                .iter()
+                .filter(|m| m.error.is_some())
+                .count(),
         }
     }
 
@@ -274,11 +303,10 @@ impl<'a> Paths<'a> {
 
     /// The public paths that bind `identity`, sorted.
     fn paths_of(&self, identity: &str) -> Vec<&String> {
-        self.identities
-            .iter()
-            .filter(|(_, bound)| **bound == identity)
-            .map(|(path, _)| path)
-            .collect()
+        self.by_identity
+            .get(identity)
+            .map(|paths| paths.iter().collect())
+            .unwrap_or_default()
     }
 }
 
@@ -469,9 +497,12 @@ fn compare(old: &Paths<'_>, new: &Paths<'_>) -> Findings {
                 continue;
             }
             let Some(new_public) = new_module.names.get(name) else {
-                findings
-                    .changes
-                    .push(gone_or_moved(&path, name, public, old, new));
+                // A name the new release lists but cannot read is not gone.
+                if !new_module.unreadable.contains_key(name) {
+                    findings
+                        .changes
+                        .push(gone_or_moved(&path, name, public, old, new));
+                }
                 continue;
             };
             let (Some(old_object), Some(new_object)) = (old.object(public), new.object(new_public))
@@ -583,6 +614,7 @@ fn gone_or_moved(
     let gone = |candidates: Vec<String>| Change::NameGone {
         name: path.to_string(),
         candidates,
+        unimported: new.failed_modules,
     };
     let Some(identity) = &public.identity else {
         return gone(Vec::new());
@@ -592,15 +624,16 @@ fn gone_or_moved(
         let qualname = identity.split_once(':').map_or("", |(_, q)| q);
         let kind = old.inventory.objects.get(identity).map(|o| o.kind.as_str());
         candidates = new
-            .identities
-            .iter()
-            .filter(|(candidate, bound)| {
-                candidate.rsplit('.').next() == Some(name)
-                    && bound.split_once(':').map(|(_, q)| q) == Some(qualname)
-                    && new.inventory.objects.get(**bound).map(|o| o.kind.as_str()) == kind
+            .by_name
+            .get(name)
+            .into_iter()
+            .flatten()
+            .filter(|candidate| {
+                let bound = new.identities[*candidate];
+                bound.split_once(':').map(|(_, q)| q) == Some(qualname)
+                    && new.inventory.objects.get(bound).map(|o| o.kind.as_str()) == kind
                     && !old.identities.contains_key(*candidate)
             })
-            .map(|(candidate, _)| candidate)
             .collect();
     }
     let identities: BTreeSet<&str> = candidates
@@ -716,8 +749,12 @@ fn rule_text(change: &Change, old_release: &str, new_release: &str, library: &st
                 format!("new = {}", toml_string(new)),
             ],
         },
-        Change::NameGone { name, candidates } => {
-            let elsewhere = if candidates.is_empty() {
+        Change::NameGone {
+            name,
+            candidates,
+            unimported,
+        } => {
+            let mut elsewhere = if candidates.is_empty() {
                 String::new()
             } else {
                 format!(
@@ -725,6 +762,11 @@ fn rule_text(change: &Change, old_release: &str, new_release: &str, library: &st
                     code_list(candidates)
                 )
             };
+            if *unimported > 0 {
+                elsewhere.push_str(&format!(
+                    "; {unimported} module(s) of {new_r} could not be imported, which may have it"
+                ));
+            }
             RuleText {
                 name: format!("{}Removed", camel(last(name))),
                 kind: "flag",
@@ -891,10 +933,18 @@ pub fn draft(input: &DraftInput<'_>) -> Result<Draft, DraftError> {
     packages.dedup();
 
     let mut not_imported = Vec::new();
+    let mut unreadable = Vec::new();
     for (inventory, release) in [(input.old, &old_release), (input.new, &new_release)] {
         for module in &inventory.modules {
             if let Some(error) = &module.error {
                 not_imported.push((release.clone(), module.name.clone(), error.clone()));
+            }
+            for (name, error) in &module.unreadable {
+                unreadable.push((
+                    release.clone(),
+                    format!("{}.{name}", module.name),
+                    error.clone(),
+                ));
             }
         }
     }
@@ -958,6 +1008,12 @@ pub fn draft(input: &DraftInput<'_>) -> Result<Draft, DraftError> {
             let _ = writeln!(out, "# - {release} `{module}`: {}", one_line(why));
         }
     }
+    if !unreadable.is_empty() {
+        out.push_str("#\n# Names `__all__` lists that could not be read (not compared):\n");
+        for (release, name, why) in &unreadable {
+            let _ = writeln!(out, "# - {release} `{name}`: {}", one_line(why));
+        }
+    }
     out.push('\n');
     let _ = writeln!(
         out,
@@ -1010,6 +1066,7 @@ pub fn draft(input: &DraftInput<'_>) -> Result<Draft, DraftError> {
         defaults_changed: findings.defaults.len(),
         attributes_gone: findings.attributes_gone.len(),
         not_imported,
+        unreadable,
     })
 }
 
@@ -1200,6 +1257,7 @@ new = \"connect_timeout\"
             serde_json::json!({
                 "modules": [
                     {"name": "acme", "names": {
+                        "Router": {"identity": "acme:Router"},
                         "helper": {"identity": "acme:helper"},
                         "Session": {"identity": "acme:Session"},
                         "open": {"identity": "acme.old:open"},
@@ -1212,6 +1270,7 @@ new = \"connect_timeout\"
                 "objects": {
                     "acme:helper": {"kind": "callable"},
                     "acme:Session": {"kind": "class"},
+                    "acme:Router": {"kind": "class"},
                     "acme.old:open": {"kind": "callable", "parameters": params(&[("url", POK, None)])},
                     "acme.legacy:run": {"kind": "callable"},
                 },
@@ -1224,7 +1283,7 @@ new = \"connect_timeout\"
                     {"name": "acme", "names": {
                         "open": {"identity": "acme.new:open"},
                         "VERSION": {"object": {"kind": "value"}},
-                    }},
+                    }, "unreadable": {"Router": "ModuleNotFoundError: No module named 'werkzeug'"}},
                     {"name": "acme.helpers", "names": {"helper": {"identity": "acme.helpers:helper"}}},
                     {"name": "acme.old", "names": {"open": {"identity": "acme.old:open"}}},
                     {"name": "acme.new", "names": {"open": {"identity": "acme.new:open"}}},
@@ -1269,6 +1328,19 @@ new = \"connect_timeout\"
             draft.text
         );
         assert_eq!(draft.rebound, 1);
+        // Listed but unreadable in 2.0: not gone, and said so.
+        assert_eq!(
+            draft.unreadable,
+            [(
+                "2.0".to_string(),
+                "acme.Router".to_string(),
+                "ModuleNotFoundError: No module named 'werkzeug'".to_string()
+            )]
+        );
+        assert!(
+            text.contains("`acme.Session` is public in 1.0; its module in 2.0 no longer lists `Session` as public; 1 module(s) of 2.0 could not be imported, which may have it"),
+            "{text}"
+        );
         crate::parse_pack(&draft.text).unwrap();
     }
 

@@ -12,6 +12,7 @@ instance attributes its `__init__` assigns (from the source). Python 3.8+.
 """
 
 import ast
+import contextlib
 import dis
 import importlib
 import inspect
@@ -32,7 +33,8 @@ CONSTANT_TYPES = (bool, int, float, complex, str, bytes, tuple, frozenset, type(
 ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
-class ImportTimeout(Exception):
+# A BaseException, so that a module's own `except Exception` cannot swallow it.
+class ImportTimeout(BaseException):
     pass
 
 
@@ -361,13 +363,14 @@ def main():
     modules = []
     objects = {}
     for name in names:
-        entry = {"name": name, "error": None, "names": {}, "unreadable": []}
+        entry = {"name": name, "error": None, "names": {}, "unreadable": {}}
         modules.append(entry)
-        with warnings.catch_warnings():
+        # What a module prints while imported must not mix with the answer.
+        with warnings.catch_warnings(), contextlib.redirect_stdout(sys.stderr):
             warnings.simplefilter("ignore")
             try:
                 module = import_with_limit(name, limit)
-            except (Exception, SystemExit) as error:
+            except (Exception, SystemExit, ImportTimeout) as error:
                 entry["error"] = describe(error)
                 continue
             listed, entry["has_all"] = public_names(module, packages)
@@ -375,7 +378,7 @@ def main():
                 try:
                     value = getattr(module, public)
                 except Exception as error:
-                    entry["unreadable"].append("%s (%s)" % (public, describe(error)))
+                    entry["unreadable"][public] = describe(error)
                     continue
                 identity = identity_of(value)
                 if identity is None:
