@@ -1276,20 +1276,27 @@ fn draft_demo_wheels() -> &'static Path {
         write(&v2, "demo/slow.py", slow);
         write(&v2, "demo/noisy.py", noisy);
         write(&v2, "demo/extras.py", "import not_installed_anywhere\n");
-        let wheels = root.join("wheels");
-        for source in [&v1, &v2] {
-            let output = Command::new(&python)
-                .args(["-m", "pip", "--disable-pip-version-check", "--no-input"])
-                .args(["wheel", "--no-build-isolation", "--no-deps", "--no-index"])
-                .arg("-w")
-                .arg(&wheels)
-                .arg(source)
-                .output()
-                .expect("pip runs");
-            assert!(output.status.success(), "pip wheel:\n{}", text(&output));
-        }
-        wheels
+        wheels_of(&python, &root, &[&v1, &v2])
     })
+}
+
+/// Builds a wheel of each source folder into `root/wheels`, with pip and
+/// flit-core (`python`'s), one at a time: pip resolves one call's folders
+/// together.
+fn wheels_of(python: &Path, root: &Path, sources: &[&Path]) -> PathBuf {
+    let wheels = root.join("wheels");
+    for source in sources {
+        let output = Command::new(python)
+            .args(["-m", "pip", "--disable-pip-version-check", "--no-input"])
+            .args(["wheel", "--no-build-isolation", "--no-deps", "--no-index"])
+            .arg("-w")
+            .arg(&wheels)
+            .arg(source)
+            .output()
+            .expect("pip runs");
+        assert!(output.status.success(), "pip wheel:\n{}", text(&output));
+    }
+    wheels
 }
 
 /// `ferry pack draft draft-demo 1.0 2.0` with `args`, its venvs in a cache
@@ -1521,4 +1528,117 @@ fn pack_draft_says_which_release_could_not_be_installed() {
     let shown = text(&output);
     assert_eq!(output.status.code(), Some(2), "{shown}");
     assert!(shown.contains("missing.whl: no such wheel file"), "{shown}");
+}
+
+/// draft-kw 1.0 and 2.0: what the draft reads beyond signatures. `open`
+/// drops `legacy=` (a parameter 1.0 never read) and `timeout=` (which 1.0
+/// read from its `**options`); `Pool` loses its method `drain` and its
+/// instance attribute `spare`; top-level `start` now binds another function
+/// while the old one stays public in `kw.api`.
+fn draft_kw_wheels() -> &'static Path {
+    static WHEELS: OnceLock<PathBuf> = OnceLock::new();
+    WHEELS.get_or_init(|| {
+        let python = venv("venv-pack-build", "scripts/pack-build-requirements.txt");
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("draft-kw");
+        let _ = std::fs::remove_dir_all(&root);
+        let pyproject = PYPROJECT
+            .replace("acme-client", "draft-kw")
+            .replace("name = \"acme\"", "name = \"kw\"");
+        let v1 = root.join("src-1.0");
+        write(&v1, "pyproject.toml", &pyproject.replace("VERSION", "1.0"));
+        write(&v1, "kw/__init__.py", "\"\"\"draft-kw 1.0.\"\"\"\n\nfrom kw.api import Pool, open, start\n");
+        write(
+            &v1,
+            "kw/api.py",
+            "class Pool:\n    def __init__(self, size):\n        self.size = size\n        self.spare = 0\n\n    def drain(self):\n        return self.size\n\n    def close(self):\n        pass\n\n\ndef open(url, *, legacy=False, **options):\n    timeout = options.pop(\"timeout\", None)\n    return (url, timeout, options)\n\n\ndef start(url):\n    return url\n",
+        );
+        let v2 = root.join("src-2.0");
+        write(&v2, "pyproject.toml", &pyproject.replace("VERSION", "2.0"));
+        write(
+            &v2,
+            "kw/__init__.py",
+            "\"\"\"draft-kw 2.0.\"\"\"\n\nfrom kw.api import Pool, open\nfrom kw.api import start_v2 as start\n",
+        );
+        write(
+            &v2,
+            "kw/api.py",
+            "class Pool:\n    def __init__(self, size):\n        self.size = size\n\n    def close(self):\n        pass\n\n\ndef open(url, **options):\n    return (url, options)\n\n\ndef start(url):\n    return url\n\n\ndef start_v2(url, *, secure=True):\n    return url\n",
+        );
+        wheels_of(&python, &root, &[&v1, &v2])
+    })
+}
+
+#[test]
+fn pack_draft_reads_unread_parameters_kwargs_members_and_rebound_names() {
+    let wheels = draft_kw_wheels();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let python = std::env::var("FERRY_TEST_PYTHON").expect("FERRY_TEST_PYTHON is set");
+    let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ferry-cache-packs");
+    let links = wheels.to_str().unwrap();
+    let output = ferry_command(
+        root,
+        &[
+            "pack",
+            "draft",
+            "draft-kw",
+            "1.0",
+            "2.0",
+            "--python",
+            &python,
+            "--find-links",
+            links,
+            "--prefix",
+            "KW",
+        ],
+    )
+    .env("FERRY_CACHE_DIR", &cache)
+    .output()
+    .expect("ferry runs");
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let drafted = String::from_utf8(output.stdout).unwrap();
+    let summary = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        summary.contains("Drafted 3 rules for draft-kw 1.0 → 2.0 (2 flag, 1 remove-keyword).\nNotes: 1 name binding another object, 0 defaults changed, 1 instance attribute gone.\n"),
+        "{summary}"
+    );
+    assert!(!summary.contains("Could not"), "{summary}");
+    for expected in [
+        "# - `kw.start` is `kw.api.start` in 1.0 and `kw.api.start_v2` in 2.0.\n#   keywords new: `secure`\n",
+        "# - `spare` of `kw.Pool`, `kw.api.Pool`\n",
+        "# Evidence: in `kw.open`, `kw.api.open`: `legacy` is a parameter in 1.0 that its body never reads; 2.0 takes no `legacy`\n[[rules]]\ncode = \"KW001\"\nname = \"OpenLegacyRemoved\"\nkind = \"remove-keyword\"\n",
+        "# Evidence: in `kw.open`, `kw.api.open`: 1.0 reads `timeout` from its `**kwargs` (in the source); 2.0 neither names it nor reads it (its `**kwargs` may still pass it on)\n[[rules]]\ncode = \"KW002\"\nname = \"OpenTimeoutRemoved\"\nkind = \"flag\"\n",
+        "# Evidence: `kw.Pool`, `kw.api.Pool` in 1.0 has `drain` (method); 2.0 has none of them\n[[rules]]\ncode = \"KW003\"\nname = \"PoolMembersRemoved\"\nkind = \"flag\"\n",
+        "classes = [\"kw.Pool\", \"kw.api.Pool\"]\nmethods = [\"drain\"]\n",
+    ] {
+        assert!(drafted.contains(expected), "{expected}\n---\n{drafted}");
+    }
+    write(root, "draft.toml", &drafted);
+    let output = ferry_command(
+        root,
+        &[
+            "pack",
+            "check",
+            "draft.toml",
+            "--old",
+            "draft-kw==1.0",
+            "--new",
+            "draft-kw==2.0",
+            "--find-links",
+            links,
+            "--python",
+            &python,
+        ],
+    )
+    .env("FERRY_CACHE_DIR", &cache)
+    .output()
+    .expect("ferry runs");
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{shown}");
+    // 1.0 took `timeout` only through `**options`: nothing names it.
+    assert!(
+        shown.contains("note  KW002  no callable names `timeout` in 1.0"),
+        "{shown}"
+    );
+    assert!(shown.contains("0 contradicted, 1 to look at."), "{shown}");
 }
