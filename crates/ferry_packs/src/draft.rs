@@ -384,7 +384,11 @@ fn keyword_diff(old: &Object, new: &Object) -> KeywordDiff {
         };
         let reason = if related(&old_p.name, &new_p.name) {
             "a related name".to_string()
-        } else if old_p.default.is_some() && old_p.default == new_p.default {
+        } else if old_p.default.is_some()
+            && old_p.default == new_p.default
+            // Most optional parameters default to `None`: sharing it says nothing.
+            && old_p.default.as_deref() != Some("None")
+        {
             format!(
                 "the same default, `{}`",
                 old_p.default.as_deref().unwrap_or_default()
@@ -1357,6 +1361,52 @@ new = \"connect_timeout\"
         assert!(draft.kinds.is_empty());
         assert_eq!(rules(&draft), "");
         assert_eq!(crate::parse_pack(&draft.text).unwrap().rules.len(), 0);
+    }
+
+    #[test]
+    fn the_same_default_at_the_same_place_is_a_rename_unless_it_is_none() {
+        let module =
+            serde_json::json!([{"name": "acme", "names": {"serve": {"identity": "acme:serve"}}}]);
+        let serve = |parameters| {
+            inventory(
+                "1.0",
+                serde_json::json!({
+                    "modules": module.clone(),
+                    "objects": {"acme:serve": {"kind": "callable", "parameters": parameters}},
+                }),
+            )
+        };
+        let old = serve(params(&[
+            ("handler", POK, None),
+            ("limit", KW, Some("16")),
+            ("headers", KW, Some("None")),
+            ("port", KW, Some("80")),
+        ]));
+        let new = serve(params(&[
+            ("handler", POK, None),
+            ("max_frames", KW, Some("16")),
+            ("process_response", KW, Some("None")),
+            ("port", KW, Some("80")),
+        ]));
+        let draft = drafted(&old, &new);
+        let text = rules(&draft);
+        assert!(
+            text.contains("`limit` is gone and `max_frames` appeared at the same place (after `handler`), with the same default, `16`"),
+            "{text}"
+        );
+        assert!(
+            text.contains("old = \"limit\"\nnew = \"max_frames\""),
+            "{text}"
+        );
+        // `headers=None` and `process_response=None`: no evidence of a rename.
+        assert!(
+            text.contains("name = \"ServeHeadersRemoved\"\nkind = \"flag\""),
+            "{text}"
+        );
+        assert_eq!(
+            draft.kinds,
+            BTreeMap::from([("flag", 1), ("rename-keyword", 1)])
+        );
     }
 
     #[test]
