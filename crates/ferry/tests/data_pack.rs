@@ -1413,6 +1413,20 @@ new = \"connect_timeout\"
     assert_eq!(output.status.code(), Some(0), "{shown}");
     assert!(shown.contains("0 contradicted, 0 to look at."), "{shown}");
 
+    // `rules` and `explain` say that a rule is a draft.
+    let output = ferry(root, &["rules", "--pack", "draft.toml"]);
+    let shown = text(&output);
+    assert!(
+        shown.contains("  DRAF003  ConnectTimeoutRenamed     `timeout=` of `demo.connect` is `connect_timeout=` in draft-demo 2.0. (drafted, not reviewed: no fix applied)\n"),
+        "{shown}"
+    );
+    let output = ferry(root, &["explain", "DRAF003", "--pack", "draft.toml"]);
+    let shown = text(&output);
+    assert!(
+        shown.contains("## Review\nA drafted rule, not reviewed yet: check that `connect_timeout` means what `timeout` meant"),
+        "{shown}"
+    );
+
     // `ferry fix` applies nothing of a drafted rule; reviewed, it does.
     let app = "import demo\nfrom demo.client import parse_url\n\ndemo.connect(\"u\", timeout=5)\n";
     write(root, "project/app.py", app);

@@ -86,6 +86,11 @@ impl DataRule {
         if let Some(source) = &spec.source {
             doc.push_str(&format!("\n\n## Source\n{source}"));
         }
+        if let Some(review) = &spec.review {
+            doc.push_str(&format!(
+                "\n\n## Review\nA drafted rule, not reviewed yet: {review}. Its findings are review items, and no fix of it is applied until `review` is removed from the pack."
+            ));
+        }
         Self {
             code: leak(spec.code.as_str()),
             name: leak(spec.name.as_str()),
