@@ -130,8 +130,11 @@ pub struct Draft {
 /// Why a draft cannot be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DraftError {
-    #[error("{library} {release} is not installed in its environment")]
-    NotInstalled { library: String, release: String },
+    #[error("{library} is not installed in the environment of the {which} release")]
+    NotInstalled {
+        library: String,
+        which: &'static str,
+    },
     #[error("`{0}` is not a release Ferry can read (digits and dots, e.g. 2.0.1)")]
     BadRelease(String),
     #[error("{library} {release} installs no Python package")]
@@ -903,17 +906,17 @@ fn rule_text(change: &Change, old_release: &str, new_release: &str, library: &st
 
 /// Drafts the pack: compares the releases and writes the text.
 pub fn draft(input: &DraftInput<'_>) -> Result<Draft, DraftError> {
-    let installed = |inventory: &Inventory| -> Result<String, DraftError> {
+    let installed = |inventory: &Inventory, which| -> Result<String, DraftError> {
         inventory
             .version
             .clone()
             .ok_or_else(|| DraftError::NotInstalled {
                 library: input.library.to_string(),
-                release: "the requested release".to_string(),
+                which,
             })
     };
-    let old_release = installed(input.old)?;
-    let new_release = installed(input.new)?;
+    let old_release = installed(input.old, "old")?;
+    let new_release = installed(input.new, "new")?;
     for (inventory, release) in [(input.old, &old_release), (input.new, &new_release)] {
         if inventory.packages.is_empty() {
             return Err(DraftError::NoPackages {
@@ -1406,6 +1409,24 @@ new = \"connect_timeout\"
         assert_eq!(
             draft.kinds,
             BTreeMap::from([("flag", 1), ("rename-keyword", 1)])
+        );
+    }
+
+    #[test]
+    fn an_inventory_without_the_library_is_an_error() {
+        let missing = Inventory::default();
+        let installed = inventory("1.0", serde_json::json!({}));
+        let error = draft(&DraftInput {
+            library: "acme-client",
+            prefix: "ACME",
+            command: "ferry pack draft acme-client 1.0 2.0",
+            old: &installed,
+            new: &missing,
+        })
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "acme-client is not installed in the environment of the new release"
         );
     }
 
