@@ -1542,6 +1542,18 @@ fn pack_draft_says_which_release_could_not_be_installed() {
     let shown = text(&output);
     assert_eq!(output.status.code(), Some(2), "{shown}");
     assert!(shown.contains("missing.whl: no such wheel file"), "{shown}");
+
+    // A wheel of another release than the one named.
+    let wrong = wheels.join("draft_demo-2.0-py2.py3-none-any.whl");
+    let output = draft_demo(dir.path(), &["--wheel-old", wrong.to_str().unwrap()]);
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(2), "{shown}");
+    assert!(
+        shown.contains(
+            "error: draft-demo 1.0: the environment has 2.0 installed (from the wheel given)"
+        ),
+        "{shown}"
+    );
 }
 
 /// draft-kw 1.0 and 2.0: what the draft reads beyond signatures. `open`
