@@ -82,6 +82,48 @@ pub enum PackCommand {
     /// `NAME.fixed.py`, and negative `NAME.clean.py`).
     #[command(after_help = exit::PACK)]
     Test(PackTestArgs),
+    /// Draft a pack from two releases of a library: install both, ask each for its public
+    /// API, and write what changed as rules a human reviews.
+    #[command(after_help = exit::PACK_DRAFT)]
+    Draft(PackDraftArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PackDraftArgs {
+    /// The library, as requirements spell it (`websockets`).
+    pub library: String,
+    /// The release before the break, e.g. `13.1`.
+    pub old: String,
+    /// The release after it, e.g. `15.0.1`.
+    pub new: String,
+    /// Write the pack to this file (default: stdout).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Install the old release from this wheel file rather than the package index.
+    #[arg(long, value_name = "WHEEL")]
+    pub wheel_old: Option<PathBuf>,
+    /// Install the new release from this wheel file rather than the package index.
+    #[arg(long, value_name = "WHEEL")]
+    pub wheel_new: Option<PathBuf>,
+    /// A folder of wheels pip may install the releases from, besides the package index.
+    #[arg(long, value_name = "DIR")]
+    pub find_links: Vec<PathBuf>,
+    /// The Python to make the venvs with (default: found as `ferry doctor` finds it).
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
+    /// The rules' code prefix (default: the library's first letters, e.g. `WEBS`).
+    #[arg(long, value_name = "LETTERS")]
+    pub prefix: Option<String>,
+    /// Stop installing a release after this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 600)]
+    pub timeout: u64,
+    /// Give up on importing one module of the library after this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub import_timeout: u64,
+    /// Then scan this project with the draft alone (as if on the new release), to see
+    /// which drafted rules its code meets.
+    #[arg(long, value_name = "PATH", requires = "output")]
+    pub against: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

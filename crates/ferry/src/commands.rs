@@ -585,7 +585,7 @@ fn rules(args: RulesArgs) -> Result<ExitStatus> {
     let packs = crate::project::listed_packs(&args.pack)?;
     // Each pack's rules, then the pin bump with the pack whose requirement it raises.
     let listed = |pack: &'static ferry_engine::Pack| {
-        let mut rules: Vec<(RuleInfo, bool)> = pack
+        let mut rules: Vec<(RuleInfo, bool, &str)> = pack
             .rules
             .iter()
             .map(|rule| {
@@ -596,10 +596,18 @@ fn rules(args: RulesArgs) -> Result<ExitStatus> {
                     summary: rule.summary(),
                     doc: String::new(),
                 };
-                (info, rule.rule.default_enabled())
+                let marks = match (rule.rule.default_enabled(), rule.rule.review().is_some()) {
+                    (true, false) => "",
+                    (false, false) => " (opt-in: --select it)",
+                    (true, true) => " (drafted, not reviewed: no fix applied)",
+                    (false, true) => {
+                        " (opt-in: --select it) (drafted, not reviewed: no fix applied)"
+                    }
+                };
+                (info, rule.rule.default_enabled(), marks)
             })
             .collect();
-        rules.extend(pin_bump_info(pack).map(|info| (info, true)));
+        rules.extend(pin_bump_info(pack).map(|info| (info, true, "")));
         rules
     };
     match args.format {
@@ -607,14 +615,9 @@ fn rules(args: RulesArgs) -> Result<ExitStatus> {
             let mut out = String::new();
             for pack in packs.iter().copied() {
                 out.push_str(&format!("{} — {}\n", pack.name, pack.summary));
-                for (rule, default_enabled) in listed(pack) {
-                    let opt_in = if default_enabled {
-                        ""
-                    } else {
-                        " (opt-in: --select it)"
-                    };
+                for (rule, _, marks) in listed(pack) {
                     out.push_str(&format!(
-                        "  {}  {:<25} {}{opt_in}\n",
+                        "  {}  {:<25} {}{marks}\n",
                         rule.code, rule.name, rule.summary
                     ));
                 }
@@ -625,7 +628,7 @@ fn rules(args: RulesArgs) -> Result<ExitStatus> {
             let rules: Vec<serde_json::Value> = packs
                 .iter()
                 .flat_map(|pack| listed(pack))
-                .map(|(rule, default_enabled)| {
+                .map(|(rule, default_enabled, _)| {
                     serde_json::json!({
                         "code": rule.code,
                         "name": rule.name,

@@ -83,6 +83,11 @@ pub const EXPLAIN: &str = "Exit codes:
   0  printed
   2  usage error, or an unknown rule code";
 
+pub const PACK_DRAFT: &str = "Exit codes:
+  0  the draft is written (with --against: and the project meets none of its rules)
+  1  with --against: the project meets some of the drafted rules
+  2  a release cannot be installed or inspected, or the draft cannot be written";
+
 pub const PACK: &str = "Exit codes:
   0  the pack is valid (check), every fixture passed (test)
   1  a release contradicts the pack (check --old/--new), a fixture failed (test)

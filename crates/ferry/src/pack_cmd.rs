@@ -1,5 +1,6 @@
-//! `ferry pack check` and `ferry pack test`: packs as data, checked and
-//! tested as their authors write them.
+//! `ferry pack check`, `ferry pack test` and `ferry pack draft`: packs as
+//! data, checked and tested as their authors write them, and drafted from
+//! two releases of a library.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,7 +14,7 @@ use ferry_packs::release_check::{judge, names_to_look_up, Api, Severity};
 use ferry_packs::{read_pack_file, PackSpec};
 use ferry_verify::{ensure_env, look_up_names, ApiName, EnvSpec, InterpreterRequest, Python};
 
-use crate::cli::{PackCheckArgs, PackCommand, PackTestArgs};
+use crate::cli::{PackCheckArgs, PackCommand, PackDraftArgs, PackTestArgs};
 use crate::commands::print;
 use crate::exit::ExitStatus;
 
@@ -21,6 +22,7 @@ pub fn run(command: PackCommand) -> Result<ExitStatus> {
     match command {
         PackCommand::Check(args) => check(args),
         PackCommand::Test(args) => test(args),
+        PackCommand::Draft(args) => draft(args),
     }
 }
 
@@ -320,4 +322,171 @@ fn test(args: PackTestArgs) -> Result<ExitStatus> {
     } else {
         ExitStatus::Findings
     })
+}
+
+/// The default code prefix: the library's first four letters (`WEBS`), so
+/// a draft's codes never meet a hand-written pack's two-letter ones.
+fn draft_prefix(library: &str) -> String {
+    let letters: String = library
+        .chars()
+        .filter(char::is_ascii_alphabetic)
+        .take(4)
+        .collect::<String>()
+        .to_ascii_uppercase();
+    if letters.is_empty() {
+        "DRAFT".to_string()
+    } else {
+        letters
+    }
+}
+
+fn draft(args: PackDraftArgs) -> Result<ExitStatus> {
+    use ferry_packs::draft::{draft as draft_pack, DraftInput, Inventory};
+
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let base = crate::verify_cmd::find_python(args.python.clone(), &cwd)?;
+    let cache = crate::upgrade_cmd::cache_dir().join("venvs");
+    let timeout = Duration::from_secs(args.timeout);
+    let mut inventories = Vec::new();
+    for (release, wheel) in [(&args.old, &args.wheel_old), (&args.new, &args.wheel_new)] {
+        let mut env = EnvSpec {
+            find_links: args.find_links.iter().map(|d| cwd.join(d)).collect(),
+            ..EnvSpec::default()
+        };
+        match wheel {
+            Some(wheel) => {
+                let wheel = cwd.join(wheel);
+                if !wheel.is_file() {
+                    bail!("{}: no such wheel file", wheel.display());
+                }
+                // The wheel's folder keys the cache by its files' sizes.
+                env.find_links.extend(wheel.parent().map(Path::to_path_buf));
+                env.pins.push(wheel.to_string_lossy().into_owned());
+            }
+            None => env.pins.push(format!("{}=={release}", args.library)),
+        }
+        eprintln!("Installing {}=={release} (cached)…", args.library);
+        let python = ensure_env(&base, &cache, &env, timeout)?;
+        let mut python = Python::find(&InterpreterRequest::from_env(Some(python), cwd.clone()))?;
+        // Every module gets its own limit; the whole walk gets many of them.
+        python.timeout = Duration::from_secs(args.import_timeout.saturating_mul(20).max(600));
+        eprintln!("Reading the public API of {} {release}…", args.library);
+        let inventory: Inventory = ferry_verify::take_inventory(
+            &python,
+            &args.library,
+            Duration::from_secs(args.import_timeout),
+        )?;
+        match &inventory.version {
+            None => bail!(
+                "{} is not installed in the environment made for {release}",
+                args.library
+            ),
+            Some(found) if found != release => bail!(
+                "{} {release}: the environment has {found} installed{}",
+                args.library,
+                if wheel.is_some() {
+                    " (from the wheel given)"
+                } else {
+                    ""
+                }
+            ),
+            Some(_) => {}
+        }
+        inventories.push(inventory);
+    }
+    let prefix = args
+        .prefix
+        .clone()
+        .unwrap_or_else(|| draft_prefix(&args.library));
+    let command = format!(
+        "ferry pack draft {} {} {}",
+        args.library, args.old, args.new
+    );
+    let drafted = draft_pack(&DraftInput {
+        library: &args.library,
+        prefix: &prefix,
+        command: &command,
+        old: &inventories[0],
+        new: &inventories[1],
+    })?;
+    // The draft must be a pack Ferry accepts, or it is no use to anyone.
+    if let Err(error) = ferry_packs::parse_pack(&drafted.text) {
+        bail!(
+            "the drafted pack is invalid (line {}: {}); this is a bug in `ferry pack draft`",
+            error.line,
+            error.message
+        );
+    }
+    match &args.output {
+        Some(file) => std::fs::write(file, &drafted.text)
+            .with_context(|| format!("{}: cannot write the draft", file.display()))?,
+        None => print(&drafted.text)?,
+    }
+    let rules: usize = drafted.kinds.values().sum();
+    let kinds: Vec<String> = drafted
+        .kinds
+        .iter()
+        .map(|(kind, n)| format!("{n} {kind}"))
+        .collect();
+    let mut summary = format!(
+        "Drafted {rules} rule{} for {} {} → {}{}{}.\n",
+        if rules == 1 { "" } else { "s" },
+        args.library,
+        args.old,
+        args.new,
+        if kinds.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", kinds.join(", "))
+        },
+        match &args.output {
+            Some(file) => format!(" in {}", file.display()),
+            None => String::new(),
+        }
+    );
+    summary.push_str(&format!(
+        "Notes: {} name{} binding another object, {} default{} changed, {} instance attribute{} gone.\n",
+        drafted.rebound,
+        if drafted.rebound == 1 { "" } else { "s" },
+        drafted.defaults_changed,
+        if drafted.defaults_changed == 1 { "" } else { "s" },
+        drafted.attributes_gone,
+        if drafted.attributes_gone == 1 { "" } else { "s" },
+    ));
+    for (release, module, why) in &drafted.not_imported {
+        summary.push_str(&format!("Could not import {module} ({release}): {why}\n"));
+    }
+    for (release, name, why) in &drafted.unreadable {
+        summary.push_str(&format!("Could not read {name} ({release}): {why}\n"));
+    }
+    eprint!("{summary}");
+    let Some(project) = &args.against else {
+        return Ok(ExitStatus::Success);
+    };
+    let output = args
+        .output
+        .as_ref()
+        .expect("clap requires --output with --against");
+    eprintln!(
+        "Scanning {} with the draft, as on {} {}:",
+        project.display(),
+        args.library,
+        args.new
+    );
+    let words: Vec<std::ffi::OsString> = vec![
+        "ferry".into(),
+        "scan".into(),
+        "--format".into(),
+        "concise".into(),
+        "--pack".into(),
+        output.clone().into_os_string(),
+        "--select".into(),
+        prefix.clone().into(),
+        "--target".into(),
+        format!("{}=={}", args.library, args.new).into(),
+        project.clone().into_os_string(),
+    ];
+    let scan = <crate::cli::Args as clap::Parser>::try_parse_from(words)
+        .context("cannot build the scan of --against")?;
+    crate::commands::run(scan)
 }

@@ -1291,3 +1291,457 @@ fn the_acme_pack_s_fixed_fixtures_run_on_the_new_release() {
     }
     assert_eq!(ran, 4);
 }
+
+/// draft-demo 1.0 and 2.0, a library made to differ in exactly five ways
+/// that `ferry pack draft` must see: `timeout=` of `connect` renamed
+/// `connect_timeout=` (at the same place), `parse_url` moved from
+/// `demo.client` to `demo.urls`, `demo.legacy` removed, the default of
+/// `retries=` changed, and `demo.client.Client` unchanged. Both also have
+/// a private module and a test package that differ (skipped), a module
+/// that prints when imported, one whose import never ends (stopped by
+/// `--import-timeout`), and 2.0 a module
+/// that cannot be imported (reported). The wheels' folder.
+fn draft_demo_wheels() -> &'static Path {
+    static WHEELS: OnceLock<PathBuf> = OnceLock::new();
+    WHEELS.get_or_init(|| {
+        let python = venv("venv-pack-build", "scripts/pack-build-requirements.txt");
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("draft-demo");
+        let _ = std::fs::remove_dir_all(&root);
+        let pyproject = PYPROJECT
+            .replace("acme-client", "draft-demo")
+            .replace("name = \"acme\"", "name = \"demo\"");
+        let client = "class Client:\n    def __init__(self, url):\n        self.url = url\n\n    def send(self, data):\n        return data\n";
+        let slow = "import time\n\ntime.sleep(600)\n";
+        // What a module prints must not spoil the inventory.
+        let noisy = "print(\"{\\\"not\\\": \\\"json\\\"}\")\n\n\ndef hello():\n    pass\n";
+        let v1 = root.join("src-1.0");
+        write(&v1, "pyproject.toml", &pyproject.replace("VERSION", "1.0"));
+        write(
+            &v1,
+            "demo/__init__.py",
+            "\"\"\"draft-demo 1.0.\"\"\"\n\nfrom demo.client import Client, connect\n",
+        );
+        write(
+            &v1,
+            "demo/client.py",
+            &format!("{client}\n\ndef connect(url, timeout=10, retries=3):\n    return (url, timeout, retries)\n\n\ndef parse_url(url):\n    return url.split(\"/\")\n"),
+        );
+        write(&v1, "demo/legacy.py", "def old_connect(url):\n    return url\n");
+        write(&v1, "demo/_private.py", "def hidden():\n    pass\n");
+        write(&v1, "demo/tests/__init__.py", "");
+        write(&v1, "demo/tests/test_client.py", "def test_connect():\n    pass\n");
+        write(&v1, "demo/slow.py", slow);
+        write(&v1, "demo/noisy.py", noisy);
+        let v2 = root.join("src-2.0");
+        write(&v2, "pyproject.toml", &pyproject.replace("VERSION", "2.0"));
+        write(
+            &v2,
+            "demo/__init__.py",
+            "\"\"\"draft-demo 2.0.\"\"\"\n\nfrom demo.client import Client, connect\n",
+        );
+        write(
+            &v2,
+            "demo/client.py",
+            &format!("{client}\n\ndef connect(url, connect_timeout=10, retries=5):\n    return (url, connect_timeout, retries)\n"),
+        );
+        write(
+            &v2,
+            "demo/urls.py",
+            "def parse_url(url):\n    return url.split(\"/\")\n",
+        );
+        write(&v2, "demo/tests/__init__.py", "import not_installed_anywhere\n");
+        write(&v2, "demo/slow.py", slow);
+        write(&v2, "demo/noisy.py", noisy);
+        write(&v2, "demo/extras.py", "import not_installed_anywhere\n");
+        wheels_of(&python, &root, &[&v1, &v2])
+    })
+}
+
+/// Builds a wheel of each source folder into `root/wheels`, with pip and
+/// flit-core (`python`'s), one at a time: pip resolves one call's folders
+/// together.
+fn wheels_of(python: &Path, root: &Path, sources: &[&Path]) -> PathBuf {
+    let wheels = root.join("wheels");
+    for source in sources {
+        let output = Command::new(python)
+            .args(["-m", "pip", "--disable-pip-version-check", "--no-input"])
+            .args(["wheel", "--no-build-isolation", "--no-deps", "--no-index"])
+            .arg("-w")
+            .arg(&wheels)
+            .arg(source)
+            .output()
+            .expect("pip runs");
+        assert!(output.status.success(), "pip wheel:\n{}", text(&output));
+    }
+    wheels
+}
+
+/// `ferry pack draft draft-demo 1.0 2.0` with `args`, its venvs in a cache
+/// the runs share.
+fn draft_demo(dir: &Path, args: &[&str]) -> Output {
+    let python = std::env::var("FERRY_TEST_PYTHON").expect("FERRY_TEST_PYTHON is set");
+    let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ferry-cache-packs");
+    let mut all = vec![
+        "pack",
+        "draft",
+        "draft-demo",
+        "1.0",
+        "2.0",
+        "--python",
+        &python,
+        "--import-timeout",
+        "2",
+    ];
+    all.extend_from_slice(args);
+    ferry_command(dir, &all)
+        .env("FERRY_CACHE_DIR", cache)
+        .output()
+        .expect("ferry runs")
+}
+
+#[test]
+fn pack_draft_finds_exactly_what_changed_between_two_real_releases() {
+    let wheels = draft_demo_wheels();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let wheel = |version: &str| {
+        wheels
+            .join(format!("draft_demo-{version}-py2.py3-none-any.whl"))
+            .to_str()
+            .unwrap()
+            .to_string()
+    };
+    let (old_wheel, new_wheel) = (wheel("1.0"), wheel("2.0"));
+    let output = draft_demo(
+        root,
+        &[
+            "--wheel-old",
+            &old_wheel,
+            "--wheel-new",
+            &new_wheel,
+            "-o",
+            "draft.toml",
+        ],
+    );
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains("Drafted 3 rules for draft-demo 1.0 → 2.0 (1 flag, 1 move-name, 1 rename-keyword) in draft.toml.\nNotes: 0 names binding another object, 1 default changed, 0 instance attributes gone.\n"),
+        "{shown}"
+    );
+    // Per module, with the reason; the slow import stopped on each release.
+    for line in [
+        "Could not import demo.slow (1.0): ImportTimeout: importing took more than 2.0 s\n",
+        "Could not import demo.extras (2.0): ModuleNotFoundError: No module named 'not_installed_anywhere'\n",
+        "Could not import demo.slow (2.0): ImportTimeout: importing took more than 2.0 s\n",
+    ] {
+        assert!(shown.contains(line), "{line}\n{shown}");
+    }
+    assert_eq!(shown.matches("Could not import").count(), 3, "{shown}");
+
+    let drafted = std::fs::read_to_string(root.join("draft.toml")).unwrap();
+    let rules_start = drafted.find("\n# Evidence").unwrap();
+    assert_eq!(
+        &drafted[rules_start..],
+        "
+# Evidence: module `demo.legacy` is in 1.0; 2.0 installs no such module
+[[rules]]
+code = \"DRAF001\"
+name = \"LegacyModuleRemoved\"
+kind = \"flag\"
+summary = \"`demo.legacy` is gone in draft-demo 2.0.\"
+review = \"say in `message` what to use instead, then remove this line\"
+names = [\"demo.legacy\"]
+message = \"`demo.legacy` is gone in draft-demo 2.0 (`ModuleNotFoundError`)\"
+
+# Evidence: `demo.client.parse_url` is public in 1.0; 2.0 no longer lists it in its module, and the same object is public only as `demo.urls.parse_url`
+[[rules]]
+code = \"DRAF002\"
+name = \"ParseUrlMoved\"
+kind = \"move-name\"
+summary = \"`demo.client.parse_url` is `demo.urls.parse_url` in draft-demo 2.0.\"
+review = \"check that `demo.urls.parse_url` is what users should import, then remove this line\"
+old = \"demo.client.parse_url\"
+new = \"demo.urls.parse_url\"
+
+# Evidence: in the signatures of `demo.connect`, `demo.client.connect` (1.0 → 2.0): `timeout` is gone and `connect_timeout` appeared at the same place (after `url`), with a related name
+[[rules]]
+code = \"DRAF003\"
+name = \"ConnectTimeoutRenamed\"
+kind = \"rename-keyword\"
+summary = \"`timeout=` of `demo.connect` is `connect_timeout=` in draft-demo 2.0.\"
+review = \"check that `connect_timeout` means what `timeout` meant (a name and a place are only a guess), then remove this line\"
+callables = [\"demo.connect\", \"demo.client.connect\"]
+old = \"timeout\"
+new = \"connect_timeout\"
+",
+        "{drafted}"
+    );
+    assert!(
+        drafted.contains("# Defaults that changed (no rule: calls that leave the keyword out behave differently):\n# - `retries=` of `demo.connect`, `demo.client.connect`: 3 in 1.0, 5 in 2.0\n#\n"),
+        "{drafted}"
+    );
+    assert!(!drafted.contains("Names that now bind"), "{drafted}");
+    assert!(!drafted.contains("Instance attributes"), "{drafted}");
+
+    // The draft is a valid pack, and the releases bear its facts out.
+    let output = check_on_draft_demo(root, "draft.toml");
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{shown}");
+    assert!(shown.contains("0 contradicted, 0 to look at."), "{shown}");
+
+    // `rules` and `explain` say that a rule is a draft.
+    let output = ferry(root, &["rules", "--pack", "draft.toml"]);
+    let shown = text(&output);
+    assert!(
+        shown.contains("  DRAF003  ConnectTimeoutRenamed     `timeout=` of `demo.connect` is `connect_timeout=` in draft-demo 2.0. (drafted, not reviewed: no fix applied)\n"),
+        "{shown}"
+    );
+    let output = ferry(root, &["explain", "DRAF003", "--pack", "draft.toml"]);
+    let shown = text(&output);
+    assert!(
+        shown.contains("## Review\nA drafted rule, not reviewed yet: check that `connect_timeout` means what `timeout` meant"),
+        "{shown}"
+    );
+
+    // `ferry fix` applies nothing of a drafted rule; reviewed, it does.
+    let app = "import demo\nfrom demo.client import parse_url\n\ndemo.connect(\"u\", timeout=5)\n";
+    write(root, "project/app.py", app);
+    let project = root.join("project");
+    let fix = |pack: &str| {
+        ferry(
+            &project,
+            &[
+                "fix",
+                "--allow-no-vcs",
+                "--pack",
+                pack,
+                "--select",
+                "DRAF",
+                "--target",
+                "draft-demo==2.0",
+                ".",
+            ],
+        )
+    };
+    let output = fix("../draft.toml");
+    let shown = text(&output);
+    assert_eq!(
+        std::fs::read_to_string(project.join("app.py")).unwrap(),
+        app,
+        "{shown}"
+    );
+    assert!(
+        shown.contains(
+            "drafted rule, not reviewed (its fix would: Rename `timeout` to `connect_timeout`)"
+        ),
+        "{shown}"
+    );
+    let reviewed: String = drafted
+        .lines()
+        .filter(|line| !line.starts_with("review = "))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    write(root, "reviewed.toml", &reviewed);
+    let output = fix("../reviewed.toml");
+    assert_eq!(
+        std::fs::read_to_string(project.join("app.py")).unwrap(),
+        "import demo\nfrom demo.urls import parse_url\n\ndemo.connect(\"u\", connect_timeout=5)\n",
+        "{}",
+        text(&output)
+    );
+
+    // `--against`: the draft, then the scan of a project with it alone.
+    write(root, "project/app.py", app);
+    let links = wheels.to_str().unwrap();
+    let output = draft_demo(
+        root,
+        &[
+            "--find-links",
+            links,
+            "-o",
+            "again.toml",
+            "--against",
+            "project",
+        ],
+    );
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{shown}");
+    assert_eq!(
+        std::fs::read_to_string(root.join("again.toml")).unwrap(),
+        drafted,
+        "the wheels or the index: the same draft"
+    );
+    for code in ["DRAF002", "DRAF003"] {
+        assert!(shown.contains(code), "{code}\n{shown}");
+    }
+    assert!(!shown.contains("DRAF001"), "{shown}");
+}
+
+/// `ferry pack check` of a drafted pack on the demo's two releases.
+fn check_on_draft_demo(dir: &Path, pack: &str) -> Output {
+    let python = std::env::var("FERRY_TEST_PYTHON").expect("FERRY_TEST_PYTHON is set");
+    let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ferry-cache-packs");
+    ferry_command(
+        dir,
+        &[
+            "pack",
+            "check",
+            pack,
+            "--old",
+            "draft-demo==1.0",
+            "--new",
+            "draft-demo==2.0",
+            "--find-links",
+            draft_demo_wheels().to_str().unwrap(),
+            "--python",
+            &python,
+        ],
+    )
+    .env("FERRY_CACHE_DIR", cache)
+    .output()
+    .expect("ferry runs")
+}
+
+#[test]
+fn pack_draft_says_which_release_could_not_be_installed() {
+    let wheels = draft_demo_wheels();
+    let dir = tempfile::tempdir().unwrap();
+    let output = draft_demo(
+        dir.path(),
+        &[
+            "--wheel-old",
+            "missing.whl",
+            "--find-links",
+            wheels.to_str().unwrap(),
+        ],
+    );
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(2), "{shown}");
+    assert!(shown.contains("missing.whl: no such wheel file"), "{shown}");
+
+    // A wheel of another release than the one named.
+    let wrong = wheels.join("draft_demo-2.0-py2.py3-none-any.whl");
+    let output = draft_demo(dir.path(), &["--wheel-old", wrong.to_str().unwrap()]);
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(2), "{shown}");
+    assert!(
+        shown.contains(
+            "error: draft-demo 1.0: the environment has 2.0 installed (from the wheel given)"
+        ),
+        "{shown}"
+    );
+}
+
+/// draft-kw 1.0 and 2.0: what the draft reads beyond signatures. `open`
+/// drops `legacy=` (a parameter 1.0 never read) and `timeout=` (which 1.0
+/// read from its `**options`); `Pool` loses its method `drain` and its
+/// instance attribute `spare`; top-level `start` now binds another function
+/// while the old one stays public in `kw.api`.
+fn draft_kw_wheels() -> &'static Path {
+    static WHEELS: OnceLock<PathBuf> = OnceLock::new();
+    WHEELS.get_or_init(|| {
+        let python = venv("venv-pack-build", "scripts/pack-build-requirements.txt");
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("draft-kw");
+        let _ = std::fs::remove_dir_all(&root);
+        let pyproject = PYPROJECT
+            .replace("acme-client", "draft-kw")
+            .replace("name = \"acme\"", "name = \"kw\"");
+        let v1 = root.join("src-1.0");
+        write(&v1, "pyproject.toml", &pyproject.replace("VERSION", "1.0"));
+        write(&v1, "kw/__init__.py", "\"\"\"draft-kw 1.0.\"\"\"\n\nfrom kw.api import Pool, open, start\n");
+        write(
+            &v1,
+            "kw/api.py",
+            "class Pool:\n    def __init__(self, size):\n        self.size = size\n        self.spare = 0\n\n    def drain(self):\n        return self.size\n\n    def close(self):\n        pass\n\n\ndef open(url, *, legacy=False, **options):\n    timeout = options.pop(\"timeout\", None)\n    return (url, timeout, options)\n\n\ndef start(url):\n    return url\n",
+        );
+        let v2 = root.join("src-2.0");
+        write(&v2, "pyproject.toml", &pyproject.replace("VERSION", "2.0"));
+        write(
+            &v2,
+            "kw/__init__.py",
+            "\"\"\"draft-kw 2.0.\"\"\"\n\nfrom kw.api import Pool, open\nfrom kw.api import start_v2 as start\n",
+        );
+        write(
+            &v2,
+            "kw/api.py",
+            "class Pool:\n    def __init__(self, size):\n        self.size = size\n\n    def close(self):\n        pass\n\n\ndef open(url, **options):\n    return (url, options)\n\n\ndef start(url):\n    return url\n\n\ndef start_v2(url, *, secure=True):\n    return url\n",
+        );
+        wheels_of(&python, &root, &[&v1, &v2])
+    })
+}
+
+#[test]
+fn pack_draft_reads_unread_parameters_kwargs_members_and_rebound_names() {
+    let wheels = draft_kw_wheels();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let python = std::env::var("FERRY_TEST_PYTHON").expect("FERRY_TEST_PYTHON is set");
+    let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ferry-cache-packs");
+    let links = wheels.to_str().unwrap();
+    let output = ferry_command(
+        root,
+        &[
+            "pack",
+            "draft",
+            "draft-kw",
+            "1.0",
+            "2.0",
+            "--python",
+            &python,
+            "--find-links",
+            links,
+            "--prefix",
+            "KW",
+        ],
+    )
+    .env("FERRY_CACHE_DIR", &cache)
+    .output()
+    .expect("ferry runs");
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let drafted = String::from_utf8(output.stdout).unwrap();
+    let summary = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        summary.contains("Drafted 3 rules for draft-kw 1.0 → 2.0 (2 flag, 1 remove-keyword).\nNotes: 1 name binding another object, 0 defaults changed, 1 instance attribute gone.\n"),
+        "{summary}"
+    );
+    assert!(!summary.contains("Could not"), "{summary}");
+    for expected in [
+        "# - `kw.start` is `kw.api.start` in 1.0 and `kw.api.start_v2` in 2.0.\n#   keywords new: `secure`\n",
+        "# - `spare` of `kw.Pool`, `kw.api.Pool`\n",
+        "# Evidence: in `kw.open`, `kw.api.open`: `legacy` is a parameter in 1.0 that its body never reads; 2.0 takes no `legacy`\n[[rules]]\ncode = \"KW001\"\nname = \"OpenLegacyRemoved\"\nkind = \"remove-keyword\"\n",
+        "# Evidence: in `kw.open`, `kw.api.open`: 1.0 reads `timeout` from its `**kwargs` (in the source); 2.0 neither names it nor reads it (its `**kwargs` may still pass it on)\n[[rules]]\ncode = \"KW002\"\nname = \"OpenTimeoutRemoved\"\nkind = \"flag\"\n",
+        "# Evidence: `kw.Pool`, `kw.api.Pool` in 1.0 has `drain` (method); 2.0 has none of them\n[[rules]]\ncode = \"KW003\"\nname = \"PoolMembersRemoved\"\nkind = \"flag\"\n",
+        "classes = [\"kw.Pool\", \"kw.api.Pool\"]\nmethods = [\"drain\"]\n",
+    ] {
+        assert!(drafted.contains(expected), "{expected}\n---\n{drafted}");
+    }
+    write(root, "draft.toml", &drafted);
+    let output = ferry_command(
+        root,
+        &[
+            "pack",
+            "check",
+            "draft.toml",
+            "--old",
+            "draft-kw==1.0",
+            "--new",
+            "draft-kw==2.0",
+            "--find-links",
+            links,
+            "--python",
+            &python,
+        ],
+    )
+    .env("FERRY_CACHE_DIR", &cache)
+    .output()
+    .expect("ferry runs");
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{shown}");
+    // 1.0 took `timeout` only through `**options`: nothing names it.
+    assert!(
+        shown.contains("note  KW002  no callable names `timeout` in 1.0"),
+        "{shown}"
+    );
+    assert!(shown.contains("0 contradicted, 1 to look at."), "{shown}");
+}

@@ -394,10 +394,20 @@ fn check_and_learn(
         .collect();
     let semantic = (!rules.is_empty() || wanted == FactsWanted::Yes)
         .then(|| SemanticModel::from_module(parsed.module()));
+    let drafted: Vec<(&'static str, &'static dyn Rule)> = rules
+        .iter()
+        .filter(|(_, rule)| rule.review().is_some())
+        .map(|(_, rule)| (rule.code(), *rule))
+        .collect();
     let mut findings = match &semantic {
         Some(semantic) if !rules.is_empty() => run_rules(text, &parsed, semantic, rules, settings),
         _ => Vec::new(),
     };
+    for finding in &mut findings {
+        if let Some((_, rule)) = drafted.iter().find(|(code, _)| *code == finding.code) {
+            hold_for_review(finding, rule.review().unwrap_or_default());
+        }
+    }
     for finding in &mut findings {
         let pack = packs_of
             .iter()
@@ -790,6 +800,18 @@ impl Refusal {
     }
 }
 
+/// A drafted rule's finding as a review item: the fix it would offer is
+/// named, never applied, until a human removes the rule's `review`.
+fn hold_for_review(finding: &mut Finding, review: &str) {
+    let would = match finding.fix.take() {
+        Some(fix) => format!(" (its fix would: {})", fix.title),
+        None => String::new(),
+    };
+    finding.message.push_str(&format!(
+        "; drafted rule, not reviewed{would}: {review}; remove `review` from the rule once checked"
+    ));
+}
+
 /// Turns the refused fixes among `check`'s findings into review items.
 fn refuse_in(check: &mut FileCheck, refused: &[Refusal]) {
     for finding in &mut check.findings {
@@ -1027,6 +1049,45 @@ mod tests {
             source: "",
         }];
         let _ = check_source("old()\n", &[&pack(&MISDECLARED)], &Settings::default());
+    }
+
+    /// `RenameKeyword` as a drafted rule nobody has reviewed.
+    struct DraftedRename;
+    impl Rule for DraftedRename {
+        fn code(&self) -> &'static str {
+            "T009"
+        }
+        fn needs_library_import(&self) -> bool {
+            false
+        }
+        fn name(&self) -> &'static str {
+            "DraftedRename"
+        }
+        fn review(&self) -> Option<&str> {
+            Some("check that `new` means what `old` meant")
+        }
+        fn check_expr(&self, expr: &Expr, checker: &mut Checker<'_>) {
+            RenameKeyword.check_expr(expr, checker)
+        }
+    }
+
+    #[test]
+    fn a_drafted_rule_reports_review_items_and_its_fix_is_never_applied() {
+        static DRAFTED: [RegisteredRule; 1] = [RegisteredRule {
+            rule: &DraftedRename,
+            source: "",
+        }];
+        let pack = pack(&DRAFTED);
+        let check = check_source("f(old=1)\n", &[&pack], &Settings::default()).unwrap();
+        assert_eq!(check.findings.len(), 1);
+        assert_eq!(check.findings[0].fix, None);
+        assert_eq!(
+            check.findings[0].message,
+            "`old` is gone; drafted rule, not reviewed (its fix would: Rename): check that `new` means what `old` meant; remove `review` from the rule once checked"
+        );
+        let outcome = fix_source("f(old=1)\n", &[&pack], &Settings::default(), true).unwrap();
+        assert_eq!(outcome.text, "f(old=1)\n");
+        assert_eq!(outcome.applied_count(), 0);
     }
 
     #[test]

@@ -78,6 +78,12 @@ pub trait Rule: Send + Sync + 'static {
     fn doc(&self) -> Option<&str> {
         None
     }
+    /// A drafted rule no human has checked yet (`review` in a pack file):
+    /// what to check. The engine turns its findings into review items, so
+    /// no command applies its fixes until the rule is reviewed.
+    fn review(&self) -> Option<&str> {
+        None
+    }
     fn check_expr(&self, _expr: &Expr, _checker: &mut Checker<'_>) {}
     fn check_stmt(&self, _stmt: &Stmt, _checker: &mut Checker<'_>) {}
 }

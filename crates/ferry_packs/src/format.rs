@@ -83,6 +83,10 @@ pub(crate) struct RawRule {
     /// Run only when `--select` names the code.
     #[serde(default)]
     pub opt_in: bool,
+    /// A drafted rule no human has checked yet (`ferry pack draft`): what
+    /// to check. Its findings are review items: no fix is applied until the
+    /// key is removed.
+    pub review: Option<Spanned<String>>,
     pub callables: Option<Spanned<Vec<RawCallable>>>,
     pub old: Option<Spanned<String>>,
     pub new: Option<Spanned<String>>,
@@ -264,6 +268,9 @@ pub struct RuleSpec {
     pub title: Option<String>,
     pub messages: ExtraMessages,
     pub opt_in: bool,
+    /// What a human must check before the rule's fixes may be applied
+    /// (a drafted rule); `None`: a reviewed rule.
+    pub review: Option<String>,
     /// The line of the rule's table in the pack file.
     pub line: usize,
     pub kind: Kind,
@@ -840,6 +847,17 @@ fn check_rule(
     if raw.summary.trim().is_empty() {
         return Err(at(raw.code.span(), "`summary` is empty".to_string()));
     }
+    let review = match &raw.review {
+        Some(review) if review.get_ref().trim().is_empty() => {
+            return Err(at(
+                review.span(),
+                "`review` is empty: say what must be checked, or remove the key once it is"
+                    .to_string(),
+            ))
+        }
+        Some(review) => Some(review.get_ref().trim().to_string()),
+        None => None,
+    };
     let since = match &raw.since {
         Some(since) => release(text, since, "since")?,
         None => library.breaking,
@@ -1302,6 +1320,7 @@ fn check_rule(
             ambiguous: raw.message_ambiguous.clone(),
         },
         opt_in: raw.opt_in,
+        review,
         line,
         kind,
     })

@@ -8,6 +8,7 @@
 //! The kinds' shared machinery ([`moves`], [`imports`]) is also what the
 //! built-in packs' Rust rules use for the same jobs.
 
+pub mod draft;
 pub mod fixture;
 pub mod format;
 pub mod imports;

@@ -21,6 +21,7 @@ mod doctor;
 mod envs;
 mod error;
 mod interpreter;
+mod introspect;
 mod probe;
 mod process;
 mod requirements;
@@ -39,6 +40,7 @@ pub use error::VerifyError;
 pub use interpreter::{
     find_release, locate, project_root, InterpreterRequest, InterpreterSource, Located, Python,
 };
+pub use introspect::take_inventory;
 pub use probe::{
     probe, FunctionProbe, Implementation, KeywordSupport, ModuleImplementation, ProbeReport,
     ProbeSpec, SUPPORTED_MEANS,

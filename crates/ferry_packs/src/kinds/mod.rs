@@ -28,6 +28,8 @@ pub struct DataRule {
     pub(crate) title: Option<String>,
     pub(crate) messages: ExtraMessages,
     pub(crate) opt_in: bool,
+    /// A drafted rule's `review`: its findings get no fix.
+    pub(crate) review: Option<&'static str>,
     pub(crate) kind: Kind,
     /// The words a file must spell for the rule to find anything (for
     /// `move-name`, the last part of every old name).
@@ -103,6 +105,11 @@ impl DataRule {
         if let Some(source) = &spec.source {
             doc.push_str(&format!("\n\n## Source\n{source}"));
         }
+        if let Some(review) = &spec.review {
+            doc.push_str(&format!(
+                "\n\n## Review\nA drafted rule, not reviewed yet: {review}. Its findings are review items, and no fix of it is applied until `review` is removed from the pack."
+            ));
+        }
         Self {
             code: leak(spec.code.as_str()),
             name: leak(spec.name.as_str()),
@@ -114,6 +121,7 @@ impl DataRule {
             title: spec.title.clone(),
             messages: spec.messages.clone(),
             opt_in: spec.opt_in,
+            review: spec.review.as_deref().map(leak),
             kind: spec.kind.clone(),
             words,
             also_words,
@@ -193,6 +201,10 @@ impl Rule for DataRule {
 
     fn applies_from(&self) -> Option<Release> {
         Some(self.since)
+    }
+
+    fn review(&self) -> Option<&str> {
+        self.review
     }
 
     fn words(&self) -> &[&str] {
