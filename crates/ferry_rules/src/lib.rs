@@ -24,11 +24,12 @@ macro_rules! register_rules {
 }
 
 pub use ferry_packs::fixture;
+pub mod httpx;
 pub mod websockets;
 
 /// Every pack Ferry ships.
 pub fn all_packs() -> &'static [&'static Pack] {
-    static PACKS: LazyLock<[&Pack; 1]> = LazyLock::new(|| [*websockets::PACK]);
+    static PACKS: LazyLock<[&Pack; 2]> = LazyLock::new(|| [*websockets::PACK, *httpx::PACK]);
     &*PACKS
 }
 
@@ -36,6 +37,7 @@ pub fn all_packs() -> &'static [&'static Pack] {
 pub fn built_in_pack_file(name: &str) -> Option<&'static str> {
     match name {
         "websockets" => Some(websockets::DATA),
+        "httpx" => Some(httpx::DATA),
         _ => None,
     }
 }
