@@ -178,6 +178,11 @@ fn pack_check_holds_on_httpx_0_27_2_and_0_28_1() {
     .expect("ferry runs");
     let shown = text(&output);
     assert_eq!(output.status.code(), Some(0), "{shown}");
+    assert!(
+        shown
+            .contains("ok    HX005  `httpx.ASGITransport`, which the fix writes, exists in 0.27.2"),
+        "{shown}"
+    );
     for code in ["HX001", "HX002", "HX003", "HX004", "HX005", "HX006"] {
         assert!(shown.contains(&format!("ok    {code}")), "{code}: {shown}");
     }
