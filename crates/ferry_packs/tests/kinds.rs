@@ -717,6 +717,18 @@ fn rename_keyword_writes_the_new_value_and_its_import() {
         fixed(text, true),
         "import acme\nc = acme.Client(transport=acme.Transport(app=a if b else None))\n"
     );
+    // An optional dependency stays optional: no top-level import is added.
+    let text = "try:\n    from acme import Client\nexcept ImportError:\n    Client = None\nc = Client(app=h)\n";
+    assert_eq!(fixed(text, true), text);
+    let found = value_findings(text);
+    assert!(found[0].0.contains("where it may be optional"), "{found:?}");
+    assert_eq!(
+        fixed(
+            "def f(h):\n    import acme\n    return acme.Client(app=h)\n",
+            false
+        ),
+        "def f(h):\n    import acme\n    return acme.Client(transport=acme.Transport(app=h))\n"
+    );
     let found =
         value_findings("import acme\nc = acme.Client(app=None)\nd = acme.Client(**{'app': h})\n");
     assert_eq!(found.len(), 2, "{found:?}");

@@ -2,7 +2,7 @@
 //! keyword of a call that reaches one of the rule's callables.
 
 use ferry_engine::{remove_argument, Applicability, Checker, Edit, Fix};
-use ferry_python::ast::{Expr, ExprCall, Identifier, Keyword};
+use ferry_python::ast::{Expr, ExprCall, Identifier, Keyword, Stmt};
 use ferry_python::Ranged;
 
 use super::calls::{call_of, CallOf};
@@ -10,7 +10,7 @@ use super::{DataRule, Vars};
 use crate::format::{fill, Callable, NewValue, RemovedKeyword, WhenBoth};
 use crate::imports::{imports_plainly, line_ending, new_import_position};
 use crate::keyword_dicts::{functions, is_builtin_dict, keys_behind};
-use ferry_python::{BindingKind, Origin};
+use ferry_python::{BindingKind, Origin, Resolution};
 
 /// The call and the keyword `name` in it, when the call reaches a callable.
 fn keyword_call<'a, 'r>(
@@ -178,10 +178,21 @@ pub fn rename(
             keyword.value.range(),
         ));
         for module in &value.imports {
-            if !imports_plainly(checker.module, module) {
-                let at = new_import_position(checker.module, checker.source);
-                let eol = line_ending(checker.source);
-                edits.push(Edit::insertion(format!("import {module}{eol}"), at));
+            match spelling(module, call, checker) {
+                Spelling::Bound => {}
+                Spelling::AddImport => {
+                    let at = new_import_position(checker.module, checker.source);
+                    let eol = line_ending(checker.source);
+                    edits.push(Edit::insertion(format!("import {module}{eol}"), at));
+                }
+                Spelling::Unsure(why) => {
+                    checker.report(
+                        arg.range(),
+                        format!("{message}; {why}: write it by hand"),
+                        None,
+                    );
+                    return;
+                }
             }
         }
     } else if value.mapping_entry.is_some() && !is_single_value(&keyword.value) {
@@ -275,6 +286,57 @@ pub fn rename_in_spread(
             }
             Err(_) => {}
         }
+    }
+}
+
+/// How a fix can write `module.Name` at a call.
+enum Spelling {
+    /// The name already means the module there.
+    Bound,
+    /// Unbound there, and the file imports the package unconditionally at
+    /// its top: an `import module` there changes nothing about when the
+    /// file can be imported.
+    AddImport,
+    /// Neither, with the reason: bound to something else, or the package
+    /// is imported only in a `try`, a branch or a function (an optional
+    /// dependency, which a new top-level import would make required).
+    Unsure(String),
+}
+
+fn spelling(module: &str, call: &ExprCall, checker: &Checker<'_>) -> Spelling {
+    let top = module.split('.').next().unwrap_or(module);
+    let resolved = checker.semantic.resolve_name(top, call.start());
+    if module == top && matches!(&resolved, Resolution::One(name) if name.as_str() == module) {
+        return Spelling::Bound;
+    }
+    if module != top && imports_plainly(checker.module, module) {
+        return Spelling::Bound;
+    }
+    if !checker.semantic.reaching(top, call.start()).is_empty() {
+        return Spelling::Unsure(format!(
+            "the fix writes `{module}.`, but `{top}` is bound to something else here"
+        ));
+    }
+    let imports_package = |stmt: &Stmt| match stmt {
+        Stmt::Import(import) => import
+            .names
+            .iter()
+            .any(|alias| alias.name.as_str().split('.').next() == Some(top)),
+        Stmt::ImportFrom(from) => {
+            from.level == 0
+                && from
+                    .module
+                    .as_ref()
+                    .is_some_and(|m| m.as_str().split('.').next() == Some(top))
+        }
+        _ => false,
+    };
+    if checker.module.body.iter().any(imports_package) {
+        Spelling::AddImport
+    } else {
+        Spelling::Unsure(format!(
+            "the fix needs `import {module}`, and this file imports `{top}` only in a `try`, a branch or a function, where it may be optional"
+        ))
     }
 }
 
