@@ -762,15 +762,20 @@ fn rename_keyword_leaves_a_mapping_for_review_with_the_code_to_write() {
             ),
         ]
     );
-    // One proxy: safe for a literal, unsafe for what may be a mapping.
-    let found = value_findings("import acme\na = acme.Client(proxies='http://p')\nb = acme.Client(proxies=f'{p}')\nc = acme.Client(proxies=settings.P)\n");
+    // One proxy: safe for a literal with text, unsafe for what may be a
+    // mapping or empty, a review item for an empty string.
+    let found = value_findings(
+        "import acme\na = acme.Client(proxies='http://p')\nb = acme.Client(proxies=f'http://{p}')\nc = acme.Client(proxies=settings.P)\nd = acme.Client(proxies=f'{p}')\ne = acme.Client(proxies='')\n",
+    );
     let fixes: Vec<_> = found.iter().map(|(_, fix)| *fix).collect();
     assert_eq!(
         fixes,
         vec![
             Some(Applicability::Safe),
             Some(Applicability::Safe),
-            Some(Applicability::Unsafe)
+            Some(Applicability::Unsafe),
+            Some(Applicability::Unsafe),
+            None,
         ]
     );
     assert!(
@@ -779,4 +784,5 @@ fn rename_keyword_leaves_a_mapping_for_review_with_the_code_to_write() {
             .contains("Ferry cannot see whether `settings.P` is a mapping"),
         "{found:?}"
     );
+    assert!(found[4].0.contains("read as not given"), "{found:?}");
 }

@@ -2,7 +2,7 @@
 //! keyword of a call that reaches one of the rule's callables.
 
 use ferry_engine::{remove_argument, Applicability, Checker, Edit, Fix};
-use ferry_python::ast::{Expr, ExprCall, Identifier, Keyword, Stmt};
+use ferry_python::ast::{Expr, ExprCall, FStringPart, Identifier, Keyword, Stmt};
 use ferry_python::Ranged;
 
 use super::calls::{call_of, CallOf};
@@ -195,10 +195,17 @@ pub fn rename(
                 }
             }
         }
+    } else if value.mapping_entry.is_some() && is_empty_string(&keyword.value) {
+        checker.report(
+            arg.range(),
+            format!("{message}; this call passes `{old}=\"\"`, which the old releases read as not given and `{new}` refuses: remove it"),
+            None,
+        );
+        return;
     } else if value.mapping_entry.is_some() && !is_single_value(&keyword.value) {
         applicability = Applicability::Unsafe;
         caveat = Some(format!(
-            "; Ferry cannot see whether `{written}` is a mapping, which `{new}` does not take: check it"
+            "; Ferry cannot see whether `{written}` is a mapping (which `{new}` does not take) or an empty string (read as not given before): check it"
         ));
     }
     let mut fix = Fix {
@@ -340,13 +347,24 @@ fn spelling(module: &str, call: &ExprCall, checker: &Checker<'_>) -> Spelling {
     }
 }
 
-/// A value that is one thing, not a mapping: a string (or f-string)
-/// literal, or `None`.
+/// A value that is one thing, not a mapping nor an empty string (which
+/// such keywords read as not given, like `None`): a string literal or an
+/// f-string with some text of its own, or `None`.
 fn is_single_value(value: &Expr) -> bool {
-    matches!(
-        value,
-        Expr::StringLiteral(_) | Expr::FString(_) | Expr::NoneLiteral(_)
-    )
+    match value {
+        Expr::StringLiteral(string) => !string.value.to_str().is_empty(),
+        Expr::FString(fstring) => fstring.value.as_slice().iter().any(|part| match part {
+            FStringPart::Literal(literal) => !literal.value.is_empty(),
+            FStringPart::FString(f) => f.elements.literals().any(|l| !l.value.is_empty()),
+        }),
+        Expr::NoneLiteral(_) => true,
+        _ => false,
+    }
+}
+
+/// `""` (or `''`): an empty string literal.
+fn is_empty_string(value: &Expr) -> bool {
+    matches!(value, Expr::StringLiteral(string) if string.value.to_str().is_empty())
 }
 
 /// A dict display or `dict(...)` call (or a name bound once to one), its
