@@ -170,10 +170,27 @@ impl Project {
         rules
     }
 
-    /// `library version` for each library, as reports name the target.
-    pub fn target_names(&self) -> Vec<String> {
-        self.packs
-            .iter()
+    /// `library version` for each library a report is about, as reports
+    /// name the target: the packs given a target, and those a rule (or pin
+    /// bump) of which is among `codes`, the codes the report's files hold;
+    /// every pack when that leaves none (nothing found: what was checked).
+    /// A project that never imports httpx is not told about httpx's pins.
+    pub fn target_names(&self, codes: &std::collections::BTreeSet<&str>) -> Vec<String> {
+        let concerns = |pack: &&&Pack| {
+            self.settings.targets.contains_key(pack.library)
+                || pack.rules.iter().any(|rule| codes.contains(rule.code()))
+                || pack
+                    .migration
+                    .is_some_and(|m| codes.contains(m.pin_bump.code))
+        };
+        let about: Vec<&&Pack> = self.packs.iter().filter(concerns).collect();
+        let packs = if about.is_empty() {
+            self.packs.iter().collect()
+        } else {
+            about
+        };
+        packs
+            .into_iter()
             .map(|pack| match self.settings.targets.get(pack.library) {
                 Some(version) => format!("{} {version}", pack.library),
                 None => format!(

@@ -95,11 +95,21 @@ fn completion(
     pins: Vec<ferry_report::PinNote>,
 ) -> CompletionReport {
     sort_rows(&mut rows);
+    let codes: std::collections::BTreeSet<&str> = rows
+        .iter()
+        .flat_map(|row| {
+            row.applied
+                .keys()
+                .map(String::as_str)
+                .chain(row.remaining.iter().map(|f| f.code))
+        })
+        .collect();
+    let targets = project.target_names(&codes);
     CompletionReport {
         project: project.shown_root(),
         config: project.shown_config(),
         baseline,
-        targets: project.target_names(),
+        targets,
         files_scanned,
         phases: project.report_phases(),
         rows,

@@ -159,7 +159,7 @@ pub struct Pack {
 
 /// One search for the words of every rule of a pack that declares some
 /// ([`Rule::words`]): which rules can find something in a text.
-pub struct RuleGate(OnceLock<Option<WordIndex>>);
+pub struct RuleGate(OnceLock<Option<WordIndex>>, OnceLock<Option<AhoCorasick>>);
 
 /// The words of a pack's rules, and which rules each word lets run.
 struct WordIndex {
@@ -176,7 +176,23 @@ struct WordIndex {
 
 impl RuleGate {
     pub const fn new() -> Self {
-        Self(OnceLock::new())
+        Self(OnceLock::new(), OnceLock::new())
+    }
+
+    /// Whether one of `words` (a pack's triggers and mention words) is in
+    /// `text` as a whole word: one search, built the first time.
+    pub(crate) fn any_in<'w>(&self, words: impl FnOnce() -> Vec<&'w str>, text: &str) -> bool {
+        let Some(searcher) = self.1.get_or_init(|| {
+            let words = words();
+            (!words.is_empty())
+                .then(|| AhoCorasick::new(words).expect("pack words are plain literals"))
+        }) else {
+            return false;
+        };
+        let bytes = text.as_bytes();
+        searcher
+            .find_overlapping_iter(text)
+            .any(|m| crate::check::whole_word_at(bytes, m.start(), m.end()))
     }
 
     /// Which of `rules` can find something in `text`, by index; `None`:
@@ -358,11 +374,22 @@ impl Pack {
     /// Whether the pack's words occur in `text`: if not, no rule of the pack
     /// can report anything there (see [`Pack::triggers`]).
     pub fn words_occur_in(&self, text: &str) -> bool {
-        let bytes = text.as_bytes();
-        self.triggers.iter().chain(self.mention_words).any(|word| {
-            memchr::memmem::find_iter(bytes, word.as_bytes())
-                .any(|start| crate::check::whole_word_at(bytes, start, start + word.len()))
-        })
+        if self.triggers.len() + self.mention_words.len() <= 2 {
+            // A word or two: a SIMD substring search each beats an automaton.
+            let bytes = text.as_bytes();
+            return self.triggers.iter().chain(self.mention_words).any(|word| {
+                memchr::memmem::find_iter(bytes, word.as_bytes())
+                    .any(|start| crate::check::whole_word_at(bytes, start, start + word.len()))
+            });
+        }
+        let words = || {
+            self.triggers
+                .iter()
+                .chain(self.mention_words)
+                .copied()
+                .collect()
+        };
+        self.gate.any_in(words, text)
     }
 }
 

@@ -112,6 +112,15 @@ pub(crate) struct RawRule {
     pub moves: Option<Vec<Spanned<RawMove>>>,
     /// `rename-method`: several `{ old, new }` methods of the same classes.
     pub renames: Option<Vec<Spanned<RawMethodRename>>>,
+    /// `rename-keyword`: what the new keyword's value is, `{value}` being
+    /// the old one's source text (`httpx.ASGITransport(app={value})`).
+    pub value: Option<Spanned<String>>,
+    /// `rename-keyword`: the review item's message where the old value is
+    /// a mapping the new keyword does not take (`{mapping}`: it rewritten).
+    pub message_mapping: Option<String>,
+    /// `rename-keyword`: how each entry of such a mapping is written in
+    /// `{mapping}` (`{key}`, `{value}`).
+    pub mapping_entry: Option<Spanned<String>>,
 }
 
 /// A list entry written as a qualified name, or as a table whose `name`
@@ -282,6 +291,90 @@ pub struct ExtraMessages {
     pub both: Option<String>,
     pub title_both: Option<String>,
     pub ambiguous: Option<String>,
+    /// `rename-keyword`: where the old value is a mapping.
+    pub mapping: Option<String>,
+}
+
+/// How `rename-keyword` writes the new keyword's value, when it is more
+/// than the old value as written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewValue {
+    /// The new value around the old one (`{value}`): `value`.
+    pub template: Option<String>,
+    /// The modules `template` spells, imported where missing.
+    pub imports: Vec<String>,
+    /// Where the old keyword also took a mapping the new one does not: how
+    /// each entry is written in the review item's `{mapping}`.
+    pub mapping_entry: Option<String>,
+}
+
+impl NewValue {
+    /// Whether the value is only renamed, as written.
+    pub fn is_plain(&self) -> bool {
+        self.template.is_none() && self.mapping_entry.is_none()
+    }
+}
+
+/// Fills a value template: `{name}` is the value of `name` in `vars`,
+/// `{{` and `}}` are braces (the format checked every name).
+pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(at) = rest.find(['{', '}']) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at..];
+        if after.starts_with("{{") || after.starts_with("}}") {
+            out.push_str(&after[..1]);
+            rest = &after[2..];
+            continue;
+        }
+        match after.find('}').filter(|_| after.starts_with('{')) {
+            Some(close) => {
+                let name = &after[1..close];
+                match vars.iter().find(|(n, _)| *n == name) {
+                    Some((_, value)) => out.push_str(value),
+                    None => out.push_str(&after[..=close]),
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&after[..1]);
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A value template may name only `names`, and close every brace.
+fn check_value_template(template: &str, names: &[&str]) -> Result<(), String> {
+    let mut rest = template.replace("{{", "").replace("}}", "");
+    while let Some(open) = rest.find(['{', '}']) {
+        if rest[open..].starts_with('}') {
+            return Err(format!(
+                "`{template}`: a `}}` closes nothing (write `}}}}` for a brace)"
+            ));
+        }
+        let Some(close) = rest[open..].find('}') else {
+            return Err(format!(
+                "`{template}`: a `{{` is never closed (write `{{{{` for a brace)"
+            ));
+        };
+        let name = &rest[open + 1..open + close];
+        if !names.contains(&name) {
+            return Err(format!(
+                "`{template}`: `{{{name}}}` is not one of {}",
+                names
+                    .iter()
+                    .map(|n| format!("`{{{n}}}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        rest = rest[open + close + 1..].to_string();
+    }
+    Ok(())
 }
 
 /// A callable a keyword rule is about.
@@ -407,8 +500,9 @@ pub enum WhenBoth {
 
 /// The placeholders a message or title may use, each written `{name}`:
 /// `callee` (the qualified name called), `candidates` (every name the
-/// callee may be), `old`, `new`, `keyword`, `library`, `since`, and in
-/// `message-both` / `message-ambiguous`, `message` (the call's message).
+/// callee may be), `old`, `new`, `keyword`, `library`, `since`, in
+/// `message-both` / `message-ambiguous`, `message` (the call's message),
+/// and in `message-mapping`, `mapping` (the mapping rewritten).
 pub const PLACEHOLDERS: &[&str] = &[
     "message",
     "callee",
@@ -418,6 +512,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "keyword",
     "library",
     "since",
+    "mapping",
 ];
 
 /// One method of a `rename-method` rule: its old and new names, and the
@@ -440,6 +535,8 @@ pub enum Kind {
         when_both: WhenBoth,
         /// Also in dicts spread with `**` into the call.
         keyword_dicts: bool,
+        /// How the new keyword's value is written.
+        value: NewValue,
     },
     /// `keyword=` is gone from `callables`.
     RemoveKeyword {
@@ -967,6 +1064,7 @@ fn check_rule(
                         }
                     },
                     keyword_dicts: raw.keyword_dicts.unwrap_or(true),
+                    value: new_value(raw).map_err(|(span, why)| at(span, why))?,
                 },
                 &[
                     "callables",
@@ -977,6 +1075,10 @@ fn check_rule(
                     "title-both",
                     "message-ambiguous",
                     "keyword-dicts",
+                    "value",
+                    "imports",
+                    "message-mapping",
+                    "mapping-entry",
                 ],
             )
         }
@@ -1262,7 +1364,10 @@ fn check_rule(
             ))
         }
     };
-    let given: [(&str, bool); 19] = [
+    let given: [(&str, bool); 22] = [
+        ("value", raw.value.is_some()),
+        ("message-mapping", raw.message_mapping.is_some()),
+        ("mapping-entry", raw.mapping_entry.is_some()),
         ("renames", raw.renames.is_some()),
         ("methods", raw.methods.is_some()),
         ("keyword-dicts", raw.keyword_dicts.is_some()),
@@ -1289,6 +1394,7 @@ fn check_rule(
         &raw.message_both,
         &raw.title_both,
         &raw.message_ambiguous,
+        &raw.message_mapping,
     ]
     .into_iter()
     .flatten()
@@ -1318,11 +1424,62 @@ fn check_rule(
             both: raw.message_both.clone(),
             title_both: raw.title_both.clone(),
             ambiguous: raw.message_ambiguous.clone(),
+            mapping: raw.message_mapping.clone(),
         },
         opt_in: raw.opt_in,
         review,
         line,
         kind,
+    })
+}
+
+/// `rename-keyword`'s `value`, `imports`, `message-mapping` and
+/// `mapping-entry`, checked; an error with the span it is about.
+fn new_value(raw: &RawRule) -> Result<NewValue, (std::ops::Range<usize>, String)> {
+    let template = match &raw.value {
+        Some(value) => {
+            check_value_template(value.get_ref(), &["value"])
+                .map_err(|why| (value.span(), format!("`value`: {why}")))?;
+            Some(value.get_ref().clone())
+        }
+        None => None,
+    };
+    let imports = match &raw.imports {
+        Some(imports) if template.is_none() => {
+            return Err((
+                imports.span(),
+                "`imports` names the modules `value` spells: give `value` too".into(),
+            ))
+        }
+        Some(imports) => {
+            if let Some(bad) = imports.get_ref().iter().find(|m| !is_qualified(m)) {
+                return Err((
+                    imports.span(),
+                    format!("`imports`: `{bad}` is not a module name"),
+                ));
+            }
+            imports.get_ref().clone()
+        }
+        None => Vec::new(),
+    };
+    let mapping_entry = match (&raw.mapping_entry, &raw.message_mapping) {
+        (Some(entry), Some(_)) => {
+            check_value_template(entry.get_ref(), &["key", "value"])
+                .map_err(|why| (entry.span(), format!("`mapping-entry`: {why}")))?;
+            Some(entry.get_ref().clone())
+        }
+        (None, None) => None,
+        _ => {
+            return Err((
+                raw.kind.span(),
+                "`message-mapping` and `mapping-entry` go together".into(),
+            ))
+        }
+    };
+    Ok(NewValue {
+        template,
+        imports,
+        mapping_entry,
     })
 }
 

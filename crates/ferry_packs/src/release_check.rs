@@ -12,7 +12,7 @@
 
 use ferry_engine::Version;
 
-use crate::format::{Callable, Kind, PackSpec};
+use crate::format::{Callable, Kind, NewValue, PackSpec};
 
 /// What an installed release says about names.
 pub trait Api {
@@ -49,8 +49,13 @@ pub fn names_to_look_up(spec: &PackSpec) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for rule in &spec.rules {
         match &rule.kind {
-            Kind::RenameKeyword { callables, .. }
-            | Kind::RemoveKeyword { callables, .. }
+            Kind::RenameKeyword {
+                callables, value, ..
+            } => {
+                names.extend(callables.iter().map(|c| c.name.clone()));
+                names.extend(written_names(value));
+            }
+            Kind::RemoveKeyword { callables, .. }
             | Kind::FlagKeyword { callables, .. }
             | Kind::ReplaceCall { callables, .. } => {
                 names.extend(callables.iter().map(|c| c.name.clone()))
@@ -111,8 +116,28 @@ pub fn judge(
                 callables,
                 old: old_keyword,
                 new: new_keyword,
+                value,
                 ..
             } => {
+                // The fix writes these on every release it is for: the new
+                // one, and the old one too (`requires` is below the break).
+                for name in written_names(value) {
+                    for (version, api) in [(new_version, new), (old_version, old)] {
+                        if api.exists(&name) {
+                            say(
+                                Severity::Ok,
+                                format!("`{name}`, which the fix writes, exists in {version}"),
+                            );
+                        } else {
+                            say(
+                                Severity::Fail,
+                                format!(
+                                    "`{name}`, which the fix writes, does not exist in {version}"
+                                ),
+                            );
+                        }
+                    }
+                }
                 for callable in callables.iter().filter(|c| applies(c, new_version)) {
                     let name = &callable.name;
                     if !new.exists(name) {
@@ -335,6 +360,41 @@ fn gone_in_new(
     }
 }
 
+/// The dotted names a `value` template spells from its `imports`
+/// (`httpx.ASGITransport` in `httpx.ASGITransport(app={value})`).
+fn written_names(value: &NewValue) -> Vec<String> {
+    let Some(template) = &value.template else {
+        return Vec::new();
+    };
+    let mut names = Vec::new();
+    let bytes = template.as_bytes();
+    let is_name_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'.';
+    let mut start = 0;
+    while start < bytes.len() {
+        if !is_name_byte(bytes[start]) || bytes[start] == b'.' {
+            start += 1;
+            continue;
+        }
+        let mut end = start;
+        while end < bytes.len() && is_name_byte(bytes[end]) {
+            end += 1;
+        }
+        let chain = template[start..end].trim_end_matches('.');
+        let preceded_by_dot = start > 0 && bytes[start - 1] == b'.';
+        if !preceded_by_dot
+            && value.imports.iter().any(|module| {
+                chain.len() > module.len() && chain.starts_with(&format!("{module}."))
+            })
+        {
+            names.push(chain.to_string());
+        }
+        start = end;
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// Some callable took `keyword` by name on the old release: otherwise the
 /// rule is about a keyword nobody ever passed.
 fn took_somewhere(
@@ -358,5 +418,32 @@ fn took_somewhere(
             Severity::Note,
             format!("no callable names `{keyword}` in {version}: was it ever taken?"),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_template_s_names_are_those_under_its_imports() {
+        let value = |template: &str, imports: &[&str]| NewValue {
+            template: Some(template.to_string()),
+            imports: imports.iter().map(|m| m.to_string()).collect(),
+            mapping_entry: None,
+        };
+        assert_eq!(
+            written_names(&value("httpx.ASGITransport(app={value})", &["httpx"])),
+            vec!["httpx.ASGITransport"]
+        );
+        assert_eq!(
+            written_names(&value(
+                "a.b.C(x={value}, y=a.D, z=other.a.E, w=ab.F).g",
+                &["a.b", "a"]
+            )),
+            vec!["a.D", "a.b.C"]
+        );
+        assert!(written_names(&value("{value}", &[])).is_empty());
+        assert!(written_names(&NewValue::default()).is_empty());
     }
 }

@@ -229,3 +229,35 @@ fn what_a_review_of_the_format_found_is_refused() {
     let e = error(cycle);
     assert!(e.message.contains("which moves again"), "{e:?}");
 }
+
+#[test]
+fn a_new_value_and_a_mapping_are_checked() {
+    let e = error(&format!("{RENAME}imports = [\"acme\"]\n"));
+    assert!(e.message.contains("give `value` too"), "{e:?}");
+    let e = error(&format!("{RENAME}value = \"acme.T({{app}})\"\n"));
+    assert!(
+        e.message.contains("`{app}` is not one of `{value}`"),
+        "{e:?}"
+    );
+    let e = error(&format!("{RENAME}value = \"acme.T({{value)\"\n"));
+    assert!(e.message.contains("never closed"), "{e:?}");
+    let e = error(&format!("{RENAME}message-mapping = \"m\"\n"));
+    assert!(e.message.contains("go together"), "{e:?}");
+    let e = error(&format!(
+        "{RENAME}message-mapping = \"m\"\nmapping-entry = \"{{key}}: {{proxy}}\"\n"
+    ));
+    assert!(e.message.contains("`{proxy}` is not one of"), "{e:?}");
+    let e = error(&format!(
+        "{RENAME}message-mapping = \"{{mounts}}\"\nmapping-entry = \"{{key}}\"\n"
+    ));
+    assert!(
+        e.message.contains("`{mounts}` is not a placeholder"),
+        "{e:?}"
+    );
+    let flag = "\n[[rules]]\ncode = \"AC002\"\nname = \"F\"\nkind = \"flag\"\nsummary = \"s\"\nnames = [\"acme.x\"]\nmessage = \"m\"\nvalue = \"{value}\"\n";
+    assert!(error(flag).message.contains("takes no `value`"));
+    parse_pack(&format!(
+        "{HEAD}{RENAME}value = \"acme.T(app={{value}}, x={{{{}}}})\"\nimports = [\"acme\"]\nmessage-mapping = \"{{mapping}}\"\nmapping-entry = \"{{key}}: acme.R({{value}})\"\n"
+    ))
+    .unwrap();
+}

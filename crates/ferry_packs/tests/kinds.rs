@@ -729,3 +729,142 @@ fn a_moved_module_imported_as_such_is_a_review_item_never_a_wrong_fix() {
         assert_eq!(fixed.text, text);
     }
 }
+
+const VALUE_PACK: &str = r#"
+name = "acme"
+summary = "acme 1.x → 2.0"
+prefix = "AC"
+
+[library]
+name = "acme-client"
+packages = ["acme"]
+breaking = "2.0"
+
+[[rules]]
+code = "AC001"
+name = "ClientApp"
+kind = "rename-keyword"
+summary = "`app=` of `acme.Client` is `transport=acme.Transport(app=...)`."
+callables = ["acme.Client"]
+old = "app"
+new = "transport"
+value = "acme.Transport(app={value})"
+imports = ["acme"]
+
+[[rules]]
+code = "AC002"
+name = "ClientProxies"
+kind = "rename-keyword"
+summary = "`proxies=` of `acme.Client` is `proxy=`; a mapping is `routes=`."
+callables = ["acme.Client"]
+old = "proxies"
+new = "proxy"
+message-mapping = "write `routes={mapping}`"
+mapping-entry = "{key}: acme.Route(proxy={value})"
+"#;
+
+fn value_pack() -> &'static ferry_engine::Pack {
+    build_pack(&parse_pack(VALUE_PACK).unwrap())
+}
+
+fn value_findings(text: &str) -> Vec<(String, Option<Applicability>)> {
+    check_source(text, &[value_pack()], &Settings::default())
+        .unwrap()
+        .findings
+        .into_iter()
+        .map(|f| (f.message, f.fix.map(|fix| fix.applicability)))
+        .collect()
+}
+
+#[test]
+fn rename_keyword_writes_the_new_value_and_its_import() {
+    let settings = Settings::default();
+    let fixed = |text: &str, unsafe_fixes: bool| {
+        fix_source(text, &[value_pack()], &settings, unsafe_fixes)
+            .unwrap()
+            .text
+    };
+    assert_eq!(
+        fixed("from acme import Client\nc = Client(app=handler, x=1)\n", false),
+        "from acme import Client\nimport acme\nc = Client(transport=acme.Transport(app=handler), x=1)\n"
+    );
+    assert_eq!(
+        fixed("import acme\nc = acme.Client(app=make())\n", false),
+        "import acme\nc = acme.Client(transport=acme.Transport(app=make()))\n"
+    );
+    // A value that may be `None` (read as not given) is unsafe; `None` itself is for review.
+    let text = "import acme\nc = acme.Client(app=a if b else None)\n";
+    assert_eq!(fixed(text, false), text);
+    assert_eq!(
+        fixed(text, true),
+        "import acme\nc = acme.Client(transport=acme.Transport(app=a if b else None))\n"
+    );
+    // An optional dependency stays optional: no top-level import is added.
+    let text = "try:\n    from acme import Client\nexcept ImportError:\n    Client = None\nc = Client(app=h)\n";
+    assert_eq!(fixed(text, true), text);
+    let found = value_findings(text);
+    assert!(found[0].0.contains("where it may be optional"), "{found:?}");
+    assert_eq!(
+        fixed(
+            "def f(h):\n    import acme\n    return acme.Client(app=h)\n",
+            false
+        ),
+        "def f(h):\n    import acme\n    return acme.Client(transport=acme.Transport(app=h))\n"
+    );
+    let found =
+        value_findings("import acme\nc = acme.Client(app=None)\nd = acme.Client(**{'app': h})\n");
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found.iter().all(|(_, fix)| fix.is_none()), "{found:?}");
+    assert!(found[0].0.contains("`app=None`"), "{found:?}");
+    assert!(
+        found[1].0.contains("move it out of the dict by hand"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn rename_keyword_leaves_a_mapping_for_review_with_the_code_to_write() {
+    let found = value_findings(
+        "import acme\nP = {'http://': u}\na = acme.Client(proxies={'all://': u, 'x://': None, **more})\nb = acme.Client(proxies=P)\nc = acme.Client(proxies=dict(http=u))\n",
+    );
+    assert_eq!(
+        found,
+        vec![
+            (
+                "write `routes={'all://': acme.Route(proxy=u), 'x://': None, **more}`".to_string(),
+                None
+            ),
+            (
+                "write `routes={'http://': acme.Route(proxy=u)}`".to_string(),
+                None
+            ),
+            (
+                "write `routes={\"http\": acme.Route(proxy=u)}`".to_string(),
+                None
+            ),
+        ]
+    );
+    // One proxy: safe for a literal with text, unsafe for what may be a
+    // mapping or empty, a review item for an empty string.
+    let found = value_findings(
+        "import acme\na = acme.Client(proxies='http://p')\nb = acme.Client(proxies=f'http://{p}')\nc = acme.Client(proxies=settings.P)\nd = acme.Client(proxies=f'{p}')\ne = acme.Client(proxies='')\n",
+    );
+    let fixes: Vec<_> = found.iter().map(|(_, fix)| *fix).collect();
+    assert_eq!(
+        fixes,
+        vec![
+            Some(Applicability::Safe),
+            Some(Applicability::Safe),
+            Some(Applicability::Unsafe),
+            Some(Applicability::Unsafe),
+            None,
+        ]
+    );
+    assert!(
+        found[2]
+            .0
+            .contains("Ferry cannot see whether `settings.P` is a mapping"),
+        "{found:?}"
+    );
+    assert!(found[4].0.contains("read as not given"), "{found:?}");
+}

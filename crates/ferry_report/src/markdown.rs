@@ -10,17 +10,30 @@ use crate::completion::{count, Baseline, CompletionReport, CompletionRow};
 pub fn render_markdown(report: &CompletionReport) -> String {
     let mut out = String::new();
     let summary = report.summary();
-    let libraries: Vec<&str> =
+    // The packs the files hold findings or changes of (every pack when
+    // none: a clean project), so a project without httpx reads no httpx.
+    let found = |code: &str| {
+        report.rows.iter().any(|row| {
+            row.applied.contains_key(code) || row.remaining.iter().any(|f| f.code == code)
+        })
+    };
+    let packs_of = |only_found: bool| {
         report
             .rules
             .iter()
+            .filter(|r| !only_found || found(&r.code))
             .map(|r| r.pack.as_str())
             .fold(Vec::new(), |mut packs, pack| {
                 if !packs.contains(&pack) {
                     packs.push(pack);
                 }
                 packs
-            });
+            })
+    };
+    let mut libraries: Vec<&str> = packs_of(true);
+    if libraries.is_empty() {
+        libraries = packs_of(false);
+    }
     writeln!(out, "# Migration report: {}\n", libraries.join(", ")).unwrap();
     out.push_str("| | |\n|---|---|\n");
     writeln!(out, "| Project | `{}` |", cell(&report.project)).unwrap();

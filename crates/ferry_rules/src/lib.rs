@@ -24,12 +24,14 @@ macro_rules! register_rules {
 }
 
 pub use ferry_packs::fixture;
+pub mod httpx;
 pub mod python;
 pub mod websockets;
 
 /// Every pack Ferry ships.
 pub fn all_packs() -> &'static [&'static Pack] {
-    static PACKS: LazyLock<[&Pack; 2]> = LazyLock::new(|| [*websockets::PACK, *python::PACK]);
+    static PACKS: LazyLock<[&Pack; 3]> =
+        LazyLock::new(|| [*websockets::PACK, *httpx::PACK, *python::PACK]);
     &*PACKS
 }
 
@@ -37,6 +39,7 @@ pub fn all_packs() -> &'static [&'static Pack] {
 pub fn built_in_pack_file(name: &str) -> Option<&'static str> {
     match name {
         "websockets" => Some(websockets::DATA),
+        "httpx" => Some(httpx::DATA),
         "python" => Some(python::DATA),
         _ => None,
     }

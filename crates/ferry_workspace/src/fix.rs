@@ -437,11 +437,12 @@ fn plan_file(
         Err(err) => return failed(format!("cannot decode: {err}")),
     };
     let text = source.text.as_ref();
+    let used = crate::scan::libraries_used(packs, text);
+    let targets = pins.for_file_using(path, Some(&used));
     if !ferry_engine::may_report(packs, text) {
         progress.prefiltered();
         return None;
     }
-    let targets = pins.for_file(path);
     progress.parsed();
     let outcome = match fix_source(text, packs, &targets.settings, options.unsafe_fixes) {
         Ok(outcome) => outcome,

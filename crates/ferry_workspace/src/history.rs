@@ -94,7 +94,8 @@ pub fn findings_at(
             if !ferry_engine::may_report(packs, source.text.as_ref()) {
                 return None;
             }
-            let targets = pins.for_file(&path);
+            let used = crate::scan::libraries_used(packs, source.text.as_ref());
+            let targets = pins.for_file_using(&path, Some(&used));
             let check = check_source(source.text.as_ref(), packs, &targets.settings).ok()?;
             let mut counts = BTreeMap::new();
             for finding in &check.findings {

@@ -116,20 +116,22 @@ fn scan_file(
         Err(err) => return Some(FileReport::error(shown, format!("cannot decode: {err}"))),
     };
     let text = source.text.as_ref();
+    // A file that uses a library meets its pins (for the pin bump) even
+    // where no rule has words here; a file that does not, never. The same
+    // pins are met with the prefilter on or off, and the folders of the
+    // other files are not read.
+    let used = libraries_used(packs, text);
+    let targets = if candidate && !used.is_empty() {
+        pins.for_file_using(path, Some(&used))
+    } else {
+        pins.unpinned()
+    };
     // The words of the packs' rules, which a byte search does not weigh.
     let candidate = candidate && ferry_engine::may_report(packs, text);
     if prefilter && !candidate {
         progress.prefiltered();
         return None;
     }
-    // No rule looks at a file without the words, so its project's pins are
-    // not read: the same pins are met with the prefilter on or off, and
-    // the folders of every other file are not cached.
-    let targets = if candidate {
-        pins.for_file(path)
-    } else {
-        pins.unpinned()
-    };
     progress.parsed();
     match check_source(text, packs, &targets.settings) {
         Ok(check) => {
@@ -244,6 +246,15 @@ pub fn to_file_report(path: String, text: &str, check: &FileCheck) -> FileReport
         suppressed,
         error: None,
     }
+}
+
+/// The libraries of the packs whose words `text` spells.
+pub(crate) fn libraries_used<'p>(packs: &[&'p Pack], text: &str) -> Vec<&'p str> {
+    packs
+        .iter()
+        .filter(|pack| pack.words_occur_in(text))
+        .map(|pack| pack.library)
+        .collect()
 }
 
 /// The settings a file at `path` is checked with: the run's, with the

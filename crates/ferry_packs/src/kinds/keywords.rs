@@ -2,14 +2,15 @@
 //! keyword of a call that reaches one of the rule's callables.
 
 use ferry_engine::{remove_argument, Applicability, Checker, Edit, Fix};
-use ferry_python::ast::{Expr, ExprCall, Identifier, Keyword};
+use ferry_python::ast::{Expr, ExprCall, FStringPart, Identifier, Keyword, Stmt};
 use ferry_python::Ranged;
 
 use super::calls::{call_of, CallOf};
 use super::{DataRule, Vars};
-use crate::format::{Callable, RemovedKeyword, WhenBoth};
+use crate::format::{fill, Callable, NewValue, RemovedKeyword, WhenBoth};
+use crate::imports::{imports_plainly, line_ending, new_import_position};
 use crate::keyword_dicts::{functions, is_builtin_dict, keys_behind};
-use ferry_python::{BindingKind, Origin};
+use ferry_python::{BindingKind, Origin, Resolution};
 
 /// The call and the keyword `name` in it, when the call reaches a callable.
 fn keyword_call<'a, 'r>(
@@ -39,7 +40,7 @@ fn vars<'v>(
         candidates,
         old,
         new,
-        message: "",
+        ..Vars::default()
     }
 }
 
@@ -73,12 +74,14 @@ fn ambiguous(rule: &DataRule, message: &str, vars: &Vars<'_>) -> String {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn rename(
     rule: &DataRule,
     callables: &[Callable],
     old: &str,
     new: &str,
     when_both: WhenBoth,
+    value: &NewValue,
     expr: &Expr,
     checker: &mut Checker<'_>,
 ) {
@@ -129,13 +132,92 @@ pub fn rename(
         checker.report(arg.range(), both, fix);
         return;
     }
+    // A mapping the new keyword does not take: the code to write instead.
+    if let Some(entry) = &value.mapping_entry {
+        if let Some(mapping) = mapping_of(&keyword.value, entry, checker) {
+            let vars = Vars {
+                mapping: &mapping,
+                ..vars
+            };
+            let text = match &rule.messages.mapping {
+                Some(template) => rule.render(template, &vars),
+                None => format!(
+                    "{message}; this value is a mapping, which `{new}` does not take: write `{mapping}` instead"
+                ),
+            };
+            checker.report(arg.range(), text, None);
+            return;
+        }
+    }
+    let written = checker.text(keyword.value.range());
+    let mut edits = vec![Edit::replacement(new, arg.range())];
+    let mut applicability = Applicability::Safe;
+    let mut caveat = None;
+    if let Some(template) = &value.template {
+        match &keyword.value {
+            // The old releases read `None` as not given; wrapped, it is a
+            // value that fails.
+            Expr::NoneLiteral(_) => {
+                checker.report(
+                    arg.range(),
+                    format!("{message}; this call passes `{old}=None`, which the old releases read as not given: remove it"),
+                    None,
+                );
+                return;
+            }
+            Expr::Name(_) | Expr::Attribute(_) | Expr::Call(_) | Expr::Lambda(_) => {}
+            _ => {
+                applicability = Applicability::Unsafe;
+                caveat = Some(format!(
+                    "; Ferry cannot see that `{written}` is never `None`, which the old releases read as not given: check it"
+                ));
+            }
+        }
+        edits.push(Edit::replacement(
+            fill(template, &[("value", written)]),
+            keyword.value.range(),
+        ));
+        for module in &value.imports {
+            match spelling(module, call, checker) {
+                Spelling::Bound => {}
+                Spelling::AddImport => {
+                    let at = new_import_position(checker.module, checker.source);
+                    let eol = line_ending(checker.source);
+                    edits.push(Edit::insertion(format!("import {module}{eol}"), at));
+                }
+                Spelling::Unsure(why) => {
+                    checker.report(
+                        arg.range(),
+                        format!("{message}; {why}: write it by hand"),
+                        None,
+                    );
+                    return;
+                }
+            }
+        }
+    } else if value.mapping_entry.is_some() && is_empty_string(&keyword.value) {
+        checker.report(
+            arg.range(),
+            format!("{message}; this call passes `{old}=\"\"`, which the old releases read as not given and `{new}` refuses: remove it"),
+            None,
+        );
+        return;
+    } else if value.mapping_entry.is_some() && !is_single_value(&keyword.value) {
+        applicability = Applicability::Unsafe;
+        caveat = Some(format!(
+            "; Ferry cannot see whether `{written}` is a mapping (which `{new}` does not take) or an empty string (read as not given before): check it"
+        ));
+    }
     let mut fix = Fix {
         title: rule.title(&vars, || format!("Rename `{old}` to `{new}`")),
-        edits: vec![Edit::replacement(new, arg.range())],
-        applicability: Applicability::Safe,
+        edits,
+        applicability,
         requires: Some(reached.requires(rule.requires)),
     };
     let mut message = message;
+    if let Some(caveat) = caveat {
+        message.push_str(&caveat);
+    }
     if reached.spreads() {
         fix.applicability = Applicability::Unsafe;
         message.push_str(&format!(
@@ -154,6 +236,7 @@ pub fn rename_in_spread(
     callables: &[Callable],
     old: &str,
     new: &str,
+    value: &NewValue,
     expr: &Expr,
     checker: &mut Checker<'_>,
 ) {
@@ -175,7 +258,22 @@ pub fn rename_in_spread(
             reached.shown(),
             rule.since_text()
         );
-        match keys_behind(&spread.value, call, &[(old, new)], &[], &functions, checker) {
+        let behind = keys_behind(&spread.value, call, &[(old, new)], &[], &functions, checker);
+        // A key whose value changes too (or may be a mapping) is moved by
+        // hand: renaming it alone would leave the value half moved.
+        if !value.is_plain() {
+            if matches!(&behind, Ok(edits) if !edits.is_empty())
+                || holds_key(&spread.value, old, checker)
+            {
+                checker.report(
+                    spread.range(),
+                    format!("{message}; its value changes too: move it out of the dict by hand"),
+                    None,
+                );
+            }
+            continue;
+        }
+        match behind {
             Ok(edits) if !edits.is_empty() => {
                 let fix = Fix {
                     title: format!("Rename the key `{old}` to `{new}`"),
@@ -196,6 +294,125 @@ pub fn rename_in_spread(
             Err(_) => {}
         }
     }
+}
+
+/// How a fix can write `module.Name` at a call.
+enum Spelling {
+    /// The name already means the module there.
+    Bound,
+    /// Unbound there, and the file imports the package unconditionally at
+    /// its top: an `import module` there changes nothing about when the
+    /// file can be imported.
+    AddImport,
+    /// Neither, with the reason: bound to something else, or the package
+    /// is imported only in a `try`, a branch or a function (an optional
+    /// dependency, which a new top-level import would make required).
+    Unsure(String),
+}
+
+fn spelling(module: &str, call: &ExprCall, checker: &Checker<'_>) -> Spelling {
+    let top = module.split('.').next().unwrap_or(module);
+    let resolved = checker.semantic.resolve_name(top, call.start());
+    if module == top && matches!(&resolved, Resolution::One(name) if name.as_str() == module) {
+        return Spelling::Bound;
+    }
+    if module != top && imports_plainly(checker.module, module) {
+        return Spelling::Bound;
+    }
+    if !checker.semantic.reaching(top, call.start()).is_empty() {
+        return Spelling::Unsure(format!(
+            "the fix writes `{module}.`, but `{top}` is bound to something else here"
+        ));
+    }
+    let imports_package = |stmt: &Stmt| match stmt {
+        Stmt::Import(import) => import
+            .names
+            .iter()
+            .any(|alias| alias.name.as_str().split('.').next() == Some(top)),
+        Stmt::ImportFrom(from) => {
+            from.level == 0
+                && from
+                    .module
+                    .as_ref()
+                    .is_some_and(|m| m.as_str().split('.').next() == Some(top))
+        }
+        _ => false,
+    };
+    if checker.module.body.iter().any(imports_package) {
+        Spelling::AddImport
+    } else {
+        Spelling::Unsure(format!(
+            "the fix needs `import {module}`, and this file imports `{top}` only in a `try`, a branch or a function, where it may be optional"
+        ))
+    }
+}
+
+/// A value that is one thing, not a mapping nor an empty string (which
+/// such keywords read as not given, like `None`): a string literal or an
+/// f-string with some text of its own, or `None`.
+fn is_single_value(value: &Expr) -> bool {
+    match value {
+        Expr::StringLiteral(string) => !string.value.to_str().is_empty(),
+        Expr::FString(fstring) => fstring.value.as_slice().iter().any(|part| match part {
+            FStringPart::Literal(literal) => !literal.value.is_empty(),
+            FStringPart::FString(f) => f.elements.literals().any(|l| !l.value.is_empty()),
+        }),
+        Expr::NoneLiteral(_) => true,
+        _ => false,
+    }
+}
+
+/// `""` (or `''`): an empty string literal.
+fn is_empty_string(value: &Expr) -> bool {
+    matches!(value, Expr::StringLiteral(string) if string.value.to_str().is_empty())
+}
+
+/// A dict display or `dict(...)` call (or a name bound once to one), its
+/// entries each written with `entry` (`{key}`, `{value}`) and joined in
+/// braces (an entry whose value is `None`, no route, stays `None`);
+/// `None` for any other value.
+fn mapping_of(value: &Expr, entry: &str, checker: &Checker<'_>) -> Option<String> {
+    let dict = match value {
+        Expr::Name(name) => match checker
+            .semantic
+            .single_binding(name.id.as_str(), name.start())
+        {
+            Some(BindingKind::Opaque(Origin::Assign { value })) => *value,
+            _ => return None,
+        },
+        other => other,
+    };
+    let text = |e: &Expr| checker.text(e.range()).to_string();
+    let entries: Vec<String> = match dict {
+        Expr::Dict(dict) => dict
+            .items
+            .iter()
+            .map(|item| match &item.key {
+                // `None`: no route for that pattern, in either form.
+                Some(key) if item.value.is_none_literal_expr() => format!("{}: None", text(key)),
+                Some(key) => fill(entry, &[("key", &text(key)), ("value", &text(&item.value))]),
+                None => format!("**{}", text(&item.value)),
+            })
+            .collect(),
+        Expr::Call(call) if is_builtin_dict(call, checker) && call.arguments.args.is_empty() => {
+            call.arguments
+                .keywords
+                .iter()
+                .map(|k| match &k.arg {
+                    Some(arg) => fill(
+                        entry,
+                        &[
+                            ("key", &format!("\"{}\"", arg.as_str())),
+                            ("value", &text(&k.value)),
+                        ],
+                    ),
+                    None => format!("**{}", text(&k.value)),
+                })
+                .collect()
+        }
+        _ => return None,
+    };
+    Some(format!("{{{}}}", entries.join(", ")))
 }
 
 /// Whether a dict literal or `dict(...)` (or a name bound once to one)

@@ -49,6 +49,8 @@ pub(crate) struct Vars<'v> {
     pub new: &'v str,
     /// The call's message, for the messages of its other situations.
     pub message: &'v str,
+    /// A mapping the new keyword does not take, rewritten (`message-mapping`).
+    pub mapping: &'v str,
 }
 
 /// Gives a string the life of the process: a pack is loaded once per run
@@ -169,6 +171,7 @@ impl DataRule {
                 "old" | "keyword" => vars.old,
                 "new" => vars.new,
                 "message" => vars.message,
+                "mapping" => vars.mapping,
                 "library" => self.library.as_str(),
                 "since" => since.as_str(),
                 _ => &after[..=close],
@@ -258,10 +261,11 @@ impl Rule for DataRule {
                 new,
                 when_both,
                 keyword_dicts,
+                value,
             } => {
-                keywords::rename(self, callables, old, new, *when_both, expr, checker);
+                keywords::rename(self, callables, old, new, *when_both, value, expr, checker);
                 if *keyword_dicts {
-                    keywords::rename_in_spread(self, callables, old, new, expr, checker);
+                    keywords::rename_in_spread(self, callables, old, new, value, expr, checker);
                 }
             }
             Kind::RemoveKeyword {

@@ -589,6 +589,14 @@ impl<'s> RunPins<'s> {
     }
 
     pub fn for_file(&self, path: &Path) -> FileTargets<'s> {
+        self.for_file_using(path, None)
+    }
+
+    /// [`Self::for_file`] for a file that spells the words of only some
+    /// packs (`used`: their libraries): the pins of the others are not
+    /// read, and not met, so a folder whose files never use a library
+    /// gets no bump of its requirement.
+    pub fn for_file_using(&self, path: &Path, used: Option<&[&str]>) -> FileTargets<'s> {
         let mut targets = self.unpinned();
         let Some(resolver) = &self.resolver else {
             return targets;
@@ -602,6 +610,9 @@ impl<'s> RunPins<'s> {
             return targets;
         };
         for library in &self.libraries {
+            if used.is_some_and(|used| !used.iter().any(|u| normalize_name(u) == *library)) {
+                continue;
+            }
             let Some(pin) = resolver.pin_for(folder, library) else {
                 continue;
             };
