@@ -404,8 +404,9 @@ fn a_broken_pack_in_the_configuration_stops_the_run_naming_the_file() {
     assert!(text(&output).contains("missing field"), "{}", text(&output));
 }
 
-/// `ferry pack check --old/--new` with the wheels, in a cache the runs share.
-fn check_on_releases(dir: &Path, pack: &Path, old: &str, new: &str) -> Output {
+/// `ferry pack check --old/--new` with the wheels of `wheels`, in a cache the
+/// runs share.
+fn check_on_releases(dir: &Path, pack: &Path, old: &str, new: &str, wheels: &Path) -> Output {
     let python = std::env::var("FERRY_TEST_PYTHON").expect("FERRY_TEST_PYTHON is set");
     let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ferry-cache-packs");
     ferry_command(
@@ -419,7 +420,7 @@ fn check_on_releases(dir: &Path, pack: &Path, old: &str, new: &str) -> Output {
             "--new",
             new,
             "--find-links",
-            acme_wheels().to_str().unwrap(),
+            wheels.to_str().unwrap(),
             "--python",
             &python,
         ],
@@ -432,7 +433,13 @@ fn check_on_releases(dir: &Path, pack: &Path, old: &str, new: &str) -> Output {
 #[test]
 fn pack_check_proves_the_facts_on_the_real_releases() {
     let here = Path::new(".");
-    let output = check_on_releases(here, &acme_pack(), "acme-client==1.0", "acme-client==2.0");
+    let output = check_on_releases(
+        here,
+        &acme_pack(),
+        "acme-client==1.0",
+        "acme-client==2.0",
+        acme_wheels(),
+    );
     let shown = text(&output);
     assert_eq!(output.status.code(), Some(0), "{shown}");
     assert!(
@@ -465,6 +472,7 @@ fn pack_check_proves_the_facts_on_the_real_releases() {
         Path::new("pack.toml"),
         "acme-client==1.0",
         "acme-client==2.0",
+        acme_wheels(),
     );
     let shown = text(&output);
     assert_eq!(output.status.code(), Some(1), "{shown}");
@@ -485,7 +493,13 @@ fn pack_check_proves_the_facts_on_the_real_releases() {
     assert!(shown.contains("3 contradicted"), "{shown}");
 
     // Reversed releases: the old names are the new release's.
-    let output = check_on_releases(here, &acme_pack(), "acme-client==2.0", "acme-client==1.0");
+    let output = check_on_releases(
+        here,
+        &acme_pack(),
+        "acme-client==2.0",
+        "acme-client==1.0",
+        acme_wheels(),
+    );
     assert_eq!(output.status.code(), Some(1), "{}", text(&output));
     assert!(
         text(&output).contains("FAIL  AC001  `acme.connect` still takes `timeout` by name in 1.0"),
@@ -497,7 +511,13 @@ fn pack_check_proves_the_facts_on_the_real_releases() {
 #[test]
 fn pack_check_refuses_releases_it_cannot_use() {
     let here = Path::new(".");
-    let output = check_on_releases(here, &acme_pack(), "requests==1.0", "acme-client==2.0");
+    let output = check_on_releases(
+        here,
+        &acme_pack(),
+        "requests==1.0",
+        "acme-client==2.0",
+        acme_wheels(),
+    );
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
     assert!(
         text(&output)
@@ -505,7 +525,13 @@ fn pack_check_refuses_releases_it_cannot_use() {
         "{}",
         text(&output)
     );
-    let output = check_on_releases(here, &acme_pack(), "acme-client==1.0", "acme-client");
+    let output = check_on_releases(
+        here,
+        &acme_pack(),
+        "acme-client==1.0",
+        "acme-client",
+        acme_wheels(),
+    );
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
     assert!(
         text(&output).contains("--new `acme-client`: expected LIB==VERSION"),
@@ -513,7 +539,13 @@ fn pack_check_refuses_releases_it_cannot_use() {
         text(&output)
     );
     // A release no index or folder has: pip's own reason, and no venv left.
-    let output = check_on_releases(here, &acme_pack(), "acme-client==1.0", "acme-client==9.9");
+    let output = check_on_releases(
+        here,
+        &acme_pack(),
+        "acme-client==1.0",
+        "acme-client==9.9",
+        acme_wheels(),
+    );
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
     assert!(
         text(&output).contains("acme-client==9.9"),
@@ -1485,7 +1517,13 @@ new = \"connect_timeout\"
     assert!(!drafted.contains("Instance attributes"), "{drafted}");
 
     // The draft is a valid pack, and the releases bear its facts out.
-    let output = check_on_draft_demo(root, "draft.toml");
+    let output = check_on_releases(
+        root,
+        Path::new("draft.toml"),
+        "draft-demo==1.0",
+        "draft-demo==2.0",
+        draft_demo_wheels(),
+    );
     let shown = text(&output);
     assert_eq!(output.status.code(), Some(0), "{shown}");
     assert!(shown.contains("0 contradicted, 0 to look at."), "{shown}");
@@ -1576,31 +1614,6 @@ new = \"connect_timeout\"
         assert!(shown.contains(code), "{code}\n{shown}");
     }
     assert!(!shown.contains("DRAF001"), "{shown}");
-}
-
-/// `ferry pack check` of a drafted pack on the demo's two releases.
-fn check_on_draft_demo(dir: &Path, pack: &str) -> Output {
-    let python = std::env::var("FERRY_TEST_PYTHON").expect("FERRY_TEST_PYTHON is set");
-    let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ferry-cache-packs");
-    ferry_command(
-        dir,
-        &[
-            "pack",
-            "check",
-            pack,
-            "--old",
-            "draft-demo==1.0",
-            "--new",
-            "draft-demo==2.0",
-            "--find-links",
-            draft_demo_wheels().to_str().unwrap(),
-            "--python",
-            &python,
-        ],
-    )
-    .env("FERRY_CACHE_DIR", cache)
-    .output()
-    .expect("ferry runs")
 }
 
 #[test]
