@@ -18,21 +18,13 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 mod common;
-use common::{ferry, ferry_command, git, venv};
+use common::{ferry, ferry_command, git, text, venv};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../..")
         .canonicalize()
         .unwrap()
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 fn httpx_027() -> &'static Path {

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 mod common;
-use common::{copy_tree, ferry, git};
+use common::{copy_tree, ferry, git, text};
 
 fn unittest(python: &ferry_verify::Python, project: &Path) -> Output {
     Command::new(&python.executable)
@@ -20,14 +20,6 @@ fn unittest(python: &ferry_verify::Python, project: &Path) -> Output {
         .env("PYTHONDONTWRITEBYTECODE", "1")
         .output()
         .expect("python runs")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 #[test]

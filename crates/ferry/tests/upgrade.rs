@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 mod common;
-use common::{copy_tree, example, ferry_command, git};
+use common::{copy_tree, example, ferry_command, git, text};
 
 /// The cache is shared by the tests, which run at once: the one that counts
 /// half-built venvs in it runs alone, or it would count another test's
@@ -47,14 +47,6 @@ fn pinned_example() -> tempfile::TempDir {
     git(dir.path(), &["add", "-A"]);
     git(dir.path(), &["commit", "-q", "-m", "start"]);
     dir
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 #[test]

@@ -8,6 +8,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+/// What a command printed, stdout then stderr, for assertions and their messages.
+pub fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
 /// Runs the built `ferry` binary in `cwd`. `VIRTUAL_ENV` is removed so an
 /// interpreter can only come from the arguments or the project.
 pub fn ferry(cwd: &Path, args: &[&str]) -> Output {
