@@ -231,8 +231,9 @@ pub struct Selection {
     /// [tool.ferry] above the current folder, else above the given paths).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Also run the rules of this pack file (repeatable; see docs/packs.md).
-    #[arg(long, value_name = "FILE")]
+    /// Also run the rules of this pack: a pack file (see docs/packs.md), or a built-in
+    /// pack off by default (`python`). Repeatable.
+    #[arg(long, value_name = "FILE|NAME")]
     pub pack: Vec<PathBuf>,
 }
 
@@ -465,8 +466,8 @@ pub struct UpgradeArgs {
 pub struct RulesArgs {
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
-    /// Also list the rules of this pack file (repeatable).
-    #[arg(long, value_name = "FILE")]
+    /// Also list the rules of this pack: a pack file, or a built-in pack's name (repeatable).
+    #[arg(long, value_name = "FILE|NAME")]
     pub pack: Vec<PathBuf>,
 }
 

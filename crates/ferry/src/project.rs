@@ -287,12 +287,13 @@ pub fn listed_packs(pack_files: &[PathBuf]) -> Result<Vec<&'static Pack>> {
 }
 
 /// The packs of a run: the configuration's `packs` (built-in names, or
-/// pack files relative to the configuration), else every built-in pack;
-/// then each `--pack` file. Two packs may not share a rule code.
+/// pack files relative to the configuration), else the default built-in
+/// packs; then each `--pack` (a file, or a built-in pack's name). Two packs
+/// may not share a rule code.
 pub fn packs(config: Option<&Config>, pack_files: &[PathBuf]) -> Result<Vec<&'static Pack>> {
     let all = ferry_rules::all_packs();
     let mut packs: Vec<&'static Pack> = match config.and_then(|c| c.packs.as_ref()) {
-        None => all.to_vec(),
+        None => ferry_rules::default_packs().to_vec(),
         Some(names) => {
             let config = config.expect("packs come from a configuration");
             let folder = config.file.parent().unwrap_or(Path::new("."));
@@ -316,7 +317,15 @@ pub fn packs(config: Option<&Config>, pack_files: &[PathBuf]) -> Result<Vec<&'st
         }
     };
     for file in pack_files {
-        packs.push(ferry_packs::load_pack_file(file)?);
+        // A built-in pack's name (`--pack python`), where no such file is.
+        let built_in = file
+            .to_str()
+            .filter(|name| !is_pack_file(name) && !file.exists())
+            .and_then(ferry_rules::pack);
+        match built_in {
+            Some(pack) => packs.push(pack),
+            None => packs.push(ferry_packs::load_pack_file(file)?),
+        }
     }
     check_distinct(&packs)?;
     Ok(packs)

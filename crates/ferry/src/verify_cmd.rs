@@ -254,7 +254,7 @@ fn render_doctor(report: &DoctorReport) -> String {
                 pack.pack
             ));
             if let Some(target) = &pack.target {
-                out.push_str(&format!("  Target of `ferry scan`: {target}.\n"));
+                out.push_str(&format!("  Target: {target}.\n"));
             }
             render_verdict(&mut out, pack);
             continue;
@@ -325,8 +325,17 @@ fn render_function(out: &mut String, function: &ferry_verify::FunctionProbe) {
 fn render_verdict(out: &mut String, pack: &PackDoctor) {
     let library = &pack.probe.library;
     let runtime = &pack.runtime;
+    // A pack a run loads only when asked is named in the command to run.
+    let on_by_default = ferry_rules::default_packs()
+        .iter()
+        .any(|p| p.name == pack.pack);
+    let command = if on_by_default {
+        "ferry scan".to_string()
+    } else {
+        format!("ferry scan --pack {}", pack.pack)
+    };
     out.push_str(&format!(
-        "  {} for the newest {library} (`ferry scan`).\n",
+        "  {} for the newest {library} (`{command}`).\n",
         count(runtime.findings, "finding")
     ));
     match (&runtime.checked_against, &pack.probe.library_version) {

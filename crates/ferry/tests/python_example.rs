@@ -1,6 +1,6 @@
-//! The Python upgrade example (`examples/report-service`, written for 3.9),
-//! end to end on the real interpreters, with no configuration (the Python
-//! pack is built in): its own unittest suite fails on 3.13 as written;
+//! The Python upgrade example (`examples/report-service`, written for 3.9,
+//! which asks for the built-in Python pack in its `pyproject.toml`), end to
+//! end on the real interpreters: its own unittest suite fails on 3.13 as written;
 //! after `ferry fix` (the project declares
 //! `requires-python >= 3.9`, so every fix must also run on 3.9) it passes on
 //! 3.13 and still on 3.9, and a second scan finds nothing.
@@ -90,7 +90,7 @@ fn a_declared_upper_bound_keeps_later_removals_out() {
         &[("app.py", USES)],
     );
     let scan = |args: &[&str]| {
-        let mut all = vec!["scan", "--format", "concise"];
+        let mut all = vec!["scan", "--pack", "python", "--format", "concise"];
         all.extend(args);
         text(&ferry(dir.path(), &all))
     };
@@ -126,7 +126,7 @@ fn doctor_says_which_uses_fail_on_the_interpreter_found() {
         .nth(1)
         .unwrap_or_else(|| panic!("no interpreter verdict: {shown}"));
     let expected = format!(
-        "  Target of `ferry scan`: the newest Python the pack knows (3.13), which the project's declarations allow.\n  2 findings for the newest python (`ferry scan`).\n  1 use fails at run time with the installed python {v}:\n    app.py:4:7: PY001 `collections.Mapping` is `collections.abc.Mapping` from python 3.10\n  pyproject.toml:3: `>=3.9` allows the installed {v}.\n  Not ready: see above.\n",
+        "  Target: the newest Python the pack knows (3.13), which the project's declarations allow.\n  2 findings for the newest python (`ferry scan --pack python`).\n  1 use fails at run time with the installed python {v}:\n    app.py:4:7: PY001 `collections.Mapping` is `collections.abc.Mapping` from python 3.10\n  pyproject.toml:3: `>=3.9` allows the installed {v}.\n  Not ready: see above.\n",
         v = py311.version
     );
     assert_eq!(verdict, expected);

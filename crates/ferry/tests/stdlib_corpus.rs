@@ -49,7 +49,10 @@ fn own_version() -> String {
 }
 
 fn scan(args: &[&str]) -> (Option<i32>, Value, String) {
-    scan_tree(&stdlib(), &[&["--target", &own_version()], args].concat())
+    scan_tree(
+        &stdlib(),
+        &[&["--pack", "python", "--target", &own_version()], args].concat(),
+    )
 }
 
 fn scan_tree(tree: &std::path::Path, args: &[&str]) -> (Option<i32>, Value, String) {
@@ -105,8 +108,8 @@ fn errors_are_real(doc: &Value) {
 }
 
 /// The 3.13 standard library (pyenv's, found as `ferry doctor` finds
-/// Python), with no flag: the Python pack targets the newest release it
-/// knows, whose own library uses nothing it removed.
+/// Python), with the Python pack: it targets the newest release it knows,
+/// whose own library uses nothing it removed.
 #[test]
 fn the_3_13_standard_library_has_nothing_to_fix() {
     let python = ferry_verify::find_release(3, 13)
@@ -119,7 +122,7 @@ fn the_3_13_standard_library_has_nothing_to_fix() {
         .output()
         .unwrap();
     let tree = PathBuf::from(String::from_utf8(output.stdout).unwrap().trim());
-    let (code, doc, stderr) = scan_tree(&tree, &[]);
+    let (code, doc, stderr) = scan_tree(&tree, &["--pack", "python"]);
     assert_eq!(code, Some(0), "{stderr}\n{doc:#}");
     assert_eq!(doc["summary"]["findings"], 0, "{doc:#}");
     assert!(doc["summary"]["files_scanned"].as_u64().unwrap() > 1500);

@@ -28,6 +28,15 @@ pub mod httpx;
 pub mod python;
 pub mod websockets;
 
+/// The packs a run loads when nothing names its packs: every built-in one
+/// but the Python pack, which a project asks for (`packs = [..., "python"]`
+/// in its configuration, or `--pack python`) until its cost on large trees
+/// and its findings in compatibility fallbacks (`except ImportError:`,
+/// `sys.version_info` checks) are fixed.
+pub fn default_packs() -> &'static [&'static Pack] {
+    &all_packs()[..2]
+}
+
 /// Every pack Ferry ships.
 pub fn all_packs() -> &'static [&'static Pack] {
     static PACKS: LazyLock<[&Pack; 3]> =
