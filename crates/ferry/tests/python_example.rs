@@ -102,6 +102,9 @@ fn a_declared_upper_bound_keeps_later_removals_out() {
         shown.contains(" PY001 ") && shown.contains(" PY003 "),
         "{shown}"
     );
+    // Off by default: a run that does not ask for the pack says nothing of it.
+    let shown = text(&ferry(dir.path(), &["scan", "--format", "concise"]));
+    assert!(!shown.contains(" PY0"), "{shown}");
 }
 
 /// `ferry doctor` on the interpreter: what the project declares, what
