@@ -12,7 +12,7 @@ use ferry_python::{
 
 use crate::edit::{apply_edits, Edit, EditError};
 use crate::finding::{Applicability, Finding, Fix, FixKind};
-use crate::guards::version_guarded;
+use crate::guards::{interpreter_guarded, version_guarded};
 use crate::rule::{Checker, Pack, Rule};
 use crate::settings::{Floor, Release, Settings};
 use crate::suppression::Suppressions;
@@ -532,11 +532,25 @@ fn run_rules(
         .collect();
     packages.sort_unstable();
     packages.dedup();
+    // The rules of a pack about the interpreter itself, whose version the
+    // code reads from `sys` (and whose import fallbacks choose by it).
+    let interpreter_codes: Vec<&str> = active
+        .iter()
+        .filter(|(pack, _)| pack.library == "python")
+        .map(|(_, rule)| rule.code())
+        .collect();
     let mut findings = walk_rules(text, parsed, semantic, strip(active), settings);
     if !findings.is_empty() {
         // Branches chosen by the installed version are right on their side.
         let guarded = version_guarded(parsed.module(), semantic, &packages);
         findings.retain(|f| !guarded.iter().any(|g| g.contains_range(f.range)));
+    }
+    if findings.iter().any(|f| interpreter_codes.contains(&f.code)) {
+        let guarded = interpreter_guarded(parsed.module(), semantic);
+        findings.retain(|f| {
+            !interpreter_codes.contains(&f.code)
+                || !guarded.iter().any(|g| g.contains_range(f.range))
+        });
     }
     findings
 }

@@ -288,3 +288,123 @@ fn reads_version(
     reader.visit_expr(expr);
     reader.found
 }
+
+/// Code that already chooses by the interpreter, for the findings of a pack
+/// whose library is Python itself: the branches of an `if` (or `... if ...
+/// else ...`) that reads `sys.version_info`, `sys.version`,
+/// `sys.hexversion` or `platform.python_version()`, and a `try` that imports
+/// and falls back on `ImportError`, `ModuleNotFoundError` or
+/// `AttributeError` (`try: from collections.abc import Mapping / except
+/// ImportError: from collections import Mapping`): each side is right on the
+/// interpreters that take it.
+pub(crate) fn interpreter_guarded(
+    module: &ast::ModModule,
+    semantic: &SemanticModel<'_>,
+) -> Vec<TextRange> {
+    struct Finder<'s, 'a> {
+        semantic: &'s SemanticModel<'a>,
+        ranges: Vec<TextRange>,
+    }
+    impl Finder<'_, '_> {
+        fn reads_interpreter_version(&self, test: &Expr) -> bool {
+            struct Reader<'s, 'a> {
+                semantic: &'s SemanticModel<'a>,
+                found: bool,
+            }
+            impl<'b> Visitor<'b> for Reader<'_, '_> {
+                fn visit_expr(&mut self, expr: &'b Expr) {
+                    if matches!(expr, Expr::Name(_) | Expr::Attribute(_)) {
+                        self.found |=
+                            self.semantic
+                                .resolve_expr(expr)
+                                .candidates()
+                                .iter()
+                                .any(|q| {
+                                    matches!(
+                                        q.as_str(),
+                                        "sys.version_info"
+                                            | "sys.version"
+                                            | "sys.hexversion"
+                                            | "platform.python_version"
+                                            | "platform.python_version_tuple"
+                                    )
+                                });
+                    }
+                    if !self.found {
+                        visitor::walk_expr(self, expr);
+                    }
+                }
+            }
+            let mut reader = Reader {
+                semantic: self.semantic,
+                found: false,
+            };
+            reader.visit_expr(test);
+            reader.found
+        }
+
+        fn is_import_fallback(&self, try_stmt: &ast::StmtTry) -> bool {
+            let fallback_error = |e: &Expr| {
+                matches!(e, Expr::Name(n)
+                    if matches!(n.id.as_str(), "ImportError" | "ModuleNotFoundError" | "AttributeError")
+                    && self.semantic.reaching(n.id.as_str(), n.start()).is_empty())
+            };
+            let mut handler_bodies = Vec::new();
+            let catches = try_stmt.handlers.iter().any(|handler| {
+                let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                handler_bodies.push(&handler.body);
+                match handler.type_.as_deref() {
+                    Some(Expr::Tuple(tuple)) => tuple.elts.iter().any(fallback_error),
+                    Some(other) => fallback_error(other),
+                    None => false,
+                }
+            });
+            let imports = |body: &[Stmt]| {
+                body.iter()
+                    .any(|s| matches!(s, Stmt::Import(_) | Stmt::ImportFrom(_)))
+            };
+            catches && (imports(&try_stmt.body) || handler_bodies.iter().any(|b| imports(b)))
+        }
+    }
+    impl<'b> Visitor<'b> for Finder<'_, '_> {
+        fn visit_stmt(&mut self, stmt: &'b Stmt) {
+            match stmt {
+                Stmt::Try(try_stmt) if self.is_import_fallback(try_stmt) => {
+                    self.ranges.push(try_stmt.range());
+                    return;
+                }
+                Stmt::If(if_stmt) => {
+                    let tests = std::iter::once(if_stmt.test.as_ref()).chain(
+                        if_stmt
+                            .elif_else_clauses
+                            .iter()
+                            .filter_map(|c| c.test.as_ref()),
+                    );
+                    if tests.into_iter().any(|t| self.reads_interpreter_version(t)) {
+                        self.ranges
+                            .push(TextRange::new(if_stmt.test.end(), if_stmt.end()));
+                        return;
+                    }
+                }
+                _ => {}
+            }
+            visitor::walk_stmt(self, stmt);
+        }
+
+        fn visit_expr(&mut self, expr: &'b Expr) {
+            if let Expr::If(if_expr) = expr {
+                if self.reads_interpreter_version(&if_expr.test) {
+                    self.ranges.push(if_expr.body.range());
+                    self.ranges.push(if_expr.orelse.range());
+                }
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut finder = Finder {
+        semantic,
+        ranges: Vec::new(),
+    };
+    finder.visit_body(&module.body);
+    finder.ranges
+}

@@ -155,6 +155,12 @@ impl<'m> Walker<'_, '_, 'm> {
             .candidates()
             .iter()
             .find_map(|q| Some((q.as_str(), self.replacement(q.as_str())?)))?;
+        // A name that may be the new one too is the code's own fallback
+        // (`try: from a.new import X / except ImportError: from a import X`).
+        let new = format!("{}.{}", moved.0, moved.1);
+        if resolution.candidates().iter().any(|q| q.as_str() == new) {
+            return None;
+        }
         self.saw(qualified, expr.range());
         Some(moved)
     }
