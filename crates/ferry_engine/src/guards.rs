@@ -293,10 +293,11 @@ fn reads_version(
 /// whose library is Python itself: the branches of an `if` (or `... if ...
 /// else ...`) that reads `sys.version_info`, `sys.version`,
 /// `sys.hexversion` or `platform.python_version()`, and a `try` that imports
-/// and falls back on `ImportError`, `ModuleNotFoundError` or
-/// `AttributeError` (`try: from collections.abc import Mapping / except
-/// ImportError: from collections import Mapping`): each side is right on the
-/// interpreters that take it.
+/// and falls back on `ImportError`, `ModuleNotFoundError`, `AttributeError`
+/// or `NameError` (`try: from collections.abc import Mapping / except
+/// ImportError: from collections import Mapping`; `try: callable / except
+/// NameError:` for Python 3.1): each side is right on the interpreters that
+/// take it.
 pub(crate) fn interpreter_guarded(
     module: &ast::ModModule,
     semantic: &SemanticModel<'_>,
@@ -346,7 +347,7 @@ pub(crate) fn interpreter_guarded(
         fn is_import_fallback(&self, try_stmt: &ast::StmtTry) -> bool {
             let fallback_error = |e: &Expr| {
                 matches!(e, Expr::Name(n)
-                    if matches!(n.id.as_str(), "ImportError" | "ModuleNotFoundError" | "AttributeError")
+                    if matches!(n.id.as_str(), "ImportError" | "ModuleNotFoundError" | "AttributeError" | "NameError")
                     && self.semantic.reaching(n.id.as_str(), n.start()).is_empty())
             };
             let mut handler_bodies = Vec::new();
