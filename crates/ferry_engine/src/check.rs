@@ -1328,8 +1328,8 @@ mod tests {
     ];
 
     /// `loop` only beside `asyncio`: runs where both are spelled.
-    struct WithAlsoWords;
-    impl Rule for WithAlsoWords {
+    struct WithWordPairs;
+    impl Rule for WithWordPairs {
         fn code(&self) -> &'static str {
             "T007"
         }
@@ -1337,13 +1337,13 @@ mod tests {
             false
         }
         fn name(&self) -> &'static str {
-            "WithAlsoWords"
+            "WithWordPairs"
         }
         fn words(&self) -> &[&str] {
             &["loop"]
         }
-        fn also_words(&self) -> &[&str] {
-            &["asyncio"]
+        fn word_pairs(&self) -> &[(&str, &str)] {
+            &[("loop", "asyncio")]
         }
         fn check_expr(&self, expr: &Expr, checker: &mut Checker<'_>) {
             if let Expr::Call(call) = expr {
@@ -1353,12 +1353,12 @@ mod tests {
     }
 
     static ALSO: [RegisteredRule; 1] = [RegisteredRule {
-        rule: &WithAlsoWords,
+        rule: &WithWordPairs,
         source: "",
     }];
 
     #[test]
-    fn a_rule_with_also_words_runs_where_it_spells_one_of_each_as_whole_words() {
+    fn a_rule_with_word_pairs_runs_where_it_spells_both_of_one_pair_as_whole_words() {
         // Triggered by `old`, with no mention words.
         let pack = Pack {
             mention_words: &[],

@@ -63,13 +63,12 @@ pub trait Rule: Send + Sync + 'static {
     fn words(&self) -> &[&str] {
         &[]
     }
-    /// Words one of which a file must contain too, besides one of
-    /// [`Rule::words`]: the first part of the qualified names (every way to
-    /// reach `a.b.f` imports `a`, so spells it). `loop` alone is in most
-    /// asyncio code; `loop` and `asyncio` together still are, but `Mapping`
-    /// and `collections` together are rarer than `Mapping`. `&[]`, the
-    /// default, asks for nothing more.
-    fn also_words(&self) -> &[&str] {
+    /// Pairs of words a file must both spell (as whole identifiers) for
+    /// this rule to find anything, one pair at least, besides one of
+    /// [`Rule::words`]: a name's last part and its first (every way to reach
+    /// `collections.Mapping` spells `Mapping` and imports `collections`;
+    /// `typing.Mapping` alone does not). `&[]`, the default, asks for no pair.
+    fn word_pairs(&self) -> &[(&str, &str)] {
         &[]
     }
     /// The rule's documentation, for rules that do not live in a Rust file
@@ -165,13 +164,13 @@ pub struct RuleGate(OnceLock<Option<WordIndex>>, OnceLock<Option<AhoCorasick>>);
 struct WordIndex {
     searcher: AhoCorasick,
     /// For each word (by pattern id), the indices of the rules it lets run
-    /// as one of their [`Rule::words`], and as one of their
-    /// [`Rule::also_words`].
-    rules_of_word: Vec<(Vec<usize>, Vec<usize>)>,
+    /// as one of their [`Rule::words`].
+    rules_of_word: Vec<Vec<usize>>,
+    /// For each rule, its [`Rule::word_pairs`] as pattern ids; empty: none
+    /// asked for.
+    pairs_of_rule: Vec<Vec<(usize, usize)>>,
     /// The rules with no words, which always run.
     always: Vec<usize>,
-    /// The rules with no also-words, whose words suffice.
-    no_also_words: Vec<usize>,
 }
 
 impl RuleGate {
@@ -184,8 +183,7 @@ impl RuleGate {
     pub(crate) fn any_in<'w>(&self, words: impl FnOnce() -> Vec<&'w str>, text: &str) -> bool {
         let Some(searcher) = self.1.get_or_init(|| {
             let words = words();
-            (!words.is_empty())
-                .then(|| AhoCorasick::new(words).expect("pack words are plain literals"))
+            (!words.is_empty()).then(|| dfa(&words))
         }) else {
             return false;
         };
@@ -199,14 +197,9 @@ impl RuleGate {
     /// all of them (no rule declares words).
     pub(crate) fn rules_in(&self, rules: &[RegisteredRule], text: &str) -> Option<Vec<bool>> {
         let index = self.0.get_or_init(|| WordIndex::new(rules)).as_ref()?;
-        let mut word = vec![false; rules.len()];
-        let mut also = vec![false; rules.len()];
+        let mut present = vec![false; rules.len()];
         for &rule in &index.always {
-            word[rule] = true;
-            also[rule] = true;
-        }
-        for &rule in &index.no_also_words {
-            also[rule] = true;
+            present[rule] = true;
         }
         // A word found once is enough: stop when every word has been.
         let mut seen = vec![false; index.rules_of_word.len()];
@@ -220,19 +213,20 @@ impl RuleGate {
             if std::mem::replace(&mut seen[id], true) {
                 continue;
             }
-            let (as_word, as_also) = &index.rules_of_word[id];
-            for &rule in as_word {
-                word[rule] = true;
-            }
-            for &rule in as_also {
-                also[rule] = true;
+            for &rule in &index.rules_of_word[id] {
+                present[rule] = true;
             }
             unseen -= 1;
             if unseen == 0 {
                 break;
             }
         }
-        Some(word.iter().zip(&also).map(|(w, a)| *w && *a).collect())
+        for (rule, pairs) in index.pairs_of_rule.iter().enumerate() {
+            if present[rule] && !pairs.is_empty() {
+                present[rule] = pairs.iter().any(|&(a, b)| seen[a] && seen[b]);
+            }
+        }
+        Some(present)
     }
 }
 
@@ -242,48 +236,65 @@ impl Default for RuleGate {
     }
 }
 
+/// An automaton for `words` that reports every occurrence (the overlapping
+/// search the whole-word check needs), built as a DFA: a pack's words are
+/// searched in most files, where an NFA's steps cost most.
+fn dfa(words: &[&str]) -> AhoCorasick {
+    AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(words)
+        .expect("pack words are plain literals")
+}
+
 impl WordIndex {
     fn new(rules: &[RegisteredRule]) -> Option<Self> {
         let mut words: Vec<&str> = Vec::new();
-        let mut rules_of_word: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
+        let mut rules_of_word: Vec<Vec<usize>> = Vec::new();
         // Each word's pattern id: a search of `words` per word made a pack
         // of a thousand rules spend 13M instructions here.
         let mut ids: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        let mut id_of =
+            |word: &'static str, words: &mut Vec<&str>, rules_of_word: &mut Vec<Vec<usize>>| {
+                *ids.entry(word).or_insert_with(|| {
+                    words.push(word);
+                    rules_of_word.push(Vec::new());
+                    words.len() - 1
+                })
+            };
         let mut always = Vec::new();
-        let mut no_also_words = Vec::new();
+        let mut pairs_of_rule = Vec::new();
         for (index, registered) in rules.iter().enumerate() {
             let rule_words = registered.rule.words();
             if rule_words.is_empty() {
                 always.push(index);
+                pairs_of_rule.push(Vec::new());
                 continue;
             }
-            let also_words = registered.rule.also_words();
-            if also_words.is_empty() {
-                no_also_words.push(index);
+            for word in rule_words {
+                let at = id_of(word, &mut words, &mut rules_of_word);
+                rules_of_word[at].push(index);
             }
-            let tagged = rule_words
+            let pairs = registered
+                .rule
+                .word_pairs()
                 .iter()
-                .map(|w| (w, false))
-                .chain(also_words.iter().map(|w| (w, true)));
-            for (word, is_also) in tagged {
-                let at = *ids.entry(word).or_insert_with(|| {
-                    words.push(word);
-                    rules_of_word.push((Vec::new(), Vec::new()));
-                    words.len() - 1
-                });
-                let (as_word, as_also) = &mut rules_of_word[at];
-                if is_also { as_also } else { as_word }.push(index);
-            }
+                .map(|(a, b)| {
+                    (
+                        id_of(a, &mut words, &mut rules_of_word),
+                        id_of(b, &mut words, &mut rules_of_word),
+                    )
+                })
+                .collect();
+            pairs_of_rule.push(pairs);
         }
         if words.is_empty() {
             return None;
         }
-        let searcher = AhoCorasick::new(&words).expect("rule words are plain literals");
         Some(Self {
-            searcher,
+            searcher: dfa(&words),
             rules_of_word,
+            pairs_of_rule,
             always,
-            no_also_words,
         })
     }
 }

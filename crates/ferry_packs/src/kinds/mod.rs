@@ -34,9 +34,10 @@ pub struct DataRule {
     /// The words a file must spell for the rule to find anything (for
     /// `move-name`, the last part of every old name).
     pub(crate) words: Vec<&'static str>,
-    /// The first parts of the names the rule is about: every way to reach
-    /// one imports its top-level module, so spells it ([`Rule::also_words`]).
-    pub(crate) also_words: Vec<&'static str>,
+    /// For each name the rule is about, its word and the name's first part:
+    /// every way to reach it imports its top-level module, so spells both
+    /// ([`Rule::word_pairs`]).
+    pub(crate) word_pairs: Vec<(&'static str, &'static str)>,
 }
 
 /// What a message template may name (see [`crate::format::PLACEHOLDERS`]).
@@ -84,21 +85,42 @@ impl DataRule {
         words.sort_unstable();
         words.dedup();
         let first_part = |name: &str| leak(name.split('.').next().unwrap_or(name));
-        let mut also_words: Vec<&'static str> = match &spec.kind {
-            Kind::RenameKeyword { callables, .. }
-            | Kind::RemoveKeyword { callables, .. }
-            | Kind::FlagKeyword { callables, .. }
-            | Kind::ReplaceCall { callables, .. } => {
-                callables.iter().map(|c| first_part(&c.name)).collect()
+        let pair = |word: &str, name: &str| (leak(word), first_part(name));
+        let mut word_pairs: Vec<(&'static str, &'static str)> = match &spec.kind {
+            Kind::RenameKeyword { callables, old, .. } => {
+                callables.iter().map(|c| pair(old, &c.name)).collect()
             }
-            Kind::MoveName { moves } => moves.iter().map(|(old, _)| first_part(old)).collect(),
-            Kind::FlagName { names, .. } => names.iter().map(|n| first_part(n)).collect(),
-            Kind::RenameMethod { classes, .. } | Kind::FlagMethod { classes, .. } => {
-                classes.iter().map(|c| first_part(c)).collect()
+            Kind::RemoveKeyword {
+                callables,
+                keywords,
+                ..
+            } => callables
+                .iter()
+                .flat_map(|c| keywords.iter().map(|k| pair(&k.name, &c.name)))
+                .collect(),
+            Kind::FlagKeyword { callables, keyword } => {
+                callables.iter().map(|c| pair(keyword, &c.name)).collect()
             }
+            Kind::ReplaceCall { callables, .. } => callables
+                .iter()
+                .map(|c| pair(last_part(&c.name), &c.name))
+                .collect(),
+            Kind::MoveName { moves } => moves
+                .iter()
+                .map(|(old, _)| pair(last_part(old), old))
+                .collect(),
+            Kind::FlagName { names, .. } => names.iter().map(|n| pair(last_part(n), n)).collect(),
+            Kind::RenameMethod { classes, renames } => classes
+                .iter()
+                .flat_map(|c| renames.iter().map(|r| pair(&r.old, c)))
+                .collect(),
+            Kind::FlagMethod { classes, methods } => classes
+                .iter()
+                .flat_map(|c| methods.iter().map(|m| pair(m, c)))
+                .collect(),
         };
-        also_words.sort_unstable();
-        also_words.dedup();
+        word_pairs.sort_unstable();
+        word_pairs.dedup();
         let mut doc = spec.summary.clone();
         if !spec.doc.is_empty() {
             doc.push_str("\n\n");
@@ -126,7 +148,7 @@ impl DataRule {
             review: spec.review.as_deref().map(leak),
             kind: spec.kind.clone(),
             words,
-            also_words,
+            word_pairs,
         }
     }
 
@@ -214,8 +236,8 @@ impl Rule for DataRule {
         &self.words
     }
 
-    fn also_words(&self) -> &[&str] {
-        &self.also_words
+    fn word_pairs(&self) -> &[(&str, &str)] {
+        &self.word_pairs
     }
 
     fn doc(&self) -> Option<&str> {
