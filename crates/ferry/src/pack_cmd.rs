@@ -165,7 +165,7 @@ fn check_at_removal(spec: &PackSpec) -> Result<ExitStatus> {
     let mut out = String::new();
     let (mut facts, mut failed, mut notes) = (0, 0, 0);
     for (since, rules) in by_since {
-        let (major, minor) = major_minor(&since);
+        let (major, minor) = (since.major(), since.minor());
         if minor == 0 {
             bail!("--at-removal: a rule's `since` is {since}: there is no release of the same major before it");
         }
@@ -205,19 +205,6 @@ fn check_at_removal(spec: &PackSpec) -> Result<ExitStatus> {
     })
 }
 
-/// A release's major and minor numbers (`3.12.1` → `(3, 12)`).
-fn major_minor(version: &Version) -> (u64, u64) {
-    let parts: Vec<u64> = version
-        .to_string()
-        .split('.')
-        .filter_map(|p| p.parse().ok())
-        .collect();
-    (
-        parts.first().copied().unwrap_or(3),
-        parts.get(1).copied().unwrap_or(0),
-    )
-}
-
 fn push_verdicts(out: &mut String, verdicts: &[ferry_packs::release_check::Verdict]) {
     for verdict in verdicts {
         let label = match verdict.severity {
@@ -250,7 +237,7 @@ fn check_releases(
     for (spec_text, version) in [(old, &old_version), (new, &new_version)] {
         let python = if spec.library.name == "python" {
             // The interpreter itself: found, never installed.
-            let (major, minor) = major_minor(version);
+            let (major, minor) = (version.major(), version.minor());
             let python = ferry_verify::find_release(major, minor)?;
             eprintln!(
                 "Using Python {} ({})",

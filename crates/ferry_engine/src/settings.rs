@@ -29,6 +29,10 @@ impl Version {
     pub fn major(&self) -> u64 {
         self.0.first().copied().unwrap_or(0)
     }
+
+    pub fn minor(&self) -> u64 {
+        self.0.get(1).copied().unwrap_or(0)
+    }
 }
 
 impl Ord for Version {
