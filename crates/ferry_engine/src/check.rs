@@ -180,8 +180,24 @@ impl Matcher {
 /// modules (`re`, `typing`) most files import, whose rules' words
 /// (`assertEquals`, `readfp`) few files spell.
 pub fn may_report(packs: &[&Pack], text: &str) -> bool {
+    spelled_packs_may_report(&packs_spelled_in(packs, text), text)
+}
+
+/// The packs whose words `text` spells: the only ones that can report
+/// anything there, whose libraries' pins it meets.
+pub fn packs_spelled_in<'p>(packs: &[&'p Pack], text: &str) -> Vec<&'p Pack> {
+    packs
+        .iter()
+        .copied()
+        .filter(|pack| pack.words_occur_in(text))
+        .collect()
+}
+
+/// [`may_report`] of packs [`packs_spelled_in`] `text` already chose: the
+/// words of their rules (or their mention words).
+pub fn spelled_packs_may_report(spelled: &[&Pack], text: &str) -> bool {
     let bytes = text.as_bytes();
-    packs.iter().any(|pack| {
+    spelled.iter().any(|pack| {
         let mentioned = || {
             pack.mention_words.iter().any(|word| {
                 memchr::memmem::find_iter(bytes, word.as_bytes())
@@ -193,7 +209,7 @@ pub fn may_report(packs: &[&Pack], text: &str) -> bool {
                 .rules_in(pack.rules, text)
                 .is_none_or(|present| present.contains(&true))
         };
-        pack.words_occur_in(text) && (mentioned() || some_rule())
+        mentioned() || some_rule()
     })
 }
 

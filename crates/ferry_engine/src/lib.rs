@@ -16,7 +16,8 @@ mod settings;
 mod suppression;
 
 pub use check::{
-    check_source, fix_source, may_report, CheckError, FileCheck, FileStatus, FixOutcome, Prefilter,
+    check_source, fix_source, may_report, packs_spelled_in, spelled_packs_may_report, CheckError,
+    FileCheck, FileStatus, FixOutcome, Prefilter,
 };
 pub use edit::{apply_edits, remove_argument, Edit, EditError};
 pub use finding::{Applicability, Finding, Fix, FixKind};

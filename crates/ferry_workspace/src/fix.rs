@@ -437,9 +437,9 @@ fn plan_file(
         Err(err) => return failed(format!("cannot decode: {err}")),
     };
     let text = source.text.as_ref();
-    let used = crate::scan::libraries_used(packs, text);
-    let targets = pins.for_file_using(path, Some(&used));
-    if !ferry_engine::may_report(packs, text) {
+    let spelled = ferry_engine::packs_spelled_in(packs, text);
+    let targets = pins.for_file_using(path, Some(&crate::scan::libraries(&spelled)));
+    if !ferry_engine::spelled_packs_may_report(&spelled, text) {
         progress.prefiltered();
         return None;
     }

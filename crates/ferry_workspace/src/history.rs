@@ -91,11 +91,11 @@ pub fn findings_at(
                 return None;
             }
             let source = decode(&bytes).ok()?;
-            if !ferry_engine::may_report(packs, source.text.as_ref()) {
+            let spelled = ferry_engine::packs_spelled_in(packs, source.text.as_ref());
+            if !ferry_engine::spelled_packs_may_report(&spelled, source.text.as_ref()) {
                 return None;
             }
-            let used = crate::scan::libraries_used(packs, source.text.as_ref());
-            let targets = pins.for_file_using(&path, Some(&used));
+            let targets = pins.for_file_using(&path, Some(&crate::scan::libraries(&spelled)));
             let check = check_source(source.text.as_ref(), packs, &targets.settings).ok()?;
             let mut counts = BTreeMap::new();
             for finding in &check.findings {

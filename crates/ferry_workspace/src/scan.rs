@@ -120,14 +120,14 @@ fn scan_file(
     // where no rule has words here; a file that does not, never. The same
     // pins are met with the prefilter on or off, and the folders of the
     // other files are not read.
-    let used = libraries_used(packs, text);
-    let targets = if candidate && !used.is_empty() {
-        pins.for_file_using(path, Some(&used))
+    let spelled = ferry_engine::packs_spelled_in(packs, text);
+    let targets = if candidate && !spelled.is_empty() {
+        pins.for_file_using(path, Some(&libraries(&spelled)))
     } else {
         pins.unpinned()
     };
     // The words of the packs' rules, which a byte search does not weigh.
-    let candidate = candidate && ferry_engine::may_report(packs, text);
+    let candidate = candidate && ferry_engine::spelled_packs_may_report(&spelled, text);
     if prefilter && !candidate {
         progress.prefiltered();
         return None;
@@ -248,13 +248,9 @@ pub fn to_file_report(path: String, text: &str, check: &FileCheck) -> FileReport
     }
 }
 
-/// The libraries of the packs whose words `text` spells.
-pub(crate) fn libraries_used<'p>(packs: &[&'p Pack], text: &str) -> Vec<&'p str> {
-    packs
-        .iter()
-        .filter(|pack| pack.words_occur_in(text))
-        .map(|pack| pack.library)
-        .collect()
+/// The libraries of `packs`.
+pub(crate) fn libraries<'p>(packs: &[&'p Pack]) -> Vec<&'p str> {
+    packs.iter().map(|pack| pack.library).collect()
 }
 
 /// The settings a file at `path` is checked with: the run's, with the
