@@ -8,6 +8,8 @@
 //! `importlib.metadata.version("lib")`), asks `inspect.signature` of the
 //! library's callables, or asks `hasattr` of its modules, directly or
 //! through a name assigned such a value (`OLD_API = ...` at module level).
+//! For a pack about the interpreter, the version is `sys.version_info` and
+//! the like, and an import fallback (`except ImportError:`) chooses too.
 
 use ferry_python::ast::visitor::{self, Visitor};
 use ferry_python::ast::{self, Expr, Stmt};
@@ -23,9 +25,42 @@ pub(crate) fn version_guarded(
     semantic: &SemanticModel<'_>,
     packages: &[&str],
 ) -> Vec<TextRange> {
+    guarded(module, semantic, Guard::Library(packages))
+}
+
+/// Code that already chooses by the interpreter, for the findings of a pack
+/// whose library is Python itself: the branches of an `if` (or `... if ...
+/// else ...`) that reads `sys.version_info`, `sys.version`,
+/// `sys.hexversion` or `platform.python_version()`, and a `try` that imports
+/// and falls back on `ImportError`, `ModuleNotFoundError`, `AttributeError`
+/// or `NameError` (`try: from collections.abc import Mapping / except
+/// ImportError: from collections import Mapping`; `try: callable / except
+/// NameError:` for Python 3.1): each side is right on the interpreters that
+/// take it.
+pub(crate) fn interpreter_guarded(
+    module: &ast::ModModule,
+    semantic: &SemanticModel<'_>,
+) -> Vec<TextRange> {
+    guarded(module, semantic, Guard::Interpreter)
+}
+
+/// Whose version a check reads.
+#[derive(Clone, Copy)]
+enum Guard<'p> {
+    /// One of these packages' (the library's).
+    Library(&'p [&'p str]),
+    /// The interpreter's.
+    Interpreter,
+}
+
+fn guarded(
+    module: &ast::ModModule,
+    semantic: &SemanticModel<'_>,
+    guard: Guard<'_>,
+) -> Vec<TextRange> {
     let mut finder = GuardFinder {
         semantic,
-        packages,
+        guard,
         ranges: Vec::new(),
     };
     finder.visit_body(&module.body);
@@ -34,8 +69,26 @@ pub(crate) fn version_guarded(
 
 struct GuardFinder<'s, 'a> {
     semantic: &'s SemanticModel<'a>,
-    packages: &'s [&'s str],
+    guard: Guard<'s>,
     ranges: Vec<TextRange>,
+}
+
+impl GuardFinder<'_, '_> {
+    /// Whether `test` reads the version the finder is about.
+    fn reads_version(&self, test: &Expr) -> bool {
+        match self.guard {
+            Guard::Library(packages) => reads_version(test, self.semantic, packages, 0),
+            Guard::Interpreter => reads_interpreter_version(test, self.semantic),
+        }
+    }
+
+    /// Whether a `try` takes the other side where the new side fails.
+    fn falls_back(&self, try_stmt: &ast::StmtTry) -> bool {
+        match self.guard {
+            Guard::Library(packages) => falls_back_on_type_error(try_stmt, self.semantic, packages),
+            Guard::Interpreter => is_import_fallback(try_stmt, self.semantic),
+        }
+    }
 }
 
 impl<'b> Visitor<'b> for GuardFinder<'_, '_> {
@@ -60,7 +113,7 @@ impl<'b> Visitor<'b> for GuardFinder<'_, '_> {
 
     fn visit_stmt(&mut self, stmt: &'b Stmt) {
         if let Stmt::Try(try_stmt) = stmt {
-            if falls_back_on_type_error(try_stmt, self.semantic, self.packages) {
+            if self.falls_back(try_stmt) {
                 self.ranges.push(try_stmt.range());
                 return;
             }
@@ -72,9 +125,7 @@ impl<'b> Visitor<'b> for GuardFinder<'_, '_> {
                     .iter()
                     .filter_map(|c| c.test.as_ref()),
             );
-            let guarded = tests
-                .into_iter()
-                .any(|test| reads_version(test, self.semantic, self.packages, 0));
+            let guarded = tests.into_iter().any(|test| self.reads_version(test));
             if guarded {
                 self.ranges
                     .push(TextRange::new(if_stmt.test.end(), if_stmt.end()));
@@ -87,7 +138,7 @@ impl<'b> Visitor<'b> for GuardFinder<'_, '_> {
     fn visit_expr(&mut self, expr: &'b Expr) {
         // `extra_headers if OLD else additional_headers` picks by version too.
         if let Expr::If(if_expr) = expr {
-            if reads_version(&if_expr.test, self.semantic, self.packages, 0) {
+            if self.reads_version(&if_expr.test) {
                 self.ranges.push(if_expr.body.range());
                 self.ranges.push(if_expr.orelse.range());
             }
@@ -289,123 +340,66 @@ fn reads_version(
     reader.found
 }
 
-/// Code that already chooses by the interpreter, for the findings of a pack
-/// whose library is Python itself: the branches of an `if` (or `... if ...
-/// else ...`) that reads `sys.version_info`, `sys.version`,
-/// `sys.hexversion` or `platform.python_version()`, and a `try` that imports
-/// and falls back on `ImportError`, `ModuleNotFoundError`, `AttributeError`
-/// or `NameError` (`try: from collections.abc import Mapping / except
-/// ImportError: from collections import Mapping`; `try: callable / except
-/// NameError:` for Python 3.1): each side is right on the interpreters that
-/// take it.
-pub(crate) fn interpreter_guarded(
-    module: &ast::ModModule,
-    semantic: &SemanticModel<'_>,
-) -> Vec<TextRange> {
-    struct Finder<'s, 'a> {
+/// Whether `test` reads the interpreter's version.
+fn reads_interpreter_version(test: &Expr, semantic: &SemanticModel<'_>) -> bool {
+    struct Reader<'s, 'a> {
         semantic: &'s SemanticModel<'a>,
-        ranges: Vec<TextRange>,
+        found: bool,
     }
-    impl Finder<'_, '_> {
-        fn reads_interpreter_version(&self, test: &Expr) -> bool {
-            struct Reader<'s, 'a> {
-                semantic: &'s SemanticModel<'a>,
-                found: bool,
-            }
-            impl<'b> Visitor<'b> for Reader<'_, '_> {
-                fn visit_expr(&mut self, expr: &'b Expr) {
-                    if matches!(expr, Expr::Name(_) | Expr::Attribute(_)) {
-                        self.found |=
-                            self.semantic
-                                .resolve_expr(expr)
-                                .candidates()
-                                .iter()
-                                .any(|q| {
-                                    matches!(
-                                        q.as_str(),
-                                        "sys.version_info"
-                                            | "sys.version"
-                                            | "sys.hexversion"
-                                            | "platform.python_version"
-                                            | "platform.python_version_tuple"
-                                    )
-                                });
-                    }
-                    if !self.found {
-                        visitor::walk_expr(self, expr);
-                    }
-                }
-            }
-            let mut reader = Reader {
-                semantic: self.semantic,
-                found: false,
-            };
-            reader.visit_expr(test);
-            reader.found
-        }
-
-        fn is_import_fallback(&self, try_stmt: &ast::StmtTry) -> bool {
-            let fallback_error = |e: &Expr| {
-                matches!(e, Expr::Name(n)
-                    if matches!(n.id.as_str(), "ImportError" | "ModuleNotFoundError" | "AttributeError" | "NameError")
-                    && self.semantic.reaching(n.id.as_str(), n.start()).is_empty())
-            };
-            let mut handler_bodies = Vec::new();
-            let catches = try_stmt.handlers.iter().any(|handler| {
-                let ast::ExceptHandler::ExceptHandler(handler) = handler;
-                handler_bodies.push(&handler.body);
-                match handler.type_.as_deref() {
-                    Some(Expr::Tuple(tuple)) => tuple.elts.iter().any(fallback_error),
-                    Some(other) => fallback_error(other),
-                    None => false,
-                }
-            });
-            let imports = |body: &[Stmt]| {
-                body.iter()
-                    .any(|s| matches!(s, Stmt::Import(_) | Stmt::ImportFrom(_)))
-            };
-            catches && (imports(&try_stmt.body) || handler_bodies.iter().any(|b| imports(b)))
-        }
-    }
-    impl<'b> Visitor<'b> for Finder<'_, '_> {
-        fn visit_stmt(&mut self, stmt: &'b Stmt) {
-            match stmt {
-                Stmt::Try(try_stmt) if self.is_import_fallback(try_stmt) => {
-                    self.ranges.push(try_stmt.range());
-                    return;
-                }
-                Stmt::If(if_stmt) => {
-                    let tests = std::iter::once(if_stmt.test.as_ref()).chain(
-                        if_stmt
-                            .elif_else_clauses
-                            .iter()
-                            .filter_map(|c| c.test.as_ref()),
-                    );
-                    if tests.into_iter().any(|t| self.reads_interpreter_version(t)) {
-                        self.ranges
-                            .push(TextRange::new(if_stmt.test.end(), if_stmt.end()));
-                        return;
-                    }
-                }
-                _ => {}
-            }
-            visitor::walk_stmt(self, stmt);
-        }
-
+    impl<'b> Visitor<'b> for Reader<'_, '_> {
         fn visit_expr(&mut self, expr: &'b Expr) {
-            if let Expr::If(if_expr) = expr {
-                if self.reads_interpreter_version(&if_expr.test) {
-                    self.ranges.push(if_expr.body.range());
-                    self.ranges.push(if_expr.orelse.range());
-                }
+            if matches!(expr, Expr::Name(_) | Expr::Attribute(_)) {
+                self.found |= self
+                    .semantic
+                    .resolve_expr(expr)
+                    .candidates()
+                    .iter()
+                    .any(|q| {
+                        matches!(
+                            q.as_str(),
+                            "sys.version_info"
+                                | "sys.version"
+                                | "sys.hexversion"
+                                | "platform.python_version"
+                                | "platform.python_version_tuple"
+                        )
+                    });
             }
-            visitor::walk_expr(self, expr);
+            if !self.found {
+                visitor::walk_expr(self, expr);
+            }
         }
     }
-    let mut finder = Finder {
+    let mut reader = Reader {
         semantic,
-        ranges: Vec::new(),
+        found: false,
     };
-    finder.visit_body(&module.body);
-    finder.ranges
+    reader.visit_expr(test);
+    reader.found
+}
+
+/// Whether a `try` imports (in its body or a handler) and catches what a
+/// missing module or name raises.
+fn is_import_fallback(try_stmt: &ast::StmtTry, semantic: &SemanticModel<'_>) -> bool {
+    let fallback_error = |e: &Expr| {
+        matches!(e, Expr::Name(n)
+            if matches!(n.id.as_str(), "ImportError" | "ModuleNotFoundError" | "AttributeError" | "NameError")
+            && semantic.reaching(n.id.as_str(), n.start()).is_empty())
+    };
+    let imports = |body: &[Stmt]| {
+        body.iter()
+            .any(|s| matches!(s, Stmt::Import(_) | Stmt::ImportFrom(_)))
+    };
+    let mut catches = false;
+    let mut handler_imports = false;
+    for handler in &try_stmt.handlers {
+        let ast::ExceptHandler::ExceptHandler(handler) = handler;
+        catches |= match handler.type_.as_deref() {
+            Some(Expr::Tuple(tuple)) => tuple.elts.iter().any(fallback_error),
+            Some(other) => fallback_error(other),
+            None => false,
+        };
+        handler_imports |= imports(&handler.body);
+    }
+    catches && (imports(&try_stmt.body) || handler_imports)
 }
