@@ -134,3 +134,29 @@ fn doctor_says_which_uses_fail_on_the_interpreter_found() {
     );
     assert_eq!(verdict, expected);
 }
+
+/// The target doctor names follows the declarations: a bound above the
+/// pack's breaking release, or one that holds the project below it.
+#[test]
+fn doctor_names_the_target_the_declarations_give() {
+    let target = |requires: &str| {
+        let dir = project(
+            &format!("[project]\nname = \"x\"\nrequires-python = \"{requires}\"\n"),
+            &[("app.py", USES)],
+        );
+        let shown = text(&ferry(dir.path(), &["doctor"]));
+        shown
+            .lines()
+            .find(|l| l.starts_with("  Target: "))
+            .unwrap_or_else(|| panic!("no target line: {shown}"))
+            .to_string()
+    };
+    assert_eq!(
+        target(">=3.8,<3.11"),
+        "  Target: Python 3.10, the newest release the project's declarations allow."
+    );
+    assert_eq!(
+        target(">=3.8,<3.10"),
+        "  Target: Python 3.9, where pyproject.toml:3 (`>=3.8,<3.10`) holds the project."
+    );
+}
