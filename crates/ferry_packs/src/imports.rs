@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use ferry_engine::{Checker, Edit};
 use ferry_python::ast::visitor::{self, Visitor};
-use ferry_python::ast::{Expr, ModModule, Stmt};
+use ferry_python::ast::{Alias, Expr, ModModule, Stmt};
 use ferry_python::{Ranged, Resolution, TextRange, TextSize};
 
 /// The text that ends lines in this file (`\r\n` if the file uses it).
@@ -237,4 +237,127 @@ pub fn imports_plainly(module: &ModModule, wanted: &str) -> bool {
         }),
         _ => false,
     })
+}
+
+/// Where the line holding `at` starts.
+fn line_start(source: &str, at: usize) -> usize {
+    source[..at].rfind(['\n', '\r']).map_or(0, |p| p + 1)
+}
+
+/// The end of the line that `at` is on, after its line ending, when the text
+/// from `at` to there is only blanks, an optional `;` (or `,` if
+/// `separator` is `','`) and an optional comment.
+fn rest_of_line_is_blank(source: &str, at: usize, separator: char) -> Option<usize> {
+    let rest = &source[at..];
+    let trimmed = rest.trim_start_matches([' ', '\t']);
+    let trimmed = trimmed
+        .strip_prefix(separator)
+        .unwrap_or(trimmed)
+        .trim_start_matches([' ', '\t']);
+    let line_len = trimmed.find(['\n', '\r']).unwrap_or(trimmed.len());
+    let (line, after) = trimmed.split_at(line_len);
+    if !(line.is_empty() || line.starts_with('#')) {
+        return None;
+    }
+    let eol = line_ending_at(after);
+    Some(source.len() - after.len() + eol.len())
+}
+
+/// The edit that removes the statement at `position` of the module body.
+pub fn remove_statement(position: usize, body: &[Stmt], source: &str) -> Option<Edit> {
+    let stmt = &body[position];
+    let (start, end) = (usize::from(stmt.start()), usize::from(stmt.end()));
+    let line = line_start(source, start);
+    let alone_before = source[line..start].trim_matches([' ', '\t']).is_empty();
+    if alone_before {
+        if let Some(stop) = rest_of_line_is_blank(source, end, ';') {
+            return Some(Edit::deletion(range(line, stop)));
+        }
+    }
+    let same_line = |from: usize, to: usize| !source[from..to].contains(['\n', '\r']);
+    if let Some(previous) = position.checked_sub(1).map(|i| &body[i]) {
+        let previous_end = usize::from(previous.end());
+        if same_line(previous_end, start) {
+            return Some(Edit::deletion(range(previous_end, end)));
+        }
+    }
+    if let Some(next) = body.get(position + 1) {
+        let next_start = usize::from(next.start());
+        if same_line(end, next_start) {
+            return Some(Edit::deletion(range(start, next_start)));
+        }
+    }
+    None
+}
+
+/// The edits that remove the names marked in `remove` (not all of them)
+/// from an import `stmt` of `aliases`: a name alone on its line in a
+/// parenthesized import goes with its line; otherwise each run of names goes
+/// with the commas that separate it from the names kept.
+pub fn remove_names(stmt: &Stmt, aliases: &[Alias], remove: &[bool], source: &str) -> Vec<Edit> {
+    let parenthesized =
+        source[usize::from(stmt.start())..usize::from(aliases[0].start())].contains('(');
+    let own_lines: Option<Vec<Edit>> = parenthesized
+        .then(|| {
+            (0..aliases.len())
+                .filter(|&i| remove[i])
+                .map(|i| {
+                    let (start, end) = (
+                        usize::from(aliases[i].start()),
+                        usize::from(aliases[i].end()),
+                    );
+                    let line = line_start(source, start);
+                    let alone = source[line..start].trim_matches([' ', '\t']).is_empty();
+                    let stop = rest_of_line_is_blank(source, end, ',')?;
+                    alone.then(|| Edit::deletion(range(line, stop)))
+                })
+                .collect()
+        })
+        .flatten();
+    if let Some(edits) = own_lines {
+        return edits;
+    }
+    let mut edits = Vec::new();
+    let mut i = 0;
+    while i < aliases.len() {
+        if !remove[i] {
+            i += 1;
+            continue;
+        }
+        let first = i;
+        while i < aliases.len() && remove[i] {
+            i += 1;
+        }
+        let edit = match aliases.get(i) {
+            // Up to the next name kept.
+            Some(next) => range(
+                usize::from(aliases[first].start()),
+                usize::from(next.start()),
+            ),
+            // The run ends the list: from the end of the last name kept.
+            None => range(
+                usize::from(aliases[first - 1].end()),
+                usize::from(aliases[i - 1].end()),
+            ),
+        };
+        edits.push(Edit::deletion(edit));
+    }
+    edits
+}
+
+/// The line ending `text` starts with, if any.
+fn line_ending_at(text: &str) -> &str {
+    let len = if text.starts_with("\r\n") {
+        2
+    } else if text.starts_with(['\n', '\r']) {
+        1
+    } else {
+        0
+    };
+    &text[..len]
+}
+
+fn range(start: usize, end: usize) -> TextRange {
+    let at = |offset: usize| TextSize::try_from(offset).unwrap_or_default();
+    TextRange::new(at(start), at(end))
 }

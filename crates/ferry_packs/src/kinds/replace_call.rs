@@ -13,12 +13,14 @@
 use ferry_engine::{Applicability, Checker, Edit, Fix};
 use ferry_python::ast::visitor::{self, Visitor};
 use ferry_python::ast::{Expr, ExprCall, ModModule, Stmt};
-use ferry_python::{Ranged, TextRange, TextSize};
+use ferry_python::Ranged;
 
 use super::calls::call_of;
 use super::{DataRule, Vars};
 use crate::format::{Callable, ReplaceCall, TemplatePart};
-use crate::imports::{imports_plainly, line_ending, new_import_position};
+use crate::imports::{
+    imports_plainly, line_ending, new_import_position, remove_names, remove_statement,
+};
 
 pub fn check(
     rule: &DataRule,
@@ -90,7 +92,7 @@ pub fn check(
             // callable, so its import must go with the call.
             if let Expr::Name(name) = &*call.func {
                 match from_import_removal(name.id.as_str(), checker) {
-                    Ok(edit) => edits.push(edit),
+                    Ok(removal) => edits.extend(removal),
                     Err(why) => {
                         checker.report(call.range(), format!("{message}; {why}"), None);
                         return;
@@ -122,9 +124,9 @@ pub fn check(
     }
 }
 
-/// The edit that takes `name` out of the top-level `from … import` that
+/// The edits that take `name` out of the top-level `from … import` that
 /// binds it, once the call being replaced is its only use; or why not.
-fn from_import_removal(name: &str, checker: &Checker<'_>) -> Result<Edit, String> {
+fn from_import_removal(name: &str, checker: &Checker<'_>) -> Result<Vec<Edit>, String> {
     let uses = count_loads(name, checker.module);
     if uses != 1 {
         return Err(format!(
@@ -134,48 +136,29 @@ fn from_import_removal(name: &str, checker: &Checker<'_>) -> Result<Edit, String
     let not_here = || {
         format!("`{name}` is not imported by a top-level `from` import Ferry can edit: rewrite it by hand")
     };
-    let (stmt, import, index) = checker
-        .module
-        .body
+    let body = &checker.module.body;
+    let (position, stmt, import, index) = body
         .iter()
-        .find_map(|stmt| match stmt {
+        .enumerate()
+        .find_map(|(position, stmt)| match stmt {
             Stmt::ImportFrom(import) => import
                 .names
                 .iter()
                 .position(|a| a.asname.as_ref().unwrap_or(&a.name).as_str() == name)
-                .map(|i| (stmt, import, i)),
+                .map(|i| (position, stmt, import, i)),
             _ => None,
         })
         .ok_or_else(not_here)?;
-    let source = checker.source;
     if checker.text(stmt.range()).contains('#') {
         return Err(not_here());
     }
     if import.names.len() == 1 {
-        // The whole statement, with its line when it stands alone on it.
-        let start = usize::from(stmt.start());
-        let end = usize::from(stmt.end());
-        let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
-        let rest = source[end..].split('\n').next().unwrap_or_default();
-        if !source[line_start..start].trim().is_empty() || !rest.trim().is_empty() {
-            return Err(not_here());
-        }
-        let line_end = (end + rest.len() + 1).min(source.len());
-        return Ok(Edit::deletion(TextRange::new(
-            TextSize::try_from(line_start).unwrap_or_default(),
-            TextSize::try_from(line_end).unwrap_or_default(),
-        )));
+        return remove_statement(position, body, checker.source)
+            .map(|edit| vec![edit])
+            .ok_or_else(not_here);
     }
-    // One of several names: from it to the next name (or from the one
-    // before, for the last).
-    let range = match (import.names.get(index + 1), index.checked_sub(1)) {
-        (Some(next), _) => TextRange::new(import.names[index].start(), next.start()),
-        (None, Some(before)) => {
-            TextRange::new(import.names[before].end(), import.names[index].end())
-        }
-        (None, None) => return Err(not_here()),
-    };
-    Ok(Edit::deletion(range))
+    let remove: Vec<bool> = (0..import.names.len()).map(|i| i == index).collect();
+    Ok(remove_names(stmt, &import.names, &remove, checker.source))
 }
 
 /// How many times `name` is read in the module, in any scope.

@@ -87,7 +87,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use ferry_engine::{Applicability, Checker, Edit, Fix, Rule};
+use ferry_engine::{Applicability, Checker, Fix, Rule};
+use ferry_packs::imports::{remove_names, remove_statement};
 use ferry_python::ast::visitor::{self, Visitor};
 use ferry_python::ast::{Alias, Expr, ExprContext, ExprName, ModModule, Stmt};
 use ferry_python::{BindingKind, Ranged, TextRange, TextSize};
@@ -727,7 +728,12 @@ fn report(
         let remove: Vec<bool> = (0..candidate.aliases.len())
             .map(|i| unused.iter().any(|l| l.index == i))
             .collect();
-        Some(remove_names(candidate, &remove, source))
+        Some(remove_names(
+            candidate.stmt,
+            candidate.aliases,
+            &remove,
+            source,
+        ))
     };
     let fix = match edits {
         _ if marked_noqa(stmt, source) => {
@@ -763,128 +769,4 @@ fn marked_noqa(stmt: &Stmt, source: &str) -> bool {
     text.split('#')
         .skip(1)
         .any(|comment| comment.trim_start().starts_with("noqa"))
-}
-
-/// Where the line holding `at` starts.
-fn line_start(source: &str, at: usize) -> usize {
-    source[..at].rfind(['\n', '\r']).map_or(0, |p| p + 1)
-}
-
-/// The end of the line that `at` is on, after its line ending, when the text
-/// from `at` to there is only blanks, an optional `;` (or `,` if
-/// `separator` is `','`) and an optional comment.
-fn rest_of_line_is_blank(source: &str, at: usize, separator: char) -> Option<usize> {
-    let rest = &source[at..];
-    let trimmed = rest.trim_start_matches([' ', '\t']);
-    let trimmed = trimmed
-        .strip_prefix(separator)
-        .unwrap_or(trimmed)
-        .trim_start_matches([' ', '\t']);
-    let line_len = trimmed.find(['\n', '\r']).unwrap_or(trimmed.len());
-    let (line, after) = trimmed.split_at(line_len);
-    if !(line.is_empty() || line.starts_with('#')) {
-        return None;
-    }
-    let eol = line_ending_at(after);
-    Some(source.len() - after.len() + eol.len())
-}
-
-/// The edit that removes the statement at `position` of the module body.
-fn remove_statement(position: usize, body: &[Stmt], source: &str) -> Option<Edit> {
-    let stmt = &body[position];
-    let (start, end) = (usize::from(stmt.start()), usize::from(stmt.end()));
-    let line = line_start(source, start);
-    let alone_before = source[line..start].trim_matches([' ', '\t']).is_empty();
-    if alone_before {
-        if let Some(stop) = rest_of_line_is_blank(source, end, ';') {
-            return Some(Edit::deletion(range(line, stop)));
-        }
-    }
-    let same_line = |from: usize, to: usize| !source[from..to].contains(['\n', '\r']);
-    if let Some(previous) = position.checked_sub(1).map(|i| &body[i]) {
-        let previous_end = usize::from(previous.end());
-        if same_line(previous_end, start) {
-            return Some(Edit::deletion(range(previous_end, end)));
-        }
-    }
-    if let Some(next) = body.get(position + 1) {
-        let next_start = usize::from(next.start());
-        if same_line(end, next_start) {
-            return Some(Edit::deletion(range(start, next_start)));
-        }
-    }
-    None
-}
-
-/// The edits that remove the names marked in `remove` (not all of them)
-/// from an import: a name alone on its line in a parenthesized import goes
-/// with its line; otherwise each run of names goes with the commas that
-/// separate it from the names kept.
-fn remove_names(candidate: &Candidate<'_>, remove: &[bool], source: &str) -> Vec<Edit> {
-    let aliases = candidate.aliases;
-    let parenthesized =
-        source[usize::from(candidate.stmt.start())..usize::from(aliases[0].start())].contains('(');
-    let own_lines: Option<Vec<Edit>> = parenthesized
-        .then(|| {
-            (0..aliases.len())
-                .filter(|&i| remove[i])
-                .map(|i| {
-                    let (start, end) = (
-                        usize::from(aliases[i].start()),
-                        usize::from(aliases[i].end()),
-                    );
-                    let line = line_start(source, start);
-                    let alone = source[line..start].trim_matches([' ', '\t']).is_empty();
-                    let stop = rest_of_line_is_blank(source, end, ',')?;
-                    alone.then(|| Edit::deletion(range(line, stop)))
-                })
-                .collect()
-        })
-        .flatten();
-    if let Some(edits) = own_lines {
-        return edits;
-    }
-    let mut edits = Vec::new();
-    let mut i = 0;
-    while i < aliases.len() {
-        if !remove[i] {
-            i += 1;
-            continue;
-        }
-        let first = i;
-        while i < aliases.len() && remove[i] {
-            i += 1;
-        }
-        let edit = match aliases.get(i) {
-            // Up to the next name kept.
-            Some(next) => range(
-                usize::from(aliases[first].start()),
-                usize::from(next.start()),
-            ),
-            // The run ends the list: from the end of the last name kept.
-            None => range(
-                usize::from(aliases[first - 1].end()),
-                usize::from(aliases[i - 1].end()),
-            ),
-        };
-        edits.push(Edit::deletion(edit));
-    }
-    edits
-}
-
-/// The line ending `text` starts with, if any.
-fn line_ending_at(text: &str) -> &str {
-    let len = if text.starts_with("\r\n") {
-        2
-    } else if text.starts_with(['\n', '\r']) {
-        1
-    } else {
-        0
-    };
-    &text[..len]
-}
-
-fn range(start: usize, end: usize) -> TextRange {
-    let at = |offset: usize| TextSize::try_from(offset).unwrap_or_default();
-    TextRange::new(at(start), at(end))
 }
