@@ -13,6 +13,7 @@ mod finding;
 mod guards;
 mod rule;
 mod settings;
+mod spelling;
 mod suppression;
 
 pub use check::{
@@ -26,3 +27,4 @@ pub use rule::{
     RuleGate,
 };
 pub use settings::{Floor, Release, RuleSelection, Settings, Version, VersionParseError};
+pub use spelling::may_refer_to;

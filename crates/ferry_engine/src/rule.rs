@@ -8,6 +8,7 @@ use ferry_python::{SemanticModel, TextRange};
 
 use crate::finding::{Finding, Fix};
 use crate::settings::{Release, Settings};
+use crate::spelling::Spelling;
 
 /// One migration rule. A rule looks at the nodes it cares about and reports
 /// through the [`Checker`]; it never sees the disk or other files.
@@ -69,6 +70,17 @@ pub trait Rule: Send + Sync + 'static {
     /// `collections.Mapping` spells `Mapping` and imports `collections`;
     /// `typing.Mapping` alone does not). `&[]`, the default, asks for no pair.
     fn word_pairs(&self) -> &[(&str, &str)] {
+        &[]
+    }
+    /// Qualified names (`collections.Mapping`, or a top-level module:
+    /// `chunk`) one of which a file must be able to refer to for this rule
+    /// to find anything, besides spelling its words: the rule reports only
+    /// what the semantic model resolves to one of them. Judged from the
+    /// bytes before parsing (`from collections import Mapping`,
+    /// `collections.Mapping`, `alias.Mapping`, `import chunk`), never
+    /// skipping a file that could refer to one. `&[]`, the default, asks
+    /// for none.
+    fn referenced_names(&self) -> &[&str] {
         &[]
     }
     /// The rule's documentation, for rules that do not live in a Rust file
@@ -169,6 +181,9 @@ struct WordIndex {
     /// For each rule, its [`Rule::word_pairs`] as pattern ids; empty: none
     /// asked for.
     pairs_of_rule: Vec<Vec<(usize, usize)>>,
+    /// For each rule, its [`Rule::referenced_names`], each with the pattern
+    /// id of its last part; empty: none asked for.
+    names_of_rule: Vec<Vec<(usize, &'static str)>>,
     /// The rules with no words, which always run.
     always: Vec<usize>,
 }
@@ -226,6 +241,14 @@ impl RuleGate {
                 present[rule] = pairs.iter().any(|&(a, b)| seen[a] && seen[b]);
             }
         }
+        let spelling = Spelling::new(text);
+        for (rule, names) in index.names_of_rule.iter().enumerate() {
+            if present[rule] && !names.is_empty() {
+                present[rule] = names
+                    .iter()
+                    .any(|&(last, name)| seen[last] && spelling.may_refer_to(name));
+            }
+        }
         Some(present)
     }
 }
@@ -263,11 +286,13 @@ impl WordIndex {
             };
         let mut always = Vec::new();
         let mut pairs_of_rule = Vec::new();
+        let mut names_of_rule = Vec::new();
         for (index, registered) in rules.iter().enumerate() {
             let rule_words = registered.rule.words();
             if rule_words.is_empty() {
                 always.push(index);
                 pairs_of_rule.push(Vec::new());
+                names_of_rule.push(Vec::new());
                 continue;
             }
             for word in rule_words {
@@ -286,6 +311,16 @@ impl WordIndex {
                 })
                 .collect();
             pairs_of_rule.push(pairs);
+            let names = registered
+                .rule
+                .referenced_names()
+                .iter()
+                .map(|&name| {
+                    let last = name.rsplit('.').next().unwrap_or(name);
+                    (id_of(last, &mut words, &mut rules_of_word), name)
+                })
+                .collect();
+            names_of_rule.push(names);
         }
         if words.is_empty() {
             return None;
@@ -294,6 +329,7 @@ impl WordIndex {
             searcher: dfa(&words),
             rules_of_word,
             pairs_of_rule,
+            names_of_rule,
             always,
         })
     }

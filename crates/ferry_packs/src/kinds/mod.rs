@@ -38,6 +38,10 @@ pub struct DataRule {
     /// every way to reach it imports its top-level module, so spells both
     /// ([`Rule::word_pairs`]).
     pub(crate) word_pairs: Vec<(&'static str, &'static str)>,
+    /// The qualified names the rule resolves calls and references to
+    /// ([`Rule::referenced_names`]); none for the kinds about methods,
+    /// reached through instances.
+    pub(crate) referenced_names: Vec<&'static str>,
 }
 
 /// What a message template may name (see [`crate::format::PLACEHOLDERS`]).
@@ -121,6 +125,19 @@ impl DataRule {
         };
         word_pairs.sort_unstable();
         word_pairs.dedup();
+        let mut referenced_names: Vec<&'static str> = match &spec.kind {
+            Kind::RenameKeyword { callables, .. }
+            | Kind::RemoveKeyword { callables, .. }
+            | Kind::FlagKeyword { callables, .. }
+            | Kind::ReplaceCall { callables, .. } => {
+                callables.iter().map(|c| leak(c.name.as_str())).collect()
+            }
+            Kind::MoveName { moves } => moves.iter().map(|(old, _)| leak(old.as_str())).collect(),
+            Kind::FlagName { names, .. } => names.iter().map(|n| leak(n.as_str())).collect(),
+            Kind::RenameMethod { .. } | Kind::FlagMethod { .. } => Vec::new(),
+        };
+        referenced_names.sort_unstable();
+        referenced_names.dedup();
         let mut doc = spec.summary.clone();
         if !spec.doc.is_empty() {
             doc.push_str("\n\n");
@@ -149,6 +166,7 @@ impl DataRule {
             kind: spec.kind.clone(),
             words,
             word_pairs,
+            referenced_names,
         }
     }
 
@@ -238,6 +256,10 @@ impl Rule for DataRule {
 
     fn word_pairs(&self) -> &[(&str, &str)] {
         &self.word_pairs
+    }
+
+    fn referenced_names(&self) -> &[&str] {
+        &self.referenced_names
     }
 
     fn doc(&self) -> Option<&str> {

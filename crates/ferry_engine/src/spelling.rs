@@ -1,0 +1,660 @@
+//! Whether a text can refer to a qualified name, read off its bytes before
+//! it is parsed ([`Rule::referenced_names`]).
+//!
+//! The semantic model resolves a name to `package.module.X` in few ways:
+//! `from package.module import X` (or `*`), an attribute chain whose last
+//! link is `module.X` or `alias.X` (an alias bound by `import ... as`, by
+//! `alias = chain` or `alias := chain`), and, for a top-level module, an
+//! `import` or `from` that names it. A text that spells none of these
+//! cannot resolve the name anywhere: a modern module that imports
+//! `Mapping` from `collections.abc` and `re` for `re.compile` never reaches
+//! `collections.Mapping` or `re.template`, though it spells both words of
+//! each. Where the bytes cannot tell (a chain broken over lines, a
+//! parenthesized root), the answer is yes: this only ever skips a rule
+//! that could not report.
+//!
+//! [`Rule::referenced_names`]: crate::Rule::referenced_names
+
+use std::cell::OnceCell;
+
+use crate::check::whole_word_at;
+
+/// Whether `text` can refer to the qualified `name` (`collections.Mapping`,
+/// or a top-level module: `chunk`) anywhere: `false` only where the
+/// semantic model cannot resolve anything in it to `name`.
+pub fn may_refer_to(text: &str, name: &str) -> bool {
+    Spelling::new(text).may_refer_to(name)
+}
+
+fn is_ident(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_'
+}
+
+/// What one text's references are checked against: its aliases, found the
+/// first time a chain's root needs them.
+pub(crate) struct Spelling<'t> {
+    text: &'t [u8],
+    aliases: OnceCell<Aliases<'t>>,
+}
+
+/// The names a text may bind to a module or an object, with what each
+/// may stand for.
+#[derive(Default)]
+struct Aliases<'t> {
+    /// `import a.b as name`, `from a import b as name`: the name and `b`,
+    /// the last part of what it is bound to. Sorted.
+    imported: Vec<(&'t [u8], &'t [u8])>,
+    /// `name = a.b` (also annotated, or `:=`): the name and `b`, or `None`
+    /// where the value is a single name or parenthesized, which may be
+    /// bound to anything. Sorted.
+    assigned: Vec<(&'t [u8], Option<&'t [u8]>)>,
+}
+
+impl<'t> Spelling<'t> {
+    pub(crate) fn new(text: &'t str) -> Self {
+        Self {
+            text: text.as_bytes(),
+            aliases: OnceCell::new(),
+        }
+    }
+
+    /// Whether the text can refer to `name` (`collections.Mapping`, or a
+    /// top-level module: `chunk`).
+    pub(crate) fn may_refer_to(&self, name: &str) -> bool {
+        let bytes = self.text;
+        let parts: Vec<&str> = name.split('.').collect();
+        let (last, parents) = parts.split_last().expect("split gives one part at least");
+        for start in memchr::memmem::find_iter(bytes, last.as_bytes()) {
+            let end = start + last.len();
+            if !whole_word_at(bytes, start, end) {
+                continue;
+            }
+            if parents.is_empty() {
+                // An import never spans lines but with a backslash.
+                let before = skip_blanks_back(bytes, start);
+                let after_dot = before > 0 && bytes[before - 1] == b'.';
+                if !after_dot && in_import(bytes, before) {
+                    return true;
+                }
+                continue;
+            }
+            match before_link(bytes, start) {
+                Before::Dot(dot) if self.link_before_refers(dot, parents) => return true,
+                Before::CannotTell => return true,
+                Before::Dot(_) | Before::Other => {}
+            }
+            // A bare `X` is bound by a `from parent import`, found below.
+        }
+        !parents.is_empty() && imports_from(bytes, parents, last.as_bytes())
+    }
+
+    /// Whether the link of a chain before the dot at `dot` can be the
+    /// module or object `parts` name.
+    fn link_before_refers(&self, dot: usize, parts: &[&str]) -> bool {
+        let bytes = self.text;
+        let at = match skip_back_in_brackets(bytes, dot) {
+            Back::To(at) => at,
+            Back::CannotTell => return true,
+        };
+        match at.checked_sub(1).map(|i| bytes[i]) {
+            Some(byte) if is_ident(byte) => self.link_refers(at, parts),
+            // `(root).X` is `root.X`; `call(...).X` is not a chain.
+            Some(b')') => parenthesized_root(bytes, at - 1),
+            _ => false,
+        }
+    }
+
+    /// Whether the identifier ending at `end`, a link of a chain, can be
+    /// the module or object `parts` name.
+    fn link_refers(&self, end: usize, parts: &[&str]) -> bool {
+        let bytes = self.text;
+        let (part, parents) = parts.split_last().expect("a name has parts");
+        let start = ident_start(bytes, end);
+        let word = &bytes[start..end];
+        let before = before_link(bytes, start);
+        if word == part.as_bytes() {
+            return match (parents.is_empty(), before) {
+                // The top-level module itself, or its name at the end of
+                // a longer chain: either way no more is known.
+                (true, _) | (false, Before::CannotTell) => true,
+                (false, Before::Dot(dot)) => self.link_before_refers(dot, parents),
+                (false, Before::Other) => {
+                    imports_from(bytes, parents, word) || self.is_alias_of(word, part.as_bytes())
+                }
+            };
+        }
+        match before {
+            Before::Other => self.is_alias_of(word, part.as_bytes()),
+            Before::CannotTell => true,
+            Before::Dot(_) => false,
+        }
+    }
+
+    /// Whether `name` may be bound to something whose last part is `last`.
+    fn is_alias_of(&self, name: &[u8], last: &[u8]) -> bool {
+        let aliases = self.aliases.get_or_init(|| Aliases::of(self.text));
+        let imported = aliases.imported.partition_point(|(n, _)| *n < name);
+        let assigned = aliases.assigned.partition_point(|(n, _)| *n < name);
+        aliases.imported[imported..]
+            .iter()
+            .take_while(|(n, _)| *n == name)
+            .any(|(_, bound)| *bound == last)
+            || aliases.assigned[assigned..]
+                .iter()
+                .take_while(|(n, _)| *n == name)
+                .any(|(_, value)| value.is_none_or(|value| value == last))
+    }
+}
+
+impl<'t> Aliases<'t> {
+    /// Every `as` and every assignment of the text: more than the
+    /// bindings the semantic model makes aliases, never fewer.
+    fn of(bytes: &'t [u8]) -> Self {
+        let mut aliases = Aliases::default();
+        for start in memchr::memmem::find_iter(bytes, b"as") {
+            if !whole_word_at(bytes, start, start + 2) {
+                continue;
+            }
+            let at = skip_blanks(bytes, start + 2);
+            let name = &bytes[at..ident_end(bytes, at)];
+            let bound = word_ending_at(bytes, skip_blanks_back(bytes, start));
+            if let (false, Some(bound)) = (name.is_empty(), bound) {
+                aliases.imported.push((name, bound));
+            }
+        }
+        for at in memchr::memchr_iter(b'=', bytes) {
+            let next = bytes.get(at + 1).copied();
+            let previous = at.checked_sub(1).map(|i| bytes[i]);
+            if next == Some(b'=') || previous.is_some_and(|b| b"=!<>+-*/%&|^@".contains(&b)) {
+                continue;
+            }
+            let value = assigned_value(bytes, at + 1);
+            let Some(value) = value else { continue };
+            if previous == Some(b':') {
+                // `name := value`
+                if let Some(name) = word_ending_at(bytes, skip_blanks_back(bytes, at - 1)) {
+                    aliases.assigned.push((name, value));
+                }
+                continue;
+            }
+            for name in assignment_targets(bytes, at) {
+                aliases.assigned.push((name, value));
+            }
+        }
+        aliases.imported.sort_unstable();
+        aliases.imported.dedup();
+        aliases.assigned.sort_unstable();
+        aliases.assigned.dedup();
+        aliases
+    }
+}
+
+/// What a value starting at `at` may alias: `Some(Some(last))` for a chain
+/// `a.b` (`b`), `Some(None)` for a single name or a parenthesized value,
+/// `None` for anything else (a call, a literal), which binds no alias.
+fn assigned_value(bytes: &[u8], at: usize) -> Option<Option<&[u8]>> {
+    let mut at = skip_blanks(bytes, at);
+    if bytes.get(at) == Some(&b'(') {
+        return Some(None);
+    }
+    let mut links = 0;
+    let last = loop {
+        let end = ident_end(bytes, at);
+        if end == at {
+            return None;
+        }
+        let link = &bytes[at..end];
+        links += 1;
+        at = skip_blanks(bytes, end);
+        if bytes.get(at) != Some(&b'.') {
+            break link;
+        }
+        at = skip_blanks(bytes, at + 1);
+    };
+    let ends = matches!(
+        bytes.get(at),
+        None | Some(b'\n' | b'\r' | b';' | b'#' | b')')
+    );
+    match (ends, links) {
+        (false, _) => None,
+        (true, 1) => Some(None),
+        (true, _) => Some(Some(last)),
+    }
+}
+
+/// The names an assignment whose `=` is at `at` may bind: its statement's
+/// text before the `=` (from the line's start or a `;`) when that is one
+/// name, the name before an annotation's `:`, the name after a compound
+/// statement's `:` (`if x: name = ...`).
+fn assignment_targets(bytes: &[u8], at: usize) -> Vec<&[u8]> {
+    let start = memchr::memrchr3(b'\n', b';', b'\r', &bytes[..at]).map_or(0, |i| i + 1);
+    let statement = &bytes[start..at];
+    let is_name = |text: &[u8]| !text.is_empty() && text.iter().all(|&b| is_ident(b));
+    let mut names = Vec::new();
+    let whole = statement.trim_ascii();
+    if is_name(whole) {
+        names.push(whole);
+    }
+    if let Some(colon) = memchr::memchr(b':', statement) {
+        let annotated = statement[..colon].trim_ascii();
+        if is_name(annotated) {
+            names.push(annotated);
+        }
+    }
+    if let Some(colon) = memchr::memrchr(b':', statement) {
+        let after = statement[colon + 1..].trim_ascii();
+        if is_name(after) {
+            names.push(after);
+        }
+    }
+    names
+}
+
+/// What stands before a chain's link.
+enum Before {
+    /// A dot, at this index: the link is an attribute.
+    Dot(usize),
+    /// Anything else: the link is the chain's root.
+    Other,
+    /// A comment on the line before: the bytes cannot tell.
+    CannotTell,
+}
+
+/// What stands before the identifier starting at `start`, across the line
+/// breaks a chain in brackets may have.
+fn before_link(bytes: &[u8], start: usize) -> Before {
+    match skip_back_in_brackets(bytes, start) {
+        Back::CannotTell => Before::CannotTell,
+        Back::To(at) if at > 0 && bytes[at - 1] == b'.' => Before::Dot(at - 1),
+        Back::To(_) => Before::Other,
+    }
+}
+
+/// Where a search back from a chain's dot lands.
+enum Back {
+    /// The byte after the link before the dot.
+    To(usize),
+    /// A comment stands between: the link cannot be read back.
+    CannotTell,
+}
+
+/// `at` moved back over blanks and, inside brackets, line breaks: from a
+/// chain's dot, to the end of the link before it; from a link, to its dot.
+fn skip_back_in_brackets(bytes: &[u8], at: usize) -> Back {
+    let mut at = skip_blanks_back(bytes, at);
+    while at > 0 && matches!(bytes[at - 1], b'\n' | b'\r') {
+        let line_end = at - 1;
+        let line_start = memchr::memrchr2(b'\n', b'\r', &bytes[..line_end]).map_or(0, |i| i + 1);
+        if memchr::memchr(b'#', &bytes[line_start..line_end]).is_some() {
+            return Back::CannotTell;
+        }
+        at = skip_blanks_back(bytes, line_end);
+    }
+    Back::To(at)
+}
+
+/// The keywords (and soft keywords) a parenthesized expression may follow.
+const KEYWORDS: &[&[u8]] = &[
+    b"and", b"assert", b"await", b"case", b"del", b"elif", b"else", b"for", b"from", b"if", b"in",
+    b"is", b"match", b"not", b"or", b"raise", b"return", b"while", b"with", b"yield",
+];
+
+/// Whether the `)` at `close` ends a parenthesized root rather than a
+/// call's or a subscript's arguments. Unsure (no matching `(` found, a
+/// comment inside): yes.
+fn parenthesized_root(bytes: &[u8], close: usize) -> bool {
+    let mut depth = 0usize;
+    for open in (0..=close).rev() {
+        match bytes[open] {
+            b')' => depth += 1,
+            b'#' => return true,
+            b'(' => {
+                depth -= 1;
+                if depth == 0 {
+                    // `f(x)`, `f()(x)`, `a[0](x)`: a call; `return (x)`: not.
+                    let before = skip_blanks_back(bytes, open);
+                    return match before.checked_sub(1).map(|i| bytes[i]) {
+                        Some(b')' | b']') => false,
+                        Some(byte) if is_ident(byte) => word_ending_at(bytes, before)
+                            .is_some_and(|word| KEYWORDS.contains(&word)),
+                        _ => true,
+                    };
+                }
+            }
+            _ => {}
+        }
+    }
+    true
+}
+
+/// Whether a top-level module's name, starting right after `before` once
+/// blanks are skipped, stands in an import: right after `from` or
+/// `import`, or in the list of names after an `import`.
+fn in_import(bytes: &[u8], before: usize) -> bool {
+    if word_ending_at(bytes, before) == Some(b"from".as_slice()) {
+        return true;
+    }
+    let mut at = before;
+    loop {
+        match at.checked_sub(1).map(|i| bytes[i]) {
+            Some(b',' | b'.') => at = skip_blanks_back(bytes, at - 1),
+            Some(byte) if is_ident(byte) => {
+                let start = ident_start(bytes, at);
+                if &bytes[start..at] == b"import" {
+                    return true;
+                }
+                at = skip_blanks_back(bytes, start);
+            }
+            _ => return false,
+        }
+    }
+}
+
+/// Whether a `from parent import ...` statement (`parent` by its parts)
+/// imports `name` or `*`.
+fn imports_from(bytes: &[u8], parent: &[&str], name: &[u8]) -> bool {
+    let Some((head, rest)) = parent.split_first() else {
+        return false;
+    };
+    let head = head.as_bytes();
+    'found: for start in memchr::memmem::find_iter(bytes, head) {
+        let mut at = start + head.len();
+        if !whole_word_at(bytes, start, at)
+            || word_ending_at(bytes, skip_blanks_back(bytes, start)) != Some(b"from".as_slice())
+        {
+            continue;
+        }
+        for part in rest {
+            at = skip_blanks(bytes, at);
+            if bytes.get(at) != Some(&b'.') {
+                continue 'found;
+            }
+            let part_start = skip_blanks(bytes, at + 1);
+            let part_end = ident_end(bytes, part_start);
+            if &bytes[part_start..part_end] != part.as_bytes() {
+                continue 'found;
+            }
+            at = part_end;
+        }
+        at = skip_blanks(bytes, at);
+        let keyword_end = ident_end(bytes, at);
+        if &bytes[at..keyword_end] != b"import" {
+            continue;
+        }
+        let list = &bytes[keyword_end..import_list_end(bytes, keyword_end)];
+        if memchr::memchr(b'*', list).is_some()
+            || memchr::memmem::find_iter(list, name).any(|i| whole_word_at(list, i, i + name.len()))
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// Where the names of an `import` ending at `at` end: at the closing
+/// parenthesis, else at the end of the logical line.
+fn import_list_end(bytes: &[u8], at: usize) -> usize {
+    let at = skip_blanks(bytes, at);
+    if bytes.get(at) == Some(&b'(') {
+        let mut i = at + 1;
+        while i < bytes.len() {
+            match bytes[i] {
+                b')' => return i,
+                // A comment may hold a parenthesis.
+                b'#' => i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n),
+                _ => i += 1,
+            }
+        }
+        return bytes.len();
+    }
+    let mut i = at;
+    while let Some(newline) = memchr::memchr(b'\n', &bytes[i..]) {
+        let end = i + newline;
+        let line = &bytes[..end];
+        if !(line.ends_with(b"\\") || line.ends_with(b"\\\r")) {
+            return end;
+        }
+        i = end + 1;
+    }
+    bytes.len()
+}
+
+/// `at` moved back over spaces, tabs, form feeds and backslash line
+/// continuations (not over a plain line break).
+fn skip_blanks_back(bytes: &[u8], mut at: usize) -> usize {
+    while at > 0 {
+        match bytes[at - 1] {
+            b' ' | b'\t' | b'\x0c' => at -= 1,
+            b'\n' if at >= 2 && bytes[at - 2] == b'\\' => at -= 2,
+            b'\n' if at >= 3 && bytes[at - 2] == b'\r' && bytes[at - 3] == b'\\' => at -= 3,
+            _ => break,
+        }
+    }
+    at
+}
+
+/// `at` moved forward over what [`skip_blanks_back`] skips.
+fn skip_blanks(bytes: &[u8], mut at: usize) -> usize {
+    while at < bytes.len() {
+        match bytes[at] {
+            b' ' | b'\t' | b'\x0c' => at += 1,
+            b'\\' if bytes.get(at + 1) == Some(&b'\n') => at += 2,
+            b'\\' if bytes[at + 1..].starts_with(b"\r\n") => at += 3,
+            _ => break,
+        }
+    }
+    at
+}
+
+fn ident_start(bytes: &[u8], mut at: usize) -> usize {
+    while at > 0 && is_ident(bytes[at - 1]) {
+        at -= 1;
+    }
+    at
+}
+
+fn ident_end(bytes: &[u8], mut at: usize) -> usize {
+    while at < bytes.len() && is_ident(bytes[at]) {
+        at += 1;
+    }
+    at
+}
+
+/// The identifier that ends at `at`, if one does.
+fn word_ending_at(bytes: &[u8], at: usize) -> Option<&[u8]> {
+    let start = ident_start(bytes, at);
+    (start < at).then(|| &bytes[start..at])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Spelling;
+
+    fn refers(text: &str, name: &str) -> bool {
+        Spelling::new(text).may_refer_to(name)
+    }
+
+    #[test]
+    fn a_from_import_of_the_parent_refers_to_its_names() {
+        assert!(refers(
+            "from collections import Mapping\n",
+            "collections.Mapping"
+        ));
+        assert!(refers(
+            "from collections import (\n    OrderedDict,  # (kept)\n    Mapping,\n)\n",
+            "collections.Mapping"
+        ));
+        assert!(refers(
+            "from collections import OrderedDict, \\\n    Mapping as M\n",
+            "collections.Mapping"
+        ));
+        assert!(refers("from collections import *\n", "collections.Mapping"));
+        assert!(refers(
+            "from  importlib . util  import set_package\n",
+            "importlib.util.set_package"
+        ));
+        assert!(!refers(
+            "from collections.abc import Mapping\n",
+            "collections.Mapping"
+        ));
+        assert!(!refers(
+            "from collections import OrderedDict\nMapping = 1\n",
+            "collections.Mapping"
+        ));
+        assert!(!refers(
+            "from importlib import set_package\n",
+            "importlib.util.set_package"
+        ));
+    }
+
+    #[test]
+    fn a_chain_refers_to_a_name_through_its_parent_or_an_alias() {
+        assert!(refers(
+            "import collections\ncollections.Mapping\n",
+            "collections.Mapping"
+        ));
+        assert!(refers(
+            "import collections\ncollections . Mapping\n",
+            "collections.Mapping"
+        ));
+        assert!(refers(
+            "import collections as c\nc.Mapping\n",
+            "collections.Mapping"
+        ));
+        assert!(refers(
+            "import collections\nc = collections\nc.Mapping\n",
+            "collections.Mapping"
+        ));
+        assert!(refers(
+            "import collections\nc: object = collections\nc.Mapping\n",
+            "collections.Mapping"
+        ));
+        assert!(refers(
+            "import collections\nif (c := collections):\n    c.Mapping\n",
+            "collections.Mapping"
+        ));
+        assert!(refers(
+            "from importlib import util\nutil.set_package\n",
+            "importlib.util.set_package"
+        ));
+        assert!(refers("import tkinter.tix\n", "tkinter.tix"));
+        assert!(refers("from tkinter.tix import Balloon\n", "tkinter.tix"));
+        // What the bytes cannot settle counts.
+        assert!(refers(
+            "x = (collections\n    .Mapping)\n",
+            "collections.Mapping"
+        ));
+        assert!(refers(
+            "x = (collections  # the module\n    .Mapping)\n",
+            "collections.Mapping"
+        ));
+        assert!(refers("x = (collections).Mapping\n", "collections.Mapping"));
+        assert!(!refers(
+            "import collections.abc\ncollections.abc.Mapping\n",
+            "collections.Mapping"
+        ));
+        assert!(!refers("import re\nself.template\n", "re.template"));
+        assert!(!refers(
+            "import re\nif x == y: self.template\n",
+            "re.template"
+        ));
+        assert!(!refers("import typing\ntyping.IO\n", "typing.io.IO"));
+    }
+
+    #[test]
+    fn an_alias_counts_for_what_it_may_be_bound_to() {
+        let mapping = "collections.Mapping";
+        assert!(refers("import collections as c\nc.Mapping\n", mapping));
+        assert!(!refers("import collections.abc as c\nc.Mapping\n", mapping));
+        assert!(!refers(
+            "from collections import abc as c\nc.Mapping\n",
+            mapping
+        ));
+        assert!(refers("c = collections\nc.Mapping\n", mapping));
+        assert!(refers("c = col\nc.Mapping\n", mapping));
+        assert!(refers("c = (collections)\nc.Mapping\n", mapping));
+        assert!(refers("if x: c = collections\nc.Mapping\n", mapping));
+        assert!(refers("x = 1; c = collections\nc.Mapping\n", mapping));
+        assert!(refers(
+            "c: Any = collections  # the module\nc.Mapping\n",
+            mapping
+        ));
+        assert!(!refers("c = collections.abc\nc.Mapping\n", mapping));
+        assert!(!refers("c = make()\nc.Mapping\n", mapping));
+        assert!(!refers("c == collections\nc.Mapping\n", mapping));
+        // Two targets: the semantic model binds no alias.
+        assert!(!refers("a = c = collections\nc.Mapping\n", mapping));
+        let io = "typing.io.IO";
+        assert!(!refers("import typing as t\nt.IO\n", io));
+        assert!(refers("import typing.io as tio\ntio.IO\n", io));
+        assert!(refers("import typing.io\ntyping.io.IO\n", io));
+        assert!(refers("from typing import io\nio.IO\n", io));
+        assert!(!refers("import io\nio.IO\n", io));
+        assert!(!refers("import re\nre.Pattern\n", "typing.re.Pattern"));
+    }
+
+    #[test]
+    fn a_chain_over_lines_is_read_back_to_its_root() {
+        let format = "locale.format";
+        assert!(refers("x = (locale\n    .format)\n", format));
+        assert!(refers("x = (locale  # the module\n    .format)\n", format));
+        assert!(refers("x = (locale).format\n", format));
+        assert!(refers("x = (\n    locale\n).format\n", format));
+        assert!(!refers(
+            "import locale\nx = (\"{}\"\n    .format)\n",
+            format
+        ));
+        assert!(!refers("import locale\nx = \"{}\".format\n", format));
+        assert!(!refers("import locale\nx = f(y).format\n", format));
+        assert!(!refers("import locale\nx = y[0].format\n", format));
+        assert!(refers(
+            "from sympy import x\nassert (x).format\n",
+            "sympy.x.format"
+        ));
+        assert!(refers("return (\n    locale.\n    format\n)\n", format));
+        assert!(refers(
+            "return (\n    locale.  # the module\n    format\n)\n",
+            format
+        ));
+        assert!(refers(
+            "return (\n    locale\n    .\n    format\n)\n",
+            format
+        ));
+    }
+
+    #[test]
+    fn a_top_level_module_is_referred_to_by_an_import() {
+        for text in [
+            "import chunk\n",
+            "import os, chunk\n",
+            "import os.path as p, chunk.sub\n",
+            "import os, \\\n    chunk\n",
+            "from chunk import Chunk\n",
+            "from chunk.sub import Chunk\n",
+            "if x: import chunk\n",
+        ] {
+            assert!(refers(text, "chunk"), "{text}");
+        }
+        for text in [
+            "chunk = read()\n",
+            "x.chunk\n",
+            "import data.chunk\n",
+            "f(a, chunk)\n",
+            "if chunk:\n    chunk(1)\n",
+        ] {
+            assert!(!refers(text, "chunk"), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_name_inside_another_word_is_not_spelled() {
+        assert!(!refers(
+            "import collections\ncollections.MappingProxy\n",
+            "collections.Mapping"
+        ));
+        assert!(!refers(
+            "from collections import MyMapping\n",
+            "collections.Mapping"
+        ));
+    }
+}
