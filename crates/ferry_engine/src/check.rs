@@ -14,7 +14,8 @@ use crate::edit::{apply_edits, Edit, EditError};
 use crate::finding::{Applicability, Finding, Fix, FixKind};
 use crate::guards::{interpreter_guarded, version_guarded};
 use crate::rule::{Checker, Pack, Rule};
-use crate::settings::{Floor, Release, Settings};
+use crate::settings::{Floor, Release, RuleSelection, Settings};
+use crate::spelling::Imports;
 use crate::suppression::Suppressions;
 
 /// Decides from raw bytes whether a file can matter to the packs at all.
@@ -173,44 +174,77 @@ impl Matcher {
     }
 }
 
-/// Whether a decoded text can give a pack a finding or a mention, before it
-/// is parsed: the pack's words, and, where its rules name theirs
-/// ([`Rule::words`]), those of one rule. The byte search of [`Prefilter`]
-/// looks for the packs' words alone; a pack about the interpreter names
-/// modules (`re`, `typing`) most files import, whose rules' words
-/// (`assertEquals`, `readfp`) few files spell.
-pub fn may_report(packs: &[&Pack], text: &str) -> bool {
-    spelled_packs_may_report(&packs_spelled_in(packs, text), text)
+/// What a decoded text spells for a set of packs, found before it is
+/// parsed, once: the packs whose words it has (the only ones that can
+/// report anything there, whose libraries' pins it meets) and, for each,
+/// which rules can find something ([`Rule::words`], [`Rule::word_pairs`],
+/// [`Rule::referenced_names`]). The byte search of [`Prefilter`] looks for
+/// the packs' words alone; a pack about the interpreter names modules
+/// (`re`, `typing`) most files import, whose rules' words (`assertEquals`,
+/// `readfp`) few files spell.
+pub struct Spelled<'p> {
+    /// Each pack whose words the text spells, with the rules of it that
+    /// can find something there (by index; `None`: all of them).
+    packs: Vec<(&'p Pack, Option<Vec<bool>>)>,
 }
 
-/// The packs whose words `text` spells: the only ones that can report
-/// anything there, whose libraries' pins it meets.
-pub fn packs_spelled_in<'p>(packs: &[&'p Pack], text: &str) -> Vec<&'p Pack> {
-    packs
-        .iter()
-        .copied()
-        .filter(|pack| pack.words_occur_in(text))
-        .collect()
-}
-
-/// [`may_report`] of packs [`packs_spelled_in`] `text` already chose: the
-/// words of their rules (or their mention words).
-pub fn spelled_packs_may_report(spelled: &[&Pack], text: &str) -> bool {
-    let bytes = text.as_bytes();
-    spelled.iter().any(|pack| {
-        let mentioned = || {
-            pack.mention_words.iter().any(|word| {
-                memchr::memmem::find_iter(bytes, word.as_bytes())
-                    .any(|start| whole_word_at(bytes, start, start + word.len()))
+impl<'p> Spelled<'p> {
+    /// What `text` spells for the rules of `packs` that `selection` enables
+    /// (the others cost nothing).
+    pub fn in_text(packs: &[&'p Pack], text: &str, selection: &RuleSelection) -> Self {
+        let mut imported = None;
+        let packs = packs
+            .iter()
+            .copied()
+            .filter(|pack| pack.words_occur_in(text))
+            .map(|pack| {
+                let enabled: Vec<bool> = pack
+                    .rules
+                    .iter()
+                    .map(|r| selection.is_enabled(r.code(), r.rule.default_enabled()))
+                    .collect();
+                if !enabled.contains(&true) {
+                    return (pack, Some(enabled));
+                }
+                let imported = imported.get_or_insert_with(|| Imports::in_text(text));
+                let present = pack
+                    .gate
+                    .rules_in(pack.rules, text, imported)
+                    .map(|mut present| {
+                        for (present, enabled) in present.iter_mut().zip(&enabled) {
+                            *present &= enabled;
+                        }
+                        present
+                    });
+                (pack, present)
             })
-        };
-        let some_rule = || {
-            pack.gate
-                .rules_in(pack.rules, text)
-                .is_none_or(|present| present.contains(&true))
-        };
-        mentioned() || some_rule()
-    })
+            .collect();
+        Self { packs }
+    }
+
+    /// The packs whose words the text spells.
+    pub fn packs(&self) -> Vec<&'p Pack> {
+        self.packs.iter().map(|(pack, _)| *pack).collect()
+    }
+
+    /// Whether the text can give a pack a finding or a mention: one of its
+    /// rules can find something, or it spells a mention word.
+    pub fn may_report(&self, text: &str) -> bool {
+        let bytes = text.as_bytes();
+        self.packs.iter().any(|(pack, present)| {
+            present.as_ref().is_none_or(|p| p.contains(&true))
+                || pack.mention_words.iter().any(|word| {
+                    memchr::memmem::find_iter(bytes, word.as_bytes())
+                        .any(|start| whole_word_at(bytes, start, start + word.len()))
+                })
+        })
+    }
+}
+
+/// Whether a decoded text can give one of `packs` a finding or a mention,
+/// before it is parsed ([`Spelled::may_report`]).
+pub fn may_report(packs: &[&Pack], text: &str, selection: &RuleSelection) -> bool {
+    Spelled::in_text(packs, text, selection).may_report(text)
 }
 
 /// What the ends of searched bytes are.
@@ -350,7 +384,21 @@ pub fn check_source(
     packs: &[&Pack],
     settings: &Settings,
 ) -> Result<FileCheck, CheckError> {
-    check_and_learn(text, packs, settings, FactsWanted::No).map(|(check, _)| check)
+    check_spelled(
+        text,
+        &Spelled::in_text(packs, text, &settings.selection),
+        settings,
+    )
+}
+
+/// [`check_source`] with what the text spells already found (to decide
+/// whether to parse it at all).
+pub fn check_spelled(
+    text: &str,
+    spelled: &Spelled<'_>,
+    settings: &Settings,
+) -> Result<FileCheck, CheckError> {
+    check_and_learn(text, spelled, settings, FactsWanted::No).map(|(check, _)| check)
 }
 
 /// When `check_and_learn` also learns a file's names.
@@ -369,7 +417,7 @@ enum FactsWanted {
 /// `wanted`, so a fix round parses each text once.
 fn check_and_learn(
     text: &str,
-    packs: &[&Pack],
+    spelled: &Spelled<'_>,
     settings: &Settings,
     wanted: FactsWanted,
 ) -> Result<(FileCheck, Option<NameFacts>), CheckError> {
@@ -378,7 +426,7 @@ fn check_and_learn(
     // parses every file to report its syntax errors): without the words, no
     // rule runs and no scopes are built, so the findings are the same.
     let mut rules: Vec<(&Pack, &'static dyn Rule)> = Vec::new();
-    for pack in packs.iter().filter(|pack| pack.words_occur_in(text)) {
+    for (pack, present) in &spelled.packs {
         // Selection and target first: a pack none of whose rules runs here
         // (`--select` of another pack's code) costs no search of its words.
         let runs: Vec<bool> = pack
@@ -394,7 +442,6 @@ fn check_and_learn(
         if !runs.contains(&true) {
             continue;
         }
-        let present = pack.gate.rules_in(pack.rules, text);
         rules.extend(
             pack.rules
                 .iter()
@@ -452,9 +499,10 @@ fn check_and_learn(
         .map(|semantic| NameFacts::of(parsed.module(), semantic));
     // Mentions and code uses need every token looked at; a word missing
     // from the text altogether is cheaper to learn with one byte search.
-    let words: Vec<&'static str> = packs
+    let words: Vec<&'static str> = spelled
+        .packs
         .iter()
-        .flat_map(|p| p.mention_words.iter().copied())
+        .flat_map(|(p, _)| p.mention_words.iter().copied())
         .filter(|word| memchr::memmem::find(text.as_bytes(), word.as_bytes()).is_some())
         .collect();
     let (mut mentions, mut unaffected) = if words.is_empty() {
@@ -688,7 +736,7 @@ pub fn fix_source(
     let mut current = text.to_string();
     let (mut check, mut facts) = check_and_learn(
         &current,
-        packs,
+        &Spelled::in_text(packs, &current, &settings.selection),
         settings,
         FactsWanted::IfApplicable { unsafe_fixes },
     )?;
@@ -728,17 +776,21 @@ pub fn fix_source(
         }
         let all: Vec<Edit> = taken.iter().flat_map(|(_, e)| e.iter().cloned()).collect();
         let next = apply_edits(&current, &all)?;
-        let (next_check, next_facts) =
-            match check_and_learn(&next, packs, settings, FactsWanted::Yes) {
-                Ok(learned) => learned,
-                Err(CheckError::Syntax(error)) => {
-                    let mut codes: Vec<&'static str> = taken.iter().map(|(c, _)| *c).collect();
-                    codes.sort_unstable();
-                    codes.dedup();
-                    return Err(CheckError::FixBreaksSyntax { codes, error });
-                }
-                Err(other) => return Err(other),
-            };
+        let (next_check, next_facts) = match check_and_learn(
+            &next,
+            &Spelled::in_text(packs, &next, &settings.selection),
+            settings,
+            FactsWanted::Yes,
+        ) {
+            Ok(learned) => learned,
+            Err(CheckError::Syntax(error)) => {
+                let mut codes: Vec<&'static str> = taken.iter().map(|(c, _)| *c).collect();
+                codes.sort_unstable();
+                codes.dedup();
+                return Err(CheckError::FixBreaksSyntax { codes, error });
+            }
+            Err(other) => return Err(other),
+        };
         let before = match &facts {
             Some(facts) => facts.clone(),
             None => name_facts(&current).unwrap_or_default(),
@@ -1343,7 +1395,7 @@ mod tests {
         },
     ];
 
-    /// `loop` only beside `asyncio`: runs where both are spelled.
+    /// `loop` only where `asyncio` is imported.
     struct WithWordPairs;
     impl Rule for WithWordPairs {
         fn code(&self) -> &'static str {
@@ -1374,7 +1426,7 @@ mod tests {
     }];
 
     #[test]
-    fn a_rule_with_word_pairs_runs_where_it_spells_both_of_one_pair_as_whole_words() {
+    fn a_rule_with_word_pairs_runs_where_it_spells_a_word_and_imports_its_package() {
         // Triggered by `old`, with no mention words.
         let pack = Pack {
             mention_words: &[],
@@ -1390,13 +1442,30 @@ mod tests {
         assert!(runs("import asyncio\nf(loop=1)\n"));
         assert!(!runs("f(loop=1)\n"));
         assert!(!runs("import asyncio\nf(x)\n"));
+        // The package of a pair is imported, not only spelled.
+        assert!(!runs("asyncio = None\nf(loop=1)\n"));
+        assert!(runs("from asyncio import sleep\nf(loop=1)\n"));
         // Inside other identifiers, neither counts.
         assert!(!runs("import asyncio_extra\nf(loops=1)\n"));
         // `may_report` tells before parsing: the pack's trigger and the
         // rule's words (the test pack's trigger is `old`).
-        assert!(may_report(&[&pack], "old\nimport asyncio\nf(loop=1)\n"));
-        assert!(!may_report(&[&pack], "old\nf(loop=1)\n"));
-        assert!(!may_report(&[&pack], "import asyncio\nf(loop=1)\n"));
+        let all = RuleSelection::default();
+        assert!(may_report(
+            &[&pack],
+            "old\nimport asyncio\nf(loop=1)\n",
+            &all
+        ));
+        assert!(!may_report(&[&pack], "old\nf(loop=1)\n", &all));
+        assert!(!may_report(&[&pack], "import asyncio\nf(loop=1)\n", &all));
+        let other = RuleSelection {
+            select: vec!["T001".into()],
+            ..RuleSelection::default()
+        };
+        assert!(!may_report(
+            &[&pack],
+            "old\nimport asyncio\nf(loop=1)\n",
+            &other
+        ));
     }
 
     #[test]

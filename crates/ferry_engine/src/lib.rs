@@ -17,8 +17,8 @@ mod spelling;
 mod suppression;
 
 pub use check::{
-    check_source, fix_source, may_report, packs_spelled_in, spelled_packs_may_report, CheckError,
-    FileCheck, FileStatus, FixOutcome, Prefilter,
+    check_source, check_spelled, fix_source, may_report, CheckError, FileCheck, FileStatus,
+    FixOutcome, Prefilter, Spelled,
 };
 pub use edit::{apply_edits, remove_argument, Edit, EditError};
 pub use finding::{Applicability, Finding, Fix, FixKind};
@@ -27,4 +27,4 @@ pub use rule::{
     RuleGate,
 };
 pub use settings::{Floor, Release, RuleSelection, Settings, Version, VersionParseError};
-pub use spelling::may_refer_to;
+pub use spelling::{may_refer_to, Imports};

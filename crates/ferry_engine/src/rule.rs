@@ -8,7 +8,7 @@ use ferry_python::{SemanticModel, TextRange};
 
 use crate::finding::{Finding, Fix};
 use crate::settings::{Release, Settings};
-use crate::spelling::Spelling;
+use crate::spelling::{Imports, Spelling};
 
 /// One migration rule. A rule looks at the nodes it cares about and reports
 /// through the [`Checker`]; it never sees the disk or other files.
@@ -64,11 +64,12 @@ pub trait Rule: Send + Sync + 'static {
     fn words(&self) -> &[&str] {
         &[]
     }
-    /// Pairs of words a file must both spell (as whole identifiers) for
-    /// this rule to find anything, one pair at least, besides one of
-    /// [`Rule::words`]: a name's last part and its first (every way to reach
+    /// Pairs of a word and a top-level package, one of which a file must
+    /// meet for this rule to find anything: spell the word (as a whole
+    /// identifier) and import the package (every way to reach
     /// `collections.Mapping` spells `Mapping` and imports `collections`;
-    /// `typing.Mapping` alone does not). `&[]`, the default, asks for no pair.
+    /// `typing.Mapping` alone does not). Each pair's word is one of
+    /// [`Rule::words`]. `&[]`, the default, asks for no pair.
     fn word_pairs(&self) -> &[(&str, &str)] {
         &[]
     }
@@ -174,19 +175,25 @@ pub struct RuleGate(OnceLock<Option<WordIndex>>, OnceLock<Option<AhoCorasick>>);
 
 /// The words of a pack's rules, and which rules each word lets run.
 struct WordIndex {
+    /// Every word, by pattern id.
+    words: Vec<&'static str>,
     searcher: AhoCorasick,
-    /// For each word (by pattern id), the indices of the rules it lets run
-    /// as one of their [`Rule::words`].
-    rules_of_word: Vec<Vec<usize>>,
-    /// For each rule, its [`Rule::word_pairs`] as pattern ids; empty: none
-    /// asked for.
-    pairs_of_rule: Vec<Vec<(usize, usize)>>,
+    /// For each rule, its [`Rule::words`] as pattern ids.
+    words_of_rule: Vec<Vec<usize>>,
+    /// For each rule, its [`Rule::word_pairs`] (word as a pattern id,
+    /// package); empty: none asked for.
+    pairs_of_rule: Vec<Vec<(usize, &'static str)>>,
     /// For each rule, its [`Rule::referenced_names`], each with the pattern
     /// id of its last part; empty: none asked for.
     names_of_rule: Vec<Vec<(usize, &'static str)>>,
     /// The rules with no words, which always run.
     always: Vec<usize>,
 }
+
+/// How many words a text is searched for one at a time (a SIMD substring
+/// search each); more, and one pass of the automaton for all of them is
+/// cheaper.
+const FEW_WORDS: usize = 12;
 
 impl RuleGate {
     pub const fn new() -> Self {
@@ -208,46 +215,65 @@ impl RuleGate {
             .any(|m| crate::check::whole_word_at(bytes, m.start(), m.end()))
     }
 
-    /// Which of `rules` can find something in `text`, by index; `None`:
-    /// all of them (no rule declares words).
-    pub(crate) fn rules_in(&self, rules: &[RegisteredRule], text: &str) -> Option<Vec<bool>> {
+    /// Which of `rules` can find something in `text`, whose imports are
+    /// `imported`, by index; `None`: all of them (no rule declares words).
+    ///
+    /// Only the words of rules whose packages and names the imports reach
+    /// are looked for: most files reach none of a pack's, or a few.
+    pub(crate) fn rules_in(
+        &self,
+        rules: &[RegisteredRule],
+        text: &str,
+        imported: &Imports<'_>,
+    ) -> Option<Vec<bool>> {
         let index = self.0.get_or_init(|| WordIndex::new(rules)).as_ref()?;
+        let imports = |package: &str| imported.imports_package(package);
+        let reaches = |name: &str| imported.may_reach(name);
+        // The rules that can run given the imports, and the words that
+        // then decide.
+        let mut candidate = vec![false; rules.len()];
+        let mut wanted = vec![false; index.words.len()];
+        for (rule, candidate) in candidate.iter_mut().enumerate() {
+            let (pairs, names) = (&index.pairs_of_rule[rule], &index.names_of_rule[rule]);
+            if index.words_of_rule[rule].is_empty()
+                || !names.is_empty() && !names.iter().any(|(_, name)| reaches(name))
+                || !pairs.is_empty() && !pairs.iter().any(|(_, package)| imports(package))
+            {
+                continue;
+            }
+            *candidate = true;
+            if pairs.is_empty() {
+                for &word in &index.words_of_rule[rule] {
+                    wanted[word] = true;
+                }
+            }
+            for &(word, package) in pairs {
+                wanted[word] |= imports(package);
+            }
+            for &(word, name) in names {
+                wanted[word] |= reaches(name);
+            }
+        }
+        let seen = index.seen(text, &wanted);
+        let spelling = Spelling::new(text);
         let mut present = vec![false; rules.len()];
         for &rule in &index.always {
             present[rule] = true;
         }
-        // A word found once is enough: stop when every word has been.
-        let mut seen = vec![false; index.rules_of_word.len()];
-        let mut unseen = seen.len();
-        let bytes = text.as_bytes();
-        for found in index.searcher.find_overlapping_iter(text) {
-            if !crate::check::whole_word_at(bytes, found.start(), found.end()) {
-                continue;
-            }
-            let id = found.pattern().as_usize();
-            if std::mem::replace(&mut seen[id], true) {
-                continue;
-            }
-            for &rule in &index.rules_of_word[id] {
-                present[rule] = true;
-            }
-            unseen -= 1;
-            if unseen == 0 {
-                break;
-            }
-        }
-        for (rule, pairs) in index.pairs_of_rule.iter().enumerate() {
-            if present[rule] && !pairs.is_empty() {
-                present[rule] = pairs.iter().any(|&(a, b)| seen[a] && seen[b]);
-            }
-        }
-        let spelling = Spelling::new(text);
-        for (rule, names) in index.names_of_rule.iter().enumerate() {
-            if present[rule] && !names.is_empty() {
-                present[rule] = names
+        for rule in (0..rules.len()).filter(|&rule| candidate[rule]) {
+            let (pairs, names) = (&index.pairs_of_rule[rule], &index.names_of_rule[rule]);
+            let spelled = if pairs.is_empty() {
+                index.words_of_rule[rule].iter().any(|&word| seen[word])
+            } else {
+                pairs
                     .iter()
-                    .any(|&(last, name)| seen[last] && spelling.may_refer_to(name));
-            }
+                    .any(|&(word, package)| seen[word] && imports(package))
+            };
+            present[rule] = spelled
+                && (names.is_empty()
+                    || names
+                        .iter()
+                        .any(|&(word, name)| seen[word] && spelling.may_refer_to(name)));
         }
         Some(present)
     }
@@ -271,67 +297,95 @@ fn dfa(words: &[&str]) -> AhoCorasick {
 
 impl WordIndex {
     fn new(rules: &[RegisteredRule]) -> Option<Self> {
-        let mut words: Vec<&str> = Vec::new();
-        let mut rules_of_word: Vec<Vec<usize>> = Vec::new();
+        let mut words: Vec<&'static str> = Vec::new();
         // Each word's pattern id: a search of `words` per word made a pack
         // of a thousand rules spend 13M instructions here.
         let mut ids: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-        let mut id_of =
-            |word: &'static str, words: &mut Vec<&str>, rules_of_word: &mut Vec<Vec<usize>>| {
-                *ids.entry(word).or_insert_with(|| {
-                    words.push(word);
-                    rules_of_word.push(Vec::new());
-                    words.len() - 1
-                })
-            };
+        let mut id_of = |word: &'static str, words: &mut Vec<&'static str>| {
+            *ids.entry(word).or_insert_with(|| {
+                words.push(word);
+                words.len() - 1
+            })
+        };
         let mut always = Vec::new();
+        let mut words_of_rule = Vec::new();
         let mut pairs_of_rule = Vec::new();
         let mut names_of_rule = Vec::new();
         for (index, registered) in rules.iter().enumerate() {
             let rule_words = registered.rule.words();
             if rule_words.is_empty() {
                 always.push(index);
-                pairs_of_rule.push(Vec::new());
-                names_of_rule.push(Vec::new());
-                continue;
             }
-            for word in rule_words {
-                let at = id_of(word, &mut words, &mut rules_of_word);
-                rules_of_word[at].push(index);
-            }
-            let pairs = registered
-                .rule
-                .word_pairs()
-                .iter()
-                .map(|(a, b)| {
-                    (
-                        id_of(a, &mut words, &mut rules_of_word),
-                        id_of(b, &mut words, &mut rules_of_word),
-                    )
-                })
-                .collect();
-            pairs_of_rule.push(pairs);
-            let names = registered
-                .rule
-                .referenced_names()
-                .iter()
-                .map(|&name| {
-                    let last = name.rsplit('.').next().unwrap_or(name);
-                    (id_of(last, &mut words, &mut rules_of_word), name)
-                })
-                .collect();
-            names_of_rule.push(names);
+            words_of_rule.push(
+                rule_words
+                    .iter()
+                    .map(|word| id_of(word, &mut words))
+                    .collect(),
+            );
+            let pairs = registered.rule.word_pairs();
+            pairs_of_rule.push(
+                pairs
+                    .iter()
+                    .map(|&(word, package)| (id_of(word, &mut words), package))
+                    .collect(),
+            );
+            let names = registered.rule.referenced_names();
+            names_of_rule.push(
+                names
+                    .iter()
+                    .map(|&name| {
+                        let last = name.rsplit('.').next().unwrap_or(name);
+                        (id_of(last, &mut words), name)
+                    })
+                    .collect(),
+            );
         }
         if words.is_empty() {
             return None;
         }
         Some(Self {
             searcher: dfa(&words),
-            rules_of_word,
+            words,
+            words_of_rule,
             pairs_of_rule,
             names_of_rule,
             always,
         })
+    }
+
+    /// Which of the `wanted` words (by pattern id) `text` spells as whole
+    /// identifiers; the others are `false`.
+    fn seen(&self, text: &str, wanted: &[bool]) -> Vec<bool> {
+        let bytes = text.as_bytes();
+        let mut seen = vec![false; self.words.len()];
+        let count = wanted.iter().filter(|&&w| w).count();
+        if count == 0 {
+            return seen;
+        }
+        if count <= FEW_WORDS {
+            for (id, word) in self.words.iter().enumerate().filter(|(id, _)| wanted[*id]) {
+                seen[id] = memchr::memmem::find_iter(bytes, word.as_bytes())
+                    .any(|start| crate::check::whole_word_at(bytes, start, start + word.len()));
+            }
+            return seen;
+        }
+        // A word found once is enough: stop when every wanted word has been.
+        let mut unseen = count;
+        for found in self.searcher.find_overlapping_iter(text) {
+            let id = found.pattern().as_usize();
+            if !wanted[id]
+                || seen[id]
+                || !crate::check::whole_word_at(bytes, found.start(), found.end())
+            {
+                continue;
+            }
+            seen[id] = true;
+            unseen -= 1;
+            if unseen == 0 {
+                break;
+            }
+        }
+        seen
     }
 }
 

@@ -26,6 +26,190 @@ pub fn may_refer_to(text: &str, name: &str) -> bool {
     Spelling::new(text).may_refer_to(name)
 }
 
+/// What a text's import statements may make reachable, read off its
+/// bytes: every import statement's, and whatever else the word `import`
+/// stands before in comments and strings. A name resolves only through an
+/// import ([`SemanticModel::resolve_expr`]), so a rule about names none of
+/// which is reachable here cannot report.
+///
+/// [`SemanticModel::resolve_expr`]: ferry_python::SemanticModel::resolve_expr
+#[derive(Debug, Default)]
+pub struct Imports<'t> {
+    /// What the statements bind, under which names resolve: `a` for
+    /// `import a.b`, `a.b` for `import a.b as c`, `m.n` for `from m import
+    /// n`, `m` for `from m import *`. Sorted.
+    bound: Vec<String>,
+    /// The modules the statements name (`a.b`, `m`), with their packages:
+    /// a rule about a module reports its imports. Sorted.
+    named: Vec<&'t str>,
+}
+
+impl<'t> Imports<'t> {
+    pub fn in_text(text: &'t str) -> Self {
+        let bytes = text.as_bytes();
+        let mut imports = Imports::default();
+        for start in memchr::memmem::find_iter(bytes, b"import") {
+            let end = start + b"import".len();
+            if !whole_word_at(bytes, start, end) {
+                continue;
+            }
+            match from_module_start(bytes, start) {
+                Some(at) => imports.read_from(text, at, end),
+                None => imports.read_import(text, end),
+            }
+        }
+        imports.bound.sort_unstable();
+        imports.bound.dedup();
+        imports.named.sort_unstable();
+        imports.named.dedup();
+        imports
+    }
+
+    /// `from module import a, b as c` with the module at `at`, the names
+    /// after `names`.
+    fn read_from(&mut self, text: &'t str, at: usize, names: usize) {
+        let bytes = text.as_bytes();
+        let Some(module_end) = dotted_end(bytes, at) else {
+            return; // relative
+        };
+        let module = &text[at..module_end];
+        self.name_module(module);
+        let list = &bytes[names..import_list_end(bytes, names)];
+        if memchr::memchr(b'*', list).is_some() {
+            self.bound.push(module.to_string());
+        }
+        let mut i = 0;
+        while i < list.len() {
+            if !is_ident(list[i]) || i > 0 && is_ident(list[i - 1]) {
+                i += 1;
+                continue;
+            }
+            let word = &text[names + i..names + ident_end(list, i)];
+            i += word.len();
+            // `as` and an alias are bound to nothing else; more is harmless.
+            self.bound.push(format!("{module}.{word}"));
+        }
+    }
+
+    /// `import a.b as c, d` with the names after `at`.
+    fn read_import(&mut self, text: &'t str, mut at: usize) {
+        let bytes = text.as_bytes();
+        loop {
+            let start = skip_blanks(bytes, at);
+            let Some(end) = dotted_end(bytes, start) else {
+                return;
+            };
+            let dotted = &text[start..end];
+            self.name_module(dotted);
+            at = skip_blanks(bytes, end);
+            if word_at(bytes, at) == Some(b"as".as_slice()) {
+                self.bound.push(normalized(dotted));
+                at = skip_blanks(bytes, ident_end(bytes, skip_blanks(bytes, at + 2)));
+            } else {
+                let top = ident_end(bytes, start);
+                self.bound.push(text[start..top].to_string());
+            }
+            if bytes.get(at) != Some(&b',') {
+                return;
+            }
+            at += 1;
+        }
+    }
+
+    /// Notes a module an import names, and its packages.
+    fn name_module(&mut self, dotted: &'t str) {
+        if !dotted
+            .bytes()
+            .any(|b| b == b' ' || b == b'\t' || b == b'\\')
+        {
+            self.named.push(dotted);
+        } else {
+            // Rare spacing: the first part stands for it, covering more.
+            let top = dotted.split(|c: char| !c.is_ascii_alphanumeric() && c != '_');
+            self.named.extend(top.take(1));
+        }
+    }
+
+    /// Whether a name can resolve to `name` (a module, a class...): it is
+    /// at or under something an import binds, or a module an import names
+    /// is in it.
+    pub fn may_reach(&self, name: &str) -> bool {
+        let under = |outer: &str, inner: &str| {
+            inner
+                .strip_prefix(outer)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        };
+        self.bound.iter().any(|bound| under(bound, name))
+            || self.named.iter().any(|module| under(name, module))
+    }
+
+    /// Whether an import names `package` or a module in it.
+    pub fn imports_package(&self, package: &str) -> bool {
+        self.may_reach(package)
+    }
+}
+
+/// Where the dotted name starting at `at` ends (blanks around its dots
+/// allowed); `None` if none starts there.
+fn dotted_end(bytes: &[u8], at: usize) -> Option<usize> {
+    let mut end = ident_end(bytes, at);
+    if end == at {
+        return None;
+    }
+    loop {
+        let dot = skip_blanks(bytes, end);
+        if bytes.get(dot) != Some(&b'.') {
+            return Some(end);
+        }
+        let part = skip_blanks(bytes, dot + 1);
+        let part_end = ident_end(bytes, part);
+        if part_end == part {
+            return Some(end);
+        }
+        end = part_end;
+    }
+}
+
+/// A dotted name without the blanks and line continuations it may hold.
+fn normalized(dotted: &str) -> String {
+    dotted
+        .split('.')
+        .map(|part| part.trim_matches(|c: char| c.is_ascii_whitespace() || c == '\\'))
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// For an `import` at `import` that ends `from module import`: where the
+/// module's name starts (at a dot, for a relative import). `None`: no
+/// `from` before it.
+fn from_module_start(bytes: &[u8], import: usize) -> Option<usize> {
+    let mut at = skip_blanks_back(bytes, import);
+    let mut module_start = None;
+    loop {
+        match at.checked_sub(1).map(|i| bytes[i]) {
+            Some(b'.') => {
+                module_start = Some(at - 1);
+                at = skip_blanks_back(bytes, at - 1);
+            }
+            Some(byte) if is_ident(byte) => {
+                let start = ident_start(bytes, at);
+                if &bytes[start..at] == b"from" {
+                    return module_start.map(|_| skip_blanks(bytes, at));
+                }
+                module_start = Some(start);
+                at = skip_blanks_back(bytes, start);
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// The identifier starting at `at`, if one does.
+fn word_at(bytes: &[u8], at: usize) -> Option<&[u8]> {
+    let end = ident_end(bytes, at);
+    (end > at).then(|| &bytes[at..end])
+}
+
 fn is_ident(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'_'
 }
@@ -472,6 +656,49 @@ mod tests {
 
     fn refers(text: &str, name: &str) -> bool {
         Spelling::new(text).may_refer_to(name)
+    }
+
+    #[test]
+    fn what_a_text_imports_is_read_off_its_import_statements() {
+        let text = "import os.path as p, json\nfrom collections import OrderedDict as OD, abc\nfrom . import sibling\nfrom .pkg import x\nif x: import re; import typing as t\nfrom \\\n  asyncio import (sleep,\n  # gather\n  wait)\nimport a . b,\\\n c.d\nfrom star import *\n";
+        let imports = super::Imports::in_text(text);
+        for reached in [
+            "os.path",
+            "os.path.join",
+            "json",
+            "json.dumps",
+            "collections",
+            "collections.abc.Mapping",
+            "collections.OrderedDict",
+            "re.template",
+            "typing.IO",
+            "asyncio.sleep",
+            "asyncio.wait",
+            "asyncio.gather",
+            "a.b.c",
+            "a.x",
+            "c.d",
+            "c.x",
+            "star.anything",
+        ] {
+            assert!(imports.may_reach(reached), "{reached}");
+        }
+        for unreached in [
+            "os.getcwd",
+            "collections.Mapping",
+            "asyncio.run",
+            "sibling",
+            "x",
+            "pkg",
+        ] {
+            assert!(!imports.may_reach(unreached), "{unreached}");
+        }
+        assert!(imports.imports_package("os") && imports.imports_package("asyncio"));
+        assert!(!imports.imports_package("pkg"));
+        assert!(
+            !super::Imports::in_text("importlib_metadata = 1\nx.import_module()\n")
+                .imports_package("importlib")
+        );
     }
 
     #[test]

@@ -437,9 +437,10 @@ fn plan_file(
         Err(err) => return failed(format!("cannot decode: {err}")),
     };
     let text = source.text.as_ref();
-    let spelled = ferry_engine::packs_spelled_in(packs, text);
-    let targets = pins.for_file_using(path, Some(&crate::scan::libraries(&spelled)));
-    if !ferry_engine::spelled_packs_may_report(&spelled, text) {
+    let selection = &pins.unpinned().settings.selection;
+    let spelled = ferry_engine::Spelled::in_text(packs, text, selection);
+    let targets = pins.for_file_using(path, Some(&crate::scan::libraries(&spelled.packs())));
+    if !spelled.may_report(text) {
         progress.prefiltered();
         return None;
     }

@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use ferry_engine::{check_source, Pack, Prefilter, Settings};
+use ferry_engine::{Pack, Prefilter, Settings};
 use ferry_python::decode;
 use rayon::prelude::*;
 
@@ -91,12 +91,14 @@ pub fn findings_at(
                 return None;
             }
             let source = decode(&bytes).ok()?;
-            let spelled = ferry_engine::packs_spelled_in(packs, source.text.as_ref());
-            if !ferry_engine::spelled_packs_may_report(&spelled, source.text.as_ref()) {
+            let text = source.text.as_ref();
+            let spelled = ferry_engine::Spelled::in_text(packs, text, &settings.selection);
+            if !spelled.may_report(text) {
                 return None;
             }
-            let targets = pins.for_file_using(&path, Some(&crate::scan::libraries(&spelled)));
-            let check = check_source(source.text.as_ref(), packs, &targets.settings).ok()?;
+            let libraries = crate::scan::libraries(&spelled.packs());
+            let targets = pins.for_file_using(&path, Some(&libraries));
+            let check = ferry_engine::check_spelled(text, &spelled, &targets.settings).ok()?;
             let mut counts = BTreeMap::new();
             for finding in &check.findings {
                 *counts.entry(finding.code).or_default() += 1;

@@ -4,7 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use ferry_engine::{check_source, CheckError, FileCheck, FileStatus, Pack, Prefilter, Settings};
+use ferry_engine::{
+    check_source, check_spelled, CheckError, FileCheck, FileStatus, Pack, Prefilter, Settings,
+    Spelled,
+};
 use ferry_python::{decode, LineIndex, SourceLocation, TextSize};
 use ferry_report::{EditReport, FileReport, FindingReport, MentionReport, Position, ScanReport};
 
@@ -120,20 +123,21 @@ fn scan_file(
     // where no rule has words here; a file that does not, never. The same
     // pins are met with the prefilter on or off, and the folders of the
     // other files are not read.
-    let spelled = ferry_engine::packs_spelled_in(packs, text);
-    let targets = if candidate && !spelled.is_empty() {
-        pins.for_file_using(path, Some(&libraries(&spelled)))
+    let spelled = Spelled::in_text(packs, text, &pins.unpinned().settings.selection);
+    let spelled_packs = spelled.packs();
+    let targets = if candidate && !spelled_packs.is_empty() {
+        pins.for_file_using(path, Some(&libraries(&spelled_packs)))
     } else {
         pins.unpinned()
     };
     // The words of the packs' rules, which a byte search does not weigh.
-    let candidate = candidate && ferry_engine::spelled_packs_may_report(&spelled, text);
+    let candidate = candidate && spelled.may_report(text);
     if prefilter && !candidate {
         progress.prefiltered();
         return None;
     }
     progress.parsed();
-    match check_source(text, packs, &targets.settings) {
+    match check_spelled(text, &spelled, &targets.settings) {
         Ok(check) => {
             count_breaks_when_raised(text, packs, pins, &targets, &check.findings);
             let nothing = check.findings.is_empty()

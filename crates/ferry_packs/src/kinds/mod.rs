@@ -38,9 +38,9 @@ pub struct DataRule {
     /// every way to reach it imports its top-level module, so spells both
     /// ([`Rule::word_pairs`]).
     pub(crate) word_pairs: Vec<(&'static str, &'static str)>,
-    /// The qualified names the rule resolves calls and references to
-    /// ([`Rule::referenced_names`]); none for the kinds about methods,
-    /// reached through instances.
+    /// The qualified names the rule resolves calls, references and, for
+    /// the kinds about methods, the instances' classes to
+    /// ([`Rule::referenced_names`]).
     pub(crate) referenced_names: Vec<&'static str>,
 }
 
@@ -134,7 +134,11 @@ impl DataRule {
             }
             Kind::MoveName { moves } => moves.iter().map(|(old, _)| leak(old.as_str())).collect(),
             Kind::FlagName { names, .. } => names.iter().map(|n| leak(n.as_str())).collect(),
-            Kind::RenameMethod { .. } | Kind::FlagMethod { .. } => Vec::new(),
+            // An instance is proven by its class, reached as a base or a
+            // constructor.
+            Kind::RenameMethod { classes, .. } | Kind::FlagMethod { classes, .. } => {
+                classes.iter().map(|c| leak(c.as_str())).collect()
+            }
         };
         referenced_names.sort_unstable();
         referenced_names.dedup();
