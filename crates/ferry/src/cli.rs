@@ -232,7 +232,7 @@ pub struct Selection {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Also run the rules of this pack: a pack file (see docs/packs.md), or a built-in
-    /// pack off by default (`python`). Repeatable.
+    /// pack's name (`python`), for a configuration whose `packs` leave it out. Repeatable.
     #[arg(long, value_name = "FILE|NAME")]
     pub pack: Vec<PathBuf>,
 }

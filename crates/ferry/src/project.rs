@@ -323,6 +323,8 @@ pub fn packs(config: Option<&Config>, pack_files: &[PathBuf]) -> Result<Vec<&'st
             .filter(|name| !is_pack_file(name) && !file.exists())
             .and_then(ferry_rules::pack);
         match built_in {
+            // Already loaded (a default pack): asking for it again is no error.
+            Some(pack) if packs.iter().any(|p| std::ptr::eq(*p, pack)) => {}
             Some(pack) => packs.push(pack),
             None => packs.push(ferry_packs::load_pack_file(file)?),
         }

@@ -325,7 +325,8 @@ fn render_function(out: &mut String, function: &ferry_verify::FunctionProbe) {
 fn render_verdict(out: &mut String, pack: &PackDoctor) {
     let library = &pack.probe.library;
     let runtime = &pack.runtime;
-    // A pack a run loads only when asked is named in the command to run.
+    // A pack a run loads only when asked (left out of the configuration's
+    // `packs`) is named in the command to run.
     let on_by_default = ferry_rules::default_packs()
         .iter()
         .any(|p| p.name == pack.pack);

@@ -90,7 +90,7 @@ fn a_declared_upper_bound_keeps_later_removals_out() {
         &[("app.py", USES)],
     );
     let scan = |args: &[&str]| {
-        let mut all = vec!["scan", "--pack", "python", "--format", "concise"];
+        let mut all = vec!["scan", "--format", "concise"];
         all.extend(args);
         text(&ferry(dir.path(), &all))
     };
@@ -102,8 +102,13 @@ fn a_declared_upper_bound_keeps_later_removals_out() {
         shown.contains(" PY001 ") && shown.contains(" PY003 "),
         "{shown}"
     );
-    // Off by default: a run that does not ask for the pack says nothing of it.
-    let shown = text(&ferry(dir.path(), &["scan", "--format", "concise"]));
+    // Asking for a pack already on by default changes nothing.
+    assert_eq!(scan(&["--pack", "python"]), scan(&[]));
+    // On by default; `--select` narrows it away.
+    let shown = text(&ferry(
+        dir.path(),
+        &["scan", "--select", "WS", "--format", "concise"],
+    ));
     assert!(!shown.contains(" PY0"), "{shown}");
 }
 
@@ -129,7 +134,7 @@ fn doctor_says_which_uses_fail_on_the_interpreter_found() {
         .nth(1)
         .unwrap_or_else(|| panic!("no interpreter verdict: {shown}"));
     let expected = format!(
-        "  Target: the newest Python the pack knows (3.13), which the project's declarations allow.\n  2 findings for the newest python (`ferry scan --pack python`).\n  1 use fails at run time with the installed python {v}:\n    app.py:4:7: PY001 `collections.Mapping` is `collections.abc.Mapping` from python 3.10\n  pyproject.toml:3: `>=3.9` allows the installed {v}.\n  Not ready: see above.\n",
+        "  Target: the newest Python the pack knows (3.13), which the project's declarations allow.\n  2 findings for the newest python (`ferry scan`).\n  1 use fails at run time with the installed python {v}:\n    app.py:4:7: PY001 `collections.Mapping` is `collections.abc.Mapping` from python 3.10\n  pyproject.toml:3: `>=3.9` allows the installed {v}.\n  Not ready: see above.\n",
         v = py311.version
     );
     assert_eq!(verdict, expected);

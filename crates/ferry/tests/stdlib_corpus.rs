@@ -49,10 +49,7 @@ fn own_version() -> String {
 }
 
 fn scan(args: &[&str]) -> (Option<i32>, Value, String) {
-    scan_tree(
-        &stdlib(),
-        &[&["--pack", "python", "--target", &own_version()], args].concat(),
-    )
+    scan_tree(&stdlib(), &[&["--target", &own_version()], args].concat())
 }
 
 fn scan_tree(tree: &std::path::Path, args: &[&str]) -> (Option<i32>, Value, String) {
@@ -122,7 +119,7 @@ fn the_3_13_standard_library_has_nothing_to_fix() {
         .output()
         .unwrap();
     let tree = PathBuf::from(String::from_utf8(output.stdout).unwrap().trim());
-    let (code, doc, stderr) = scan_tree(&tree, &["--pack", "python"]);
+    let (code, doc, stderr) = scan_tree(&tree, &[]);
     assert_eq!(code, Some(0), "{stderr}\n{doc:#}");
     assert_eq!(doc["summary"]["findings"], 0, "{doc:#}");
     assert!(doc["summary"]["files_scanned"].as_u64().unwrap() > 1500);

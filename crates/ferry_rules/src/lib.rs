@@ -28,13 +28,11 @@ pub mod httpx;
 pub mod python;
 pub mod websockets;
 
-/// The packs a run loads when nothing names its packs: every built-in one
-/// but the Python pack, which a project asks for (`packs = [..., "python"]`
-/// in its configuration, or `--pack python`) until its cost on large trees
-/// and its findings in compatibility fallbacks (`except ImportError:`,
-/// `sys.version_info` checks) are fixed.
+/// The packs a run loads when nothing names its packs: every built-in one.
+/// Each applies only where a module imports its library (for the Python
+/// pack, one of the standard library modules it names).
 pub fn default_packs() -> &'static [&'static Pack] {
-    &all_packs()[..2]
+    all_packs()
 }
 
 /// Every pack Ferry ships.
