@@ -180,12 +180,16 @@ struct WordIndex {
     searcher: AhoCorasick,
     /// For each rule, its [`Rule::words`] as pattern ids.
     words_of_rule: Vec<Vec<usize>>,
+    /// The top-level packages of the rules' pairs and names.
+    packages: Vec<&'static str>,
     /// For each rule, its [`Rule::word_pairs`] (word as a pattern id,
-    /// package); empty: none asked for.
-    pairs_of_rule: Vec<Vec<(usize, &'static str)>>,
-    /// For each rule, its [`Rule::referenced_names`], each with the pattern
-    /// id of its last part; empty: none asked for.
-    names_of_rule: Vec<Vec<(usize, &'static str)>>,
+    /// package as an index in `packages`); empty: none asked for.
+    pairs_of_rule: Vec<Vec<(usize, usize)>>,
+    /// Every rule's [`Rule::referenced_names`], each with the pattern id of
+    /// its last part and its package's index in `packages`.
+    names: Vec<(usize, usize, &'static str)>,
+    /// For each rule, its names in `names`; empty: none asked for.
+    names_of_rule: Vec<std::ops::Range<usize>>,
     /// The rules with no words, which always run.
     always: Vec<usize>,
 }
@@ -193,7 +197,7 @@ struct WordIndex {
 /// How many words a text is searched for one at a time (a SIMD substring
 /// search each); more, and one pass of the automaton for all of them is
 /// cheaper.
-const FEW_WORDS: usize = 12;
+const FEW_WORDS: usize = 24;
 
 impl RuleGate {
     pub const fn new() -> Self {
@@ -227,17 +231,30 @@ impl RuleGate {
         imported: &Imports<'_>,
     ) -> Option<Vec<bool>> {
         let index = self.0.get_or_init(|| WordIndex::new(rules)).as_ref()?;
-        let imports = |package: &str| imported.imports_package(package);
-        let reaches = |name: &str| imported.may_reach(name);
+        // Most files import none of a pack's packages, or a few: each is
+        // looked up once, and a name only under one that is.
+        let imports: Vec<bool> = index
+            .packages
+            .iter()
+            .map(|package| imported.imports_package(package))
+            .collect();
+        let reached: Vec<bool> = index
+            .names
+            .iter()
+            .map(|&(_, package, name)| imports[package] && imported.may_reach(name))
+            .collect();
         // The rules that can run given the imports, and the words that
         // then decide.
         let mut candidate = vec![false; rules.len()];
         let mut wanted = vec![false; index.words.len()];
         for (rule, candidate) in candidate.iter_mut().enumerate() {
-            let (pairs, names) = (&index.pairs_of_rule[rule], &index.names_of_rule[rule]);
+            let (pairs, names) = (
+                &index.pairs_of_rule[rule],
+                index.names_of_rule[rule].clone(),
+            );
             if index.words_of_rule[rule].is_empty()
-                || !names.is_empty() && !names.iter().any(|(_, name)| reaches(name))
-                || !pairs.is_empty() && !pairs.iter().any(|(_, package)| imports(package))
+                || !names.is_empty() && !reached[names.clone()].contains(&true)
+                || !pairs.is_empty() && !pairs.iter().any(|&(_, package)| imports[package])
             {
                 continue;
             }
@@ -248,10 +265,10 @@ impl RuleGate {
                 }
             }
             for &(word, package) in pairs {
-                wanted[word] |= imports(package);
+                wanted[word] |= imports[package];
             }
-            for &(word, name) in names {
-                wanted[word] |= reaches(name);
+            for name in names {
+                wanted[index.names[name].0] |= reached[name];
             }
         }
         let seen = index.seen(text, &wanted);
@@ -261,19 +278,23 @@ impl RuleGate {
             present[rule] = true;
         }
         for rule in (0..rules.len()).filter(|&rule| candidate[rule]) {
-            let (pairs, names) = (&index.pairs_of_rule[rule], &index.names_of_rule[rule]);
+            let (pairs, names) = (
+                &index.pairs_of_rule[rule],
+                index.names_of_rule[rule].clone(),
+            );
             let spelled = if pairs.is_empty() {
                 index.words_of_rule[rule].iter().any(|&word| seen[word])
             } else {
                 pairs
                     .iter()
-                    .any(|&(word, package)| seen[word] && imports(package))
+                    .any(|&(word, package)| seen[word] && imports[package])
             };
             present[rule] = spelled
                 && (names.is_empty()
-                    || names
-                        .iter()
-                        .any(|&(word, name)| seen[word] && spelling.may_refer_to(name)));
+                    || names.into_iter().any(|name| {
+                        let (word, _, qualified) = index.names[name];
+                        reached[name] && seen[word] && spelling.may_refer_to(qualified)
+                    }));
         }
         Some(present)
     }
@@ -307,9 +328,20 @@ impl WordIndex {
                 words.len() - 1
             })
         };
+        let mut packages: Vec<&'static str> = Vec::new();
+        let mut package_of = |package: &'static str| {
+            packages
+                .iter()
+                .position(|p| *p == package)
+                .unwrap_or_else(|| {
+                    packages.push(package);
+                    packages.len() - 1
+                })
+        };
         let mut always = Vec::new();
         let mut words_of_rule = Vec::new();
         let mut pairs_of_rule = Vec::new();
+        let mut all_names = Vec::new();
         let mut names_of_rule = Vec::new();
         for (index, registered) in rules.iter().enumerate() {
             let rule_words = registered.rule.words();
@@ -326,19 +358,16 @@ impl WordIndex {
             pairs_of_rule.push(
                 pairs
                     .iter()
-                    .map(|&(word, package)| (id_of(word, &mut words), package))
+                    .map(|&(word, package)| (id_of(word, &mut words), package_of(package)))
                     .collect(),
             );
-            let names = registered.rule.referenced_names();
-            names_of_rule.push(
-                names
-                    .iter()
-                    .map(|&name| {
-                        let last = name.rsplit('.').next().unwrap_or(name);
-                        (id_of(last, &mut words), name)
-                    })
-                    .collect(),
-            );
+            let first = all_names.len();
+            for &name in registered.rule.referenced_names() {
+                let last = name.rsplit('.').next().unwrap_or(name);
+                let package = name.split('.').next().unwrap_or(name);
+                all_names.push((id_of(last, &mut words), package_of(package), name));
+            }
+            names_of_rule.push(first..all_names.len());
         }
         if words.is_empty() {
             return None;
@@ -347,7 +376,9 @@ impl WordIndex {
             searcher: dfa(&words),
             words,
             words_of_rule,
+            packages,
             pairs_of_rule,
+            names: all_names,
             names_of_rule,
             always,
         })

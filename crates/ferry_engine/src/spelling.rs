@@ -15,6 +15,7 @@
 //!
 //! [`Rule::referenced_names`]: crate::Rule::referenced_names
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 
 use crate::check::whole_word_at;
@@ -37,11 +38,13 @@ pub fn may_refer_to(text: &str, name: &str) -> bool {
 pub struct Imports<'t> {
     /// What the statements bind, under which names resolve: `a` for
     /// `import a.b`, `a.b` for `import a.b as c`, `m.n` for `from m import
-    /// n`, `m` for `from m import *`. Sorted.
-    bound: Vec<String>,
+    /// n` (as `m` and `n`), `m` for `from m import *`. Sorted.
+    bound: Vec<(Cow<'t, str>, Option<&'t str>)>,
     /// The modules the statements name (`a.b`, `m`), with their packages:
     /// a rule about a module reports its imports. Sorted.
     named: Vec<&'t str>,
+    /// The top-level packages of `bound` and `named`: a few.
+    packages: Vec<&'t str>,
 }
 
 impl<'t> Imports<'t> {
@@ -62,6 +65,11 @@ impl<'t> Imports<'t> {
         imports.bound.dedup();
         imports.named.sort_unstable();
         imports.named.dedup();
+        let top = |name: &'t str| name.split('.').next().unwrap_or(name);
+        let mut packages: Vec<&'t str> = imports.named.iter().map(|n| top(n)).collect();
+        packages.sort_unstable();
+        packages.dedup();
+        imports.packages = packages;
         imports
     }
 
@@ -76,7 +84,7 @@ impl<'t> Imports<'t> {
         self.name_module(module);
         let list = &bytes[names..import_list_end(bytes, names)];
         if memchr::memchr(b'*', list).is_some() {
-            self.bound.push(module.to_string());
+            self.bound.push((Cow::Borrowed(module), None));
         }
         let mut i = 0;
         while i < list.len() {
@@ -87,7 +95,7 @@ impl<'t> Imports<'t> {
             let word = &text[names + i..names + ident_end(list, i)];
             i += word.len();
             // `as` and an alias are bound to nothing else; more is harmless.
-            self.bound.push(format!("{module}.{word}"));
+            self.bound.push((Cow::Borrowed(module), Some(word)));
         }
     }
 
@@ -103,11 +111,11 @@ impl<'t> Imports<'t> {
             self.name_module(dotted);
             at = skip_blanks(bytes, end);
             if word_at(bytes, at) == Some(b"as".as_slice()) {
-                self.bound.push(normalized(dotted));
+                self.bound.push((normalized(dotted), None));
                 at = skip_blanks(bytes, ident_end(bytes, skip_blanks(bytes, at + 2)));
             } else {
                 let top = ident_end(bytes, start);
-                self.bound.push(text[start..top].to_string());
+                self.bound.push((Cow::Borrowed(&text[start..top]), None));
             }
             if bytes.get(at) != Some(&b',') {
                 return;
@@ -134,18 +142,30 @@ impl<'t> Imports<'t> {
     /// at or under something an import binds, or a module an import names
     /// is in it.
     pub fn may_reach(&self, name: &str) -> bool {
+        let package = name.split('.').next().unwrap_or(name);
+        if !self.imports_package(package) {
+            // Most names of most rules: settled without comparing names.
+            return false;
+        }
         let under = |outer: &str, inner: &str| {
             inner
                 .strip_prefix(outer)
                 .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
         };
-        self.bound.iter().any(|bound| under(bound, name))
-            || self.named.iter().any(|module| under(name, module))
+        let under_bound = |(module, imported): &(Cow<'_, str>, Option<&str>)| match imported {
+            None => under(module, name),
+            // `module.imported`, compared without building it.
+            Some(imported) => name
+                .strip_prefix(module.as_ref())
+                .and_then(|rest| rest.strip_prefix('.'))
+                .is_some_and(|rest| under(imported, rest)),
+        };
+        self.bound.iter().any(under_bound) || self.named.iter().any(|module| under(name, module))
     }
 
     /// Whether an import names `package` or a module in it.
     pub fn imports_package(&self, package: &str) -> bool {
-        self.may_reach(package)
+        self.packages.contains(&package)
     }
 }
 
@@ -171,12 +191,18 @@ fn dotted_end(bytes: &[u8], at: usize) -> Option<usize> {
 }
 
 /// A dotted name without the blanks and line continuations it may hold.
-fn normalized(dotted: &str) -> String {
-    dotted
+fn normalized(dotted: &str) -> Cow<'_, str> {
+    if !dotted
+        .bytes()
+        .any(|b| b.is_ascii_whitespace() || b == b'\\')
+    {
+        return Cow::Borrowed(dotted);
+    }
+    let parts: Vec<&str> = dotted
         .split('.')
         .map(|part| part.trim_matches(|c: char| c.is_ascii_whitespace() || c == '\\'))
-        .collect::<Vec<_>>()
-        .join(".")
+        .collect();
+    Cow::Owned(parts.join("."))
 }
 
 /// For an `import` at `import` that ends `from module import`: where the

@@ -148,16 +148,23 @@ mod tests {
     #[test]
     fn packs_name_the_packages_their_triggers_spell() {
         // Rules that need an import run only where one of `packages` is
-        // imported, and only in files that contain a trigger: an import of
-        // each package must contain one.
+        // imported, and only in files that spell a trigger (a whole word):
+        // every import of each package must spell one.
         for pack in all_packs() {
             assert!(!pack.packages.is_empty(), "{} lists no packages", pack.name);
             for package in pack.packages {
-                assert!(
-                    pack.triggers.iter().any(|t| package.contains(t)),
-                    "{}: `import {package}` contains no trigger",
-                    pack.name
-                );
+                for statement in [
+                    format!("import {package}"),
+                    format!("from {package} import x"),
+                    format!("from {package}.x import y"),
+                ] {
+                    let mut words = statement.split([' ', '.']);
+                    assert!(
+                        words.any(|word| pack.triggers.contains(&word)),
+                        "{}: `{statement}` spells no trigger",
+                        pack.name
+                    );
+                }
             }
         }
     }
