@@ -15,7 +15,6 @@ use crate::finding::{Applicability, Finding, Fix, FixKind};
 use crate::guards::{interpreter_guarded, version_guarded};
 use crate::rule::{Checker, Pack, Rule};
 use crate::settings::{Floor, Release, RuleSelection, Settings};
-use crate::spelling::Imports;
 use crate::suppression::Suppressions;
 
 /// Decides from raw bytes whether a file can matter to the packs at all.
@@ -192,7 +191,7 @@ impl<'p> Spelled<'p> {
     /// What `text` spells for the rules of `packs` that `selection` enables
     /// (the others cost nothing).
     pub fn in_text(packs: &[&'p Pack], text: &str, selection: &RuleSelection) -> Self {
-        let mut imported = None;
+        let imported = std::cell::OnceCell::new();
         let packs = packs
             .iter()
             .copied()
@@ -206,10 +205,9 @@ impl<'p> Spelled<'p> {
                 if !enabled.contains(&true) {
                     return (pack, Some(enabled));
                 }
-                let imported = imported.get_or_insert_with(|| Imports::in_text(text));
                 let present = pack
                     .gate
-                    .rules_in(pack.rules, text, imported)
+                    .rules_in(pack.rules, text, &imported)
                     .map(|mut present| {
                         for (present, enabled) in present.iter_mut().zip(&enabled) {
                             *present &= enabled;

@@ -1,5 +1,6 @@
 //! The [`Rule`] trait, the [`Checker`] rules report through, and [`Pack`]s.
 
+use std::cell::OnceCell;
 use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
@@ -220,17 +221,20 @@ impl RuleGate {
     }
 
     /// Which of `rules` can find something in `text`, whose imports are
-    /// `imported`, by index; `None`: all of them (no rule declares words).
+    /// `imported` (read here if no pack has yet), by index; `None`: all of
+    /// them (no rule declares words).
     ///
     /// Only the words of rules whose packages and names the imports reach
     /// are looked for: most files reach none of a pack's, or a few.
-    pub(crate) fn rules_in(
+    pub(crate) fn rules_in<'t>(
         &self,
         rules: &[RegisteredRule],
-        text: &str,
-        imported: &Imports<'_>,
+        text: &'t str,
+        imported: &OnceCell<Imports<'t>>,
     ) -> Option<Vec<bool>> {
         let index = self.0.get_or_init(|| WordIndex::new(rules)).as_ref()?;
+        // Read once per text, for the first pack that needs them.
+        let imported = imported.get_or_init(|| Imports::in_text(text));
         // Most files import none of a pack's packages, or a few: each is
         // looked up once, and a name only under one that is.
         let imports: Vec<bool> = index
