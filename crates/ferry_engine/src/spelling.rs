@@ -40,8 +40,9 @@ pub struct Imports<'t> {
     /// `import a.b`, `a.b` for `import a.b as c`, `m.n` for `from m import
     /// n` (as `m` and `n`), `m` for `from m import *`. Sorted.
     bound: Vec<(Cow<'t, str>, Option<&'t str>)>,
-    /// The modules the statements name (`a.b`, `m`), with their packages:
-    /// a rule about a module reports its imports. Sorted.
+    /// The modules the statements name (`a.b` for `import a.b`, `m` for
+    /// `from m import n`): a rule about a module reports its imports.
+    /// Sorted.
     named: Vec<&'t str>,
     /// The top-level packages of `bound` and `named`: a few.
     packages: Vec<&'t str>,
