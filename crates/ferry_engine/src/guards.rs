@@ -97,7 +97,14 @@ impl<'b> Visitor<'b> for GuardFinder<'_, '_> {
             let guarded_before = self.ranges.len();
             self.visit_stmt(stmt);
             // `if old: return old_call()` then `return new_call()`: what
-            // follows an `if` that always leaves is its `else`.
+            // follows an `if` that always leaves is its `else`. Not for the
+            // interpreter: after `if sys.version_info < (3, 5): raise` runs
+            // on every newer Python, the newest included, so what follows
+            // is no choice (the version is only checked by library guards
+            // against the pack's break).
+            if matches!(self.guard, Guard::Interpreter) {
+                continue;
+            }
             let Stmt::If(if_stmt) = stmt else { continue };
             let newly_guarded = self.ranges.len() > guarded_before
                 && self.ranges[guarded_before] == TextRange::new(if_stmt.test.end(), if_stmt.end());
