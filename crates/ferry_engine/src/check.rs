@@ -56,10 +56,31 @@ impl Prefilter {
     /// nothing.
     pub const HEAD: usize = 4096;
 
+    /// The prefilter for every word of `packs`.
     pub fn new(packs: &[&Pack]) -> Self {
+        Self::with_triggers_of(packs, |_| true)
+    }
+
+    /// The prefilter of a run that enables the rules `selection` does: a
+    /// pack none of whose rules runs brings only its mention words (the
+    /// Python pack's trigger, `import`, would let every file through a
+    /// `--select WS` run).
+    pub fn for_selection(packs: &[&Pack], selection: &RuleSelection) -> Self {
+        Self::with_triggers_of(packs, |pack| {
+            pack.rules
+                .iter()
+                .any(|r| selection.is_enabled(r.code(), r.rule.default_enabled()))
+        })
+    }
+
+    /// The mention words of `packs`, and the triggers of those `runs` takes.
+    fn with_triggers_of(packs: &[&Pack], runs: impl Fn(&Pack) -> bool) -> Self {
         let mut words: Vec<&str> = packs
             .iter()
-            .flat_map(|p| p.triggers.iter().chain(p.mention_words))
+            .flat_map(|p| {
+                let triggers = if runs(p) { p.triggers } else { &[] };
+                triggers.iter().chain(p.mention_words)
+            })
             .copied()
             .collect();
         words.sort_unstable();
@@ -1574,6 +1595,23 @@ mod tests {
     fn docs_come_from_the_rule_file() {
         assert_eq!(RULES[0].doc(), "Renames.\n\nMore.");
         assert_eq!(RULES[0].summary(), "Renames.");
+    }
+
+    #[test]
+    fn a_pack_the_selection_leaves_out_brings_only_its_mention_words() {
+        let pack = Pack {
+            triggers: &["old"],
+            mention_words: &["said"],
+            ..pack(&RULES)
+        };
+        let all = RuleSelection::default();
+        let other = RuleSelection {
+            select: vec!["X".into()],
+            ..RuleSelection::default()
+        };
+        assert!(Prefilter::for_selection(&[&pack], &all).is_candidate(b"x = old"));
+        assert!(!Prefilter::for_selection(&[&pack], &other).is_candidate(b"x = old"));
+        assert!(Prefilter::for_selection(&[&pack], &other).is_candidate(b"# said"));
     }
 
     #[test]

@@ -269,7 +269,7 @@ pub fn fix_with_progress<F: Files + ?Sized>(
     options: FixOptions,
     progress: &dyn Progress,
 ) -> Result<FixRun, FixError> {
-    let prefilter = Prefilter::new(packs);
+    let prefilter = Prefilter::for_selection(packs, &settings.selection);
     let pins = RunPins::new(settings, packs, cwd, options.project_pins);
     progress.start(files.count_hint(), "fixing");
     let planned: Mutex<Vec<(FileFix, Option<Planned>)>> = Mutex::new(Vec::new());

@@ -82,7 +82,7 @@ pub fn findings_at(
     cwd: &Path,
 ) -> Result<BTreeMap<PathBuf, BTreeMap<&'static str, usize>>, HistoryError> {
     let old = read_blobs(revision, files)?;
-    let prefilter = Prefilter::new(packs);
+    let prefilter = Prefilter::for_selection(packs, &settings.selection);
     let pins = RunPins::new(settings, packs, cwd, true);
     Ok(old
         .into_par_iter()

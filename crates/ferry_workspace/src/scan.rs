@@ -61,7 +61,7 @@ pub fn scan_with_progress<F: Files + ?Sized>(
     options: ScanOptions,
     progress: &dyn Progress,
 ) -> ScanReport {
-    let words = Prefilter::new(packs);
+    let words = Prefilter::for_selection(packs, &settings.selection);
     let pins = RunPins::new(settings, packs, cwd, options.project_pins);
     progress.start(files.count_hint(), "scanning");
     let kept: Mutex<Vec<(PathBuf, FileReport)>> = Mutex::new(Vec::new());
