@@ -260,12 +260,6 @@ impl<'p> Spelled<'p> {
     }
 }
 
-/// Whether a decoded text can give one of `packs` a finding or a mention,
-/// before it is parsed ([`Spelled::may_report`]).
-pub fn may_report(packs: &[&Pack], text: &str, selection: &RuleSelection) -> bool {
-    Spelled::in_text(packs, text, selection).may_report(text)
-}
-
 /// What the ends of searched bytes are.
 #[derive(Clone, Copy)]
 enum Edges {
@@ -1466,8 +1460,11 @@ mod tests {
         assert!(runs("from asyncio import sleep\nf(loop=1)\n"));
         // Inside other identifiers, neither counts.
         assert!(!runs("import asyncio_extra\nf(loops=1)\n"));
-        // `may_report` tells before parsing: the pack's trigger and the
+        // `Spelled` tells before parsing: the pack's trigger and the
         // rule's words (the test pack's trigger is `old`).
+        let may_report = |packs: &[&Pack], text: &str, selection: &RuleSelection| {
+            Spelled::in_text(packs, text, selection).may_report(text)
+        };
         let all = RuleSelection::default();
         assert!(may_report(
             &[&pack],
