@@ -30,7 +30,7 @@ pub struct Prefilter {
 }
 
 /// How the words are searched for.
-enum Matcher {
+pub(crate) enum Matcher {
     /// No pack has words: nothing is a candidate.
     Nothing,
     /// One SIMD pass for all the words (Teddy, as ripgrep uses), where the
@@ -75,7 +75,7 @@ impl Prefilter {
 
     /// The mention words of `packs`, and the triggers of those `runs` takes.
     fn with_triggers_of(packs: &[&Pack], runs: impl Fn(&Pack) -> bool) -> Self {
-        let mut words: Vec<&str> = packs
+        let words: Vec<&str> = packs
             .iter()
             .flat_map(|p| {
                 let triggers = if runs(p) { p.triggers } else { &[] };
@@ -83,6 +83,12 @@ impl Prefilter {
             })
             .copied()
             .collect();
+        Self::of_words(&words)
+    }
+
+    /// The search for `words`, identifiers.
+    pub(crate) fn of_words(words: &[&str]) -> Self {
+        let mut words = words.to_vec();
         words.sort_unstable();
         words.dedup();
         // Whole-word matching leans on it (see `whole_word_at`).
@@ -169,6 +175,44 @@ impl Matcher {
         }
     }
 
+    /// The search for `words` (identifiers, no two alike), whose pattern
+    /// ids are their places in `words`.
+    pub(crate) fn of(words: &[&str]) -> Self {
+        Self::packed(words).unwrap_or_else(|| Self::portable(words))
+    }
+
+    /// Calls `found` with the pattern id of the words `bytes` (a whole
+    /// file) spells as whole identifiers, each at least once, until it
+    /// returns `false`.
+    pub(crate) fn each_whole_word(&self, bytes: &[u8], mut found: impl FnMut(usize) -> bool) {
+        let whole = |start: usize, end: usize| whole_word_at(bytes, start, end);
+        match self {
+            Matcher::Nothing => {}
+            Matcher::Packed(searcher) => {
+                for m in searcher.find_iter(bytes) {
+                    if whole(m.start(), m.end()) && !found(m.pattern().as_usize()) {
+                        return;
+                    }
+                }
+            }
+            Matcher::Few(finders) => {
+                for (id, finder) in finders.iter().enumerate() {
+                    let len = finder.needle().len();
+                    if finder.find_iter(bytes).any(|at| whole(at, at + len)) && !found(id) {
+                        return;
+                    }
+                }
+            }
+            Matcher::Many(automaton) => {
+                for m in automaton.find_iter(bytes) {
+                    if whole(m.start(), m.end()) && !found(m.pattern().as_usize()) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
     fn is_match(&self, bytes: &[u8], edges: Edges) -> bool {
         let whole = |start: usize, end: usize| match edges {
             Edges::File => whole_word_at(bytes, start, end),
@@ -212,7 +256,6 @@ impl<'p> Spelled<'p> {
     /// What `text` spells for the rules of `packs` that `selection` enables
     /// (the others cost nothing).
     pub fn in_text(packs: &[&'p Pack], text: &str, selection: &RuleSelection) -> Self {
-        let imported = std::cell::OnceCell::new();
         let packs = packs
             .iter()
             .copied()
@@ -226,15 +269,12 @@ impl<'p> Spelled<'p> {
                 if !enabled.contains(&true) {
                     return (pack, Some(enabled));
                 }
-                let present = pack
-                    .gate
-                    .rules_in(pack.rules, text, &imported)
-                    .map(|mut present| {
-                        for (present, enabled) in present.iter_mut().zip(&enabled) {
-                            *present &= enabled;
-                        }
-                        present
-                    });
+                let present = pack.gate.rules_in(pack.rules, text).map(|mut present| {
+                    for (present, enabled) in present.iter_mut().zip(&enabled) {
+                        *present &= enabled;
+                    }
+                    present
+                });
                 (pack, present)
             })
             .collect();
@@ -1482,6 +1522,63 @@ mod tests {
             "old\nimport asyncio\nf(loop=1)\n",
             &other
         ));
+    }
+
+    /// Reports every call, and promises a file must spell one of its words.
+    struct Spells(&'static str, &'static [&'static str]);
+    impl Rule for Spells {
+        fn code(&self) -> &'static str {
+            self.0
+        }
+        fn needs_library_import(&self) -> bool {
+            false
+        }
+        fn name(&self) -> &'static str {
+            "Spells"
+        }
+        fn words(&self) -> &[&str] {
+            self.1
+        }
+        fn check_expr(&self, expr: &Expr, checker: &mut Checker<'_>) {
+            if let Expr::Call(call) = expr {
+                checker.report(call.range(), "call", None);
+            }
+        }
+    }
+
+    static ALPHA_BETA_GAMMA: [RegisteredRule; 3] = [
+        RegisteredRule {
+            rule: &Spells("T008", &["alpha"]),
+            source: "",
+        },
+        RegisteredRule {
+            rule: &Spells("T009", &["beta"]),
+            source: "",
+        },
+        RegisteredRule {
+            rule: &Spells("T010", &["gamma"]),
+            source: "",
+        },
+    ];
+
+    #[test]
+    fn a_word_spelled_again_does_not_hide_the_next_one() {
+        // Several wanted words are searched for in one pass, which stops
+        // once each has been found: a repeat must not count as another.
+        let pack = pack(&ALPHA_BETA_GAMMA);
+        let settings = Settings::default();
+        let codes = |src: &str| -> Vec<&str> {
+            let check = check_source(src, &[&pack], &settings).unwrap();
+            let mut codes: Vec<&str> = check.findings.iter().map(|f| f.code).collect();
+            codes.sort_unstable();
+            codes.dedup();
+            codes
+        };
+        let text = "alpha(1)\nalpha(2)\nalpha(3)\nbeta(4)  # old\n";
+        assert_eq!(codes(text), ["T008", "T009"]);
+        assert_eq!(codes("gamma(1)\nbeta(2)  # old\n"), ["T009", "T010"]);
+        // Inside other identifiers, no word counts.
+        assert_eq!(codes("alphabet(1)\nbeta_(2)  # old\n"), Vec::<&str>::new());
     }
 
     #[test]

@@ -1,12 +1,12 @@
 //! The [`Rule`] trait, the [`Checker`] rules report through, and [`Pack`]s.
 
-use std::cell::OnceCell;
 use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
 use ferry_python::ast::{Expr, ModModule, Stmt};
 use ferry_python::{SemanticModel, TextRange};
 
+use crate::check::{Matcher, Prefilter};
 use crate::finding::{Finding, Fix};
 use crate::settings::{Release, Settings};
 use crate::spelling::{Imports, Spelling};
@@ -172,7 +172,7 @@ pub struct Pack {
 
 /// One search for the words of every rule of a pack that declares some
 /// ([`Rule::words`]): which rules can find something in a text.
-pub struct RuleGate(OnceLock<Option<WordIndex>>, OnceLock<Option<AhoCorasick>>);
+pub struct RuleGate(OnceLock<Option<WordIndex>>, OnceLock<Prefilter>);
 
 /// The words of a pack's rules, and which rules each word lets run.
 struct WordIndex {
@@ -183,6 +183,8 @@ struct WordIndex {
     words_of_rule: Vec<Vec<usize>>,
     /// The top-level packages of the rules' pairs and names.
     packages: Vec<&'static str>,
+    /// The same, sorted.
+    sorted_packages: Vec<&'static str>,
     /// For each rule, its [`Rule::word_pairs`] (word as a pattern id,
     /// package as an index in `packages`); empty: none asked for.
     pairs_of_rule: Vec<Vec<(usize, usize)>>,
@@ -193,12 +195,22 @@ struct WordIndex {
     names_of_rule: Vec<std::ops::Range<usize>>,
     /// The rules with no words, which always run.
     always: Vec<usize>,
+    /// A search for each set of wanted words met so far (by pattern ids):
+    /// files that import the same packages want the same words, and one
+    /// pass of a searcher for just those (Teddy, mostly) beats a pass per
+    /// word or the automaton for all of them.
+    searches: std::sync::Mutex<std::collections::HashMap<Vec<usize>, std::sync::Arc<Matcher>>>,
 }
 
-/// How many words a text is searched for one at a time (a SIMD substring
-/// search each); more, and one pass of the automaton for all of them is
-/// cheaper.
-const FEW_WORDS: usize = 24;
+/// Up to this many wanted words, a text is searched for one at a time
+/// (measured: with 3, the memmem passes cost more than the builds saved).
+const FEW_WORDS: usize = 1;
+
+/// At most this many sets of wanted words get a search of their own (one
+/// takes about 0.3M instructions to build); past it, the automaton for all
+/// of a pack's words searches for the others. The benchmark's 18,812-file
+/// tree asks for 328.
+const SEARCHES: usize = 1024;
 
 impl RuleGate {
     pub const fn new() -> Self {
@@ -206,35 +218,23 @@ impl RuleGate {
     }
 
     /// Whether one of `words` (a pack's triggers and mention words) is in
-    /// `text` as a whole word: one search, built the first time.
+    /// `text` as a whole word: one search, built the first time, with the
+    /// byte prefilter's matcher.
     pub(crate) fn any_in<'w>(&self, words: impl FnOnce() -> Vec<&'w str>, text: &str) -> bool {
-        let Some(searcher) = self.1.get_or_init(|| {
-            let words = words();
-            (!words.is_empty()).then(|| dfa(&words))
-        }) else {
-            return false;
-        };
-        let bytes = text.as_bytes();
-        searcher
-            .find_overlapping_iter(text)
-            .any(|m| crate::check::whole_word_at(bytes, m.start(), m.end()))
+        self.1
+            .get_or_init(|| Prefilter::of_words(&words()))
+            .has_word(text.as_bytes())
     }
 
-    /// Which of `rules` can find something in `text`, whose imports are
-    /// `imported` (read here if no pack has yet), by index; `None`: all of
-    /// them (no rule declares words).
+    /// Which of `rules` can find something in `text`, by index; `None`: all
+    /// of them (no rule declares words).
     ///
     /// Only the words of rules whose packages and names the imports reach
     /// are looked for: most files reach none of a pack's, or a few.
-    pub(crate) fn rules_in<'t>(
-        &self,
-        rules: &[RegisteredRule],
-        text: &'t str,
-        imported: &OnceCell<Imports<'t>>,
-    ) -> Option<Vec<bool>> {
+    pub(crate) fn rules_in(&self, rules: &[RegisteredRule], text: &str) -> Option<Vec<bool>> {
         let index = self.0.get_or_init(|| WordIndex::new(rules)).as_ref()?;
-        // Read once per text, for the first pack that needs them.
-        let imported = imported.get_or_init(|| Imports::in_text(text));
+        // Only the imports of the rules' packages are kept.
+        let imported = Imports::of_packages(text, Some(&index.sorted_packages));
         // Most files import none of a pack's packages, or a few: each is
         // looked up once, and a name only under one that is.
         let imports: Vec<bool> = index
@@ -376,8 +376,11 @@ impl WordIndex {
         if words.is_empty() {
             return None;
         }
+        let mut sorted_packages = packages.clone();
+        sorted_packages.sort_unstable();
         Some(Self {
             searcher: dfa(&words),
+            sorted_packages,
             words,
             words_of_rule,
             packages,
@@ -385,6 +388,7 @@ impl WordIndex {
             names: all_names,
             names_of_rule,
             always,
+            searches: Default::default(),
         })
     }
 
@@ -393,19 +397,29 @@ impl WordIndex {
     fn seen(&self, text: &str, wanted: &[bool]) -> Vec<bool> {
         let bytes = text.as_bytes();
         let mut seen = vec![false; self.words.len()];
-        let count = wanted.iter().filter(|&&w| w).count();
-        if count == 0 {
-            return seen;
-        }
-        if count <= FEW_WORDS {
-            for (id, word) in self.words.iter().enumerate().filter(|(id, _)| wanted[*id]) {
+        let ids: Vec<usize> = (0..wanted.len()).filter(|&id| wanted[id]).collect();
+        if ids.len() <= FEW_WORDS {
+            // A SIMD substring search each, and no searcher to build.
+            for &id in &ids {
+                let word = self.words[id];
                 seen[id] = memchr::memmem::find_iter(bytes, word.as_bytes())
                     .any(|start| crate::check::whole_word_at(bytes, start, start + word.len()));
             }
             return seen;
         }
         // A word found once is enough: stop when every wanted word has been.
-        let mut unseen = count;
+        let mut unseen = ids.len();
+        if let Some(search) = self.search_for(&ids) {
+            search.each_whole_word(bytes, |found| {
+                let id = ids[found];
+                if !seen[id] {
+                    seen[id] = true;
+                    unseen -= 1;
+                }
+                unseen > 0
+            });
+            return seen;
+        }
         for found in self.searcher.find_overlapping_iter(text) {
             let id = found.pattern().as_usize();
             if !wanted[id]
@@ -421,6 +435,22 @@ impl WordIndex {
             }
         }
         seen
+    }
+
+    /// The search for the words `ids` (in that order), built the first
+    /// time; `None` once [`SEARCHES`] sets have one.
+    fn search_for(&self, ids: &[usize]) -> Option<std::sync::Arc<Matcher>> {
+        let mut searches = self.searches.lock().expect("no panics while locked");
+        if let Some(search) = searches.get(ids) {
+            return Some(search.clone());
+        }
+        if searches.len() >= SEARCHES {
+            return None;
+        }
+        let words: Vec<&str> = ids.iter().map(|&id| self.words[id]).collect();
+        let search = std::sync::Arc::new(Matcher::of(&words));
+        searches.insert(ids.to_vec(), search.clone());
+        Some(search)
     }
 }
 
