@@ -125,13 +125,20 @@ fn scan_file(
     // other files are not read.
     let spelled = Spelled::in_text(packs, text, &pins.unpinned().settings.selection);
     let spelled_packs = spelled.packs();
+    // The words of the packs' rules, which a byte search does not weigh.
+    let checked = candidate && spelled.may_report(text);
     let targets = if candidate && !spelled_packs.is_empty() {
-        pins.for_file_using(path, Some(&libraries(&spelled_packs)))
+        if checked || !prefilter {
+            pins.for_file_using(path, Some(&libraries(&spelled_packs)))
+        } else {
+            // Most files: no rule runs, so only the pins matter.
+            pins.meet_using(path, &libraries(&spelled_packs));
+            pins.unpinned()
+        }
     } else {
         pins.unpinned()
     };
-    // The words of the packs' rules, which a byte search does not weigh.
-    let candidate = candidate && spelled.may_report(text);
+    let candidate = checked;
     if prefilter && !candidate {
         progress.prefiltered();
         return None;

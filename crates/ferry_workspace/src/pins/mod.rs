@@ -105,6 +105,20 @@ pub fn normalize_name(name: &str) -> String {
     out
 }
 
+/// Whether `name` normalises to `normalized` ([`normalize_name`]), with no
+/// allocation for a name that is in that form already (a pack's library,
+/// asked once per file).
+fn normalizes_to(name: &str, normalized: &str) -> bool {
+    if name
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
+        name == normalized
+    } else {
+        normalize_name(name) == normalized
+    }
+}
+
 /// The files of one folder that can declare dependencies, and how to read each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Reader {
@@ -610,7 +624,7 @@ impl<'s> RunPins<'s> {
             return targets;
         };
         for library in &self.libraries {
-            if used.is_some_and(|used| !used.iter().any(|u| normalize_name(u) == *library)) {
+            if used.is_some_and(|used| !used.iter().any(|u| normalizes_to(u, library))) {
                 continue;
             }
             let Some(pin) = resolver.pin_for(folder, library) else {
@@ -654,6 +668,37 @@ impl<'s> RunPins<'s> {
             }
         }
         targets
+    }
+
+    /// What [`Self::for_file_using`] records of a file no rule is run on:
+    /// it meets the pins of the libraries it uses (`used`) that the run
+    /// targets explicitly, for their bumps. Its settings are not worked out.
+    pub fn meet_using(&self, path: &Path, used: &[&str]) {
+        let Some(resolver) = &self.resolver else {
+            return;
+        };
+        let absolute = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.cwd.join(path)
+        };
+        let Some(folder) = absolute.parent() else {
+            return;
+        };
+        for library in &self.libraries {
+            if self.settings.target(library).is_none()
+                || !used.iter().any(|u| normalizes_to(u, library))
+            {
+                continue;
+            }
+            if let Some(pin) = resolver.pin_for(folder, library) {
+                self.met
+                    .lock()
+                    .expect("no panics while locked")
+                    .entry((pin.folder.clone(), library.clone()))
+                    .or_insert_with(|| pin.clone());
+            }
+        }
     }
 
     /// Records that a file held back by `pin` uses what only a newer release
