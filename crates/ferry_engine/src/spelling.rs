@@ -520,8 +520,17 @@ fn skip_back_in_brackets(bytes: &[u8], at: usize) -> Back {
     while at > 0 && matches!(bytes[at - 1], b'\n' | b'\r') {
         let line_end = at - 1;
         let line_start = memchr::memrchr2(b'\n', b'\r', &bytes[..line_end]).map_or(0, |i| i + 1);
-        if memchr::memchr(b'#', &bytes[line_start..line_end]).is_some() {
-            return Back::CannotTell;
+        let line = &bytes[line_start..line_end];
+        if let Some(hash) = memchr::memchr(b'#', line) {
+            if memchr::memchr2(b'"', b'\'', line).is_some() {
+                // The `#` may sit in a string, or the line end one.
+                return Back::CannotTell;
+            }
+            // With no quote on the line, its first `#` starts a comment, or
+            // the whole line is inside a string that goes on past the link
+            // read back from (which starts its own line): not code then.
+            at = skip_blanks_back(bytes, line_start + hash);
+            continue;
         }
         at = skip_blanks_back(bytes, line_end);
     }
@@ -898,6 +907,30 @@ mod tests {
             "return (\n    locale\n    .\n    format\n)\n",
             format
         ));
+        // Comments on lines with no quote are passed over.
+        assert!(refers(
+            "x = (locale.\n    # the module\n\n    # format\n    format)\n",
+            format
+        ));
+        assert!(refers(
+            "x = (locale\n    # the module\n    .format)\n",
+            format
+        ));
+        assert!(refers("x = (locale.  # the module\n    format)\n", format));
+        for text in [
+            "import locale\nx = [\n    y,\n    # a comment\n    format,\n]\n",
+            "import locale\nclass E:\n    a = 1  # a comment\n    format = 2\n",
+        ] {
+            assert!(!refers(text, format), "{text}");
+        }
+        // With a quote on the line, a `#` may be a string's, or the line
+        // may end a string that began above: the bytes cannot tell.
+        for text in [
+            "import locale\nx = [\n    \"#\" + y,\n    format,\n]\n",
+            "import locale\ny = (\"\"\"\n    # a\"\"\" + locale.\n    format)\n",
+        ] {
+            assert!(refers(text, format), "{text}");
+        }
     }
 
     #[test]
