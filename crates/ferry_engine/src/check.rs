@@ -1581,6 +1581,154 @@ mod tests {
         assert_eq!(codes("alphabet(1)\nbeta_(2)  # old\n"), Vec::<&str>::new());
     }
 
+    /// Reports every call of its word where it imports its package.
+    struct Paired {
+        code: &'static str,
+        word: [&'static str; 1],
+        pair: [(&'static str, &'static str); 1],
+    }
+    impl Rule for Paired {
+        fn code(&self) -> &'static str {
+            self.code
+        }
+        fn needs_library_import(&self) -> bool {
+            false
+        }
+        fn name(&self) -> &'static str {
+            "Paired"
+        }
+        fn words(&self) -> &[&str] {
+            &self.word
+        }
+        fn word_pairs(&self) -> &[(&str, &str)] {
+            &self.pair
+        }
+        fn check_expr(&self, expr: &Expr, checker: &mut Checker<'_>) {
+            if let Expr::Call(call) = expr {
+                if checker.source[call.func.range()] == *self.word[0] {
+                    checker.report(call.range(), "call", None);
+                }
+            }
+        }
+    }
+
+    static PAIRED: [RegisteredRule; 11] = [
+        RegisteredRule {
+            rule: &Paired {
+                code: "T100",
+                word: ["w0"],
+                pair: [("w0", "p0")],
+            },
+            source: "",
+        },
+        RegisteredRule {
+            rule: &Paired {
+                code: "T101",
+                word: ["w1"],
+                pair: [("w1", "p1")],
+            },
+            source: "",
+        },
+        RegisteredRule {
+            rule: &Paired {
+                code: "T102",
+                word: ["w2"],
+                pair: [("w2", "p2")],
+            },
+            source: "",
+        },
+        RegisteredRule {
+            rule: &Paired {
+                code: "T103",
+                word: ["w3"],
+                pair: [("w3", "p3")],
+            },
+            source: "",
+        },
+        RegisteredRule {
+            rule: &Paired {
+                code: "T104",
+                word: ["w4"],
+                pair: [("w4", "p4")],
+            },
+            source: "",
+        },
+        RegisteredRule {
+            rule: &Paired {
+                code: "T105",
+                word: ["w5"],
+                pair: [("w5", "p5")],
+            },
+            source: "",
+        },
+        RegisteredRule {
+            rule: &Paired {
+                code: "T106",
+                word: ["w6"],
+                pair: [("w6", "p6")],
+            },
+            source: "",
+        },
+        RegisteredRule {
+            rule: &Paired {
+                code: "T107",
+                word: ["w7"],
+                pair: [("w7", "p7")],
+            },
+            source: "",
+        },
+        RegisteredRule {
+            rule: &Paired {
+                code: "T108",
+                word: ["w8"],
+                pair: [("w8", "p8")],
+            },
+            source: "",
+        },
+        RegisteredRule {
+            rule: &Paired {
+                code: "T109",
+                word: ["w9"],
+                pair: [("w9", "p9")],
+            },
+            source: "",
+        },
+        RegisteredRule {
+            rule: &Paired {
+                code: "T110",
+                word: ["w10"],
+                pair: [("w10", "p10")],
+            },
+            source: "",
+        },
+    ];
+
+    #[test]
+    fn every_set_of_wanted_words_is_searched_for_past_the_ones_kept() {
+        // Each set of imported packages wants another set of words: more
+        // sets than the gate keeps a search for (2,036 > 1,024).
+        let pack = pack(&PAIRED);
+        let settings = Settings::default();
+        let calls: String = (0..11).map(|i| format!("w{i}(1)\n")).collect();
+        for imported in 0u32..1 << 11 {
+            if imported.count_ones() < 2 {
+                continue;
+            }
+            let imports: String = (0..11)
+                .filter(|i| imported & 1 << i != 0)
+                .map(|i| format!("import p{i}\n"))
+                .collect();
+            let text = format!("{imports}{calls}old = 1\n");
+            let check = check_source(&text, &[&pack], &settings).unwrap();
+            let codes: Vec<&str> = check.findings.iter().map(|f| f.code).collect();
+            let expected: Vec<String> = (0..11)
+                .filter(|i| imported & 1 << i != 0)
+                .map(|i| format!("T1{i:02}"))
+                .collect();
+            assert_eq!(codes, expected, "{text}");
+        }
+    }
+
     #[test]
     fn rules_that_share_a_word_all_run_where_it_is_spelled() {
         let pack = pack(&SHARED);

@@ -2,7 +2,6 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::AhoCorasick;
 use ferry_python::ast::{Expr, ModModule, Stmt};
 use ferry_python::{SemanticModel, TextRange};
 
@@ -178,7 +177,6 @@ pub struct RuleGate(OnceLock<Option<WordIndex>>, OnceLock<Prefilter>);
 struct WordIndex {
     /// Every word, by pattern id.
     words: Vec<&'static str>,
-    searcher: AhoCorasick,
     /// For each rule, its [`Rule::words`] as pattern ids.
     words_of_rule: Vec<Vec<usize>>,
     /// The top-level packages of the rules' pairs and names.
@@ -206,10 +204,9 @@ struct WordIndex {
 /// (measured: with 3, the memmem passes cost more than the builds saved).
 const FEW_WORDS: usize = 1;
 
-/// At most this many sets of wanted words get a search of their own (one
-/// takes about 0.3M instructions to build); past it, the automaton for all
-/// of a pack's words searches for the others. The benchmark's 18,812-file
-/// tree asks for 328.
+/// At most this many sets of wanted words get a search kept for the files
+/// that want them again (one takes about 0.3M instructions to build, and a
+/// few KB); the benchmark's 18,812-file tree asks for 328.
 const SEARCHES: usize = 1024;
 
 impl RuleGate {
@@ -310,16 +307,6 @@ impl Default for RuleGate {
     }
 }
 
-/// An automaton for `words` that reports every occurrence (the overlapping
-/// search the whole-word check needs), built as a DFA: a pack's words are
-/// searched in most files, where an NFA's steps cost most.
-fn dfa(words: &[&str]) -> AhoCorasick {
-    AhoCorasick::builder()
-        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-        .build(words)
-        .expect("pack words are plain literals")
-}
-
 impl WordIndex {
     fn new(rules: &[RegisteredRule]) -> Option<Self> {
         let mut words: Vec<&'static str> = Vec::new();
@@ -379,7 +366,6 @@ impl WordIndex {
         let mut sorted_packages = packages.clone();
         sorted_packages.sort_unstable();
         Some(Self {
-            searcher: dfa(&words),
             sorted_packages,
             words,
             words_of_rule,
@@ -409,48 +395,33 @@ impl WordIndex {
         }
         // A word found once is enough: stop when every wanted word has been.
         let mut unseen = ids.len();
-        if let Some(search) = self.search_for(&ids) {
-            search.each_whole_word(bytes, |found| {
-                let id = ids[found];
-                if !seen[id] {
-                    seen[id] = true;
-                    unseen -= 1;
-                }
-                unseen > 0
-            });
-            return seen;
-        }
-        for found in self.searcher.find_overlapping_iter(text) {
-            let id = found.pattern().as_usize();
-            if !wanted[id]
-                || seen[id]
-                || !crate::check::whole_word_at(bytes, found.start(), found.end())
-            {
-                continue;
+        self.search_for(&ids).each_whole_word(bytes, |found| {
+            let id = ids[found];
+            if !seen[id] {
+                seen[id] = true;
+                unseen -= 1;
             }
-            seen[id] = true;
-            unseen -= 1;
-            if unseen == 0 {
-                break;
-            }
-        }
+            unseen > 0
+        });
         seen
     }
 
     /// The search for the words `ids` (in that order), built the first
-    /// time; `None` once [`SEARCHES`] sets have one.
-    fn search_for(&self, ids: &[usize]) -> Option<std::sync::Arc<Matcher>> {
+    /// time; past [`SEARCHES`] sets, built for this text alone.
+    fn search_for(&self, ids: &[usize]) -> std::sync::Arc<Matcher> {
+        let build = || {
+            let words: Vec<&str> = ids.iter().map(|&id| self.words[id]).collect();
+            std::sync::Arc::new(Matcher::of(&words))
+        };
         let mut searches = self.searches.lock().expect("no panics while locked");
         if let Some(search) = searches.get(ids) {
-            return Some(search.clone());
+            return search.clone();
         }
         if searches.len() >= SEARCHES {
-            return None;
+            drop(searches);
+            return build();
         }
-        let words: Vec<&str> = ids.iter().map(|&id| self.words[id]).collect();
-        let search = std::sync::Arc::new(Matcher::of(&words));
-        searches.insert(ids.to_vec(), search.clone());
-        Some(search)
+        searches.entry(ids.to_vec()).or_insert_with(build).clone()
     }
 }
 
