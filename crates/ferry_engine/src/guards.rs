@@ -97,18 +97,21 @@ impl<'b> Visitor<'b> for GuardFinder<'_, '_> {
             let guarded_before = self.ranges.len();
             self.visit_stmt(stmt);
             // `if old: return old_call()` then `return new_call()`: what
-            // follows an `if` that always leaves is its `else`. Not for the
-            // interpreter: after `if sys.version_info < (3, 5): raise` runs
-            // on every newer Python, the newest included, so what follows
-            // is no choice (the version is only checked by library guards
-            // against the pack's break).
+            // follows an `if` that always leaves is its `else`. Not after a
+            // `raise` (see `leaves_for_the_other_side`), and not for the
+            // interpreter: after `if sys.version_info < (3, 5): return`
+            // runs on every newer Python, the newest included, so what
+            // follows is no choice (the version is only checked by library
+            // guards against the pack's break).
             if matches!(self.guard, Guard::Interpreter) {
                 continue;
             }
             let Stmt::If(if_stmt) = stmt else { continue };
             let newly_guarded = self.ranges.len() > guarded_before
                 && self.ranges[guarded_before] == TextRange::new(if_stmt.test.end(), if_stmt.end());
-            if newly_guarded && if_stmt.elif_else_clauses.is_empty() && always_leaves(&if_stmt.body)
+            if newly_guarded
+                && if_stmt.elif_else_clauses.is_empty()
+                && leaves_for_the_other_side(&if_stmt.body)
             {
                 if let Some(last) = body.last().filter(|_| i + 1 < body.len()) {
                     self.ranges.push(TextRange::new(if_stmt.end(), last.end()));
@@ -223,11 +226,15 @@ fn falls_back_on_type_error(
     finder.found
 }
 
-/// Whether a block always ends by leaving it (`return`, `raise`, `continue`, `break`).
-fn always_leaves(body: &[Stmt]) -> bool {
+/// Whether what follows an `if` with this body is its `else`: the body
+/// always leaves by `return`, `continue` or `break`. A body that ends by
+/// raising states a requirement (`if websockets_version < 14: raise
+/// ImportError(...)`), and what follows runs on every release allowed, the
+/// target included: a choice of neither side.
+fn leaves_for_the_other_side(body: &[Stmt]) -> bool {
     matches!(
         body.last(),
-        Some(Stmt::Return(_) | Stmt::Raise(_) | Stmt::Continue(_) | Stmt::Break(_))
+        Some(Stmt::Return(_) | Stmt::Continue(_) | Stmt::Break(_))
     )
 }
 
