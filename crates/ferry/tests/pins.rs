@@ -690,6 +690,49 @@ fn a_uv_workspace_member_is_checked_against_the_root_lock() {
 }
 
 #[test]
+fn a_file_no_rule_runs_on_still_meets_its_pin() {
+    // `import json` spells the Python pack's word, so the file uses the
+    // interpreter, but no rule's: it is not parsed, and the declared range
+    // that excludes the target is still reported. A folder whose files
+    // spell no word of the pack meets nothing.
+    let dir = project();
+    let root = dir.path();
+    let pyproject = "[project]\nname = \"x\"\nversion = \"1\"\nrequires-python = \">=3.9,<3.12\"\n";
+    write(root, "app/pyproject.toml", pyproject);
+    write(root, "app/uses.py", "import json\n\nprint(json.dumps(1))\n");
+    write(root, "other/pyproject.toml", pyproject);
+    write(root, "other/plain.py", "print(1)\n");
+
+    let output = ferry(root, &["scan", "--target", "python==3.13"]);
+    let text = stdout(&output);
+    assert!(
+        text.contains(
+            "\napp/pyproject.toml:4:19: PY900 `>=3.9,<3.12` excludes the target python 3.13"
+        ) || text.starts_with(
+            "app/pyproject.toml:4:19: PY900 `>=3.9,<3.12` excludes the target python 3.13"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("other/pyproject.toml"), "{text}");
+    assert!(text.contains("3 files scanned"), "{text}");
+    // `fix` meets the same pins (a review item: no range is rewritten).
+    let output = ferry(
+        root,
+        &[
+            "fix",
+            "--allow-no-vcs",
+            "--allow-dirty",
+            "--target",
+            "python==3.13",
+        ],
+    );
+    let text = stdout(&output);
+    assert!(text.contains("app/pyproject.toml:4:19: PY900 "), "{text}");
+    assert!(!text.contains("other/pyproject.toml"), "{text}");
+    assert_eq!(read(root, "app/pyproject.toml"), pyproject);
+}
+
+#[test]
 fn migrated_code_under_an_old_pin_asks_for_the_requirement_to_be_raised() {
     let dir = project();
     let root = dir.path();

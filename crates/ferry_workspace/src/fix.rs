@@ -439,11 +439,14 @@ fn plan_file(
     let text = source.text.as_ref();
     let selection = &pins.unpinned().settings.selection;
     let spelled = ferry_engine::Spelled::in_text(packs, text, selection);
-    let targets = pins.for_file_using(path, Some(&crate::scan::libraries(&spelled.packs())));
+    let libraries = crate::scan::libraries(&spelled.packs());
     if !spelled.may_report(text) {
+        // No rule runs here: only the pins matter (see `scan_file`).
+        pins.meet_using(path, &libraries);
         progress.prefiltered();
         return None;
     }
+    let targets = pins.for_file_using(path, Some(&libraries));
     progress.parsed();
     let outcome = match fix_source(text, packs, &targets.settings, options.unsafe_fixes) {
         Ok(outcome) => outcome,
