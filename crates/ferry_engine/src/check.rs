@@ -786,10 +786,24 @@ pub fn fix_source(
     settings: &Settings,
     unsafe_fixes: bool,
 ) -> Result<FixOutcome, CheckError> {
+    let spelled = Spelled::in_text(packs, text, &settings.selection);
+    fix_spelled(text, packs, &spelled, settings, unsafe_fixes)
+}
+
+/// [`fix_source`] with what `text` spells for `packs` already found (to
+/// decide whether to parse it at all). Each fixed text is looked at anew:
+/// a fix may spell another pack's words.
+pub fn fix_spelled(
+    text: &str,
+    packs: &[&Pack],
+    spelled: &Spelled<'_>,
+    settings: &Settings,
+    unsafe_fixes: bool,
+) -> Result<FixOutcome, CheckError> {
     let mut current = text.to_string();
     let (mut check, mut facts) = check_and_learn(
         &current,
-        &Spelled::in_text(packs, &current, &settings.selection),
+        spelled,
         settings,
         FactsWanted::IfApplicable { unsafe_fixes },
     )?;

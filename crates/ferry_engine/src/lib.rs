@@ -17,8 +17,8 @@ mod spelling;
 mod suppression;
 
 pub use check::{
-    check_source, check_spelled, fix_source, CheckError, FileCheck, FileStatus, FixOutcome,
-    Prefilter, Spelled,
+    check_source, check_spelled, fix_source, fix_spelled, CheckError, FileCheck, FileStatus,
+    FixOutcome, Prefilter, Spelled,
 };
 pub use edit::{apply_edits, remove_argument, Edit, EditError};
 pub use finding::{Applicability, Finding, Fix, FixKind};

@@ -179,10 +179,8 @@ struct WordIndex {
     words: Vec<&'static str>,
     /// For each rule, its [`Rule::words`] as pattern ids.
     words_of_rule: Vec<Vec<usize>>,
-    /// The top-level packages of the rules' pairs and names.
+    /// The top-level packages of the rules' pairs and names, sorted.
     packages: Vec<&'static str>,
-    /// The same, sorted.
-    sorted_packages: Vec<&'static str>,
     /// For each rule, its [`Rule::word_pairs`] (word as a pattern id,
     /// package as an index in `packages`); empty: none asked for.
     pairs_of_rule: Vec<Vec<(usize, usize)>>,
@@ -231,7 +229,7 @@ impl RuleGate {
     pub(crate) fn rules_in(&self, rules: &[RegisteredRule], text: &str) -> Option<Vec<bool>> {
         let index = self.0.get_or_init(|| WordIndex::new(rules)).as_ref()?;
         // Only the imports of the rules' packages are kept.
-        let imported = Imports::of_packages(text, Some(&index.sorted_packages));
+        let imported = Imports::of_packages(text, Some(&index.packages));
         // Most files import none of a pack's packages, or a few: each is
         // looked up once, and a name only under one that is.
         let imports: Vec<bool> = index
@@ -319,15 +317,20 @@ impl WordIndex {
                 words.len() - 1
             })
         };
-        let mut packages: Vec<&'static str> = Vec::new();
-        let mut package_of = |package: &'static str| {
+        let top = |name: &'static str| name.split('.').next().unwrap_or(name);
+        let mut packages: Vec<&'static str> = rules
+            .iter()
+            .flat_map(|r| {
+                let pairs = r.rule.word_pairs().iter().map(|&(_, package)| package);
+                pairs.chain(r.rule.referenced_names().iter().map(|&name| top(name)))
+            })
+            .collect();
+        packages.sort_unstable();
+        packages.dedup();
+        let package_of = |package: &str| {
             packages
-                .iter()
-                .position(|p| *p == package)
-                .unwrap_or_else(|| {
-                    packages.push(package);
-                    packages.len() - 1
-                })
+                .binary_search(&package)
+                .expect("every rule's packages are collected above")
         };
         let mut always = Vec::new();
         let mut words_of_rule = Vec::new();
@@ -355,18 +358,14 @@ impl WordIndex {
             let first = all_names.len();
             for &name in registered.rule.referenced_names() {
                 let last = name.rsplit('.').next().unwrap_or(name);
-                let package = name.split('.').next().unwrap_or(name);
-                all_names.push((id_of(last, &mut words), package_of(package), name));
+                all_names.push((id_of(last, &mut words), package_of(top(name)), name));
             }
             names_of_rule.push(first..all_names.len());
         }
         if words.is_empty() {
             return None;
         }
-        let mut sorted_packages = packages.clone();
-        sorted_packages.sort_unstable();
         Some(Self {
-            sorted_packages,
             words,
             words_of_rule,
             packages,

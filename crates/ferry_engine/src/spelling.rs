@@ -60,13 +60,7 @@ impl<'t> Imports<'t> {
         let bytes = text.as_bytes();
         let mut imports = Imports::default();
         let wanted = |dotted: &str| {
-            packages.is_none_or(|packages| {
-                let top = dotted
-                    .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
-                    .next()
-                    .unwrap_or(dotted);
-                packages.binary_search(&top).is_ok()
-            })
+            packages.is_none_or(|packages| packages.binary_search(&first_part(dotted)).is_ok())
         };
         for start in memchr::memmem::find_iter(bytes, b"import") {
             let end = start + b"import".len();
@@ -158,8 +152,7 @@ impl<'t> Imports<'t> {
             self.named.push(dotted);
         } else {
             // Rare spacing: the first part stands for it, covering more.
-            let top = dotted.split(|c: char| !c.is_ascii_alphanumeric() && c != '_');
-            self.named.extend(top.take(1));
+            self.named.push(first_part(dotted));
         }
     }
 
@@ -192,6 +185,14 @@ impl<'t> Imports<'t> {
     pub fn imports_package(&self, package: &str) -> bool {
         self.packages.contains(&package)
     }
+}
+
+/// The first identifier of a dotted name as written (`a` of `a . b`).
+fn first_part(dotted: &str) -> &str {
+    dotted
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .next()
+        .unwrap_or(dotted)
 }
 
 /// Where the dotted name starting at `at` ends (blanks around its dots

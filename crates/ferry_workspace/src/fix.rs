@@ -14,7 +14,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use ferry_engine::{fix_source, CheckError, Pack, Prefilter, Settings};
+use ferry_engine::{fix_spelled, CheckError, Pack, Prefilter, Settings};
 use ferry_python::decode;
 use ferry_report::{FileReport, PinNote};
 use similar::DiffOp;
@@ -448,7 +448,13 @@ fn plan_file(
     }
     let targets = pins.for_file_using(path, Some(&libraries));
     progress.parsed();
-    let outcome = match fix_source(text, packs, &targets.settings, options.unsafe_fixes) {
+    let outcome = match fix_spelled(
+        text,
+        packs,
+        &spelled,
+        &targets.settings,
+        options.unsafe_fixes,
+    ) {
         Ok(outcome) => outcome,
         Err(err @ CheckError::Syntax(_)) => return failed(describe_check_error(text, &err)),
         Err(err) => return failed(err.to_string()),
